@@ -1,0 +1,15 @@
+// The command registry: names, one-line summaries, and lazy loaders. Start-up imports only this
+// table; a command's module (and its dependencies) load only when that command runs.
+import type { Command } from "./define.js";
+
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ default: Command<any> }>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  init: { summary: "discover the monorepo's workers and write fleet.jsonc", load: () => import("../commands/init.js") },
+  plan: { summary: "phases, dependency order and what each worker needs", load: () => import("../commands/plan.js") },
+  demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
+  example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },
+};

@@ -1,0 +1,153 @@
+// What one worker needs, derived from the monorepo: the paths its split contains, the bindings
+// and secrets its code reads, its npm dependencies, and the problems worth a warning.
+// Nothing here is stored in the manifest; it is recomputed from the code each time.
+import { posix } from "node:path";
+import type { WorkerEntry } from "../manifest/schema.js";
+import { moduleClosure, type Closure } from "./closure.js";
+import type { SourceTree } from "./source-tree.js";
+import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
+
+export interface WorkerAnalysis {
+  id: string;
+  /** Every monorepo path the worker's split will contain, sorted. */
+  paths: string[];
+  /** The split filter: a subdirectory, or a list of paths kept where they are. */
+  filter: { subdirectory: string } | { paths: string[] };
+  /** Modules the worker runs (not its tests). */
+  runtimeFiles: string[];
+  bindings: string[];
+  bindingKinds: Record<string, BindingKind>;
+  secrets: string[];
+  npmDependencies: Record<string, string>;
+  /** Worker names targeted by service bindings the code reads. */
+  serviceTargets: string[];
+  /** Hostnames of URLs in the code. */
+  urlHosts: string[];
+  /** The wrangler config the bindings come from. */
+  config?: WranglerConfig;
+  warnings: string[];
+}
+
+export const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+const JS_FILE = /\.(m?js|cjs|jsx|ts|mts|tsx)$/;
+
+export type PackageVersions = Record<string, string>;
+
+/** npm dependencies, devDependencies and the rest of a package.json, merged. */
+export async function packageVersions(tree: SourceTree, path: string): Promise<PackageVersions> {
+  const text = await tree.read(path);
+  if (!text) return {};
+  try {
+    const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
+    return { ...pkg.peerDependencies, ...pkg.optionalDependencies, ...pkg.devDependencies, ...pkg.dependencies };
+  } catch {
+    return {};
+  }
+}
+
+export async function readWranglerIn(tree: SourceTree, dir: string): Promise<WranglerConfig | undefined> {
+  for (const name of WRANGLER_FILES) {
+    const path = dir ? `${dir}/${name}` : name;
+    const text = await tree.read(path);
+    if (text !== undefined) return parseWranglerConfig(text, path);
+  }
+  return undefined;
+}
+
+export interface MonorepoContext {
+  tree: SourceTree;
+  /** The platform worker's config (router layout). */
+  platformConfig?: WranglerConfig;
+  rootPackages: PackageVersions;
+}
+
+export async function analyzeWorker(mono: MonorepoContext, id: string, worker: WorkerEntry): Promise<WorkerAnalysis> {
+  const source = worker.source;
+  if (!source) return { ...empty(id), filter: { paths: [] } };
+  return source.dir !== undefined ? analyzeDirectory(mono, id, source.dir) : analyzeRouterService(mono, id, source.file!, source.include ?? []);
+}
+
+async function analyzeRouterService(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<WorkerAnalysis> {
+  const warnings: string[] = [];
+  for (const path of [file, ...include]) if (!mono.tree.has(path)) warnings.push(`${path} is not in the monorepo`);
+  const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !TEST_FILE.test(p))]);
+  const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
+  const paths = [...new Set([...runtime.files, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].sort();
+  const result = summarize(id, runtime, mono.platformConfig, mono.rootPackages, {}, warnings);
+  return { ...result, paths, filter: { paths } };
+}
+
+async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string): Promise<WorkerAnalysis> {
+  const warnings: string[] = [];
+  const files = mono.tree.under(dir);
+  if (files.length === 0) warnings.push(`${dir}/ has no files in the monorepo`);
+  const config = await readWranglerIn(mono.tree, dir);
+  if (!config) warnings.push(`${dir}/ has no wrangler config (${WRANGLER_FILES.join(", ")})`);
+  const main = config?.main ? posix.normalize(posix.join(dir, config.main)) : undefined;
+  const roots = [...(main ? [main] : []), ...files.filter((f) => JS_FILE.test(f) && !TEST_FILE.test(f.slice(dir.length + 1)))];
+  const runtime = await moduleClosure(mono.tree, roots);
+  for (const outside of runtime.files.filter((f) => !f.startsWith(`${dir}/`))) {
+    warnings.push(`code in ${dir}/ imports ${outside}, which is outside the worker's folder: the split will not contain it`);
+  }
+  const own = await packageVersions(mono.tree, `${dir}/package.json`);
+  const result = summarize(id, runtime, config, mono.rootPackages, own, warnings);
+  return { ...result, runtimeFiles: result.runtimeFiles.filter((f) => f.startsWith(`${dir}/`)), paths: files, filter: { subdirectory: dir } };
+}
+
+function summarize(
+  id: string,
+  closure: Closure,
+  config: WranglerConfig | undefined,
+  rootPackages: PackageVersions,
+  ownPackages: PackageVersions,
+  warnings: string[],
+): Omit<WorkerAnalysis, "paths" | "filter"> {
+  for (const { from, specifier } of closure.dangling) warnings.push(`${from} imports ${specifier}, which does not exist`);
+  for (const { message } of closure.unparsable) warnings.push(`could not parse ${message}`);
+  const defined = config?.bindings ?? new Map();
+  const bindings = closure.envReads.filter((n) => defined.has(n));
+  const secrets = closure.envReads.filter((n) => !defined.has(n));
+  for (const name of closure.envObjects.filter((n) => !defined.has(n))) {
+    warnings.push(`the code uses env.${name} like a binding, but ${config?.file ?? "the wrangler config"} defines no binding ${name} (treated as a secret)`);
+  }
+  const npmDependencies: Record<string, string> = {};
+  for (const name of closure.packages) {
+    const range = ownPackages[name] ?? rootPackages[name];
+    if (range === undefined) warnings.push(`the code imports ${name}, which no package.json lists (version "*")`);
+    npmDependencies[name] = range ?? "*";
+  }
+  return {
+    id,
+    runtimeFiles: closure.files,
+    bindings,
+    bindingKinds: Object.fromEntries(bindings.map((n) => [n, defined.get(n)!.kind])),
+    secrets,
+    npmDependencies,
+    serviceTargets: [...new Set(bindings.filter((n) => config?.services.has(n)).map((n) => config!.services.get(n)!))].sort(),
+    urlHosts: closure.urlHosts,
+    ...(config ? { config } : {}),
+    warnings,
+  };
+}
+
+function empty(id: string): Omit<WorkerAnalysis, "filter"> {
+  return { id, paths: [], runtimeFiles: [], bindings: [], bindingKinds: {}, secrets: [], npmDependencies: {}, serviceTargets: [], urlHosts: [], warnings: [] };
+}
+
+export interface WorkerIdentity {
+  id: string;
+  domain?: string;
+  /** Names the worker is deployed as (its repository name pattern, its own wrangler name). */
+  names: string[];
+}
+
+/** Other fleet workers this one reaches: through service bindings it reads, or URLs of their domains. */
+export function inferDependencies(analysis: WorkerAnalysis, fleet: readonly WorkerIdentity[]): string[] {
+  const deps = new Set<string>();
+  for (const other of fleet) {
+    if (other.id === analysis.id) continue;
+    if (analysis.serviceTargets.some((t) => t === other.id || other.names.includes(t))) deps.add(other.id);
+    if (other.domain && analysis.urlHosts.includes(other.domain)) deps.add(other.id);
+  }
+  return [...deps].sort();
+}

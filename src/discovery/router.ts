@@ -1,0 +1,144 @@
+// Reads the platform router: the object literal that maps hostnames to handlers, and where each
+// handler comes from. Parsed with acorn, so formatting and comments do not matter.
+import { ancestor } from "acorn-walk";
+import { parseModule } from "./js-module.js";
+import { resolveRelative } from "./closure.js";
+import type { SourceTree } from "./source-tree.js";
+
+export type RouterEntry =
+  | { kind: "handler"; hostname: string; style: "fetch" | "context"; handler: string; file: string; export: string; wrapper?: string; wrapperFile?: string }
+  | { kind: "binding"; hostname: string; binding: string }
+  | { kind: "skipped"; hostname: string; reason: string };
+
+export interface RouterMap {
+  file: string;
+  entries: RouterEntry[];
+  /** Problems worth telling the user (an import that does not resolve, a local wrapper). */
+  warnings: string[];
+}
+
+type AnyNode = Record<string, any>;
+const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export async function readRouter(tree: SourceTree, file: string): Promise<RouterMap> {
+  const code = await tree.read(file);
+  if (code === undefined) throw new Error(`router file ${file} is not in the tree`);
+  const ast = parseModule(code, file) as AnyNode;
+  const warnings: string[] = [];
+
+  // local name → where it is imported from
+  const imports = new Map<string, { source: string; imported: string }>();
+  const locals = new Set<string>();
+  for (const node of ast.body as AnyNode[]) {
+    if (node.type === "ImportDeclaration") {
+      for (const spec of node.specifiers) {
+        const imported = spec.type === "ImportSpecifier" ? (spec.imported.name ?? spec.imported.value) : "default";
+        imports.set(spec.local.name, { source: node.source.value, imported });
+      }
+    }
+  }
+  ancestor(ast as never, {
+    FunctionDeclaration(node: AnyNode) {
+      if (node.id) locals.add(node.id.name);
+    },
+    VariableDeclarator(node: AnyNode) {
+      if (node.id.type === "Identifier") locals.add(node.id.name);
+    },
+  } as never);
+
+  const map = findHostnameMap(ast);
+  if (!map) return { file, entries: [], warnings: [`${file}: found no object literal whose keys are hostnames`] };
+
+  const resolveImport = (local: string) => {
+    const found = imports.get(local);
+    if (!found) return undefined;
+    if (!found.source.startsWith(".")) return { file: undefined, imported: found.imported, source: found.source };
+    const target = resolveRelative(tree, file, found.source);
+    if (!target) warnings.push(`${file} imports ${found.source}, which does not exist`);
+    return { file: target, imported: found.imported, source: found.source };
+  };
+
+  const entries: RouterEntry[] = [];
+  for (const prop of map.properties as AnyNode[]) {
+    const hostname = keyOf(prop)?.toLowerCase();
+    if (!hostname || !HOSTNAME.test(hostname)) continue;
+    const value = prop.value as AnyNode;
+    entries.push(classify(hostname, value));
+  }
+  return { file, entries, warnings };
+
+  function classify(hostname: string, value: AnyNode): RouterEntry {
+    if (value.type === "Identifier") {
+      const origin = resolveImport(value.name);
+      if (origin?.file) return { kind: "handler", hostname, style: "fetch", handler: value.name, file: origin.file, export: origin.imported };
+      if (locals.has(value.name)) return { kind: "skipped", hostname, reason: `${value.name} is defined in the router itself, not in a service module` };
+      return { kind: "skipped", hostname, reason: origin ? `${value.name} comes from ${origin.source}, which is not a file of this repository` : `${value.name} is not imported` };
+    }
+    if (value.type === "CallExpression" && value.callee.type === "Identifier" && value.arguments[0]?.type === "Identifier") {
+      const wrapper = value.callee.name as string;
+      const inner = value.arguments[0].name as string;
+      const origin = resolveImport(inner);
+      if (!origin?.file) return { kind: "skipped", hostname, reason: `${wrapper}(${inner}): ${inner} is not imported from a service module` };
+      const wrapperOrigin = resolveImport(wrapper);
+      if (!wrapperOrigin?.file) {
+        if (locals.has(wrapper)) warnings.push(`${file}: context wrapper ${wrapper} is defined in the router itself; move it to its own module so extracted workers can bring it along`);
+        else warnings.push(`${file}: context wrapper ${wrapper} is not imported from a file of this repository`);
+      }
+      return {
+        kind: "handler",
+        hostname,
+        style: "context",
+        handler: inner,
+        file: origin.file,
+        export: origin.imported,
+        wrapper,
+        ...(wrapperOrigin?.file ? { wrapperFile: wrapperOrigin.file } : {}),
+      };
+    }
+    if (value.type === "ArrowFunctionExpression" || value.type === "FunctionExpression") {
+      const binding = forwardedBinding(value);
+      if (binding) return { kind: "binding", hostname, binding };
+      return { kind: "skipped", hostname, reason: "an inline function, not a service module" };
+    }
+    if (value.type === "Literal" && value.value === null) return { kind: "skipped", hostname, reason: "mapped to null (placeholder)" };
+    return { kind: "skipped", hostname, reason: `mapped to a ${value.type}, not a handler` };
+  }
+}
+
+function keyOf(prop: AnyNode): string | undefined {
+  if (prop.type !== "Property" || prop.computed) return undefined;
+  if (prop.key.type === "Literal" && typeof prop.key.value === "string") return prop.key.value;
+  return undefined;
+}
+
+/** The object literal with the most hostname keys. */
+function findHostnameMap(ast: AnyNode): AnyNode | undefined {
+  let best: AnyNode | undefined;
+  let bestCount = 0;
+  ancestor(ast as never, {
+    ObjectExpression(node: AnyNode) {
+      const count = (node.properties as AnyNode[]).filter((p) => HOSTNAME.test(keyOf(p) ?? "")).length;
+      if (count > bestCount) {
+        best = node;
+        bestCount = count;
+      }
+    },
+  } as never);
+  return best;
+}
+
+/** `(request, env) => env.X.fetch(request)` → "X". */
+function forwardedBinding(fn: AnyNode): string | undefined {
+  let found: string | undefined;
+  ancestor(fn as never, {
+    CallExpression(node: AnyNode) {
+      const callee = node.callee;
+      if (callee.type !== "MemberExpression" || callee.property.name !== "fetch") return;
+      const target = callee.object;
+      if (target.type === "MemberExpression" && !target.computed && target.object.type === "Identifier" && target.object.name === "env") {
+        found ??= target.property.name;
+      }
+    },
+  } as never);
+  return found;
+}

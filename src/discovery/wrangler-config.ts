@@ -1,0 +1,133 @@
+// Reads a wrangler configuration (wrangler.toml, .json or .jsonc) into what fleet needs:
+// name, entry, compatibility, routes, and every binding by name and kind.
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { parse as parseToml } from "smol-toml";
+import { UserError } from "../errors.js";
+
+export type BindingKind =
+  | "kv" | "d1" | "r2" | "ai" | "durable-object" | "service" | "queue" | "var"
+  | "vectorize" | "hyperdrive" | "analytics-engine" | "browser" | "assets" | "images" | "version-metadata" | "workflow" | "send-email";
+
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The binding's own entry from the config, as written (for copying into a worker's config). */
+  config: Record<string, unknown>;
+}
+
+export interface Route {
+  /** The route's pattern, such as "initiate.chitty.cc/*". */
+  pattern: string;
+  /** The hostname part of the pattern. */
+  host: string;
+  customDomain: boolean;
+  zone?: string;
+}
+
+export interface WranglerConfig {
+  file: string;
+  name?: string;
+  main?: string;
+  compatibilityDate?: string;
+  compatibilityFlags: string[];
+  routes: Route[];
+  bindings: Map<string, Binding>;
+  /** Service bindings: binding name → target worker name. */
+  services: Map<string, string>;
+  raw: Record<string, unknown>;
+}
+
+export const WRANGLER_FILES = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] as const;
+
+// Array-valued binding sections: key in the config, kind, and the field that names the binding.
+const LIST_SECTIONS: [string, BindingKind, string][] = [
+  ["kv_namespaces", "kv", "binding"],
+  ["d1_databases", "d1", "binding"],
+  ["r2_buckets", "r2", "binding"],
+  ["services", "service", "binding"],
+  ["vectorize", "vectorize", "binding"],
+  ["hyperdrive", "hyperdrive", "binding"],
+  ["analytics_engine_datasets", "analytics-engine", "binding"],
+  ["workflows", "workflow", "binding"],
+  ["send_email", "send-email", "name"],
+];
+// Single-binding sections: { binding = "NAME" }.
+const SINGLE_SECTIONS: [string, BindingKind][] = [
+  ["ai", "ai"], ["browser", "browser"], ["assets", "assets"], ["images", "images"], ["version_metadata", "version-metadata"],
+];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Parses config text; `file` decides the syntax and names the file in errors. */
+export function parseWranglerConfig(text: string, file: string): WranglerConfig {
+  let raw: unknown;
+  if (file.endsWith(".toml")) {
+    try {
+      raw = parseToml(text);
+    } catch (error) {
+      throw new UserError(`${file} is not valid TOML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+    }
+  } else {
+    const errors: ParseError[] = [];
+    raw = parseJsonc(text, errors, { allowTrailingComma: true });
+    if (errors.length > 0) {
+      throw new UserError(`${file} is not valid JSONC: ${printParseErrorCode(errors[0]!.error)} at offset ${errors[0]!.offset}`);
+    }
+  }
+  if (!isObject(raw)) throw new UserError(`${file} does not hold a configuration object`);
+
+  const bindings = new Map<string, Binding>();
+  const services = new Map<string, string>();
+  const add = (name: unknown, kind: BindingKind, config: Record<string, unknown>) => {
+    if (typeof name === "string" && name) bindings.set(name, { name, kind, config });
+  };
+  for (const [key, kind, field] of LIST_SECTIONS) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      if (!isObject(item)) continue;
+      add(item[field], kind, item);
+      if (kind === "service" && typeof item.binding === "string" && typeof item.service === "string") services.set(item.binding, item.service);
+    }
+  }
+  for (const [key, kind] of SINGLE_SECTIONS) {
+    const section = raw[key];
+    if (isObject(section)) add(section.binding, kind, section);
+  }
+  const durable = isObject(raw.durable_objects) ? raw.durable_objects.bindings : undefined;
+  if (Array.isArray(durable)) for (const item of durable) if (isObject(item)) add(item.name, "durable-object", item);
+  const queues = isObject(raw.queues) ? raw.queues.producers : undefined;
+  if (Array.isArray(queues)) for (const item of queues) if (isObject(item)) add(item.binding, "queue", item);
+  if (isObject(raw.vars)) for (const [name, value] of Object.entries(raw.vars)) add(name, "var", { value });
+
+  return {
+    file,
+    name: typeof raw.name === "string" ? raw.name : undefined,
+    main: typeof raw.main === "string" ? raw.main : undefined,
+    compatibilityDate: typeof raw.compatibility_date === "string" ? raw.compatibility_date : undefined,
+    compatibilityFlags: Array.isArray(raw.compatibility_flags) ? raw.compatibility_flags.filter((f): f is string => typeof f === "string") : [],
+    routes: readRoutes(raw),
+    bindings,
+    services,
+    raw,
+  };
+}
+
+function readRoutes(raw: Record<string, unknown>): Route[] {
+  const entries: unknown[] = [];
+  if (Array.isArray(raw.routes)) entries.push(...raw.routes);
+  if (raw.route !== undefined) entries.push(raw.route);
+  const routes: Route[] = [];
+  for (const entry of entries) {
+    const pattern = typeof entry === "string" ? entry : isObject(entry) && typeof entry.pattern === "string" ? entry.pattern : undefined;
+    if (!pattern) continue;
+    const host = pattern.replace(/^[a-z]+:\/\//, "").split("/")[0]!.replace(/^\*\.?/, "").toLowerCase();
+    routes.push({
+      pattern,
+      host,
+      customDomain: isObject(entry) && entry.custom_domain === true,
+      ...(isObject(entry) && typeof entry.zone_name === "string" ? { zone: entry.zone_name } : {}),
+    });
+  }
+  return routes;
+}

@@ -1,0 +1,104 @@
+// The manifest (`fleet.jsonc`) has one schema. Types are inferred from it and the JSON Schema
+// for editors is generated from it (schema/fleet.schema.json, pinned by a test).
+// Shape checks live here; rules across fields (unknown dependsOn, duplicate domains, cycles)
+// live in validate.ts so that every problem can be reported at once.
+import { z } from "zod";
+
+/** Worker ids become repository, branch and file names: keep them to a safe alphabet. */
+export const WORKER_ID = /^[a-z0-9-]{1,40}$/;
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
+
+/** A path inside the monorepo: relative, forward slashes, no `..`, no leading `./`. */
+const repoPath = z
+  .string()
+  .min(1)
+  .refine(
+    (p) => !p.startsWith("/") && !p.includes("\\") && !/^[A-Za-z]:/.test(p) && p.split("/").every((s) => s !== ".." && s !== "." && s !== ""),
+    { message: "must be a relative path inside the monorepo (forward slashes, no '..', '.', or empty segments)" },
+  );
+
+const hostname = z.string().regex(HOSTNAME, { message: "must be a lowercase hostname such as initiate.chitty.cc" });
+
+/** Where a worker's code lives in the monorepo: a directory, or a service module of the router. */
+export const SourceSchema = z
+  .strictObject({
+    dir: repoPath.optional().describe("directories layout: the worker's folder, split like filter-repo --subdirectory-filter"),
+    file: repoPath.optional().describe("router layout: the service module the platform router imports the handler from"),
+    export: z.string().regex(JS_IDENTIFIER, { message: "must be a JavaScript identifier" }).optional().describe("router layout: the handler's export name"),
+    style: z.enum(["fetch", "context"]).optional().describe("router layout: handler takes (request, env, ctx) ('fetch') or the router's context object ('context')"),
+    include: z.array(repoPath).optional().describe("router layout: extra monorepo files that belong to the worker (its tests, the context builder)"),
+  })
+  .describe("Either { dir } or { file, export, style, include }");
+
+export const WorkerSchema = z
+  .strictObject({
+    name: z.string().min(1).optional().describe("Display name; defaults to the id in title case"),
+    description: z.string().optional().describe("One line about the service, used in its README and catalog entry"),
+    domain: hostname.optional().describe("The hostname the worker answers on, such as initiate.chitty.cc"),
+    phase: z.int().positive().default(1).describe("Migration phase (1 first); dependencies should not be in a later phase"),
+    week: z.int().positive().optional().describe("Planned migration week"),
+    dependsOn: z.array(z.string()).default([]).describe("Ids of workers that must be deployed and healthy first"),
+    external: z.url().optional().describe("Repository URL of a worker that already lives in its own repository"),
+    source: SourceSchema.optional(),
+  })
+  .describe("One worker: a service of the monorepo, or an external one");
+
+const ProvidersSchema = z
+  .strictObject({
+    forge: z.enum(["local", "github"]).default("local").describe("Where worker repositories live"),
+    cloud: z.enum(["local", "cloudflare"]).default("local").describe("Where workers run"),
+    registry: z.union([z.literal("local"), z.url()]).default("local").describe("'local' or the URL of a registry with the same API"),
+  })
+  .describe("Providers; the local, embedded ones are the default");
+
+const MonorepoSchema = z
+  .strictObject({
+    layout: z.enum(["router", "directories"]).describe("router: one platform worker with src/services/*; directories: workers/<name>/ each with a wrangler config"),
+    branch: z.string().min(1).optional().describe("Branch whose history is split; default: the branch checked out"),
+    router: repoPath.optional().describe("router layout: the platform worker's entry (default src/platform-worker.js)"),
+    wrangler: repoPath.optional().describe("router layout: the platform worker's wrangler config (default wrangler.toml)"),
+  })
+  .describe("How the workers live in the monorepo");
+
+export const ManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    org: z.string().regex(GITHUB_OWNER, { message: "must be a GitHub organisation or user name" }).describe("Owner of the worker repositories"),
+    repoName: z
+      .string()
+      .refine((s) => s.includes("{service}"), { message: "must contain {service}" })
+      .refine((s) => /^[A-Za-z0-9._-]+$/.test(s.replaceAll("{service}", "x")), { message: "may only contain letters, digits, '.', '_', '-' and {service}" })
+      .default("chittyos-{service}-worker")
+      .describe("Repository name pattern; {service} is replaced by the worker id"),
+    zone: hostname.describe("The Cloudflare zone the fleet's hostnames live in"),
+    topics: z.array(z.string().regex(TOPIC, { message: "topics are lowercase letters, digits and '-'" })).default([]).describe("Topics every worker repository gets"),
+    secrets: z.array(z.string().regex(ENV_NAME, { message: "must be an environment variable name" })).default([]).describe("Secrets every worker repository needs (names only)"),
+    monorepo: MonorepoSchema,
+    providers: ProvidersSchema.default({ forge: "local", cloud: "local", registry: "local" }),
+    workers: z.record(z.string().regex(WORKER_ID, { message: "worker ids are 1-40 of a-z, 0-9 and '-'" }), WorkerSchema),
+  })
+  .describe("worker-fleet manifest (fleet.jsonc)");
+
+export type Manifest = z.output<typeof ManifestSchema>;
+export type ManifestInput = z.input<typeof ManifestSchema>;
+export type WorkerEntry = z.output<typeof WorkerSchema>;
+export type WorkerSource = z.output<typeof SourceSchema>;
+
+/** The manifest's JSON Schema, for editors (`$schema`). */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ManifestSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+}
+
+/** Repository name of a worker, from the manifest's pattern. */
+export function repoNameFor(manifest: Pick<Manifest, "repoName">, id: string): string {
+  return manifest.repoName.replaceAll("{service}", id);
+}
+
+/** Display name of a worker: its `name`, or the id in title case. */
+export function displayName(id: string, worker: Pick<WorkerEntry, "name">): string {
+  return worker.name ?? id.split("-").map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(" ");
+}

@@ -1,0 +1,105 @@
+// Rules across fields. They read the raw (parsed JSONC) manifest defensively, so they can run
+// even when shape checks failed elsewhere and every problem is reported in one go.
+import { findCycles } from "../plan/graph.js";
+import type { JsonPath } from "./locate.js";
+
+export interface Problem {
+  path: JsonPath;
+  /** Point at the key itself rather than its value. */
+  key?: boolean;
+  message: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Cross-field problems of a raw manifest: sources, domains, dependencies, cycles. */
+export function crossFieldProblems(raw: unknown): Problem[] {
+  if (!isObject(raw) || !isObject(raw.workers)) return [];
+  const workers = raw.workers;
+  const problems: Problem[] = [];
+  const domains = new Map<string, string>();
+  const edges = new Map<string, string[]>();
+  const layout = isObject(raw.monorepo) ? raw.monorepo.layout : undefined;
+
+  for (const [id, entry] of Object.entries(workers)) {
+    if (!isObject(entry)) continue;
+    const at = (...rest: JsonPath): JsonPath => ["workers", id, ...rest];
+
+    if (entry.external === undefined && entry.source === undefined) {
+      problems.push({ path: at(), key: true, message: `worker "${id}" needs either "source" (where its code is) or "external" (its repository URL)` });
+    }
+    if (entry.external !== undefined && entry.source !== undefined) {
+      problems.push({ path: at("external"), key: true, message: `worker "${id}" has both "external" and "source"; an external worker lives elsewhere, so drop one` });
+    }
+    if (isObject(entry.source)) problems.push(...sourceProblems(entry.source, at("source"), layout));
+
+    if (typeof entry.domain === "string") {
+      const domain = entry.domain.toLowerCase();
+      const holder = domains.get(domain);
+      if (holder !== undefined) problems.push({ path: at("domain"), message: `domain ${domain} is already used by worker "${holder}"` });
+      else domains.set(domain, id);
+    }
+
+    const deps = Array.isArray(entry.dependsOn) ? entry.dependsOn : [];
+    edges.set(id, deps.filter((d): d is string => typeof d === "string"));
+    deps.forEach((dep, i) => {
+      if (typeof dep !== "string") return;
+      if (dep === id) problems.push({ path: at("dependsOn", i), message: `worker "${id}" depends on itself` });
+      else if (!(dep in workers)) {
+        const hint = closest(dep, Object.keys(workers));
+        problems.push({ path: at("dependsOn", i), message: `unknown worker "${dep}" in dependsOn${hint ? ` (did you mean "${hint}"?)` : ""}` });
+      }
+    });
+  }
+
+  for (const cycle of findCycles(new Map([...edges].map(([k, v]) => [k, v.filter((d) => d !== k)])))) {
+    problems.push({ path: ["workers", cycle[0]!, "dependsOn"], message: `dependency cycle: ${cycle.join(" → ")}` });
+  }
+  return problems;
+}
+
+function sourceProblems(source: Record<string, unknown>, at: JsonPath, layout: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const hasDir = source.dir !== undefined;
+  const hasFile = source.file !== undefined;
+  if (hasDir === hasFile) {
+    problems.push({ path: at, message: 'source needs exactly one of "dir" (directories layout) or "file" (router layout)' });
+  } else if (hasDir) {
+    for (const key of ["export", "style", "include"]) {
+      if (source[key] !== undefined) problems.push({ path: [...at, key], key: true, message: `"${key}" belongs to a router source ("file"), not a "dir" source` });
+    }
+  } else if (source.export === undefined) {
+    problems.push({ path: at, message: 'a router source needs "export": the handler\'s export name' });
+  }
+  if (layout === "router" && hasDir) problems.push({ path: [...at, "dir"], key: true, message: 'the monorepo layout is "router" but this worker has a "dir" source' });
+  if (layout === "directories" && hasFile) problems.push({ path: [...at, "file"], key: true, message: 'the monorepo layout is "directories" but this worker has a "file" source' });
+  return problems;
+}
+
+/** The candidate nearest to `word` by edit distance, if it is close enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  return closeMatches(word, candidates, 1)[0];
+}
+
+/** Up to `limit` candidates near `word`, nearest first. */
+export function closeMatches(word: string, candidates: readonly string[], limit = 3): string[] {
+  const scored = candidates
+    .map((c) => ({ c, d: distance(word, c) }))
+    .filter(({ c, d }) => d <= Math.max(2, Math.floor(Math.max(word.length, c.length) / 3)) || c.includes(word) || word.includes(c))
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1));
+  return scored.slice(0, limit).map(({ c }) => c);
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

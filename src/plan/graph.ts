@@ -1,0 +1,76 @@
+// Dependency graph of workers: deploy order and cycle detection, shared by manifest
+// validation (a cycle is a configuration error) and by `fleet plan`.
+
+/** One cycle as the ids along it, first id repeated at the end: a → b → a. */
+export type Cycle = string[];
+
+/** Every elementary cycle reachable by DFS, each reported once (by its set of edges). */
+export function findCycles(edges: ReadonlyMap<string, readonly string[]>): Cycle[] {
+  const cycles: Cycle[] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, "visiting");
+    stack.push(node);
+    for (const next of [...(edges.get(node) ?? [])].sort()) {
+      if (!edges.has(next)) continue;
+      const s = state.get(next);
+      if (s === "visiting") {
+        const cycle = [...stack.slice(stack.indexOf(next)), next];
+        const key = canonical(cycle);
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
+      } else if (s === undefined) visit(next);
+    }
+    stack.pop();
+    state.set(node, "done");
+  };
+  for (const node of [...edges.keys()].sort()) if (!state.has(node)) visit(node);
+  return cycles;
+}
+
+// The same cycle found from another starting node must count once.
+function canonical(cycle: Cycle): string {
+  const ring = cycle.slice(0, -1);
+  let best = 0;
+  for (let i = 1; i < ring.length; i++) if (ring[i]! < ring[best]!) best = i;
+  return [...ring.slice(best), ...ring.slice(0, best)].join(">");
+}
+
+/**
+ * Topological order (dependencies first). Among workers that are ready at the same time, the
+ * lower `rank` (phase) goes first, then the id, so the order is stable and follows the plan.
+ * Throws if there is a cycle; callers validate first.
+ */
+export function topologicalOrder(
+  edges: ReadonlyMap<string, readonly string[]>,
+  rank: (id: string) => number = () => 0,
+): string[] {
+  const pending = new Map<string, number>();
+  const dependants = new Map<string, string[]>();
+  for (const [node, deps] of edges) {
+    const known = deps.filter((d) => edges.has(d) && d !== node);
+    pending.set(node, new Set(known).size);
+    for (const dep of new Set(known)) dependants.set(dep, [...(dependants.get(dep) ?? []), node]);
+  }
+  const compare = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  const ready = [...pending].filter(([, n]) => n === 0).map(([id]) => id).sort(compare);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const next = ready.shift()!;
+    order.push(next);
+    for (const d of dependants.get(next) ?? []) {
+      const left = pending.get(d)! - 1;
+      pending.set(d, left);
+      if (left === 0) {
+        ready.push(d);
+        ready.sort(compare);
+      }
+    }
+  }
+  if (order.length !== edges.size) throw new Error("dependency graph has a cycle");
+  return order;
+}
