@@ -11,7 +11,6 @@ import { parseManifest } from "../manifest/load.js";
 import type { Manifest } from "../manifest/schema.js";
 import { addToManifest, renderManifest, type RenderWorker } from "../manifest/write.js";
 
-const DEFAULT_REPO_NAME = "chittyos-{service}-worker";
 
 export default defineCommand({
   usage: "[--layout auto|router|directories] [--router FILE] [--org NAME] [--dry-run]",
@@ -35,13 +34,13 @@ export default defineCommand({
     const fileName = relative(ctx.cwd, ctx.configPath) || ctx.configPath;
     const existing = existingText === undefined ? undefined : parseManifest(existingText, fileName);
     const org = values.org ?? existing?.org ?? (await guessOrg(ctx, tree));
-    const repoName = existing?.repoName ?? DEFAULT_REPO_NAME;
+    const repoName = existing?.repoName ?? defaultRepoName(org);
     const progress = ctx.out.progress("discovering workers");
     const found = await discover(tree, { layout, org, repoName, ...(values.router ? { router: values.router } : {}) });
     progress.done(`found ${describe(found)}`);
     const { text, added, kept, gone } = existing
       ? merged(existingText!, existing, found)
-      : { text: fresh(found, org), added: found.workers.map((w) => w.id), kept: [] as string[], gone: [] as string[] };
+      : { text: fresh(found, org, repoName), added: found.workers.map((w) => w.id), kept: [] as string[], gone: [] as string[] };
 
     let problems: string[] = [];
     try {
@@ -81,16 +80,21 @@ function describe(found: Discovery): string {
   return `${own} workers in the ${found.layout} layout${external ? `, ${external} external` : ""}${found.skipped.length ? `, ${found.skipped.length} entries skipped` : ""}`;
 }
 
+/** `chittyos` → `chittyos-{service}-worker`, the naming the users chose for their fleet. */
+function defaultRepoName(org: string): string {
+  return `${org.toLowerCase()}-{service}-worker`;
+}
+
 function toRender(workers: DiscoveredWorker[]): RenderWorker[] {
   return workers.map((w) => ({ id: w.id, entry: w.entry, note: w.note }));
 }
 
-function fresh(found: Discovery, org: string): string {
+function fresh(found: Discovery, org: string, repoName: string): string {
   return renderManifest({
     header: {
       $schema: "./node_modules/worker-fleet/schema/fleet.schema.json",
       org,
-      repoName: DEFAULT_REPO_NAME,
+      repoName,
       zone: found.zone ?? "example.com",
       topics: [],
       secrets: ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"],

@@ -27,7 +27,7 @@ export function printPlan(out: Output, plan: FleetPlan): void {
       w.domain ?? "",
       String(w.phase),
       w.week === null ? "" : String(w.week),
-      w.external ? "external" : `${w.paths.length} files`,
+      w.external ? "external" : `${w.paths.length} file${w.paths.length === 1 ? "" : "s"}`,
       w.dependsOn.join(", "),
       `${w.bindings.length}/${w.secrets.length}`,
       w.warnings.length ? out.c.yellow(String(w.warnings.length)) : "",

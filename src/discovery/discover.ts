@@ -241,7 +241,9 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
     return phase;
   };
   for (const worker of discovery.workers) {
-    worker.entry.phase = worker.entry.external ? 1 : phaseOf(worker.id);
-    worker.entry.week = worker.entry.phase;
+    const phase = worker.entry.external ? 1 : phaseOf(worker.id);
+    // Rebuilt so the keys appear in the order people read them.
+    const { domain, dependsOn, source, external } = worker.entry;
+    worker.entry = { ...(domain ? { domain } : {}), phase, week: phase, dependsOn, ...(source ? { source } : {}), ...(external ? { external } : {}) };
   }
 }
