@@ -1,0 +1,66 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseManifest } from "../../src/manifest/load.js";
+import { fixtureRepo } from "../helpers/fixture.js";
+import { runFleet } from "../helpers/run.js";
+
+const FILES: Record<string, string> = {
+  "package.json": JSON.stringify({ name: "@acme/workers", workspaces: ["services/*"], dependencies: { nanoid: "^5.0.7" } }),
+  "pnpm-workspace.yaml": "packages:\n  - 'edge/*'\n  - '!edge/ignored'\n",
+  "workers/api/wrangler.toml": 'name = "acme-api-worker"\nmain = "src/index.js"\nroutes = [ { pattern = "api.acme.dev", custom_domain = true } ]\n[[services]]\nbinding = "AUTH"\nservice = "acme-auth-worker"\n[[kv_namespaces]]\nbinding = "CACHE"\nid = "x"\n',
+  "workers/api/src/index.js": 'import { nanoid } from "nanoid";\nimport { reply } from "./reply.js";\nexport default { async fetch(request, env) { await env.CACHE.get("a"); return reply(nanoid(), env.API_KEY, await env.AUTH.fetch(request)); } };\n',
+  "workers/api/src/reply.js": "export const reply = (...a) => Response.json(a);\n",
+  "workers/api/test/index.test.js": 'import { it } from "vitest";\nit("x", () => { globalThis.env?.NOT_A_READ; });\n',
+  "workers/api/package.json": JSON.stringify({ name: "@acme/api-worker", dependencies: { nanoid: "^5.1.0" } }),
+  "apps/auth/wrangler.jsonc": '{\n  // JSONC with comments\n  "name": "acme-auth-worker",\n  "main": "src/index.js",\n  "routes": [{ "pattern": "auth.acme.dev/*", "zone_name": "acme.dev" }],\n}\n',
+  "apps/auth/src/index.js": 'import { secret } from "../../../shared/secret.js";\nexport default { fetch: (r, env) => fetch("https://mail.acme.dev/ping") };\n',
+  "services/mailer/wrangler.json": JSON.stringify({ name: "acme-mailer-worker", main: "index.js", routes: ["mail.acme.dev/*"] }),
+  "services/mailer/index.js": "export default { fetch: () => new Response('ok') };\n",
+  "edge/cdn/wrangler.toml": 'name = "cdn"\nmain = "index.js"\n',
+  "edge/cdn/index.js": "export default { fetch: () => new Response('ok') };\n",
+  "edge/ignored/readme.md": "not a worker\n",
+  "workers/docs-site/index.html": "<h1>no wrangler config here</h1>\n",
+  "shared/secret.js": "export const secret = 1;\n",
+};
+
+describe("fleet init, directories layout", () => {
+  it("finds workers/*, apps/*, npm and pnpm workspace members with a wrangler config", async () => {
+    const dir = await fixtureRepo(FILES);
+    const result = await runFleet(["init", "--cwd", dir]);
+    expect(result.code).toBe(0);
+    const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
+    expect(manifest.monorepo.layout).toBe("directories");
+    expect(Object.keys(manifest.workers).sort()).toEqual(["api", "auth", "cdn", "mailer"]);
+    expect(manifest.workers.api).toMatchObject({ domain: "api.acme.dev", source: { dir: "workers/api" }, dependsOn: ["auth"], phase: 3 });
+    expect(manifest.workers.auth).toMatchObject({ domain: "auth.acme.dev", dependsOn: ["mailer"], phase: 2 });
+    expect(manifest.workers.mailer).toMatchObject({ domain: "mail.acme.dev", source: { dir: "services/mailer" } });
+    expect(manifest.workers.cdn!.domain).toBeUndefined();
+    expect(result.stderr).toContain("no route, so no domain");
+    expect(result.stderr).toContain("imports shared/secret.js, which is outside the worker's folder");
+  });
+
+  it("writes what it found but exits 1 when the code's dependencies form a cycle", async () => {
+    const dir = await fixtureRepo({ ...FILES, "apps/auth/src/index.js": 'export default { fetch: () => fetch("https://api.acme.dev/ping") };\n' });
+    const result = await runFleet(["init", "--cwd", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/dependency cycle: api → auth → api/);
+    const plan = await runFleet(["plan", "--cwd", dir]);
+    expect(plan.code).toBe(2);
+  });
+
+  it("plans a directory worker from its own folder: every file, its own config and package.json", async () => {
+    const dir = await fixtureRepo(FILES);
+    await runFleet(["init", "--cwd", dir]);
+    const plan = JSON.parse((await runFleet(["plan", "--cwd", dir, "--json"])).stdout);
+    expect(plan.order).toEqual(["cdn", "mailer", "auth", "api"]);
+    const api = plan.workers.find((w: { id: string }) => w.id === "api");
+    expect(api).toMatchObject({
+      paths: ["workers/api/package.json", "workers/api/src/index.js", "workers/api/src/reply.js", "workers/api/test/index.test.js", "workers/api/wrangler.toml"],
+      filter: { subdirectory: "workers/api" },
+      bindings: ["AUTH", "CACHE"],
+      secrets: ["API_KEY"],
+      npmDependencies: { nanoid: "^5.1.0" },
+    });
+  });
+});
