@@ -1,6 +1,5 @@
 // What every command handler gets instead of importing singletons.
 import { resolve } from "node:path";
-import { loadManifest, MANIFEST_FILE } from "../manifest/load.js";
 import type { Manifest } from "../manifest/schema.js";
 import type { Output } from "./output.js";
 
@@ -26,7 +25,7 @@ export function createContext(options: {
   env: NodeJS.ProcessEnv;
 }): Context {
   const cwd = resolve(options.cwd);
-  const configPath = resolve(cwd, options.config ?? MANIFEST_FILE);
+  const configPath = resolve(cwd, options.config ?? "fleet.jsonc");
   let loaded: Promise<Manifest> | undefined;
   return {
     cwd,
@@ -35,6 +34,7 @@ export function createContext(options: {
     verbose: options.verbose,
     out: options.out,
     env: options.env,
-    manifest: () => (loaded ??= loadManifest(configPath, cwd)),
+    // Loaded on first use: the schema library is not needed to print help or a version.
+    manifest: () => (loaded ??= import("../manifest/load.js").then((m) => m.loadManifest(configPath, cwd))),
   };
 }
