@@ -19,6 +19,8 @@ export class ModuleSyntaxError extends Error {}
 
 type AnyNode = Node & Record<string, any>;
 
+const STRING_MEMBERS = new Set(Object.getOwnPropertyNames(String.prototype));
+
 export function parseModule(code: string, file: string): AnyNode {
   try {
     return parse(code, { ecmaVersion: "latest", sourceType: "module", allowHashBang: true, locations: true }) as AnyNode;
@@ -78,11 +80,15 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
     },
   } as never);
 
-  // env.X.method(...) or env.X.prop: X is used as an object, so it is a binding.
+  // env.X.get(...) or env.X.prepare: X is used as an object, so it is a binding. What strings
+  // have too (env.TOKEN.length, env.KEY.trim()) says nothing either way.
   simple(ast, {
     MemberExpression(node: AnyNode) {
       const inner = node.object;
-      if (inner.type === "MemberExpression" && isEnv(inner.object) && !inner.computed) envObjects.add(inner.property.name);
+      const member = node.computed ? undefined : node.property.name;
+      if (inner.type === "MemberExpression" && isEnv(inner.object) && !inner.computed && member && !STRING_MEMBERS.has(member)) {
+        envObjects.add(inner.property.name);
+      }
     },
   } as never);
 

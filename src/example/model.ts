@@ -80,13 +80,19 @@ export function moveDoc(docs: Map<string, Doc>, from: string, to: Doc): Change {
   return { write: [to.path], remove: [from] };
 }
 
-/** Joins changes, keeping each path once. */
+/** The net effect of changes applied in order (a later removal cancels an earlier write). */
 export function mergeChanges(...changes: Change[]): Change {
   const write = new Set<string>();
   const remove = new Set<string>();
   for (const change of changes) {
-    change.write.forEach((path) => write.add(path));
-    change.remove.forEach((path) => remove.add(path));
+    for (const path of change.write) {
+      remove.delete(path);
+      write.add(path);
+    }
+    for (const path of change.remove) {
+      write.delete(path);
+      remove.add(path);
+    }
   }
   return { write: [...write], remove: [...remove] };
 }

@@ -1,0 +1,74 @@
+// Service modules of the router layout: src/services/<id>.js (or src/handlers/<id>.js before
+// their move), each exporting one handler built from its catalog entry.
+import { domainOf, handlerName, serviceById, type LibKey, type ServiceSpec } from "./catalog.js";
+import {
+  DURABLE_OBJECT_CLASS,
+  envRef,
+  honoPreamble,
+  NANOID_BLOCK,
+  NOT_FOUND,
+  renderHandler,
+  type HandlerSource,
+} from "./handler.js";
+import type { DocState } from "./model.js";
+import { envBlock, libBlock, libPrologue, urlBlock } from "./snippets.js";
+
+/** What a service file imports from each shared module. */
+const IMPORTED: Record<LibKey, string> = {
+  context: "withContext",
+  headers: "corsHeaders",
+  response: "error",
+  crypto: "sha256Hex",
+  auth: "requireAuth",
+  logger: "log",
+  validate: "requireFields",
+  cache: "cached",
+  "rate-limit": "rateLimit",
+  ids: "newId",
+  pagination: "pageParams",
+  db: "query",
+};
+
+export const DANGLING_SPECIFIER = "../lib/legacy-metrics.js";
+
+export function serviceSource(spec: ServiceSpec, libFile: (key: LibKey) => string): HandlerSource {
+  const signature = spec.style === "fetch" ? "fetch" : spec.contextEnv ? "context-env" : "context";
+  const e = envRef(signature);
+  const imports = spec.libs.map((key) => `import { ${IMPORTED[key]} } from "../lib/${libFile(key)}";`);
+  const prologue = spec.libs.flatMap((key) => libPrologue(key, e));
+  const blocks = [
+    ...spec.env.map((name) => envBlock(name, e)),
+    ...spec.libs.map((key) => libBlock(key, e, spec.id)).filter((block) => block.length > 0),
+    ...(spec.urls ?? []).map((id) => urlBlock(id, domainOf(serviceById(id)))),
+  ];
+  const preamble: string[] = [];
+  let fallback = spec.libs.includes("response") ? `error(404, "not found")` : NOT_FOUND;
+  if (spec.npm?.includes("hono")) {
+    imports.unshift(`import { Hono } from "hono";`);
+    preamble.push(...honoPreamble(spec.id));
+    fallback = "app.fetch(request, env, ctx)";
+  }
+  if (spec.npm?.includes("nanoid")) {
+    imports.unshift(`import { nanoid } from "nanoid";`);
+    blocks.push(NANOID_BLOCK);
+  }
+  if (spec.dangling) {
+    imports.push(`import { recordMetric } from "${DANGLING_SPECIFIER}";`);
+    prologue.unshift(`recordMetric("${spec.id}", url.pathname);`);
+  }
+  return {
+    id: spec.id,
+    name: handlerName(spec.id),
+    signature,
+    imports,
+    preamble,
+    prologue,
+    blocks,
+    fallback,
+    trailer: spec.durableObject ? DURABLE_OBJECT_CLASS : [],
+  };
+}
+
+export function renderService(spec: ServiceSpec, state: DocState, libFile: (key: LibKey) => string): string {
+  return renderHandler(serviceSource(spec, libFile), state);
+}
