@@ -83,7 +83,10 @@ describe("manifest", () => {
 describe("a bad manifest on the command line", () => {
   for (const [what, text] of [
     ["invalid JSONC", "{ org: "],
+    ["an unknown key", GOOD.replace('"phase": 2,', '"phase": 2, "colour": "red",')],
     ["an id with path traversal", GOOD.replace('"registry": {', '"../x": {').replace('["registry"]', '["../x"]')],
+    ["a duplicate domain", GOOD.replace('"beacon.chitty.cc"', '"registry.chitty.cc"')],
+    ["an unknown dependency", GOOD.replace('["registry"]', '["registy"]')],
     ["a cycle", GOOD.replace('"domain": "registry.chitty.cc",', '"domain": "registry.chitty.cc", "dependsOn": ["beacon"],')],
   ] as const) {
     it(`${what}: exit 2, a located message, no stack, nothing written`, async () => {
