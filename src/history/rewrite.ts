@@ -1,0 +1,182 @@
+// One worker's view of the history, rewritten commit by commit exactly as git filter-repo 2.38
+// rewrites it for `--path`/`--subdirectory-filter` (so the commit IDs are the same):
+// changes are filtered, parents translated through pruned commits, redundant parents trimmed,
+// commits that became empty and merges that became degenerate pruned.
+// docs/HISTORY.md states the rules with their sources; tests compare with filter-repo itself.
+import type { FileChange } from "./fast-export.js";
+import { applyChanges, EMPTY_TREE, hasPath, type SplitTree } from "./split-tree.js";
+
+/** A commit of the monorepo, numbered in stream order (parents always have smaller numbers). */
+export interface SourceCommit {
+  index: number;
+  id: string;
+  parents: number[];
+  changes: FileChange[];
+}
+
+/** A commit the split keeps: its parents are indexes of kept commits of the same worker. */
+export interface KeptCommit {
+  index: number;
+  parents: number[];
+  changes: FileChange[];
+}
+
+/** Shared by every worker: the original graph and ids. */
+export class SourceGraph {
+  readonly parents: number[][] = [];
+  readonly ids: string[] = [];
+  add(commit: SourceCommit): void {
+    this.parents[commit.index] = commit.parents;
+    this.ids[commit.index] = commit.id;
+  }
+}
+
+/** Recomputes a commit's changes against another commit (`git diff-tree -r FROM TO`). */
+export type DiffTree = (from: string, to: string) => FileChange[];
+
+const NONE = -1;
+
+export class WorkerRewriter {
+  /** original index → kept index it maps to, or NONE. */
+  private readonly translate = new Map<number, number>();
+  private readonly skipped = new Set<number>();
+  private readonly trees = new Map<number, SplitTree>();
+  /** kept index → translated (untrimmed) parents: the rewritten graph, for ancestry. */
+  private readonly graph = new Map<number, number[]>();
+  kept = 0;
+
+  constructor(
+    private readonly source: SourceGraph,
+    private readonly mapPath: (path: string) => string | undefined,
+    private readonly diffTree: DiffTree,
+  ) {}
+
+  /** Where `index` lands in the split: a kept index, or undefined when nothing is left. */
+  imageOf(index: number): number | undefined {
+    const t = this.translate.get(index);
+    return t === undefined || t === NONE ? undefined : t;
+  }
+
+  /** Processes the next commit; returns it when kept, undefined when pruned. */
+  process(commit: SourceCommit): KeptCommit | undefined {
+    const originalParents = commit.parents;
+    const hadChanges = commit.changes.length > 0;
+    let changes = this.filter(commit.changes);
+    const translated = originalParents.map((p) => this.translate.get(p) ?? NONE);
+
+    const first = translated[0] ?? NONE;
+    const { parents, degenerateTo } = this.trimParents(originalParents, translated);
+    if (parents.length > 0 && first !== parents[0]) {
+      // The first parent changed, so the changes must be taken against the new one.
+      changes = this.filter(this.diffTree(this.source.ids[parents[0]!]!, commit.id));
+    }
+
+    if (this.prunable(parents, degenerateTo, hadChanges, originalParents, changes)) {
+      this.skipped.add(commit.index);
+      this.translate.set(commit.index, degenerateTo ?? parents[0] ?? NONE);
+      return undefined;
+    }
+    this.translate.set(commit.index, commit.index);
+    this.graph.set(commit.index, translated.filter((p) => p !== NONE));
+    this.trees.set(commit.index, applyChanges(parents.length ? this.trees.get(parents[0]!)! : EMPTY_TREE, changes));
+    this.kept++;
+    return { index: commit.index, parents, changes };
+  }
+
+  /** Filtered changes, one per new path, sorted by path (bytewise), as filter-repo orders them. */
+  private filter(changes: readonly FileChange[]): FileChange[] {
+    const byPath = new Map<string, FileChange>();
+    for (const change of changes) {
+      if (change.type === "deleteall") continue;
+      const path = this.mapPath(change.path);
+      if (path !== undefined) byPath.set(path, { ...change, path });
+    }
+    return [...byPath.keys()].sort(compareBytes).map((p) => byPath.get(p)!);
+  }
+
+  /** filter-repo's _trim_extra_parents with --prune-degenerate auto. */
+  private trimParents(originalParents: number[], translated: number[]): { parents: number[]; degenerateTo?: number } {
+    const rows = translated
+      .map((p, i) => ({ p, op: originalParents[i]!, rewritten: this.skipped.has(originalParents[i]!) }))
+      .filter((r) => r.p !== NONE);
+    if (rows.length === 0) return { parents: [] };
+    if (rows.length === 1) return { parents: [rows[0]!.p] };
+    const all = rows.map((r) => r.p);
+    const seen = new Set<number>();
+    const unique = rows.filter((r) => {
+      const keep = !seen.has(r.p) || !r.rewritten;
+      seen.add(r.p);
+      return keep;
+    });
+    if (unique.length < 2) return { parents: all, degenerateTo: unique[0]!.p };
+    const removed = new Set<number>();
+    unique.forEach((cur, i) => {
+      if (!cur.rewritten) return;
+      for (let j = 0; j < unique.length; j++) {
+        if (i === j) continue;
+        const other = unique[j]!;
+        if (this.isAncestor(this.graph, cur.p, other.p) && !this.isAncestor(this.source.parents, cur.op, other.op)) {
+          removed.add(i);
+          break;
+        }
+      }
+    });
+    const remaining = unique.filter((_, i) => !removed.has(i));
+    if (remaining.length < 2) return { parents: all, degenerateTo: remaining[0]!.p };
+    return { parents: remaining.map((r) => r.p) };
+  }
+
+  /** filter-repo's _prunable with --prune-empty auto. */
+  private prunable(parents: number[], degenerateTo: number | undefined, hadChanges: boolean, originalParents: number[], changes: FileChange[]): boolean {
+    if (parents.length >= 2 && degenerateTo === undefined) return false;
+    if (parents.length < 2) {
+      if (!hadChanges) {
+        const lostParents = parents.length < originalParents.length || (originalParents.length === 1 && this.skipped.has(originalParents[0]!));
+        return changes.length === 0 && lostParents;
+      }
+      if (changes.length === 0) return true;
+    }
+    if (parents.length === 0) return false;
+    const base = this.trees.get(degenerateTo ?? parents[0]!)!;
+    for (const change of changes) {
+      if (change.type === "deleteall") return false;
+      if (!lsComparable(change.path)) return false;
+      if (change.type === "D") {
+        if (hasPath(base, change.path)) return false;
+      } else if (base.get(change.path) !== `${change.mode} ${change.id}` || change.mode === "160000") return false;
+    }
+    return true;
+  }
+
+  /** Reflexive reachability; parents have smaller indexes, so the walk stops below `a`. */
+  private isAncestor(graph: ReadonlyMap<number, number[]> | readonly number[][], a: number, b: number): boolean {
+    const parentsOf = (n: number) => (graph instanceof Map ? graph.get(n) : (graph as number[][])[n]) ?? [];
+    const seen = new Set<number>();
+    const stack = [b];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n === a) return true;
+      if (n < a || seen.has(n)) continue;
+      seen.add(n);
+      stack.push(...parentsOf(n));
+    }
+    return false;
+  }
+}
+
+/**
+ * filter-repo asks fast-import `ls` for each path and compares the whitespace-split reply, which
+ * fast-import C-quotes; for paths that need quoting the comparison never matches, so such a
+ * commit is never pruned by that check. Reproduced for identical results.
+ */
+function lsComparable(path: string): boolean {
+  for (const byte of Buffer.from(path, "utf8")) {
+    if (byte <= 0x20 || byte === 0x7f || byte === 0x22 || byte === 0x5c || byte >= 0x80) return false;
+  }
+  return true;
+}
+
+/** Byte order of UTF-8 strings (what Python's sort of bytes gives). */
+export function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
