@@ -58,6 +58,12 @@ export class ScriptedRepo {
     return this.head();
   }
 
+  /** A merge whose commit also changes files (an "evil" merge). */
+  async mergeWithEdit(branch: string, message: string, files: Record<string, string>): Promise<string> {
+    await this.run(["merge", "-q", "--no-ff", "--no-commit", branch]);
+    return this.commit(message, files);
+  }
+
   head(): Promise<string> {
     return gitText(["rev-parse", "HEAD"], { cwd: this.dir });
   }

@@ -10,7 +10,7 @@ export type SplitFilter = { subdirectory: string } | { paths: string[] };
 export async function filterRepoTip(repo: string, branch: string, filter: SplitFilter): Promise<string | undefined> {
   const dir = await mkdtemp(join(tmpdir(), "fleet-oracle-"));
   try {
-    await git(["clone", "-q", "--no-local", "--single-branch", "--branch", branch, repo, dir], { cwd: tmpdir() });
+    await git(["clone", "-q", "--no-local", "--single-branch", "--no-tags", "--branch", branch, repo, dir], { cwd: tmpdir() });
     const args = "subdirectory" in filter ? ["--subdirectory-filter", filter.subdirectory] : filter.paths.flatMap((p) => ["--path", p]);
     await git(["filter-repo", "--force", "--quiet", ...args], { cwd: dir });
     const tip = await gitText(["rev-parse", "--verify", "-q", `refs/heads/${branch}`], { cwd: dir, okCodes: [1] });

@@ -42,6 +42,12 @@ async function trickyHistory(): Promise<ScriptedRepo> {
   await repo.checkout("main");
   await repo.commit("docs: more", { "docs/guide.md": "g4\n" });
   await repo.merge("discarded", "Merge branch 'discarded'", ["-s", "ours"]);
+  // an evil merge: both sides only touch docs, the merge itself edits the worker
+  await repo.checkout("evil", true);
+  await repo.commit("docs: evil side", { "docs/evil.md": "e\n" });
+  await repo.checkout("main");
+  await repo.commit("docs: main side", { "docs/guide.md": "g5\n" });
+  await repo.mergeWithEdit("evil", "Merge evil with an edit", { "workers/api/index.js": "evil\n", "src/lib/util.js": "u-evil\n" });
   // an unrelated history merged in
   await repo.orphan("imported");
   await repo.commit("feat: imported project", { "vendor/lib.js": "l1\n", "workers/api/vendored.js": "x1\n" });
