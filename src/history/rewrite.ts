@@ -24,15 +24,35 @@ export interface KeptCommit {
 /** Shared by every worker: the original graph and ids. */
 export class SourceGraph {
   readonly parents: number[][] = [];
-  readonly ids: string[] = [];
+  private readonly ids: string[] = [];
+  /** `pastId` answers for commits of an earlier run. */
+  constructor(private readonly pastId: (index: number) => string = () => { throw new Error("no earlier run"); }) {}
   add(commit: SourceCommit): void {
     this.parents[commit.index] = commit.parents;
     this.ids[commit.index] = commit.id;
+  }
+  idOf(index: number): string {
+    return this.ids[index] ?? this.pastId(index);
   }
 }
 
 /** Recomputes a commit's changes against another commit (`git diff-tree -r FROM TO`). */
 export type DiffTree = (from: string, to: string) => FileChange[];
+
+/**
+ * What an earlier run left of this worker, for an incremental split: commits with an index
+ * below `firstIndex` were processed then. Each lookup is lazy; most runs need one or two.
+ */
+export interface PastSplit {
+  firstIndex: number;
+  /** Kept index an earlier commit maps to, or -1 when nothing is left of it. */
+  translate(index: number): number;
+  /** Tree of an earlier kept commit. */
+  tree(keptIndex: number): SplitTree;
+  /** Ancestry among earlier commits: in the rewritten history, and in the original one. */
+  isRewrittenAncestor(a: number, b: number): boolean;
+  isOriginalAncestor(a: number, b: number): boolean;
+}
 
 const NONE = -1;
 
@@ -49,12 +69,41 @@ export class WorkerRewriter {
     private readonly source: SourceGraph,
     private readonly mapPath: (path: string) => string | undefined,
     private readonly diffTree: DiffTree,
+    private readonly past?: PastSplit,
   ) {}
 
   /** Where `index` lands in the split: a kept index, or undefined when nothing is left. */
   imageOf(index: number): number | undefined {
-    const t = this.translate.get(index);
-    return t === undefined || t === NONE ? undefined : t;
+    const t = this.translateOf(index);
+    return t === NONE ? undefined : t;
+  }
+
+  /** Kept commits processed in this run, in order, with where every processed commit landed. */
+  translations(): ReadonlyMap<number, number> {
+    return this.translate;
+  }
+
+  /** The tree of a kept commit (of this run or an earlier one). */
+  treeAt(keptIndex: number): SplitTree {
+    return this.treeOf(keptIndex);
+  }
+
+  private isPast(index: number): boolean {
+    return this.past !== undefined && index < this.past.firstIndex;
+  }
+
+  private translateOf(index: number): number {
+    if (this.isPast(index)) return this.past!.translate(index);
+    return this.translate.get(index) ?? NONE;
+  }
+
+  private wasSkipped(index: number): boolean {
+    return this.isPast(index) ? this.past!.translate(index) !== index : this.skipped.has(index);
+  }
+
+  private treeOf(keptIndex: number): SplitTree {
+    if (this.isPast(keptIndex)) return this.past!.tree(keptIndex);
+    return this.trees.get(keptIndex)!;
   }
 
   /** Processes the next commit; returns it when kept, undefined when pruned. */
@@ -62,13 +111,13 @@ export class WorkerRewriter {
     const originalParents = commit.parents;
     const hadChanges = commit.changes.length > 0;
     let changes = this.filter(commit.changes);
-    const translated = originalParents.map((p) => this.translate.get(p) ?? NONE);
+    const translated = originalParents.map((p) => this.translateOf(p));
 
     const first = translated[0] ?? NONE;
     const { parents, degenerateTo } = this.trimParents(originalParents, translated);
     if (parents.length > 0 && first !== parents[0]) {
       // The first parent changed, so the changes must be taken against the new one.
-      changes = this.filter(this.diffTree(this.source.ids[parents[0]!]!, commit.id));
+      changes = this.filter(this.diffTree(this.source.idOf(parents[0]!), commit.id));
     }
 
     if (this.prunable(parents, degenerateTo, hadChanges, originalParents, changes)) {
@@ -78,7 +127,7 @@ export class WorkerRewriter {
     }
     this.translate.set(commit.index, commit.index);
     this.graph.set(commit.index, translated.filter((p) => p !== NONE));
-    this.trees.set(commit.index, applyChanges(parents.length ? this.trees.get(parents[0]!)! : EMPTY_TREE, changes));
+    this.trees.set(commit.index, applyChanges(parents.length ? this.treeOf(parents[0]!) : EMPTY_TREE, changes));
     this.kept++;
     return { index: commit.index, parents, changes };
   }
@@ -97,7 +146,7 @@ export class WorkerRewriter {
   /** filter-repo's _trim_extra_parents with --prune-degenerate auto. */
   private trimParents(originalParents: number[], translated: number[]): { parents: number[]; degenerateTo?: number } {
     const rows = translated
-      .map((p, i) => ({ p, op: originalParents[i]!, rewritten: this.skipped.has(originalParents[i]!) }))
+      .map((p, i) => ({ p, op: originalParents[i]!, rewritten: this.wasSkipped(originalParents[i]!) }))
       .filter((r) => r.p !== NONE);
     if (rows.length === 0) return { parents: [] };
     if (rows.length === 1) return { parents: [rows[0]!.p] };
@@ -115,7 +164,7 @@ export class WorkerRewriter {
       for (let j = 0; j < unique.length; j++) {
         if (i === j) continue;
         const other = unique[j]!;
-        if (this.isAncestor(this.graph, cur.p, other.p) && !this.isAncestor(this.source.parents, cur.op, other.op)) {
+        if (this.isAncestor("rewritten", cur.p, other.p) && !this.isAncestor("original", cur.op, other.op)) {
           removed.add(i);
           break;
         }
@@ -131,13 +180,13 @@ export class WorkerRewriter {
     if (parents.length >= 2 && degenerateTo === undefined) return false;
     if (parents.length < 2) {
       if (!hadChanges) {
-        const lostParents = parents.length < originalParents.length || (originalParents.length === 1 && this.skipped.has(originalParents[0]!));
+        const lostParents = parents.length < originalParents.length || (originalParents.length === 1 && this.wasSkipped(originalParents[0]!));
         return changes.length === 0 && lostParents;
       }
       if (changes.length === 0) return true;
     }
     if (parents.length === 0) return false;
-    const base = this.trees.get(degenerateTo ?? parents[0]!)!;
+    const base = this.treeOf(degenerateTo ?? parents[0]!);
     for (const change of changes) {
       if (change.type === "deleteall") return false;
       if (!lsComparable(change.path)) return false;
@@ -148,9 +197,12 @@ export class WorkerRewriter {
     return true;
   }
 
-  /** Reflexive reachability; parents have smaller indexes, so the walk stops below `a`. */
-  private isAncestor(graph: ReadonlyMap<number, number[]> | readonly number[][], a: number, b: number): boolean {
-    const parentsOf = (n: number) => (graph instanceof Map ? graph.get(n) : (graph as number[][])[n]) ?? [];
+  /**
+   * Reflexive reachability; parents have smaller indexes, so the walk stops below `a`. Commits
+   * of an earlier run are asked of the past (git itself answers there).
+   */
+  private isAncestor(which: "rewritten" | "original", a: number, b: number): boolean {
+    const parentsOf = (n: number) => (which === "rewritten" ? this.graph.get(n) : this.source.parents[n]) ?? [];
     const seen = new Set<number>();
     const stack = [b];
     while (stack.length) {
@@ -158,6 +210,10 @@ export class WorkerRewriter {
       if (n === a) return true;
       if (n < a || seen.has(n)) continue;
       seen.add(n);
+      if (this.isPast(n)) {
+        if (this.isPast(a) && (which === "rewritten" ? this.past!.isRewrittenAncestor(a, n) : this.past!.isOriginalAncestor(a, n))) return true;
+        continue;
+      }
       stack.push(...parentsOf(n));
     }
     return false;

@@ -1,21 +1,26 @@
 // Splits the whole fleet in one pass: one `git fast-export` of the branch, every change routed
 // to every worker whose paths it touches, every worker's commits written through one
 // `git fast-import` into the monorepo's own object store (existing blobs referenced by id).
-// Refs are updated together in one transaction at the end: a crash leaves the old refs.
-import { spawnSync } from "node:child_process";
+// Incremental: with a valid cache only the commits since the last split are read.
+// Refs move together in one transaction at the end, and the cache after them: a crash at any
+// point leaves the old refs, or the new refs with a cache that is merely behind.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { git, gitStream, gitText } from "../git/git.js";
-import { FastExportParser, type ExportedCommit, type FileChange } from "./fast-export.js";
+import { FastExportParser, type ExportedCommit } from "./fast-export.js";
 import { ImportStream } from "./import-stream.js";
 import { filterFingerprint, pathMapper, type SplitFilter } from "./path-filter.js";
-import { SourceGraph, WorkerRewriter, type DiffTree } from "./rewrite.js";
+import { SourceGraph, WorkerRewriter } from "./rewrite.js";
+import { SplitCache, type WorkerDelta } from "./split-cache.js";
+import { pastFromCache, diffTreeIn } from "./split-past.js";
 
 export interface SplitTarget {
   id: string;
   filter: SplitFilter;
 }
+
+export type FromStartReason = "first split" | "paths changed" | "cache missing" | "history rewritten";
 
 export interface WorkerSplit {
   id: string;
@@ -24,14 +29,21 @@ export interface WorkerSplit {
   commit: string | null;
   /** Commits in the split. */
   commits: number;
-  /** Why the worker was (re-)split from the start, when it was. */
-  fromStart?: "first split" | "paths changed" | "cache missing" | "history rewritten";
+  /** Why the worker was split from the start, when it was. */
+  fromStart?: FromStartReason;
 }
 
 export interface SplitOptions {
   /** Branch whose history is split (a short name or a full ref). */
   branch: string;
   onProgress?: (commits: number) => void;
+}
+
+export interface SplitRun {
+  workers: WorkerSplit[];
+  /** Monorepo commits read in this run. */
+  commitsRead: number;
+  incremental: boolean;
 }
 
 export const SPLIT_REF_PREFIX = "refs/fleet/split/";
@@ -43,33 +55,98 @@ const EXPORT_FLAGS = [
   "--reference-excluded-parents", "--no-data", "--use-done-feature", "--mark-tags", "--reencode=yes",
 ];
 
-export async function splitFleet(repo: string, targets: readonly SplitTarget[], options: SplitOptions): Promise<WorkerSplit[]> {
+export async function cacheRoot(repo: string): Promise<string> {
+  return join(resolve(repo, await gitText(["rev-parse", "--git-common-dir"], { cwd: repo })), "fleet", "split");
+}
+
+export async function splitFleet(repo: string, targets: readonly SplitTarget[], options: SplitOptions): Promise<SplitRun> {
   const ref = options.branch.startsWith("refs/") ? options.branch : `refs/heads/${options.branch}`;
   const tip = await gitText(["rev-parse", "--verify", "-q", `${ref}^{commit}`], { cwd: repo });
   const before = await currentSplitRefs(repo, targets);
+  const root = await cacheRoot(repo);
+  const cache = await SplitCache.load(root);
+  const reasons = await fromStartReasons(repo, targets, before, cache, ref, tip);
+  const incremental = cache !== undefined && reasons.size === 0;
+  try {
+    if (incremental && cache.state.tip === tip) {
+      const workers = targets.map((t) => cachedResult(cache, t.id));
+      await updateRefs(repo, workers, before);
+      return { workers, commitsRead: 0, incremental: true };
+    }
+    const run = await rewrite(repo, ref, tip, targets, incremental ? cache : undefined, options);
+    const workers = run.results.map((r) => ({ ...r, ...(reasons.has(r.id) ? { fromStart: reasons.get(r.id)! } : {}) }));
+    await updateRefs(repo, workers, before);
+    if (incremental) await cache.append(tip, run.newIds, run.deltas);
+    else await SplitCache.writeFull(root, ref, tip, run.newIds, run.deltas);
+    return { workers, commitsRead: run.newIds.length, incremental };
+  } finally {
+    cache?.close();
+  }
+}
 
+async function fromStartReasons(
+  repo: string,
+  targets: readonly SplitTarget[],
+  before: ReadonlyMap<string, string>,
+  cache: SplitCache | undefined,
+  ref: string,
+  tip: string,
+): Promise<Map<string, FromStartReason>> {
+  const reasons = new Map<string, FromStartReason>();
+  const cachedAncestor =
+    cache !== undefined &&
+    cache.state.branch === ref &&
+    (await git(["merge-base", "--is-ancestor", cache.state.tip, tip], { cwd: repo, okCodes: [1, 128] })).code === 0;
+  for (const target of targets) {
+    const entry = cache?.state.workers[target.id];
+    if (!entry) reasons.set(target.id, before.has(target.id) ? "cache missing" : "first split");
+    else if (entry.fingerprint !== filterFingerprint(target.filter)) reasons.set(target.id, "paths changed");
+    else if (!cachedAncestor) reasons.set(target.id, "history rewritten");
+  }
+  // One pass for the fleet: if any worker starts over, all are read from the start.
+  if (reasons.size > 0) for (const t of targets) if (!reasons.has(t.id)) reasons.set(t.id, cachedAncestor ? "cache missing" : "history rewritten");
+  return reasons;
+}
+
+function cachedResult(cache: SplitCache, id: string): WorkerSplit {
+  const entry = cache.state.workers[id]!;
+  return { id, ref: SPLIT_REF_PREFIX + id, commit: entry.tipImage < 0 ? null : cache.keptSha(id, entry.tipImage), commits: entry.kept };
+}
+
+interface Rewritten {
+  results: WorkerSplit[];
+  newIds: string[];
+  deltas: WorkerDelta[];
+}
+
+async function rewrite(repo: string, ref: string, tip: string, targets: readonly SplitTarget[], cache: SplitCache | undefined, options: SplitOptions): Promise<Rewritten> {
+  const base = cache?.state.count ?? 0;
   const scratch = await mkdtemp(join(tmpdir(), "fleet-split-"));
   const marksFile = join(scratch, "marks");
   try {
-    const source = new SourceGraph();
+    const source = new SourceGraph((i) => cache!.idAt(i));
     const diffTree = diffTreeIn(repo);
-    const workers = targets.map((t) => ({ target: t, rewriter: new WorkerRewriter(source, pathMapper(t.filter), diffTree), marks: new Map<number, number>() }));
+    const workers = targets.map((t) => {
+      const past = cache ? pastFromCache(repo, cache, t.id) : undefined;
+      return { target: t, rewriter: new WorkerRewriter(source, pathMapper(t.filter), diffTree, past), marks: new Map<number, number>() };
+    });
     const importer = gitStream(["-c", "core.ignorecase=false", "fast-import", "--quiet", "--date-format=raw-permissive", `--export-marks=${marksFile}`], { cwd: repo });
-    const exporter = gitStream([...EXPORT_FLAGS, ref], { cwd: repo });
+    const exporter = gitStream([...EXPORT_FLAGS, tip, ...(cache ? [`^${cache.state.tip}`] : [])], { cwd: repo });
     const out = new ImportStream(importer.stdin);
     const parser = new FastExportParser();
     const indexOfMark = new Map<string, number>();
+    const newIds: string[] = [];
     let nextMark = 1;
-    let count = 0;
     let tipIndex = -1;
 
     const handle = (commit: ExportedCommit) => {
-      const index = count++;
+      const index = base + newIds.length;
+      newIds.push(commit.id);
       indexOfMark.set(commit.mark, index);
       if (commit.id === tip) tipIndex = index;
       const parents = commit.parents.map((p) => {
-        const i = indexOfMark.get(p);
-        if (i === undefined) throw new Error(`fast-export referenced ${p} before exporting it`);
+        const i = p.startsWith(":") ? indexOfMark.get(p) : cache?.indexOf(p);
+        if (i === undefined) throw new Error(`fast-export referenced ${p}, which neither this run nor the cache knows`);
         return i;
       });
       const sourceCommit = { index, id: commit.id, parents, changes: commit.changes };
@@ -79,34 +156,43 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
         if (!kept) continue;
         const mark = nextMark++;
         worker.marks.set(kept.index, mark);
-        out.commit(WORK_REF, mark, commit, kept.parents.map((p) => `:${worker.marks.get(p)!}`), kept.changes);
+        const parentRefs = kept.parents.map((p) => (p < base ? cache!.keptSha(worker.target.id, p) : `:${worker.marks.get(p)!}`));
+        out.commit(WORK_REF, mark, commit, parentRefs, kept.changes);
       }
     };
 
     for await (const chunk of exporter.stdout as AsyncIterable<Buffer>) {
       for (const commit of parser.push(chunk)) handle(commit);
-      options.onProgress?.(count);
+      options.onProgress?.(newIds.length);
       await out.maybeFlush();
     }
     parser.end();
     await exporter.done;
     await out.end();
     await importer.done;
+    if (tipIndex < 0) throw new Error(`fast-export did not export the tip ${tip}`);
 
     const shaOfMark = parseMarks(await readFile(marksFile, "utf8"));
-    const results: WorkerSplit[] = workers.map(({ target, rewriter, marks }) => {
-      const image = tipIndex < 0 ? undefined : rewriter.imageOf(tipIndex);
-      const commit = image === undefined ? null : shaOfMark.get(marks.get(image)!)!;
-      return {
+    const results: WorkerSplit[] = [];
+    const deltas: WorkerDelta[] = [];
+    for (const { target, rewriter, marks } of workers) {
+      const image = rewriter.imageOf(tipIndex);
+      const shaOf = (kept: number) => (kept < base ? cache!.keptSha(target.id, kept) : shaOfMark.get(marks.get(kept)!)!);
+      const keptBefore = cache?.state.workers[target.id]?.kept ?? 0;
+      results.push({ id: target.id, ref: SPLIT_REF_PREFIX + target.id, commit: image === undefined ? null : shaOf(image), commits: keptBefore + rewriter.kept });
+      const translate = new Int32Array(newIds.length);
+      for (const [index, value] of rewriter.translations()) translate[index - base] = value;
+      deltas.push({
         id: target.id,
-        ref: SPLIT_REF_PREFIX + target.id,
-        commit,
-        commits: rewriter.kept,
-        fromStart: before.get(target.id) ? "cache missing" : "first split",
-      };
-    });
-    await updateRefs(repo, results, before);
-    return results;
+        fingerprint: filterFingerprint(target.filter),
+        translate,
+        kept: [...marks.keys()].sort((a, b) => a - b).map((index) => ({ index, sha: shaOf(index) })),
+        tipImage: image ?? -1,
+        tree: image === undefined ? new Map() : rewriter.treeAt(image),
+        keptTotal: keptBefore + rewriter.kept,
+      });
+    }
+    return { results, newIds, deltas };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -129,8 +215,8 @@ async function updateRefs(repo: string, results: readonly WorkerSplit[], before:
   const lines = ["start"];
   for (const r of results) {
     const old = before.get(r.id);
-    if (r.commit) lines.push(`update ${r.ref} ${r.commit} ${old ?? zero}`);
-    else if (old) lines.push(`delete ${r.ref} ${old}`);
+    if (r.commit && r.commit !== old) lines.push(`update ${r.ref} ${r.commit} ${old ?? zero}`);
+    else if (!r.commit && old) lines.push(`delete ${r.ref} ${old}`);
   }
   lines.push(`delete ${WORK_REF}`, "prepare", "commit", "");
   await git(["update-ref", "--stdin"], { cwd: repo, input: lines.join("\n") });
@@ -145,23 +231,3 @@ function parseMarks(text: string): Map<number, string> {
   }
   return marks;
 }
-
-/** `git diff-tree -r` between two original commits, for the rare commit whose first parent changed. */
-function diffTreeIn(repo: string): DiffTree {
-  return (from, to) => {
-    const result = spawnSync("git", ["diff-tree", "-r", "-z", "--no-renames", from, to], { cwd: repo, encoding: "buffer", maxBuffer: 1 << 30 });
-    if (result.status !== 0) throw new Error(`git diff-tree ${from} ${to} failed: ${result.stderr.toString()}`);
-    const parts = result.stdout.toString("utf8").split("\0");
-    const changes: FileChange[] = [];
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const info = parts[i]!;
-      if (!info.startsWith(":")) continue;
-      const [, newMode, , newId, status] = info.slice(1).split(" ") as [string, string, string, string, string];
-      const path = parts[i + 1]!; // -z: never quoted
-      changes.push(status === "D" ? { type: "D", path } : { type: "M", mode: newMode, id: newId, path });
-    }
-    return changes;
-  };
-}
-
-export { filterFingerprint };

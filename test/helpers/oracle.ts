@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git, gitText } from "../../src/git/git.js";
+import type { SplitFilter } from "../../src/history/path-filter.js";
 
-export type SplitFilter = { subdirectory: string } | { paths: string[] };
 
 /** The commit filter-repo makes of `branch` in `repo` under `filter`, or undefined if nothing is left. */
 export async function filterRepoTip(repo: string, branch: string, filter: SplitFilter): Promise<string | undefined> {

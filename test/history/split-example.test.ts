@@ -27,7 +27,7 @@ for (const layout of ["router", "directories"] as const) {
     it("gives every worker the commit id filter-repo gives", async () => {
       const { dir, targets } = await exampleTargets(layout);
       expect(targets.length).toBeGreaterThanOrEqual(34);
-      const splits = await splitFleet(dir, targets, { branch: "main" });
+      const { workers: splits } = await splitFleet(dir, targets, { branch: "main" });
       const mismatches: string[] = [];
       await inPairs(targets, async (target) => {
         const expected = await filterRepoTip(dir, "main", target.filter);
