@@ -40,11 +40,15 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
     if (!JS_FILE.test(file)) continue;
     const code = await tree.read(file);
     if (code === undefined) continue;
-    let facts;
-    try {
-      facts = moduleFacts(code, file);
-    } catch (error) {
-      unparsable.push({ file, message: (error as Error).message });
+    const facts = tree.memo(`facts:${file}`, () => {
+      try {
+        return moduleFacts(code, file);
+      } catch (error) {
+        return error as Error;
+      }
+    });
+    if (facts instanceof Error) {
+      unparsable.push({ file, message: facts.message });
       continue;
     }
     facts.envReads.forEach((n) => envReads.add(n));

@@ -33,6 +33,14 @@ export class SourceTree {
     return new SourceTree(root, new Set(files));
   }
 
+  private readonly memos = new Map<string, unknown>();
+
+  /** Computes something about the tree once (a module's parsed facts, say). */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
   has(path: string): boolean {
     return this.files.has(path);
   }

@@ -55,11 +55,14 @@ export interface PastSplit {
 }
 
 const NONE = -1;
+const UNSET = -2;
 
 export class WorkerRewriter {
-  /** original index → kept index it maps to, or NONE. */
-  private readonly translate = new Map<number, number>();
-  private readonly skipped = new Set<number>();
+  /** original index → kept index it maps to, or NONE; UNSET before it is processed. */
+  private translate = new Int32Array(1024).fill(UNSET);
+  private skipped = new Uint8Array(1024);
+  /** Indexes processed in this run, in order. */
+  private readonly processed: number[] = [];
   private readonly trees = new Map<number, SplitTree>();
   /** kept index → translated (untrimmed) parents: the rewritten graph, for ancestry. */
   private readonly graph = new Map<number, number[]>();
@@ -78,9 +81,24 @@ export class WorkerRewriter {
     return t === NONE ? undefined : t;
   }
 
-  /** Kept commits processed in this run, in order, with where every processed commit landed. */
-  translations(): ReadonlyMap<number, number> {
-    return this.translate;
+  /** Where every commit processed in this run landed: [index, kept index or -1]. */
+  *translations(): Iterable<[number, number]> {
+    for (const index of this.processed) yield [index, this.translate[index]!];
+  }
+
+  private record(index: number, image: number, skipped: boolean): void {
+    if (index >= this.translate.length) {
+      const size = Math.max(index + 1, this.translate.length * 2);
+      const translate = new Int32Array(size).fill(UNSET);
+      translate.set(this.translate);
+      const skippedFlags = new Uint8Array(size);
+      skippedFlags.set(this.skipped);
+      this.translate = translate;
+      this.skipped = skippedFlags;
+    }
+    this.translate[index] = image;
+    this.skipped[index] = skipped ? 1 : 0;
+    this.processed.push(index);
   }
 
   /** The tree of a kept commit (of this run or an earlier one). */
@@ -94,11 +112,12 @@ export class WorkerRewriter {
 
   private translateOf(index: number): number {
     if (this.isPast(index)) return this.past!.translate(index);
-    return this.translate.get(index) ?? NONE;
+    const t = index < this.translate.length ? this.translate[index]! : UNSET;
+    return t === UNSET ? NONE : t;
   }
 
   private wasSkipped(index: number): boolean {
-    return this.isPast(index) ? this.past!.translate(index) !== index : this.skipped.has(index);
+    return this.isPast(index) ? this.past!.translate(index) !== index : this.skipped[index] === 1;
   }
 
   private treeOf(keptIndex: number): SplitTree {
@@ -106,11 +125,19 @@ export class WorkerRewriter {
     return this.trees.get(keptIndex)!;
   }
 
-  /** Processes the next commit; returns it when kept, undefined when pruned. */
-  process(commit: SourceCommit): KeptCommit | undefined {
+  /**
+   * Processes the next commit; returns it when kept, undefined when pruned. `routed` is the
+   * commit's changes already filtered for this worker (the splitter routes each change once).
+   */
+  process(commit: SourceCommit, routed?: FileChange[]): KeptCommit | undefined {
     const originalParents = commit.parents;
     const hadChanges = commit.changes.length > 0;
-    let changes = this.filter(commit.changes);
+    let changes = routed ?? this.filter(commit.changes);
+    if (changes.length === 0 && hadChanges && originalParents.length === 1) {
+      // The common case by far: a commit elsewhere in the monorepo. It became empty.
+      this.record(commit.index, this.translateOf(originalParents[0]!), true);
+      return undefined;
+    }
     const translated = originalParents.map((p) => this.translateOf(p));
 
     const first = translated[0] ?? NONE;
@@ -121,26 +148,18 @@ export class WorkerRewriter {
     }
 
     if (this.prunable(parents, degenerateTo, hadChanges, originalParents, changes)) {
-      this.skipped.add(commit.index);
-      this.translate.set(commit.index, degenerateTo ?? parents[0] ?? NONE);
+      this.record(commit.index, degenerateTo ?? parents[0] ?? NONE, true);
       return undefined;
     }
-    this.translate.set(commit.index, commit.index);
+    this.record(commit.index, commit.index, false);
     this.graph.set(commit.index, translated.filter((p) => p !== NONE));
     this.trees.set(commit.index, applyChanges(parents.length ? this.treeOf(parents[0]!) : EMPTY_TREE, changes));
     this.kept++;
     return { index: commit.index, parents, changes };
   }
 
-  /** Filtered changes, one per new path, sorted by path (bytewise), as filter-repo orders them. */
   private filter(changes: readonly FileChange[]): FileChange[] {
-    const byPath = new Map<string, FileChange>();
-    for (const change of changes) {
-      if (change.type === "deleteall") continue;
-      const path = this.mapPath(change.path);
-      if (path !== undefined) byPath.set(path, { ...change, path });
-    }
-    return [...byPath.keys()].sort(compareBytes).map((p) => byPath.get(p)!);
+    return filterChanges(changes, this.mapPath);
   }
 
   /** filter-repo's _trim_extra_parents with --prune-degenerate auto. */
@@ -232,7 +251,26 @@ function lsComparable(path: string): boolean {
   return true;
 }
 
+/** Filtered changes, one per new path, sorted by path (bytewise), as filter-repo orders them. */
+export function filterChanges(changes: readonly FileChange[], mapPath: (path: string) => string | undefined): FileChange[] {
+  let byPath: Map<string, FileChange> | undefined;
+  for (const change of changes) {
+    if (change.type === "deleteall") continue;
+    const path = mapPath(change.path);
+    if (path === undefined) continue;
+    byPath ??= new Map();
+    byPath.set(path, path === change.path ? change : { ...change, path });
+  }
+  if (!byPath) return NO_CHANGES;
+  if (byPath.size === 1) return [...byPath.values()];
+  return [...byPath.keys()].sort(compareBytes).map((p) => byPath.get(p)!);
+}
+
+const NO_CHANGES: FileChange[] = [];
+
 /** Byte order of UTF-8 strings (what Python's sort of bytes gives). */
 export function compareBytes(a: string, b: string): number {
+  // UTF-16 order equals byte order except around surrogates; plain ASCII is the common case.
+  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

@@ -11,7 +11,10 @@ import { git, gitStream, gitText } from "../git/git.js";
 import { FastExportParser, type ExportedCommit } from "./fast-export.js";
 import { ImportStream } from "./import-stream.js";
 import { filterFingerprint, pathMapper, type SplitFilter } from "./path-filter.js";
-import { SourceGraph, WorkerRewriter } from "./rewrite.js";
+import { filterChanges, SourceGraph, WorkerRewriter } from "./rewrite.js";
+import type { FileChange } from "./fast-export.js";
+
+const NO_CHANGES: FileChange[] = [];
 import { SplitCache, type WorkerDelta } from "./split-cache.js";
 import { pastFromCache, diffTreeIn } from "./split-past.js";
 
@@ -128,8 +131,22 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
     const diffTree = diffTreeIn(repo);
     const workers = targets.map((t) => {
       const past = cache ? pastFromCache(repo, cache, t.id) : undefined;
-      return { target: t, rewriter: new WorkerRewriter(source, pathMapper(t.filter), diffTree, past), marks: new Map<number, number>() };
+      const mapPath = pathMapper(t.filter);
+      return { target: t, mapPath, rewriter: new WorkerRewriter(source, mapPath, diffTree, past), marks: new Map<number, number>() };
     });
+    // Each monorepo path is matched against the fleet once: path → the workers that keep it.
+    const routes = new Map<string, number[]>();
+    const routeOf = (path: string) => {
+      let hit = routes.get(path);
+      if (!hit) {
+        hit = [];
+        workers.forEach((w, i) => {
+          if (w.mapPath(path) !== undefined) hit!.push(i);
+        });
+        routes.set(path, hit);
+      }
+      return hit;
+    };
     const importer = gitStream(["-c", "core.ignorecase=false", "fast-import", "--quiet", "--date-format=raw-permissive", `--export-marks=${marksFile}`], { cwd: repo });
     const exporter = gitStream([...EXPORT_FLAGS, tip, ...(cache ? [`^${cache.state.tip}`] : [])], { cwd: repo });
     const out = new ImportStream(importer.stdin);
@@ -151,8 +168,11 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
       });
       const sourceCommit = { index, id: commit.id, parents, changes: commit.changes };
       source.add(sourceCommit);
-      for (const worker of workers) {
-        const kept = worker.rewriter.process(sourceCommit);
+      const touched = new Set<number>();
+      for (const change of commit.changes) if (change.type !== "deleteall") for (const w of routeOf(change.path)) touched.add(w);
+      for (const [w, worker] of workers.entries()) {
+        const routed = touched.has(w) ? filterChanges(commit.changes, worker.mapPath) : NO_CHANGES;
+        const kept = worker.rewriter.process(sourceCommit, routed);
         if (!kept) continue;
         const mark = nextMark++;
         worker.marks.set(kept.index, mark);

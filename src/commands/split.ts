@@ -1,0 +1,42 @@
+import { defineCommand } from "../cli/define.js";
+import { sourceBranch } from "../git/branch.js";
+import { splitFleet, type SplitTarget } from "../history/split.js";
+import { planFleet } from "../plan/plan.js";
+import { table } from "../report/table.js";
+import { selectWorkers } from "./select.js";
+
+export default defineCommand({
+  usage: "[WORKER...|--all] [--json]",
+  description:
+    "Builds refs/fleet/split/<worker> in the monorepo: each worker's history filtered out of the branch, commit for commit " +
+    "what git filter-repo gives (--subdirectory-filter for a folder, --path for a router service's files). The whole fleet " +
+    "is read in one pass; after the first run only new commits are read. No network.",
+  maxPositionals: Infinity,
+  options: {
+    all: { type: "boolean", description: "every worker of fleet.jsonc" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    const ids = selectWorkers(manifest, positionals, Boolean(values.all), "split");
+    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+    const plan = await planFleet(manifest, ctx.cwd);
+    const targets: SplitTarget[] = plan.workers.filter((w) => ids.includes(w.id) && w.filter).map((w) => ({ id: w.id, filter: w.filter! }));
+    const external = ids.filter((id) => manifest.workers[id]!.external);
+    for (const id of external) ctx.out.info(`${id}: external, nothing to split`);
+
+    const progress = ctx.out.progress(`splitting ${targets.length} workers from ${branch}`);
+    const run = await splitFleet(ctx.cwd, targets, { branch, onProgress: (n) => progress.update(n) });
+    progress.done(
+      run.commitsRead === 0 && run.incremental
+        ? `${targets.length} splits already up to date with ${branch}`
+        : `read ${run.commitsRead} commits of ${branch} ${run.incremental ? "since the last split" : "from the start"}, ${targets.length} workers`,
+    );
+    if (ctx.json) {
+      ctx.out.json({ branch, incremental: run.incremental, commitsRead: run.commitsRead, workers: run.workers.map(({ id, ref, commit, commits, fromStart }) => ({ id, ref, commit, commits, ...(fromStart ? { fromStart } : {}) })) });
+      return;
+    }
+    const rows = run.workers.map((w) => [w.id, String(w.commits), w.commit?.slice(0, 12) ?? "—", w.fromStart && w.fromStart !== "first split" ? `from the start: ${w.fromStart}` : ""]);
+    ctx.out.print(table(["worker", "commits", "split tip", ""], rows, ["left", "right"]));
+    for (const w of run.workers.filter((x) => x.commit === null)) ctx.out.warn(`${w.id}: none of its paths exist in the history of ${branch}`);
+  },
+});

@@ -1,0 +1,21 @@
+import { UserError } from "../errors.js";
+import { git } from "./git.js";
+
+/** The branch to read: the one configured, or the one checked out. */
+export async function sourceBranch(repo: string, configured: string | undefined): Promise<string> {
+  if (configured) {
+    const found = await git(["rev-parse", "--verify", "-q", `refs/heads/${configured}^{commit}`], { cwd: repo, okCodes: [1] });
+    if (found.code !== 0) throw new UserError(`branch ${configured} (monorepo.branch in fleet.jsonc) does not exist`);
+    return configured;
+  }
+  const head = await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] });
+  if (head.code !== 0) {
+    throw new UserError("HEAD is detached, so there is no branch to read the history of", {
+      hint: 'check out the monorepo\'s main branch, or set "monorepo": { "branch": "main" } in fleet.jsonc',
+    });
+  }
+  const branch = head.stdout.trim();
+  const exists = await git(["rev-parse", "--verify", "-q", "HEAD^{commit}"], { cwd: repo, okCodes: [1] });
+  if (exists.code !== 0) throw new UserError(`branch ${branch} has no commits yet`);
+  return branch;
+}
