@@ -35,6 +35,6 @@ export function createContext(options: {
     out: options.out,
     env: options.env,
     // Loaded on first use: the schema library is not needed to print help or a version.
-    manifest: () => (loaded ??= import("../manifest/load.js").then((m) => m.loadManifest(configPath, cwd))),
+    manifest: () => (loaded ??= import("../manifest/cached.js").then((m) => m.loadManifestCached(configPath, cwd))),
   };
 }

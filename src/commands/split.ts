@@ -1,7 +1,7 @@
 import { defineCommand } from "../cli/define.js";
 import { sourceBranch } from "../git/branch.js";
 import { splitFleet, type SplitTarget } from "../history/split.js";
-import { planFleet } from "../plan/plan.js";
+import { splitFilters } from "../plan/split-filters.js";
 import { table } from "../report/table.js";
 import { selectWorkers } from "./select.js";
 
@@ -19,8 +19,8 @@ export default defineCommand({
     const manifest = await ctx.manifest();
     const ids = selectWorkers(manifest, positionals, Boolean(values.all), "split");
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const plan = await planFleet(manifest, ctx.cwd);
-    const targets: SplitTarget[] = plan.workers.filter((w) => ids.includes(w.id) && w.filter).map((w) => ({ id: w.id, filter: w.filter! }));
+    const { filters } = await splitFilters(ctx.cwd, manifest, branch);
+    const targets: SplitTarget[] = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
     const external = ids.filter((id) => manifest.workers[id]!.external);
     for (const id of external) ctx.out.info(`${id}: external, nothing to split`);
 

@@ -3,14 +3,37 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { git, GitError } from "../git/git.js";
+import { CatFile } from "../git/cat-file.js";
+import { git, GitError, gitText } from "../git/git.js";
 
 export class SourceTree {
   private readonly cache = new Map<string, Promise<string | undefined>>();
   private constructor(
     readonly root: string,
     readonly files: ReadonlySet<string>,
+    private readonly reader: (path: string) => Promise<string | undefined> = (path) => readFile(join(root, path), "utf8").catch(() => undefined),
+    /** The commit read, when the tree is a commit's rather than the work tree. */
+    readonly commit?: string,
   ) {}
+
+  /**
+   * The tree of a commit, as committed: what a split of that commit contains, whatever the
+   * work tree holds. Call close() when done.
+   */
+  static async atCommit(root: string, rev: string): Promise<SourceTree> {
+    const commit = await gitText(["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root });
+    const { stdout } = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], { cwd: root });
+    const cat = new CatFile(root);
+    const tree = new SourceTree(root, new Set(stdout.split("\0").filter(Boolean)), async (path) => (await cat.read(`${commit}:${path}`))?.toString("utf8"), commit);
+    tree.closers.push(() => cat.close());
+    return tree;
+  }
+
+  private readonly closers: (() => void)[] = [];
+
+  close(): void {
+    this.closers.splice(0).forEach((close) => close());
+  }
 
   /** Opens the git work tree at `root`; a folder that is not a git repository is a user error. */
   static async open(root: string): Promise<SourceTree> {
@@ -50,7 +73,7 @@ export class SourceTree {
     if (!this.files.has(path)) return Promise.resolve(undefined);
     let pending = this.cache.get(path);
     if (!pending) {
-      pending = readFile(join(this.root, path), "utf8").catch(() => undefined);
+      pending = this.reader(path);
       this.cache.set(path, pending);
     }
     return pending;

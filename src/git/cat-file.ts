@@ -1,0 +1,47 @@
+// Reads many blobs through one `git cat-file --batch` instead of a process per file.
+import { spawn } from "node:child_process";
+
+export class CatFile {
+  private readonly child;
+  private buffer = Buffer.alloc(0);
+  private readonly waiting: { resolve: (v: Buffer | undefined) => void; reject: (e: Error) => void }[] = [];
+
+  constructor(repo: string) {
+    this.child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
+    this.child.stdout.on("data", (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.drain();
+    });
+    this.child.on("error", (error) => this.waiting.splice(0).forEach((w) => w.reject(error)));
+  }
+
+  /** Contents of `rev:path` (or any object name), or undefined when it does not exist. */
+  read(object: string): Promise<Buffer | undefined> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${object}\n`);
+    });
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0) {
+      const eol = this.buffer.indexOf(10);
+      if (eol < 0) return;
+      const header = this.buffer.subarray(0, eol).toString("utf8");
+      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+        this.buffer = this.buffer.subarray(eol + 1);
+        this.waiting.shift()!.resolve(undefined);
+        continue;
+      }
+      const size = Number(header.split(" ")[2]);
+      if (this.buffer.length < eol + 1 + size + 1) return;
+      const content = this.buffer.subarray(eol + 1, eol + 1 + size);
+      this.buffer = this.buffer.subarray(eol + 1 + size + 1);
+      this.waiting.shift()!.resolve(Buffer.from(content));
+    }
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}

@@ -1,0 +1,41 @@
+// The split filter of each worker (its folder, or its files), computed from the branch's
+// committed tree — what the split contains — and remembered per (manifest, tree): re-splitting
+// after a commit that changes no path set needs no parsing at all.
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.js";
+import { gitText } from "../git/git.js";
+import type { SplitFilter } from "../history/path-filter.js";
+import type { Manifest } from "../manifest/schema.js";
+
+export interface SplitFilters {
+  filters: Record<string, SplitFilter>;
+  /** Whether they were computed now (false: remembered from an earlier run). */
+  computed: boolean;
+}
+
+export async function splitFilters(repo: string, manifest: Manifest, branch: string): Promise<SplitFilters> {
+  const gitDir = resolve(repo, await gitText(["rev-parse", "--git-common-dir"], { cwd: repo }));
+  const treeId = await gitText(["rev-parse", `refs/heads/${branch}^{tree}`], { cwd: repo });
+  const key = createHash("sha256").update(JSON.stringify(manifest)).update(treeId).digest("hex");
+  const file = join(gitDir, "fleet", "filters.json");
+  try {
+    const saved = JSON.parse(await readFile(file, "utf8")) as { key: string; filters: Record<string, SplitFilter> };
+    if (saved.key === key) return { filters: saved.filters, computed: false };
+  } catch {
+    // no record yet, or an unreadable one: compute
+  }
+  // Loaded only now: parsing the code is the expensive part this record exists to skip.
+  const [{ SourceTree }, { planFleet }] = await Promise.all([import("../discovery/source-tree.js"), import("./plan.js")]);
+  const tree = await SourceTree.atCommit(repo, `refs/heads/${branch}`);
+  try {
+    const plan = await planFleet(manifest, repo, tree);
+    const filters = Object.fromEntries(plan.workers.flatMap((w) => (w.filter ? [[w.id, w.filter]] : [])));
+    await mkdir(join(gitDir, "fleet"), { recursive: true });
+    await writeFileAtomic(file, JSON.stringify({ key, filters }));
+    return { filters, computed: true };
+  } finally {
+    tree.close();
+  }
+}
