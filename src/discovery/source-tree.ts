@@ -38,7 +38,8 @@ export class SourceTree {
   /** Opens the git work tree at `root`; a folder that is not a git repository is a user error. */
   static async open(root: string): Promise<SourceTree> {
     try {
-      const { stdout } = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
+      // .fleet/ holds fleet's own local forge and cloud state, never the monorepo's code.
+      const { stdout } = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".", ":(exclude).fleet"], { cwd: root });
       return new SourceTree(root, new Set(stdout.split("\0").filter(Boolean)));
     } catch (error) {
       if (error instanceof GitError && /not a git repository/i.test(error.stderr)) {

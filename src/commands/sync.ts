@@ -1,0 +1,85 @@
+import { defineCommand } from "../cli/define.js";
+import { EXIT_FINDINGS } from "../errors.js";
+import { sourceBranch } from "../git/branch.js";
+import { git, gitText } from "../git/git.js";
+import { splitFleet } from "../history/split.js";
+import { splitFilters } from "../plan/split-filters.js";
+import { table } from "../report/table.js";
+import { LocalBareRemotes } from "../sync/remote.js";
+import { executeSync, planSync, sourceName, type SyncAction } from "../sync/sync.js";
+import { selectWorkers } from "./select.js";
+
+export default defineCommand({
+  usage: "[WORKER...|--all|--changed] [--dry-run] [--no-push]",
+  description:
+    "Splits, then merges each worker's split into its repository's main as one merge commit (trailers Fleet-Source and " +
+    "Fleet-Split record where it stands) and pushes, fast-forward only. A worker repository that changed a " +
+    "monorepo-owned path is refused, naming the paths, and nothing is pushed to it. Exit 1 when any worker is refused or fails.",
+  maxPositionals: Infinity,
+  options: {
+    all: { type: "boolean", description: "every worker of fleet.jsonc" },
+    changed: { type: "boolean", description: "only workers whose split moved since fleet last synced them from here" },
+    "dry-run": { type: "boolean", description: "show what would be merged; change nothing" },
+    "no-push": { type: "boolean", description: "make the merge commits (refs/fleet/sync/<worker>) but push nothing" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    const ids = selectWorkers(manifest, positionals, Boolean(values.all || values.changed), "sync").filter((id) => !manifest.workers[id]!.external);
+    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+    const { filters } = await splitFilters(ctx.cwd, manifest, branch);
+    const targets = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
+
+    const progress = ctx.out.progress(`splitting ${targets.length} workers from ${branch}`);
+    const split = await splitFleet(ctx.cwd, targets, { branch, onProgress: (n) => progress.update(n) });
+    progress.done(`split ${targets.length} workers (${split.commitsRead} commits read)`);
+    let workers = split.workers.map((w) => ({ id: w.id, split: w.commit }));
+    if (values.changed) {
+      const synced = await syncedSplits(ctx.cwd);
+      workers = workers.filter((w) => w.split !== synced.get(w.id));
+    }
+
+    const remote = new LocalBareRemotes(ctx.cwd, manifest);
+    const actions = await planSync(ctx.cwd, remote, workers);
+    if (values["dry-run"]) {
+      if (ctx.json) ctx.out.json({ dryRun: true, actions: actions.map(describeAction) });
+      else ctx.out.print(table(["worker", "would", "detail"], actions.map((a) => [a.id, wouldDo(a), describeAction(a).detail ?? ""])));
+      ctx.out.info("dry run: nothing merged or pushed");
+      return actions.some((a) => a.kind === "refused" || a.kind === "no-repository") ? EXIT_FINDINGS : 0;
+    }
+    const source = { name: await sourceName(ctx.cwd), commit: await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd }) };
+    const outcomes = await executeSync(ctx.cwd, remote, actions, { source, push: !values["no-push"] });
+    if (ctx.json) ctx.out.json({ workers: outcomes });
+    else {
+      const mark = { merged: ctx.out.c.green("merged"), "up-to-date": "up to date", refused: ctx.out.c.red("refused"), failed: ctx.out.c.red("failed"), skipped: "skipped" };
+      ctx.out.print(table(["worker", "result", "commit", "detail"], outcomes.map((o) => [o.id, mark[o.status], o.commit?.slice(0, 12) ?? "", o.detail ?? ""])));
+      const merged = outcomes.filter((o) => o.status === "merged").length;
+      ctx.out.info(merged === 0 && outcomes.every((o) => o.status === "up-to-date") ? "nothing to do: every worker repository is up to date" : `${merged} merged, ${outcomes.filter((o) => o.status === "up-to-date").length} up to date`);
+    }
+    return outcomes.some((o) => o.status === "refused" || o.status === "failed") ? EXIT_FINDINGS : 0;
+  },
+});
+
+function wouldDo(action: SyncAction): string {
+  return { "up-to-date": "nothing", merge: "merge", refused: "refuse", "no-split": "skip", "no-repository": "fail" }[action.kind];
+}
+
+function describeAction(action: SyncAction): { id: string; action: string; detail?: string } {
+  switch (action.kind) {
+    case "merge":
+      return { id: action.id, action: "merge", detail: `${action.commits} new commit${action.commits === 1 ? "" : "s"}${action.state.tip ? "" : " (first sync into an empty repository)"}` };
+    case "refused":
+      return { id: action.id, action: "refuse", detail: `changed monorepo-owned paths: ${action.paths.join(", ")}` };
+    case "no-repository":
+      return { id: action.id, action: "fail", detail: `no repository; ${action.hint}` };
+    case "no-split":
+      return { id: action.id, action: "skip", detail: "no split" };
+    default:
+      return { id: action.id, action: "nothing" };
+  }
+}
+
+/** The split each worker had when fleet last synced it from this monorepo (refs/fleet/synced/). */
+async function syncedSplits(repo: string): Promise<Map<string, string>> {
+  const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", "refs/fleet/synced/"], { cwd: repo });
+  return new Map(stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+}

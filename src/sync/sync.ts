@@ -1,0 +1,170 @@
+// Sync merges a worker's split into its repository, like `git subtree merge`: one merge commit
+// on main (first parent the previous tip, second the new split tip), whose tree is the previous
+// tree with the monorepo-owned paths replaced by the split's. Plan first, then carry it out.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { git, gitText } from "../git/git.js";
+import type { WorkerRemote } from "./remote.js";
+import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
+
+export type SyncAction =
+  | { kind: "up-to-date"; id: string; split: string }
+  | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number }
+  | { kind: "refused"; id: string; split: string; paths: string[] }
+  | { kind: "no-split"; id: string }
+  | { kind: "no-repository"; id: string; hint: string };
+
+export interface SyncSource {
+  /** How the monorepo is named in trailers: its origin URL without credentials, or its folder name. */
+  name: string;
+  /** The monorepo commit the splits were made from. */
+  commit: string;
+}
+
+export interface SyncOutcome {
+  id: string;
+  status: "merged" | "up-to-date" | "refused" | "failed" | "skipped";
+  commit?: string;
+  detail?: string;
+}
+
+/** Decides, per worker, what a sync would do. Reads the worker repositories; changes none. */
+export async function planSync(repo: string, remote: WorkerRemote, targets: { id: string; split: string | null }[]): Promise<SyncAction[]> {
+  const actions: SyncAction[] = [];
+  for (const { id, split } of targets) {
+    if (!split) {
+      actions.push({ kind: "no-split", id });
+      continue;
+    }
+    if (!(await remote.exists(id))) {
+      actions.push({ kind: "no-repository", id, hint: remote.createHint(id) });
+      continue;
+    }
+    const state = await readWorkerState(repo, remote.url(id), id);
+    if (state.lastSync?.split === split) {
+      actions.push({ kind: "up-to-date", id, split });
+      continue;
+    }
+    const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
+    const ownedAfter = await treeFiles(repo, split);
+    const touched = state.tip ? await changedByRepository(repo, state, new Set([...ownedBefore, ...ownedAfter]), split) : [];
+    if (touched.length > 0) {
+      actions.push({ kind: "refused", id, split, paths: touched });
+      continue;
+    }
+    const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
+    const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
+    actions.push({ kind: "merge", id, split, state, ownedBefore, commits });
+  }
+  return actions;
+}
+
+/**
+ * Monorepo-owned paths the worker repository changed since its last sync (or, before the first
+ * sync, holds with other content): syncing would overwrite them, so sync refuses.
+ */
+async function changedByRepository(repo: string, state: WorkerState, owned: Set<string>, split: string): Promise<string[]> {
+  if (state.lastSync) {
+    const { stdout } = await git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", state.lastSync.commit, state.tip!], { cwd: repo });
+    return stdout.split("\0").filter((p) => p && owned.has(p)).sort();
+  }
+  const { stdout } = await git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", split, state.tip!], { cwd: repo });
+  const theirs = new Set(await treeFiles(repo, state.tip!));
+  return stdout.split("\0").filter((p) => p && owned.has(p) && theirs.has(p)).sort();
+}
+
+async function treeFiles(repo: string, commit: string): Promise<string[]> {
+  const { stdout } = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], { cwd: repo });
+  return stdout.split("\0").filter(Boolean);
+}
+
+export interface ExecuteOptions {
+  source: SyncSource;
+  /** Push to the worker repository (default); without, the merge is kept at refs/fleet/sync/<id>. */
+  push: boolean;
+}
+
+/** Carries out a plan: the merge commit, then a fast-forward-only push. */
+export async function executeSync(repo: string, remote: WorkerRemote, actions: SyncAction[], options: ExecuteOptions): Promise<SyncOutcome[]> {
+  const outcomes: SyncOutcome[] = [];
+  for (const action of actions) {
+    switch (action.kind) {
+      case "up-to-date":
+        outcomes.push({ id: action.id, status: "up-to-date", commit: action.split });
+        break;
+      case "no-split":
+        outcomes.push({ id: action.id, status: "skipped", detail: "no split: none of its paths exist in the monorepo's history" });
+        break;
+      case "no-repository":
+        outcomes.push({ id: action.id, status: "failed", detail: `no repository at ${remote.url(action.id)}; ${action.hint}` });
+        break;
+      case "refused":
+        outcomes.push({ id: action.id, status: "refused", detail: `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}` });
+        break;
+      case "merge":
+        try {
+          const commit = await mergeCommit(repo, action, options.source);
+          if (options.push) {
+            await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo });
+          } else {
+            await git(["update-ref", `refs/fleet/sync/${action.id}`, commit], { cwd: repo });
+          }
+          await git(["update-ref", `refs/fleet/synced/${action.id}`, action.split], { cwd: repo });
+          outcomes.push({ id: action.id, status: "merged", commit, detail: `${action.commits} new commit${action.commits === 1 ? "" : "s"}` });
+        } catch (error) {
+          outcomes.push({ id: action.id, status: "failed", detail: firstLine(error) });
+        }
+        break;
+    }
+  }
+  return outcomes;
+}
+
+async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, source: SyncSource): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), "fleet-sync-"));
+  try {
+    const env = { GIT_INDEX_FILE: join(scratch, "index"), ...(await identityFallback(repo)) };
+    await git(action.state.tip ? ["read-tree", action.state.tip] : ["read-tree", "--empty"], { cwd: repo, env });
+    const zero = "0".repeat(40);
+    const { stdout: splitEntries } = await git(["ls-tree", "-r", "-z", "--full-tree", action.split], { cwd: repo });
+    const entries = [
+      ...action.ownedBefore.map((p) => `0 ${zero}\t${p}`),
+      ...splitEntries.split("\0").filter(Boolean).map((line) => line.replace(/^(\d+) \w+ ([0-9a-f]+)\t/, "$1 $2\t")),
+    ];
+    await git(["update-index", "-z", "--index-info"], { cwd: repo, env, input: entries.map((e) => `${e}\0`).join("") });
+    const tree = await gitText(["write-tree"], { cwd: repo, env });
+    const parents = action.state.tip ? ["-p", action.state.tip, "-p", action.split] : ["-p", action.split];
+    const message = [
+      `Sync ${action.id} from ${source.name}`,
+      "",
+      `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.`,
+      "",
+      `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
+      `${SPLIT_TRAILER}: ${action.split}`,
+      "",
+    ].join("\n");
+    return await gitText(["commit-tree", tree, ...parents, "-F", "-"], { cwd: repo, env, input: message });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** git needs an identity for the sync commit; where none is configured, fleet signs as itself. */
+async function identityFallback(repo: string): Promise<Record<string, string>> {
+  const ok = (await git(["var", "GIT_COMMITTER_IDENT"], { cwd: repo, okCodes: [128] })).code === 0;
+  return ok ? {} : { GIT_AUTHOR_NAME: "worker-fleet", GIT_AUTHOR_EMAIL: "fleet@localhost", GIT_COMMITTER_NAME: "worker-fleet", GIT_COMMITTER_EMAIL: "fleet@localhost" };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n").find((l) => l.trim()) ?? text;
+}
+
+/** The monorepo's name for trailers: origin's URL without credentials, else its folder name. */
+export async function sourceName(repo: string): Promise<string> {
+  const url = (await git(["config", "--get", "remote.origin.url"], { cwd: repo, okCodes: [1] })).stdout.trim();
+  if (url) return url.replace(/\/\/[^/@]*@/, "//");
+  const top = await gitText(["rev-parse", "--show-toplevel"], { cwd: repo });
+  return top.split("/").pop() || "monorepo";
+}
