@@ -13,6 +13,7 @@ import { closeSync, openSync, readSync, existsSync } from "node:fs";
 import { appendFile, mkdir, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
+import { crashPoint } from "../fs/crash-points.js";
 import type { SplitTree } from "./split-tree.js";
 
 const VERSION = 1;
@@ -128,6 +129,7 @@ export class SplitCache {
     const { state } = this;
     await truncate(this.file("commits.bin"), state.count * 20);
     await appendFile(this.file("commits.bin"), Buffer.concat(newIds.map((id) => Buffer.from(id, "hex"))));
+    crashPoint("split:during-cache");
     for (const delta of deltas) {
       const old = state.workers[delta.id]!;
       await truncate(this.file(`${delta.id}.translate`), state.count * 4);
@@ -146,6 +148,7 @@ export class SplitCache {
     const dir = join(root, generation);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "commits.bin"), Buffer.concat(ids.map((id) => Buffer.from(id, "hex"))));
+    crashPoint("split:during-cache");
     for (const delta of deltas) {
       await writeFile(join(dir, `${delta.id}.translate`), Buffer.from(delta.translate.buffer, delta.translate.byteOffset, delta.translate.byteLength));
       await writeFile(join(dir, `${delta.id}.kept`), keptRecords(delta.kept));

@@ -17,6 +17,7 @@ import type { FileChange } from "./fast-export.js";
 const NO_CHANGES: FileChange[] = [];
 import { SplitCache, type WorkerDelta } from "./split-cache.js";
 import { pastFromCache, diffTreeIn } from "./split-past.js";
+import { crashPoint } from "../fs/crash-points.js";
 
 export interface SplitTarget {
   id: string;
@@ -78,7 +79,9 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
     }
     const run = await rewrite(repo, ref, tip, targets, incremental ? cache : undefined, options);
     const workers = run.results.map((r) => ({ ...r, ...(reasons.has(r.id) ? { fromStart: reasons.get(r.id)! } : {}) }));
+    crashPoint("split:after-import");
     await updateRefs(repo, workers, before);
+    crashPoint("split:after-refs");
     if (incremental) await cache.append(tip, run.newIds, run.deltas);
     else await SplitCache.writeFull(root, ref, tip, run.newIds, run.deltas);
     return { workers, commitsRead: run.newIds.length, incremental };

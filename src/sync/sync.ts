@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crashPoint } from "../fs/crash-points.js";
 import { git, gitText } from "../git/git.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
@@ -105,11 +106,13 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
       case "merge":
         try {
           const commit = await mergeCommit(repo, action, options.source);
+          crashPoint("sync:after-merge-commit");
           if (options.push) {
             await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo });
           } else {
             await git(["update-ref", `refs/fleet/sync/${action.id}`, commit], { cwd: repo });
           }
+          crashPoint("sync:after-push");
           await git(["update-ref", `refs/fleet/synced/${action.id}`, action.split], { cwd: repo });
           outcomes.push({ id: action.id, status: "merged", commit, detail: `${action.commits} new commit${action.commits === 1 ? "" : "s"}` });
         } catch (error) {
