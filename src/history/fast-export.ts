@@ -24,6 +24,20 @@ export interface ExportedCommit {
 
 const NL = 10;
 
+// Paths and modes repeat across a long history: one string each.
+const interned = new Map<string, string>();
+function internString(s: string): string {
+  let found = interned.get(s);
+  if (found === undefined) {
+    interned.set(s, s);
+    found = s;
+  }
+  return found;
+}
+function internPath(raw: string): string {
+  return internString(unquotePath(raw));
+}
+
 /**
  * A push parser: feed it chunks, take complete commits out. Anything but commits (reset, tag,
  * feature, done) is skipped; fleet reads one branch.
@@ -96,10 +110,17 @@ function parseCommand(buf: Buffer, offset: number): { commit?: ExportedCommit; n
     } else if (line.startsWith("from ")) commit.parents.unshift(line.slice(5));
     else if (line.startsWith("merge ")) commit.parents.push(line.slice(6));
     else if (line.startsWith("M ")) {
-      const firstSpace = line.indexOf(" ", 2);
-      const secondSpace = line.indexOf(" ", firstSpace + 1);
-      commit.changes.push({ type: "M", mode: line.slice(2, firstSpace), id: line.slice(firstSpace + 1, secondSpace), path: unquotePath(line.slice(secondSpace + 1)) });
-    } else if (line.startsWith("D ")) commit.changes.push({ type: "D", path: unquotePath(line.slice(2)) });
+      // Strings made from the bytes, not slices of the line: a slice would keep the whole line
+      // alive as long as a split tree refers to the change.
+      const firstSpace = l.raw.indexOf(32, 2);
+      const secondSpace = l.raw.indexOf(32, firstSpace + 1);
+      commit.changes.push({
+        type: "M",
+        mode: internString(l.raw.toString("latin1", 2, firstSpace)),
+        id: l.raw.toString("latin1", firstSpace + 1, secondSpace),
+        path: internPath(l.raw.toString("utf8", secondSpace + 1)),
+      });
+    } else if (line.startsWith("D ")) commit.changes.push({ type: "D", path: internPath(l.raw.toString("utf8", 2)) });
     else if (line === "deleteall") commit.changes.push({ type: "deleteall" });
     else if (line === "") break;
     else if (line.startsWith("gpgsig ")) continue;

@@ -4,7 +4,7 @@
 // commits that became empty and merges that became degenerate pruned.
 // docs/HISTORY.md states the rules with their sources; tests compare with filter-repo itself.
 import type { FileChange } from "./fast-export.js";
-import { applyChanges, EMPTY_TREE, hasPath, type SplitTree } from "./split-tree.js";
+import { SplitTree } from "./split-tree.js";
 
 /** A commit of the monorepo, numbered in stream order (parents always have smaller numbers). */
 export interface SourceCommit {
@@ -61,11 +61,16 @@ export class WorkerRewriter {
   /** original index → kept index it maps to, or NONE; UNSET before it is processed. */
   private translate = new Int32Array(1024).fill(UNSET);
   private skipped = new Uint8Array(1024);
-  /** Indexes processed in this run, in order. */
-  private readonly processed: number[] = [];
-  private readonly trees = new Map<number, SplitTree>();
-  /** kept index → translated (untrimmed) parents: the rewritten graph, for ancestry. */
-  private readonly graph = new Map<number, number[]>();
+  /** First index processed in this run; every later commit is processed, in order. */
+  private readonly firstIndex: number;
+  private next: number;
+  private readonly trees: (SplitTree | undefined)[] = [];
+  /**
+   * The rewritten graph, for ancestry: kept index → translated (untrimmed) parents. Most commits
+   * have one, kept in a typed array; merges keep the rest in a map.
+   */
+  private graphFirst = new Int32Array(1024).fill(NONE);
+  private readonly graphMore = new Map<number, number[]>();
   kept = 0;
 
   constructor(
@@ -73,7 +78,10 @@ export class WorkerRewriter {
     private readonly mapPath: (path: string) => string | undefined,
     private readonly diffTree: DiffTree,
     private readonly past?: PastSplit,
-  ) {}
+  ) {
+    this.firstIndex = past?.firstIndex ?? 0;
+    this.next = this.firstIndex;
+  }
 
   /** Where `index` lands in the split: a kept index, or undefined when nothing is left. */
   imageOf(index: number): number | undefined {
@@ -81,24 +89,22 @@ export class WorkerRewriter {
     return t === NONE ? undefined : t;
   }
 
-  /** Where every commit processed in this run landed: [index, kept index or -1]. */
-  *translations(): Iterable<[number, number]> {
-    for (const index of this.processed) yield [index, this.translate[index]!];
+  /** Where every commit processed in this run landed (kept index or -1), from firstIndex on. */
+  translations(): Int32Array {
+    return this.translate.slice(this.firstIndex, this.next);
   }
 
   private record(index: number, image: number, skipped: boolean): void {
+    if (index !== this.next) throw new Error(`commits must be processed in order: got ${index}, expected ${this.next}`);
     if (index >= this.translate.length) {
       const size = Math.max(index + 1, this.translate.length * 2);
-      const translate = new Int32Array(size).fill(UNSET);
-      translate.set(this.translate);
-      const skippedFlags = new Uint8Array(size);
-      skippedFlags.set(this.skipped);
-      this.translate = translate;
-      this.skipped = skippedFlags;
+      this.translate = grow(this.translate, size, UNSET);
+      this.skipped = growBytes(this.skipped, size);
+      this.graphFirst = grow(this.graphFirst, size, NONE);
     }
     this.translate[index] = image;
     this.skipped[index] = skipped ? 1 : 0;
-    this.processed.push(index);
+    this.next++;
   }
 
   /** The tree of a kept commit (of this run or an earlier one). */
@@ -122,7 +128,7 @@ export class WorkerRewriter {
 
   private treeOf(keptIndex: number): SplitTree {
     if (this.isPast(keptIndex)) return this.past!.tree(keptIndex);
-    return this.trees.get(keptIndex)!;
+    return this.trees[keptIndex]!;
   }
 
   /**
@@ -152,8 +158,10 @@ export class WorkerRewriter {
       return undefined;
     }
     this.record(commit.index, commit.index, false);
-    this.graph.set(commit.index, translated.filter((p) => p !== NONE));
-    this.trees.set(commit.index, applyChanges(parents.length ? this.treeOf(parents[0]!) : EMPTY_TREE, changes));
+    const graphParents = translated.filter((p) => p !== NONE);
+    if (graphParents.length > 0) this.graphFirst[commit.index] = graphParents[0]!;
+    if (graphParents.length > 1) this.graphMore.set(commit.index, graphParents.slice(1));
+    this.trees[commit.index] = (parents.length ? this.treeOf(parents[0]!) : SplitTree.EMPTY).apply(changes);
     this.kept++;
     return { index: commit.index, parents, changes };
   }
@@ -210,7 +218,7 @@ export class WorkerRewriter {
       if (change.type === "deleteall") return false;
       if (!lsComparable(change.path)) return false;
       if (change.type === "D") {
-        if (hasPath(base, change.path)) return false;
+        if (base.has(change.path)) return false;
       } else if (base.get(change.path) !== `${change.mode} ${change.id}` || change.mode === "160000") return false;
     }
     return true;
@@ -221,7 +229,11 @@ export class WorkerRewriter {
    * of an earlier run are asked of the past (git itself answers there).
    */
   private isAncestor(which: "rewritten" | "original", a: number, b: number): boolean {
-    const parentsOf = (n: number) => (which === "rewritten" ? this.graph.get(n) : this.source.parents[n]) ?? [];
+    const parentsOf = (n: number): readonly number[] => {
+      if (which === "original") return this.source.parents[n] ?? [];
+      const first = this.graphFirst[n] ?? NONE;
+      return first === NONE ? [] : [first, ...(this.graphMore.get(n) ?? [])];
+    };
     const seen = new Set<number>();
     const stack = [b];
     while (stack.length) {
@@ -249,6 +261,18 @@ function lsComparable(path: string): boolean {
     if (byte <= 0x20 || byte === 0x7f || byte === 0x22 || byte === 0x5c || byte >= 0x80) return false;
   }
   return true;
+}
+
+function grow(array: Int32Array, size: number, fill: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(size).fill(fill);
+  bigger.set(array);
+  return bigger;
+}
+
+function growBytes(array: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(size);
+  bigger.set(array);
+  return bigger;
 }
 
 /** Filtered changes, one per new path, sorted by path (bytewise), as filter-repo orders them. */

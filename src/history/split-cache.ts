@@ -41,8 +41,8 @@ export interface WorkerDelta {
   fingerprint: string;
   /** translate value of each commit processed this run, in index order. */
   translate: Int32Array;
-  /** Kept commits of this run: index and split commit id. */
-  kept: { index: number; sha: string }[];
+  /** Kept commits of this run, in index order: int32 index + 20-byte split commit id each. */
+  kept: Buffer;
   tipImage: number;
   tree: SplitTree;
   keptTotal: number;
@@ -135,7 +135,7 @@ export class SplitCache {
       await truncate(this.file(`${delta.id}.translate`), state.count * 4);
       await appendFile(this.file(`${delta.id}.translate`), Buffer.from(delta.translate.buffer, delta.translate.byteOffset, delta.translate.byteLength));
       await truncate(this.file(`${delta.id}.kept`), old.kept * 24);
-      await appendFile(this.file(`${delta.id}.kept`), keptRecords(delta.kept));
+      await appendFile(this.file(`${delta.id}.kept`), delta.kept);
     }
     this.close();
     const next: CacheState = { ...state, tip, count: state.count + newIds.length, workers: workersOf(deltas) };
@@ -151,7 +151,7 @@ export class SplitCache {
     crashPoint("split:during-cache");
     for (const delta of deltas) {
       await writeFile(join(dir, `${delta.id}.translate`), Buffer.from(delta.translate.buffer, delta.translate.byteOffset, delta.translate.byteLength));
-      await writeFile(join(dir, `${delta.id}.kept`), keptRecords(delta.kept));
+      await writeFile(join(dir, `${delta.id}.kept`), delta.kept);
     }
     const state: CacheState = { version: VERSION, branch, tip, count: ids.length, generation, workers: workersOf(deltas) };
     await writeFileAtomic(join(root, "state.json"), JSON.stringify(state));
@@ -162,16 +162,7 @@ export class SplitCache {
 }
 
 function workersOf(deltas: WorkerDelta[]): Record<string, CachedWorker> {
-  return Object.fromEntries(deltas.map((d) => [d.id, { fingerprint: d.fingerprint, kept: d.keptTotal, tipImage: d.tipImage, tree: [...d.tree] }]));
-}
-
-function keptRecords(kept: { index: number; sha: string }[]): Buffer {
-  const buf = Buffer.alloc(kept.length * 24);
-  kept.forEach(({ index, sha }, i) => {
-    buf.writeInt32LE(index, i * 24);
-    buf.write(sha, i * 24 + 4, "hex");
-  });
-  return buf;
+  return Object.fromEntries(deltas.map((d) => [d.id, { fingerprint: d.fingerprint, kept: d.keptTotal, tipImage: d.tipImage, tree: [...d.tree.entries()] }]));
 }
 
 function readAll(fd: number, size: number): Buffer {

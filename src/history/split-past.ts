@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import type { FileChange } from "./fast-export.js";
 import type { DiffTree, PastSplit } from "./rewrite.js";
 import type { SplitCache } from "./split-cache.js";
-import type { SplitTree } from "./split-tree.js";
+import { SplitTree } from "./split-tree.js";
 
 function gitSync(repo: string, args: string[], okCodes: number[] = [0]) {
   const result = spawnSync("git", args, { cwd: repo, encoding: "buffer", maxBuffer: 1 << 30 });
@@ -14,7 +14,7 @@ function gitSync(repo: string, args: string[], okCodes: number[] = [0]) {
 
 export function pastFromCache(repo: string, cache: SplitCache, id: string): PastSplit {
   const entry = cache.state.workers[id]!;
-  const trees = new Map<number, SplitTree>([[entry.tipImage, new Map(entry.tree)]]);
+  const trees = new Map<number, SplitTree>([[entry.tipImage, SplitTree.of(entry.tree)]]);
   const isAncestor = (a: string, b: string) => gitSync(repo, ["merge-base", "--is-ancestor", a, b], [0, 1]).status === 0;
   return {
     firstIndex: cache.state.count,
@@ -34,14 +34,14 @@ export function pastFromCache(repo: string, cache: SplitCache, id: string): Past
 
 function lsTree(repo: string, commit: string): SplitTree {
   const out = gitSync(repo, ["ls-tree", "-r", "-z", "--full-tree", commit]).stdout.toString("utf8");
-  const tree = new Map<string, string>();
+  const entries: [string, string][] = [];
   for (const entry of out.split("\0")) {
     if (!entry) continue;
     const tab = entry.indexOf("\t");
     const [mode, , id] = entry.slice(0, tab).split(" ") as [string, string, string];
-    tree.set(entry.slice(tab + 1), `${mode} ${id}`);
+    entries.push([entry.slice(tab + 1), `${mode} ${id}`]);
   }
-  return tree;
+  return SplitTree.of(entries);
 }
 
 /** `git diff-tree -r` between two original commits, for the rare commit whose first parent changed. */

@@ -18,6 +18,7 @@ const NO_CHANGES: FileChange[] = [];
 import { SplitCache, type WorkerDelta } from "./split-cache.js";
 import { pastFromCache, diffTreeIn } from "./split-past.js";
 import { crashPoint } from "../fs/crash-points.js";
+import { SplitTree } from "./split-tree.js";
 
 export interface SplitTarget {
   id: string;
@@ -135,7 +136,7 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
     const workers = targets.map((t) => {
       const past = cache ? pastFromCache(repo, cache, t.id) : undefined;
       const mapPath = pathMapper(t.filter);
-      return { target: t, mapPath, rewriter: new WorkerRewriter(source, mapPath, diffTree, past), marks: new Map<number, number>() };
+      return { target: t, mapPath, rewriter: new WorkerRewriter(source, mapPath, diffTree, past), marks: new MarkTable(base) };
     });
     // Each monorepo path is matched against the fleet once: path → the workers that keep it.
     const routes = new Map<string, number[]>();
@@ -179,7 +180,7 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
         if (!kept) continue;
         const mark = nextMark++;
         worker.marks.set(kept.index, mark);
-        const parentRefs = kept.parents.map((p) => (p < base ? cache!.keptSha(worker.target.id, p) : `:${worker.marks.get(p)!}`));
+        const parentRefs = kept.parents.map((p) => (p < base ? cache!.keptSha(worker.target.id, p) : `:${worker.marks.get(p)}`));
         out.commit(WORK_REF, mark, commit, parentRefs, kept.changes);
       }
     };
@@ -195,23 +196,21 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
     await importer.done;
     if (tipIndex < 0) throw new Error(`fast-export did not export the tip ${tip}`);
 
-    const shaOfMark = parseMarks(await readFile(marksFile, "utf8"));
+    const marksBySha = parseMarks(await readFile(marksFile, "latin1"), nextMark);
     const results: WorkerSplit[] = [];
     const deltas: WorkerDelta[] = [];
     for (const { target, rewriter, marks } of workers) {
       const image = rewriter.imageOf(tipIndex);
-      const shaOf = (kept: number) => (kept < base ? cache!.keptSha(target.id, kept) : shaOfMark.get(marks.get(kept)!)!);
+      const shaOf = (kept: number) => (kept < base ? cache!.keptSha(target.id, kept) : marksBySha.subarray(marks.get(kept) * 20, marks.get(kept) * 20 + 20).toString("hex"));
       const keptBefore = cache?.state.workers[target.id]?.kept ?? 0;
       results.push({ id: target.id, ref: SPLIT_REF_PREFIX + target.id, commit: image === undefined ? null : shaOf(image), commits: keptBefore + rewriter.kept });
-      const translate = new Int32Array(newIds.length);
-      for (const [index, value] of rewriter.translations()) translate[index - base] = value;
       deltas.push({
         id: target.id,
         fingerprint: filterFingerprint(target.filter),
-        translate,
-        kept: [...marks.keys()].sort((a, b) => a - b).map((index) => ({ index, sha: shaOf(index) })),
+        translate: rewriter.translations(),
+        kept: marks.records(marksBySha),
         tipImage: image ?? -1,
-        tree: image === undefined ? new Map() : rewriter.treeAt(image),
+        tree: image === undefined ? SplitTree.EMPTY : rewriter.treeAt(image),
         keptTotal: keptBefore + rewriter.kept,
       });
     }
@@ -245,12 +244,45 @@ async function updateRefs(repo: string, results: readonly WorkerSplit[], before:
   await git(["update-ref", "--stdin"], { cwd: repo, input: lines.join("\n") });
 }
 
-function parseMarks(text: string): Map<number, string> {
-  const marks = new Map<number, string>();
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const [mark, sha] = line.split(" ") as [string, string];
-    marks.set(Number(mark.slice(1)), sha);
+/** fast-import's marks file as 20-byte ids indexed by mark (compact: there can be millions). */
+function parseMarks(text: string, count: number): Buffer {
+  const ids = Buffer.alloc(count * 20);
+  let at = 0;
+  while (at < text.length) {
+    const space = text.indexOf(" ", at);
+    const end = text.indexOf("\n", space);
+    const mark = Number(text.slice(at + 1, space));
+    ids.write(text.slice(space + 1, end < 0 ? undefined : end), mark * 20, 20, "hex");
+    at = end < 0 ? text.length : end + 1;
   }
-  return marks;
+  return ids;
+}
+
+/** A worker's fast-import marks by commit index, from `base` on. */
+class MarkTable {
+  private marks = new Int32Array(1024);
+  private readonly order: number[] = [];
+  constructor(private readonly base: number) {}
+  set(index: number, mark: number): void {
+    const at = index - this.base;
+    if (at >= this.marks.length) {
+      const bigger = new Int32Array(Math.max(at + 1, this.marks.length * 2));
+      bigger.set(this.marks);
+      this.marks = bigger;
+    }
+    this.marks[at] = mark;
+    this.order.push(index);
+  }
+  get(index: number): number {
+    return this.marks[index - this.base]!;
+  }
+  /** int32 index + 20-byte id per kept commit, in index order (the cache's record format). */
+  records(ids: Buffer): Buffer {
+    const out = Buffer.alloc(this.order.length * 24);
+    this.order.forEach((index, i) => {
+      out.writeInt32LE(index, i * 24);
+      ids.copy(out, i * 24 + 4, this.get(index) * 20, this.get(index) * 20 + 20);
+    });
+    return out;
+  }
 }
