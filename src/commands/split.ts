@@ -25,14 +25,16 @@ export default defineCommand({
     for (const id of external) ctx.out.info(`${id}: external, nothing to split`);
 
     const progress = ctx.out.progress(`splitting ${targets.length} workers from ${branch}`);
-    const run = await splitFleet(ctx.cwd, targets, { branch, onProgress: (n) => progress.update(n) });
+    const started = performance.now();
+    const run = await splitFleet(ctx.cwd, targets, { branch, onProgress: (n) => progress.update(n), onPhase: (name, ms) => ctx.out.debug(`${name}: ${ms.toFixed(0)} ms`) });
+    const engineMs = Math.round((performance.now() - started) * 10) / 10;
     progress.done(
       run.commitsRead === 0 && run.incremental
         ? `${targets.length} splits already up to date with ${branch}`
         : `read ${run.commitsRead} commits of ${branch} ${run.incremental ? "since the last split" : "from the start"}, ${targets.length} workers`,
     );
     if (ctx.json) {
-      ctx.out.json({ branch, incremental: run.incremental, commitsRead: run.commitsRead, workers: run.workers.map(({ id, ref, commit, commits, fromStart }) => ({ id, ref, commit, commits, ...(fromStart ? { fromStart } : {}) })) });
+      ctx.out.json({ branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers: run.workers.map(({ id, ref, commit, commits, fromStart }) => ({ id, ref, commit, commits, ...(fromStart ? { fromStart } : {}) })) });
       return;
     }
     const rows = run.workers.map((w) => [w.id, String(w.commits), w.commit?.slice(0, 12) ?? "—", w.fromStart && w.fromStart !== "first split" ? `from the start: ${w.fromStart}` : ""]);

@@ -4,7 +4,24 @@ import type { Writable } from "node:stream";
 import type { ExportedCommit, FileChange } from "./fast-export.js";
 import { quotePath } from "./quoting.js";
 
-const FLUSH_BYTES = 512 * 1024;
+const FLUSH_BYTES = 256 * 1024;
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+
+// The author, committer, encoding and message of a commit are the same bytes in every worker's
+// split that keeps it: serialize them once.
+const serialized = new WeakMap<ExportedCommit, Buffer>();
+
+function identityAndMessage(source: ExportedCommit): Buffer {
+  let bytes = serialized.get(source);
+  if (!bytes) {
+    const parts = [Buffer.from("author "), source.author, Buffer.from("\ncommitter "), source.committer, Buffer.from("\n")];
+    if (source.encoding) parts.push(Buffer.from("encoding "), source.encoding, Buffer.from("\n"));
+    parts.push(Buffer.from(`data ${source.message.length}\n`), source.message, Buffer.from("\n"));
+    bytes = Buffer.concat(parts);
+    serialized.set(source, bytes);
+  }
+  return bytes;
+}
 
 export class ImportStream {
   private chunks: Buffer[] = [];
@@ -16,31 +33,25 @@ export class ImportStream {
    * first, because fast-import would otherwise continue from the ref's current tip.
    */
   commit(ref: string, mark: number, source: ExportedCommit, parents: string[], changes: readonly FileChange[]): void {
-    const head: string[] = [];
-    if (parents.length === 0) head.push(`reset ${ref}`);
-    head.push(`commit ${ref}`, `mark :${mark}`);
-    this.text(`${head.join("\n")}\n`);
-    this.raw(Buffer.from("author "), source.author, Buffer.from("\ncommitter "), source.committer, Buffer.from("\n"));
-    if (source.encoding) this.raw(Buffer.from("encoding "), source.encoding, Buffer.from("\n"));
-    this.raw(Buffer.from(`data ${source.message.length}\n`), source.message, Buffer.from("\n"));
-    const lines: string[] = [];
-    parents.forEach((p, i) => lines.push(`${i === 0 ? "from" : "merge"} ${p}`));
+    let text = parents.length === 0 ? `reset ${ref}\ncommit ${ref}\nmark :${mark}\n` : `commit ${ref}\nmark :${mark}\n`;
+    this.text(text);
+    this.raw(identityAndMessage(source));
+    text = "";
+    parents.forEach((p, i) => (text += `${i === 0 ? "from" : "merge"} ${p}\n`));
     for (const change of changes) {
-      if (change.type === "M") lines.push(`M ${change.mode} ${change.id} ${quotePath(change.path)}`);
-      else if (change.type === "D") lines.push(`D ${quotePath(change.path)}`);
+      if (change.type === "M") text += `M ${change.mode} ${change.id} ${quotePath(change.path)}\n`;
+      else if (change.type === "D") text += `D ${quotePath(change.path)}\n`;
     }
-    this.text(`${lines.join("\n")}${lines.length ? "\n" : ""}\n`);
+    this.text(`${text}\n`);
   }
 
   text(s: string): void {
     this.raw(Buffer.from(s, "utf8"));
   }
 
-  private raw(...parts: Buffer[]): void {
-    for (const part of parts) {
-      this.chunks.push(part);
-      this.size += part.length;
-    }
+  private raw(part: Buffer): void {
+    this.chunks.push(part);
+    this.size += part.length;
   }
 
   /** Writes what is buffered once it is large; waits when fast-import is behind. */
@@ -53,7 +64,9 @@ export class ImportStream {
     const data = Buffer.concat(this.chunks, this.size);
     this.chunks = [];
     this.size = 0;
-    if (!this.stdin.write(data)) await once(this.stdin, "drain");
+    // Keep computing while fast-import works through what is queued; wait only when far ahead.
+    this.stdin.write(data);
+    if (this.stdin.writableLength > MAX_QUEUED_BYTES) await once(this.stdin, "drain");
   }
 
   async end(): Promise<void> {
