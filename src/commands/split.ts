@@ -19,7 +19,9 @@ export default defineCommand({
     const manifest = await ctx.manifest();
     const ids = selectWorkers(manifest, positionals, Boolean(values.all), "split");
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const { filters } = await splitFilters(ctx.cwd, manifest, branch);
+    const filtersStarted = performance.now();
+    const { filters, computed } = await splitFilters(ctx.cwd, manifest, branch);
+    ctx.out.debug(`worker paths ${computed ? "computed from the branch's tree" : "remembered"}: ${(performance.now() - filtersStarted).toFixed(0)} ms`);
     const targets: SplitTarget[] = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
     const external = ids.filter((id) => manifest.workers[id]!.external);
     for (const id of external) ctx.out.info(`${id}: external, nothing to split`);

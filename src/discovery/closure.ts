@@ -2,7 +2,7 @@
 // relative imports, transitively, with what those modules read and import from npm.
 import { builtinModules } from "node:module";
 import { posix } from "node:path";
-import { moduleFacts } from "./js-module.js";
+import type { ModuleFacts } from "./js-module.js";
 import type { SourceTree } from "./source-tree.js";
 
 export interface Closure {
@@ -38,15 +38,8 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
     if (seen.has(file)) continue;
     seen.add(file);
     if (!JS_FILE.test(file)) continue;
-    const code = await tree.read(file);
-    if (code === undefined) continue;
-    const facts = tree.memo(`facts:${file}`, () => {
-      try {
-        return moduleFacts(code, file);
-      } catch (error) {
-        return error as Error;
-      }
-    });
+    const facts = await factsOf(tree, file);
+    if (facts === undefined) continue;
     if (facts instanceof Error) {
       unparsable.push({ file, message: facts.message });
       continue;
@@ -74,6 +67,28 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
     dangling,
     unparsable,
   };
+}
+
+/**
+ * A module's facts: parsed once per run, and, when the tree is a commit's, remembered by blob id
+ * (FactsMemory) so an unchanged file is never parsed again. The parser loads only when needed.
+ */
+async function factsOf(tree: SourceTree, file: string): Promise<ModuleFacts | Error | undefined> {
+  const blob = tree.blobId(file);
+  const remembered = blob ? tree.factsMemory?.get(blob) : undefined;
+  if (remembered) return remembered;
+  const code = await tree.read(file);
+  if (code === undefined) return undefined;
+  const { moduleFacts } = await import("./js-module.js");
+  const facts = tree.memo(`facts:${file}`, () => {
+    try {
+      return moduleFacts(code, file);
+    } catch (error) {
+      return error as Error;
+    }
+  });
+  if (blob && !(facts instanceof Error)) tree.factsMemory?.set(blob, facts);
+  return facts;
 }
 
 /** Resolves `./x` from `from` the way bundlers do: exact, then extensions, then index files. */

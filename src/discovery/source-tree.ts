@@ -14,7 +14,14 @@ export class SourceTree {
     private readonly reader: (path: string) => Promise<string | undefined> = (path) => readFile(join(root, path), "utf8").catch(() => undefined),
     /** The commit read, when the tree is a commit's rather than the work tree. */
     readonly commit?: string,
+    /** Blob id of each file, when the tree is a commit's. */
+    private readonly blobs?: ReadonlyMap<string, string>,
   ) {}
+
+  /** The file's blob id, when known: content-addressed facts can be remembered across runs. */
+  blobId(path: string): string | undefined {
+    return this.blobs?.get(path);
+  }
 
   /**
    * The tree of a commit, as committed: what a split of that commit contains, whatever the
@@ -22,9 +29,14 @@ export class SourceTree {
    */
   static async atCommit(root: string, rev: string): Promise<SourceTree> {
     const commit = await gitText(["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root });
-    const { stdout } = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], { cwd: root });
+    const { stdout } = await git(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: root });
+    const blobs = new Map<string, string>();
+    for (const entry of stdout.split("\0")) {
+      const tab = entry.indexOf("\t");
+      if (tab > 0) blobs.set(entry.slice(tab + 1), entry.slice(0, tab).split(" ")[2]!);
+    }
     const cat = new CatFile(root);
-    const tree = new SourceTree(root, new Set(stdout.split("\0").filter(Boolean)), async (path) => (await cat.read(`${commit}:${path}`))?.toString("utf8"), commit);
+    const tree = new SourceTree(root, new Set(blobs.keys()), async (path) => (await cat.read(blobs.get(path)!))?.toString("utf8"), commit, blobs);
     tree.closers.push(() => cat.close());
     return tree;
   }
@@ -58,6 +70,9 @@ export class SourceTree {
   }
 
   private readonly memos = new Map<string, unknown>();
+
+  /** Facts of modules by blob id, kept across runs by whoever sets it (see plan/split-filters). */
+  factsMemory?: Map<string, import("./js-module.js").ModuleFacts>;
 
   /** Computes something about the tree once (a module's parsed facts, say). */
   memo<T>(key: string, compute: () => T): T {

@@ -75,9 +75,10 @@ export async function cacheRoot(repo: string): Promise<string> {
 
 export async function splitFleet(repo: string, targets: readonly SplitTarget[], options: SplitOptions): Promise<SplitRun> {
   const ref = options.branch.startsWith("refs/") ? options.branch : `refs/heads/${options.branch}`;
-  const tip = await gitText(["rev-parse", "--verify", "-q", `${ref}^{commit}`], { cwd: repo });
-  const before = await currentSplitRefs(repo, targets);
-  const root = await cacheRoot(repo);
+  const [commonDir, tip] = (await gitText(["rev-parse", "--git-common-dir", "--verify", "-q", `${ref}^{commit}`], { cwd: repo })).split("\n") as [string, string];
+  const { before, leftovers } = await fleetRefs(repo, targets);
+  if (leftovers.length > 0) await git(["update-ref", "--stdin"], { cwd: repo, input: leftovers.map((r) => `delete ${r}\n`).join("") });
+  const root = join(resolve(repo, commonDir), "fleet", "split");
   const cache = await SplitCache.load(root);
   const reasons = await fromStartReasons(repo, targets, before, cache, ref, tip);
   const incremental = cache !== undefined && reasons.size === 0;
@@ -90,7 +91,7 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
     const run = await rewrite(repo, ref, tip, targets, incremental ? cache : undefined, options);
     const workers = run.results.map((r) => ({ ...r, ...(reasons.has(r.id) ? { fromStart: reasons.get(r.id)! } : {}) }));
     crashPoint("split:after-import");
-    await updateRefs(repo, workers, before);
+    await updateRefs(repo, workers, before, run.wrote);
     crashPoint("split:after-refs");
     if (incremental) await cache.append(tip, run.newIds, run.deltas);
     else await SplitCache.writeFull(root, ref, tip, run.newIds, run.deltas);
@@ -133,6 +134,8 @@ interface Rewritten {
   results: WorkerSplit[];
   newIds: string[];
   deltas: WorkerDelta[];
+  /** Workers that wrote commits, so have a work ref to delete. */
+  wrote: string[];
 }
 
 async function rewrite(repo: string, ref: string, tip: string, targets: readonly SplitTarget[], cache: SplitCache | undefined, options: SplitOptions): Promise<Rewritten> {
@@ -238,25 +241,31 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
         keptTotal: keptBefore + rewriter.kept,
       });
     }
-    return { results, newIds, deltas };
+    return { results, newIds, deltas, wrote: workers.filter((w) => w.marks.count > 0).map((w) => w.target.id) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-/** Current split refs of the targets (id → commit), to update them only if unchanged. */
-async function currentSplitRefs(repo: string, targets: readonly SplitTarget[]): Promise<Map<string, string>> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname) %(objectname)", SPLIT_REF_PREFIX], { cwd: repo });
+/**
+ * Current split refs of the targets (id → commit), to update them only if unchanged, and work
+ * refs a killed run left behind.
+ */
+async function fleetRefs(repo: string, targets: readonly SplitTarget[]): Promise<{ before: Map<string, string>; leftovers: string[] }> {
+  const { stdout } = await git(["for-each-ref", "--format=%(refname) %(objectname)", SPLIT_REF_PREFIX, WORK_REF], { cwd: repo });
   const refs = new Map<string, string>();
+  const leftovers: string[] = [];
   for (const line of stdout.split("\n").filter(Boolean)) {
     const [name, sha] = line.split(" ") as [string, string];
-    refs.set(name.slice(SPLIT_REF_PREFIX.length), sha);
+    if (name.startsWith(SPLIT_REF_PREFIX)) refs.set(name.slice(SPLIT_REF_PREFIX.length), sha);
+    else leftovers.push(name);
   }
-  return new Map(targets.flatMap((t) => (refs.has(t.id) ? [[t.id, refs.get(t.id)!] as const] : [])));
+  const before = new Map(targets.flatMap((t) => (refs.has(t.id) ? [[t.id, refs.get(t.id)!] as const] : [])));
+  return { before, leftovers };
 }
 
 /** One atomic transaction: every split ref moves, or none does. */
-async function updateRefs(repo: string, results: readonly WorkerSplit[], before: ReadonlyMap<string, string>): Promise<void> {
+async function updateRefs(repo: string, results: readonly WorkerSplit[], before: ReadonlyMap<string, string>, wrote: readonly string[] = []): Promise<void> {
   const zero = "0".repeat(40);
   const lines = ["start"];
   for (const r of results) {
@@ -264,8 +273,7 @@ async function updateRefs(repo: string, results: readonly WorkerSplit[], before:
     if (r.commit && r.commit !== old) lines.push(`update ${r.ref} ${r.commit} ${old ?? zero}`);
     else if (!r.commit && old) lines.push(`delete ${r.ref} ${old}`);
   }
-  const { stdout } = await git(["for-each-ref", "--format=%(refname)", `${WORK_REF}/`], { cwd: repo });
-  for (const work of stdout.split("\n").filter(Boolean)) lines.push(`delete ${work}`);
+  for (const id of wrote) lines.push(`delete ${WORK_REF}/${id}`);
   lines.push("prepare", "commit", "");
   await git(["update-ref", "--stdin"], { cwd: repo, input: lines.join("\n") });
 }
@@ -301,6 +309,9 @@ class MarkTable {
   }
   get(index: number): number {
     return this.marks[index - this.base]!;
+  }
+  get count(): number {
+    return this.order.length;
   }
   /** int32 index + 20-byte id per kept commit, in index order (the cache's record format). */
   records(ids: Buffer): Buffer {

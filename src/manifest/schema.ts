@@ -93,12 +93,4 @@ export function manifestJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(ManifestSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
 }
 
-/** Repository name of a worker, from the manifest's pattern. */
-export function repoNameFor(manifest: Pick<Manifest, "repoName">, id: string): string {
-  return manifest.repoName.replaceAll("{service}", id);
-}
-
-/** Display name of a worker: its `name`, or the id in title case. */
-export function displayName(id: string, worker: Pick<WorkerEntry, "name">): string {
-  return worker.name ?? id.split("-").map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(" ");
-}
+export { displayName, repoNameFor } from "./names.js";

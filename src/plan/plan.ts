@@ -2,7 +2,8 @@
 // `fleet plan` prints it; later commands (split, create, deploy) consume it.
 import { analyzeWorker, packageVersions, readWranglerIn, type MonorepoContext } from "../discovery/analyze.js";
 import { SourceTree } from "../discovery/source-tree.js";
-import { displayName, repoNameFor, type Manifest } from "../manifest/schema.js";
+import { displayName, repoNameFor } from "../manifest/names.js";
+import type { Manifest } from "../manifest/schema.js";
 import { topologicalOrder } from "./graph.js";
 import type { BindingKind } from "../discovery/wrangler-config.js";
 

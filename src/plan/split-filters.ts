@@ -29,11 +29,19 @@ export async function splitFilters(repo: string, manifest: Manifest, branch: str
   // Loaded only now: parsing the code is the expensive part this record exists to skip.
   const [{ SourceTree }, { planFleet }] = await Promise.all([import("../discovery/source-tree.js"), import("./plan.js")]);
   const tree = await SourceTree.atCommit(repo, `refs/heads/${branch}`);
+  const factsFile = join(gitDir, "fleet", "module-facts.json");
+  tree.factsMemory = new Map(Object.entries(await readFile(factsFile, "utf8").then((t) => JSON.parse(t) as object, () => ({}))));
+  const known = tree.factsMemory.size;
   try {
     const plan = await planFleet(manifest, repo, tree);
     const filters = Object.fromEntries(plan.workers.flatMap((w) => (w.filter ? [[w.id, w.filter]] : [])));
     await mkdir(join(gitDir, "fleet"), { recursive: true });
     await writeFileAtomic(file, JSON.stringify({ key, filters }));
+    // Remember what was parsed, by blob id; keep it from growing without bound.
+    if (tree.factsMemory.size !== known) {
+      const recent = [...tree.factsMemory].slice(-20_000);
+      await writeFileAtomic(factsFile, JSON.stringify(Object.fromEntries(recent)));
+    }
     return { filters, computed: true };
   } finally {
     tree.close();

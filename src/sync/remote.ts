@@ -1,8 +1,8 @@
 // Where a worker's repository is, for sync: a small interface the forges implement.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
-import { repoNameFor } from "../manifest/schema.js";
 
 export interface WorkerRemote {
   /** What git fetches from and pushes to (a path or an https URL, never with credentials). */

@@ -1,0 +1,13 @@
+// Names derived from the manifest. Kept apart from the schema so that commands which only need
+// a name do not load the schema library.
+import type { Manifest, WorkerEntry } from "./schema.js";
+
+/** Repository name of a worker, from the manifest's pattern. */
+export function repoNameFor(manifest: Pick<Manifest, "repoName">, id: string): string {
+  return manifest.repoName.replaceAll("{service}", id);
+}
+
+/** Display name of a worker: its `name`, or the id in title case. */
+export function displayName(id: string, worker: Pick<WorkerEntry, "name">): string {
+  return worker.name ?? id.split("-").map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(" ");
+}
