@@ -2,7 +2,7 @@
 // package.json, entry module and (for some) a helper module and a test.
 import { BINDINGS, renderJsonc, renderToml, type Binding, type WranglerConfig } from "./bindings.js";
 import { domainOf, NPM_VERSIONS, type LibKey, type ServiceSpec } from "./catalog.js";
-import { envRef, honoPreamble, NANOID_BLOCK, NOT_FOUND, renderHandler, DURABLE_OBJECT_CLASS, type HandlerSource } from "./handler.js";
+import { addNpmUses, envRef, NOT_FOUND, renderHandler, DURABLE_OBJECT_CLASS, type HandlerSource } from "./handler.js";
 import type { DocState } from "./model.js";
 import { envBlock, libBlock, libPrologue, urlBlock } from "./snippets.js";
 import { serviceById } from "./catalog.js";
@@ -68,15 +68,7 @@ export function renderWorkerIndex(shape: WorkerShape, state: DocState, libFile: 
   }
   const preamble: string[] = [];
   let fallback = NOT_FOUND;
-  if (spec.npm?.includes("hono")) {
-    imports.unshift(`import { Hono } from "hono";`);
-    preamble.push(...honoPreamble(spec.id));
-    fallback = "app.fetch(request, env, ctx)";
-  }
-  if (spec.npm?.includes("nanoid")) {
-    imports.unshift(`import { nanoid } from "nanoid";`);
-    blocks.push(NANOID_BLOCK);
-  }
+  fallback = addNpmUses(spec.npm, spec.id, { imports, preamble, blocks }, fallback);
   if (shape.formatFrom) {
     imports.push(`import { formatMoney } from "${shape.formatFrom()}";`);
     blocks.push([

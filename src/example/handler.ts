@@ -89,3 +89,21 @@ export const NANOID_BLOCK: Block = [
   `  return Response.json({ nonce: nanoid() });`,
   `}`,
 ];
+
+/**
+ * Adds what a service's npm dependencies bring (imports, the Hono app, the nonce route) and
+ * returns the handler's fallback: the Hono app when there is one, else `fallback`.
+ */
+export function addNpmUses(npm: readonly string[] | undefined, id: string, parts: { imports: string[]; preamble: string[]; blocks: Block[] }, fallback: string): string {
+  let result = fallback;
+  if (npm?.includes("hono")) {
+    parts.imports.unshift(`import { Hono } from "hono";`);
+    parts.preamble.push(...honoPreamble(id));
+    result = "app.fetch(request, env, ctx)";
+  }
+  if (npm?.includes("nanoid")) {
+    parts.imports.unshift(`import { nanoid } from "nanoid";`);
+    parts.blocks.push(NANOID_BLOCK);
+  }
+  return result;
+}

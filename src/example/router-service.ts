@@ -4,8 +4,7 @@ import { domainOf, handlerName, serviceById, type LibKey, type ServiceSpec } fro
 import {
   DURABLE_OBJECT_CLASS,
   envRef,
-  honoPreamble,
-  NANOID_BLOCK,
+  addNpmUses,
   NOT_FOUND,
   renderHandler,
   type HandlerSource,
@@ -43,15 +42,7 @@ export function serviceSource(spec: ServiceSpec, libFile: (key: LibKey) => strin
   ];
   const preamble: string[] = [];
   let fallback = spec.libs.includes("response") ? `error(404, "not found")` : NOT_FOUND;
-  if (spec.npm?.includes("hono")) {
-    imports.unshift(`import { Hono } from "hono";`);
-    preamble.push(...honoPreamble(spec.id));
-    fallback = "app.fetch(request, env, ctx)";
-  }
-  if (spec.npm?.includes("nanoid")) {
-    imports.unshift(`import { nanoid } from "nanoid";`);
-    blocks.push(NANOID_BLOCK);
-  }
+  fallback = addNpmUses(spec.npm, spec.id, { imports, preamble, blocks }, fallback);
   if (spec.dangling) {
     imports.push(`import { recordMetric } from "${DANGLING_SPECIFIER}";`);
     prologue.unshift(`recordMetric("${spec.id}", url.pathname);`);
