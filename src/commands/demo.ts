@@ -10,7 +10,7 @@ export default defineCommand({
   usage: "[--dir DIR] [--layout router|directories] [--commits N]",
   description:
     "The migration of the bundled example, locally: generates the example monorepo into a fresh folder (a new temporary " +
-    "one unless --dir names an empty or new folder), then runs `fleet init` and `fleet plan` there and prints them.",
+    "one unless --dir names an empty or new folder), then runs `fleet init`, `fleet plan` and `fleet split --all` there.",
   options: {
     dir: { type: "string", description: "where to generate (must not exist or be empty)", placeholder: "DIR" },
     layout: { type: "string", description: "router (default) or directories", placeholder: "LAYOUT" },
@@ -30,7 +30,9 @@ export default defineCommand({
     if (init === 2) return init;
     ctx.out.info(ctx.out.c.bold("\n$ fleet plan"));
     const plan = await main(["plan", ...common], io);
-    ctx.out.info(`\nThe example is in ${dir}; try \`fleet plan --cwd ${dir} --json\`.`);
-    return Math.max(init, plan);
+    ctx.out.info(ctx.out.c.bold("\n$ fleet split --all"));
+    const split = await main(["split", "--all", ...common], io);
+    ctx.out.info(`\nThe example is in ${dir}; try \`git -C ${dir} log --oneline refs/fleet/split/registry\` or \`fleet plan --cwd ${dir} --json\`.`);
+    return Math.max(init, plan, split);
   },
 });

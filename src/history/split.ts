@@ -25,7 +25,7 @@ export interface SplitTarget {
   filter: SplitFilter;
 }
 
-export type FromStartReason = "first split" | "paths changed" | "cache missing" | "history rewritten";
+export type FromStartReason = "first split" | "paths changed" | "cache missing" | "history rewritten" | "read with the fleet";
 
 export interface WorkerSplit {
   id: string;
@@ -120,8 +120,8 @@ async function fromStartReasons(
     else if (entry.fingerprint !== filterFingerprint(target.filter)) reasons.set(target.id, "paths changed");
     else if (!cachedAncestor) reasons.set(target.id, "history rewritten");
   }
-  // One pass for the fleet: if any worker starts over, all are read from the start.
-  if (reasons.size > 0) for (const t of targets) if (!reasons.has(t.id)) reasons.set(t.id, cachedAncestor ? "cache missing" : "history rewritten");
+  // One pass for the fleet: if any worker starts over, all are read from the start with it.
+  if (reasons.size > 0) for (const t of targets) if (!reasons.has(t.id)) reasons.set(t.id, "read with the fleet");
   return reasons;
 }
 
