@@ -25,6 +25,7 @@ export default defineCommand({
     const targets: SplitTarget[] = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
     const external = ids.filter((id) => manifest.workers[id]!.external);
     for (const id of external) ctx.out.info(`${id}: external, nothing to split`);
+    if (targets.length === 0) return;
 
     const progress = ctx.out.progress(`splitting ${targets.length} workers from ${branch}`);
     const started = performance.now();

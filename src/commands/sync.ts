@@ -24,7 +24,10 @@ export default defineCommand({
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    const ids = selectWorkers(manifest, positionals, Boolean(values.all || values.changed), "sync").filter((id) => !manifest.workers[id]!.external);
+    const selected = selectWorkers(manifest, positionals, Boolean(values.all || values.changed), "sync");
+    for (const id of selected.filter((x) => manifest.workers[x]!.external)) ctx.out.info(`${id}: external, its repository is not fed from the monorepo`);
+    const ids = selected.filter((id) => !manifest.workers[id]!.external);
+    if (ids.length === 0) return 0;
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
     const { filters } = await splitFilters(ctx.cwd, manifest, branch);
     const targets = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
