@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   init: { summary: "discover the monorepo's workers and write fleet.jsonc", load: () => import("../commands/init.js") },
   plan: { summary: "phases, dependency order and what each worker needs", load: () => import("../commands/plan.js") },
   split: { summary: "build refs/fleet/split/<worker>: each worker's own history (no network)", load: () => import("../commands/split.js") },
+  create: { summary: "create each worker's repository on the forge with its scaffold, topics, environments, secrets", load: () => import("../commands/create.js") },
   sync: { summary: "merge each worker's split into its repository and push (fast-forward only)", load: () => import("../commands/sync.js") },
   demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },

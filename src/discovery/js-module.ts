@@ -12,6 +12,8 @@ export interface ModuleFacts {
   envObjects: string[];
   /** Hostnames of absolute http(s) URLs in string and template literals. */
   urlHosts: string[];
+  /** Names the module exports (declarations and export lists, not re-exports from elsewhere). */
+  exports: string[];
 }
 
 /** Thrown when a module is not valid JavaScript; carries acorn's line and column. */
@@ -43,6 +45,14 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
   const envReads = new Set<string>();
   const envObjects = new Set<string>();
   const urlHosts = new Set<string>();
+  const exported = new Set<string>();
+  for (const node of (ast.body as AnyNode[])) {
+    if (node.type !== "ExportNamedDeclaration" || node.source) continue;
+    const decl = node.declaration;
+    if (decl?.id?.name) exported.add(decl.id.name);
+    if (decl?.type === "VariableDeclaration") for (const d of decl.declarations) if (d.id.type === "Identifier") exported.add(d.id.name);
+    for (const spec of node.specifiers ?? []) exported.add(spec.exported.name ?? spec.exported.value);
+  }
   const addUrls = (text: string) => {
     for (const match of text.matchAll(/https?:\/\/([a-z0-9.-]+\.[a-z]{2,})/gi)) urlHosts.add(match[1]!.toLowerCase());
   };
@@ -97,5 +107,6 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
     envReads: [...envReads].sort(),
     envObjects: [...envObjects].sort(),
     urlHosts: [...urlHosts].sort(),
+    exports: [...exported].sort(),
   };
 }

@@ -29,7 +29,7 @@ export async function splitFilters(repo: string, manifest: Manifest, branch: str
   // Loaded only now: parsing the code is the expensive part this record exists to skip.
   const [{ SourceTree }, { planFleet }] = await Promise.all([import("../discovery/source-tree.js"), import("./plan.js")]);
   const tree = await SourceTree.atCommit(repo, `refs/heads/${branch}`);
-  const factsFile = join(gitDir, "fleet", "module-facts.json");
+  const factsFile = join(gitDir, "fleet", "module-facts-v2.json");
   tree.factsMemory = new Map(Object.entries(await readFile(factsFile, "utf8").then((t) => JSON.parse(t) as object, () => ({}))));
   const known = tree.factsMemory.size;
   try {

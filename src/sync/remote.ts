@@ -1,6 +1,5 @@
-// Where a worker's repository is, for sync: a small interface the forges implement.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+// Where a worker's repository is, for sync: the forge's repository of that worker.
+import type { Forge } from "../forge/forge.js";
 import { repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 
@@ -11,24 +10,20 @@ export interface WorkerRemote {
   exists(id: string): Promise<boolean>;
   /** How to create it, for the message when it does not exist. */
   createHint(id: string): string;
+  /** Environment for git commands against it (credentials). */
+  gitEnv(): Record<string, string>;
 }
 
-/** Bare repositories under <monorepo>/.fleet/forge/<org>/<repo>.git (the embedded forge). */
-export class LocalBareRemotes implements WorkerRemote {
-  constructor(
-    private readonly root: string,
-    private readonly manifest: Manifest,
-  ) {}
-
-  url(id: string): string {
-    return join(this.root, ".fleet", "forge", this.manifest.org, `${repoNameFor(this.manifest, id)}.git`);
+export async function forgeRemote(forge: Forge, manifest: Manifest, ids: readonly string[]): Promise<WorkerRemote> {
+  const urls = new Map<string, string>();
+  for (const id of ids) {
+    const repo = await forge.get(repoNameFor(manifest, id));
+    if (repo) urls.set(id, repo.url);
   }
-
-  async exists(id: string): Promise<boolean> {
-    return existsSync(join(this.url(id), "HEAD"));
-  }
-
-  createHint(id: string): string {
-    return `create it with \`git init --bare ${join(".fleet", "forge", this.manifest.org, `${repoNameFor(this.manifest, id)}.git`)}\``;
-  }
+  return {
+    url: (id) => urls.get(id) ?? repoNameFor(manifest, id),
+    exists: async (id) => urls.has(id),
+    createHint: (id) => `create it with \`fleet create ${id}\``,
+    gitEnv: () => forge.gitEnv(),
+  };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crashPoint } from "../fs/crash-points.js";
 import { git, gitText } from "../git/git.js";
+import { identityFallback } from "../git/identity.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
 
@@ -151,12 +152,6 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** git needs an identity for the sync commit; where none is configured, fleet signs as itself. */
-async function identityFallback(repo: string): Promise<Record<string, string>> {
-  const ok = (await git(["var", "GIT_COMMITTER_IDENT"], { cwd: repo, okCodes: [128] })).code === 0;
-  return ok ? {} : { GIT_AUTHOR_NAME: "worker-fleet", GIT_AUTHOR_EMAIL: "fleet@localhost", GIT_COMMITTER_NAME: "worker-fleet", GIT_COMMITTER_EMAIL: "fleet@localhost" };
 }
 
 function firstLine(error: unknown): string {

@@ -124,6 +124,6 @@ describe("fleet sync", () => {
     await rm(workerRepo(repo, "api"), { recursive: true });
     const result = await sync(repo, "api");
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/api +failed .*no repository at .*git init --bare/);
+    expect(result.stdout).toMatch(/api +failed .*no repository at .*fleet create api/);
   });
 });

@@ -1,0 +1,82 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { defineCommand } from "../cli/define.js";
+import { SourceTree } from "../discovery/source-tree.js";
+import { EXIT_FINDINGS, UserError } from "../errors.js";
+import { LocalForge } from "../forge/local.js";
+import { sourceBranch } from "../git/branch.js";
+import { ensureRepository, type EnsureResult } from "../repos/ensure.js";
+import { table } from "../report/table.js";
+import { scaffoldInput } from "../scaffold/input.js";
+import { renderScaffold } from "../scaffold/render.js";
+import { sourceName } from "../sync/sync.js";
+import { selectWorkers } from "./select.js";
+
+export default defineCommand({
+  usage: "[WORKER...|--all] [--secrets-file FILE] [--dry-run]",
+  description:
+    "Creates each worker's repository on the forge with its scaffold commit (entry, wrangler.jsonc, package.json, README, " +
+    "CHANGELOG, .env.example, deploy workflow, integration test, catalog-info.yaml), topics, staging and production " +
+    "environments, and secrets (values from the environment or --secrets-file; the forge keeps fingerprints). An existing " +
+    "repository is checked and completed; repo-owned files someone edited are reported as drift and left alone; a " +
+    "same-named repository fleet did not create is refused. Then `fleet sync` brings the code and its history.",
+  maxPositionals: Infinity,
+  options: {
+    all: { type: "boolean", description: "every non-external worker of fleet.jsonc" },
+    "secrets-file": { type: "string", description: "dotenv file with secret values (never printed or stored)", placeholder: "FILE" },
+    "dry-run": { type: "boolean", description: "say what would be created or changed; change nothing" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    const ids = selectWorkers(manifest, positionals, Boolean(values.all), "create").filter((id) => {
+      if (!manifest.workers[id]!.external) return true;
+      ctx.out.info(`${id}: external, it already has its repository`);
+      return false;
+    });
+    const secretValues: Record<string, string | undefined> = { ...ctx.env };
+    if (values["secrets-file"]) {
+      const file = resolve(ctx.cwd, values["secrets-file"]);
+      const text = await readFile(file, "utf8").catch((error: Error) => {
+        throw new UserError(`cannot read the secrets file ${values["secrets-file"]}: ${error.message}`);
+      });
+      Object.assign(secretValues, parseEnv(text));
+    }
+    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+    const forge = new LocalForge(ctx.cwd, manifest.org);
+    const tree = await SourceTree.atCommit(ctx.cwd, `refs/heads/${branch}`);
+    const monorepoName = await sourceName(ctx.cwd);
+    const date = new Date().toISOString().slice(0, 10);
+    const results: EnsureResult[] = [];
+    const progress = ctx.out.progress(`${values["dry-run"] ? "checking" : "creating"} ${ids.length} repositories in the ${forge.label}`, ids.length);
+    try {
+      for (const [i, id] of ids.entries()) {
+        const input = await scaffoldInput(manifest, id, tree, monorepoName);
+        const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
+        const secrets = [...manifest.secrets, ...input.secrets];
+        results.push(await ensureRepository({ monorepo: ctx.cwd, manifest, forge, secretValues, dryRun: Boolean(values["dry-run"]) }, id, input.description, secrets, scaffold));
+        progress.update(i + 1);
+      }
+    } finally {
+      tree.close();
+    }
+    progress.done(summary(results, Boolean(values["dry-run"])));
+    if (ctx.json) ctx.out.json({ dryRun: Boolean(values["dry-run"]), repositories: results });
+    else {
+      const status = { created: ctx.out.c.green("created"), completed: "completed", "up-to-date": "up to date", refused: ctx.out.c.red("refused"), "would-change": "would change" };
+      ctx.out.print(table(["worker", "repository", "result", "detail"], results.map((r) => [r.id, r.repo, status[r.status], r.detail ?? r.changes.join("; ")])));
+      for (const r of results) {
+        if (r.drift.length) ctx.out.warn(`${r.repo}: repo-owned files edited since fleet generated them (left alone): ${r.drift.join(", ")}`);
+        if (r.missingSecrets.length) ctx.out.warn(`${r.repo}: no value for ${r.missingSecrets.join(", ")} in the environment${values["secrets-file"] ? " or the secrets file" : ""}; not set`);
+      }
+    }
+    return results.some((r) => r.status === "refused") ? EXIT_FINDINGS : 0;
+  },
+});
+
+function summary(results: EnsureResult[], dryRun: boolean): string {
+  const count = (s: EnsureResult["status"]) => results.filter((r) => r.status === s).length;
+  if (dryRun) return `${count("would-change")} would change, ${count("up-to-date")} up to date, ${count("refused")} refused (dry run: nothing changed)`;
+  if (results.every((r) => r.status === "up-to-date")) return `nothing to do: all ${results.length} repositories are up to date`;
+  return `${count("created")} created, ${count("completed")} completed, ${count("up-to-date")} up to date, ${count("refused")} refused`;
+}

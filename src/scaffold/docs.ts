@@ -1,0 +1,87 @@
+// README.md, CHANGELOG.md, .env.example and catalog-info.yaml of a worker repository.
+import { stringify } from "yaml";
+import type { ScaffoldInput } from "./input.js";
+import { VERSION } from "./entry.js";
+
+export function renderReadme(input: ScaffoldInput): string {
+  const health = input.domain ? `https://${input.domain}/health` : null;
+  const deps = input.dependsOn.map((d) => `- [${d.repo}](https://github.com/${input.org}/${d.repo})${d.domain ? ` — https://${d.domain}` : ""}`);
+  return [
+    `# ${input.name}`,
+    "",
+    input.description,
+    "",
+    `| | |`,
+    `| --- | --- |`,
+    `| Service | \`${input.id}\` |`,
+    `| Domain | ${input.domain ?? "—"} |`,
+    `| Version | ${VERSION} |`,
+    `| Worker | \`${input.repo}\` |`,
+    "",
+    "## Quick start",
+    "",
+    "```sh",
+    "npm ci",
+    "npm test          # the worker's tests, inside workerd",
+    "npm run dev       # wrangler dev",
+    "npm run deploy    # wrangler deploy (CI deploys on every push to main)",
+    "```",
+    "",
+    "## Links",
+    "",
+    ...(input.domain ? [`- Production: https://${input.domain}`, `- Health: ${health}`] : []),
+    `- Cloudflare dashboard: https://dash.cloudflare.com/?to=/:account/workers/services/view/${input.repo}`,
+    `- Registry entry: https://registry.${input.zone}/api/services/${input.id}`,
+    `- Monorepo: ${input.monorepoName} (the source of truth until cutover; files that came from it are merged in by \`fleet sync\` — change them there)`,
+    ...(deps.length ? ["", "## Depends on", "", ...deps] : []),
+    "",
+    "## Configuration",
+    "",
+    "Bindings are in `wrangler.jsonc`; secrets are listed in `.env.example` and set with `wrangler secret put` or as GitHub Actions secrets.",
+    "",
+  ].join("\n");
+}
+
+export function renderChangelog(input: ScaffoldInput, date: string): string {
+  return [
+    "# Changelog",
+    "",
+    `## ${VERSION} — ${date}`,
+    "",
+    `- Initial release of ${input.name} as its own repository, with its history carried over from ${input.monorepoName}.`,
+    "",
+  ].join("\n");
+}
+
+export function renderEnvExample(input: ScaffoldInput): string {
+  const vars = input.bindings.filter((b) => b.kind === "var");
+  return [
+    `# ${input.id}: every variable and secret its code reads. Copy to .dev.vars for \`wrangler dev\`.`,
+    ...(vars.length ? ["", "# vars (defaults in wrangler.jsonc)", ...vars.map((v) => `${v.name}=${String(v.config.value ?? "")}`)] : []),
+    ...(input.secrets.length ? ["", "# secrets", ...input.secrets.map((s) => `${s}=`)] : []),
+    "",
+  ].join("\n");
+}
+
+export function renderCatalogInfo(input: ScaffoldInput): string {
+  const entity = {
+    apiVersion: "backstage.io/v1alpha1",
+    kind: "Component",
+    metadata: {
+      name: input.repo,
+      title: input.name,
+      description: input.description,
+      annotations: { "github.com/project-slug": `${input.org}/${input.repo}` },
+      tags: ["cloudflare-workers", "worker"],
+      ...(input.domain ? { links: [{ url: `https://${input.domain}`, title: "Production" }, { url: `https://${input.domain}/health`, title: "Health" }] } : {}),
+    },
+    spec: {
+      type: "service",
+      lifecycle: "production",
+      owner: input.org,
+      system: input.org,
+      ...(input.dependsOn.length ? { dependsOn: input.dependsOn.map((d) => `component:${d.repo}`) } : {}),
+    },
+  };
+  return stringify(entity);
+}

@@ -1,0 +1,140 @@
+// Everything the scaffold of one worker repository is rendered from, gathered from the manifest
+// and the monorepo's committed tree. Rendering (the other files here) is pure.
+import { posix } from "node:path";
+import { analyzeWorker, packageVersions, readWranglerIn, type WorkerAnalysis } from "../discovery/analyze.js";
+import { readRouter } from "../discovery/router.js";
+import type { SourceTree } from "../discovery/source-tree.js";
+import type { Binding, WranglerConfig } from "../discovery/wrangler-config.js";
+import { displayName, repoNameFor } from "../manifest/names.js";
+import type { Manifest } from "../manifest/schema.js";
+
+export interface ScaffoldInput {
+  id: string;
+  name: string;
+  description: string;
+  org: string;
+  zone: string;
+  repo: string;
+  domain: string | null;
+  layout: "router" | "directories";
+  /** Router layout: the handler to adapt, and the router's context wrapper when it uses one. */
+  handler?: { file: string; export: string; style: "fetch" | "context"; wrapper?: { name: string; file: string } };
+  /** The monorepo-owned paths, as they appear in the worker repository. */
+  ownedPaths: string[];
+  bindings: Binding[];
+  secrets: string[];
+  /** Durable Object classes this worker's own code exports (re-exported by the entry). */
+  durableObjectClasses: { className: string; file: string }[];
+  migrations: unknown[];
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  npmDependencies: Record<string, string>;
+  dependsOn: { id: string; repo: string; domain: string | null }[];
+  /** Names of other workers' scripts, for Durable Objects defined elsewhere. */
+  scriptNameOf: (className: string) => string | undefined;
+  monorepoName: string;
+  /** The worker's own wrangler config, when it has one (directories layout). */
+  ownConfig?: WranglerConfig;
+}
+
+export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
+
+export async function scaffoldInput(manifest: Manifest, id: string, tree: SourceTree, monorepoName: string, analyses?: Map<string, WorkerAnalysis>): Promise<ScaffoldInput> {
+  const worker = manifest.workers[id]!;
+  const platformConfig = manifest.monorepo.layout === "router" ? await readWranglerIn(tree, dirOf(manifest.monorepo.wrangler ?? "wrangler.toml")) : undefined;
+  const mono = { tree, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
+  const analysisOf = async (wid: string) => analyses?.get(wid) ?? (await analyzeWorker(mono, wid, manifest.workers[wid]!));
+  const analysis = await analysisOf(id);
+  const config = analysis.config;
+  const bindings = analysis.bindings.map((n) => config!.bindings.get(n)!).filter(Boolean);
+
+  const exportsOf = async (file: string) => (tree.memo(`exports:${file}`, async () => {
+    const code = await tree.read(file);
+    if (code === undefined || !/\.[cm]?[jt]sx?$/.test(file)) return [] as string[];
+    const { moduleFacts } = await import("../discovery/js-module.js");
+    try {
+      return moduleFacts(code, file).exports;
+    } catch {
+      return [];
+    }
+  }) as Promise<string[]>);
+  const durableObjectClasses: ScaffoldInput["durableObjectClasses"] = [];
+  for (const binding of bindings.filter((b) => b.kind === "durable-object")) {
+    const className = String(binding.config.class_name ?? "");
+    if (binding.config.script_name) continue;
+    for (const file of analysis.runtimeFiles) {
+      if ((await exportsOf(file)).includes(className)) {
+        durableObjectClasses.push({ className, file });
+        break;
+      }
+    }
+  }
+
+  let handler: ScaffoldInput["handler"];
+  const source = worker.source;
+  if (source?.file) {
+    const router = await readRouter(tree, manifest.monorepo.router ?? "src/platform-worker.js");
+    const entry = router.entries.find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export);
+    const wrapper = entry?.kind === "handler" && entry.wrapper && entry.wrapperFile ? { name: entry.wrapper, file: entry.wrapperFile } : undefined;
+    handler = { file: source.file, export: source.export!, style: source.style ?? "fetch", ...(wrapper ? { wrapper } : {}) };
+  }
+
+  const strip = source?.dir ? (p: string) => p.slice(source.dir!.length + 1) : (p: string) => p;
+  const classesElsewhere = new Map<string, string>();
+  const scriptNameOf = (className: string) => classesElsewhere.get(className);
+  if (platformConfig) {
+    // A Durable Object class another worker defines is bound with that worker's script name.
+    for (const [otherId, other] of Object.entries(manifest.workers)) {
+      if (otherId === id || !other.source?.file) continue;
+      for (const file of [other.source.file]) for (const name of await exportsOf(file)) classesElsewhere.set(name, repoNameFor(manifest, otherId));
+    }
+  }
+  const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
+  const ownClasses = new Set(durableObjectClasses.map((c) => c.className));
+  const migrations = rawMigrations
+    .map((m) => filterMigration(m, ownClasses))
+    .filter((m): m is Record<string, unknown> => m !== undefined);
+
+  return {
+    id,
+    name: displayName(id, worker),
+    description: worker.description ?? `${displayName(id, worker)} — a Cloudflare Worker of the ${manifest.org} fleet${worker.domain ? `, serving ${worker.domain}` : ""}.`,
+    org: manifest.org,
+    zone: manifest.zone,
+    repo: repoNameFor(manifest, id),
+    domain: worker.domain ?? null,
+    layout: manifest.monorepo.layout,
+    ...(handler ? { handler } : {}),
+    ownedPaths: analysis.paths.map(strip),
+    bindings,
+    secrets: analysis.secrets,
+    durableObjectClasses,
+    migrations,
+    compatibilityDate: config?.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
+    compatibilityFlags: config?.compatibilityFlags ?? [],
+    npmDependencies: analysis.npmDependencies,
+    dependsOn: worker.dependsOn.map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null })),
+    scriptNameOf,
+    monorepoName,
+    ...(source?.dir && config ? { ownConfig: config } : {}),
+  };
+}
+
+function dirOf(path: string): string {
+  const dir = posix.dirname(path);
+  return dir === "." ? "" : dir;
+}
+
+/** A migration step narrowed to the classes this worker defines (or dropped when none remain). */
+function filterMigration(step: Record<string, unknown>, classes: Set<string>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = { tag: step.tag };
+  let any = false;
+  for (const key of ["new_classes", "new_sqlite_classes", "deleted_classes"]) {
+    const list = Array.isArray(step[key]) ? (step[key] as string[]).filter((c) => classes.has(c)) : [];
+    if (list.length) {
+      out[key] = list;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}

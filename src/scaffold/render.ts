@@ -1,0 +1,46 @@
+// The scaffold of a worker repository: the repo-owned files, rendered from its ScaffoldInput.
+// Paths the monorepo owns (what sync brings in) are never generated: the monorepo's file wins.
+import { renderCatalogInfo, renderChangelog, renderEnvExample, renderReadme } from "./docs.js";
+import { entryPath, renderEntry } from "./entry.js";
+import type { ScaffoldInput } from "./input.js";
+import { renderPackageJson } from "./package-json.js";
+import { renderIntegrationTest, renderVitestConfig } from "./tests.js";
+import { renderWorkflow } from "./workflow.js";
+import { renderWrangler } from "./wrangler.js";
+
+export interface Scaffold {
+  /** path → content, sorted by path. */
+  files: Map<string, string>;
+  /** Files not generated because the monorepo owns that path. */
+  ownedByMonorepo: string[];
+}
+
+export interface RenderOptions {
+  /** Secrets every repository needs (the manifest's `secrets`). */
+  sharedSecrets: readonly string[];
+  /** The CHANGELOG's release date (YYYY-MM-DD). */
+  date: string;
+}
+
+export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Scaffold {
+  const files = new Map<string, string>();
+  const configPath = input.ownConfig ? (input.ownConfig.file.split("/").pop() ?? "wrangler.toml") : "wrangler.jsonc";
+  if (input.handler) {
+    files.set(entryPath(input), renderEntry(input));
+    files.set("wrangler.jsonc", renderWrangler(input));
+  }
+  files.set("package.json", renderPackageJson(input));
+  files.set("README.md", renderReadme(input));
+  files.set("CHANGELOG.md", renderChangelog(input, options.date));
+  files.set(".env.example", renderEnvExample(input));
+  files.set("catalog-info.yaml", renderCatalogInfo(input));
+  files.set(".github/workflows/deploy.yml", renderWorkflow(input, options.sharedSecrets));
+  files.set("test/integration.test.js", renderIntegrationTest(input));
+  const services = input.ownConfig ? [...input.ownConfig.services.keys()] : input.bindings.filter((b) => b.kind === "service").map((b) => b.name);
+  files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort()));
+  files.set(".gitignore", "node_modules/\n.wrangler/\n.dev.vars\ndist/\n");
+  const owned = new Set(input.ownedPaths);
+  const ownedByMonorepo = [...files.keys()].filter((p) => owned.has(p)).sort();
+  for (const path of ownedByMonorepo) files.delete(path);
+  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))), ownedByMonorepo };
+}
