@@ -1,8 +1,17 @@
 import { UserError } from "../errors.js";
 import { git } from "./git.js";
 
+/** Fails clearly when `dir` is not inside a git work tree (or git is missing). */
+export async function requireGitRepo(dir: string): Promise<void> {
+  const inside = await git(["rev-parse", "--is-inside-work-tree"], { cwd: dir, okCodes: [128] });
+  if (inside.code !== 0 || inside.stdout.trim() !== "true") {
+    throw new UserError(`${dir} is not a git repository`, { hint: "run fleet in the monorepo's work tree (its history is what gets split)" });
+  }
+}
+
 /** The branch to read: the one configured, or the one checked out. */
 export async function sourceBranch(repo: string, configured: string | undefined): Promise<string> {
+  await requireGitRepo(repo);
   if (configured) {
     const found = await git(["rev-parse", "--verify", "-q", `refs/heads/${configured}^{commit}`], { cwd: repo, okCodes: [1] });
     if (found.code !== 0) throw new UserError(`branch ${configured} (monorepo.branch in fleet.jsonc) does not exist`);

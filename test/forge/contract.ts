@@ -1,0 +1,37 @@
+// The Forge contract: every forge (local today, GitHub next) must pass these.
+import { expect, it } from "vitest";
+import type { Forge } from "../../src/forge/forge.js";
+
+export function forgeContract(name: string, make: () => Promise<Forge>): void {
+  it(`${name}: creates a repository with description and lowercased topics, once`, async () => {
+    const forge = await make();
+    const repo = await forge.create({ name: "acme-api-worker", description: "The API", topics: ["Acme", "worker", "api", "worker"] });
+    expect(repo).toMatchObject({ name: "acme-api-worker", description: "The API", topics: ["acme", "api", "worker"], defaultBranch: "main", managedByFleet: true, environments: [], secrets: [] });
+    await expect(forge.create({ name: "acme-api-worker", description: "again", topics: [] })).rejects.toThrow(/already exists/);
+    expect(await forge.get("acme-missing-worker")).toBeUndefined();
+  });
+
+  it(`${name}: updates description and topics, lists by topic`, async () => {
+    const forge = await make();
+    await forge.create({ name: "acme-a-worker", description: "A", topics: ["acme", "a"] });
+    await forge.create({ name: "acme-b-worker", description: "B", topics: ["acme", "b"] });
+    await forge.update("acme-a-worker", { description: "A!", topics: ["acme", "a", "edge"] });
+    expect((await forge.get("acme-a-worker"))!.description).toBe("A!");
+    expect((await forge.list({ topic: "edge" })).map((r) => r.name)).toEqual(["acme-a-worker"]);
+    expect((await forge.list()).map((r) => r.name)).toEqual(["acme-a-worker", "acme-b-worker"]);
+  });
+
+  it(`${name}: environments are added once; secrets are kept as names and fingerprints, never values`, async () => {
+    const forge = await make();
+    await forge.create({ name: "acme-s-worker", description: "S", topics: [] });
+    await forge.ensureEnvironment("acme-s-worker", "staging");
+    await forge.ensureEnvironment("acme-s-worker", "production");
+    await forge.ensureEnvironment("acme-s-worker", "staging");
+    await forge.setSecret("acme-s-worker", "API_TOKEN", "s3cret-value");
+    await forge.setSecret("acme-s-worker", "API_TOKEN", "s3cret-value-2");
+    const repo = (await forge.get("acme-s-worker"))!;
+    expect(repo.environments).toEqual(["production", "staging"]);
+    expect(repo.secrets).toEqual([{ name: "API_TOKEN", fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(JSON.stringify(repo)).not.toContain("s3cret");
+  });
+}
