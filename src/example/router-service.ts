@@ -44,8 +44,17 @@ export function serviceSource(spec: ServiceSpec, libFile: (key: LibKey) => strin
   let fallback = spec.libs.includes("response") ? `error(404, "not found")` : NOT_FOUND;
   fallback = addNpmUses(spec.npm, spec.id, { imports, preamble, blocks }, fallback);
   if (spec.dangling) {
-    imports.push(`import { recordMetric } from "${DANGLING_SPECIFIER}";`);
-    prologue.unshift(`recordMetric("${spec.id}", url.pathname);`);
+    // An optional module that is not in the repository (as when a build step used to generate
+    // it): imported dynamically and guarded, so the platform worker still builds — and so does
+    // the extracted worker — while discovery reports the import as dangling.
+    prologue.unshift(
+      "try {",
+      `  const { recordMetric } = await import("${DANGLING_SPECIFIER}");`,
+      `  recordMetric("${spec.id}", url.pathname);`,
+      "} catch {",
+      "  // legacy metrics are optional",
+      "}",
+    );
   }
   return {
     id: spec.id,

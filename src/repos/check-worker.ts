@@ -60,7 +60,13 @@ export async function checkWorker(clone: string, options: { host: string; config
   const wrangler = join(packageDir("wrangler"), "bin", "wrangler.js");
   const build = await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", "dist", "--config", options.configFile], clone);
   if (build.code !== 0) return { built: false, error: build.output.slice(-3000) };
-  const result: WorkerCheck = { built: true, health: await healthInWorkerd(clone, options) };
+  let health: WorkerCheck["health"];
+  try {
+    health = await healthInWorkerd(clone, options);
+  } catch (error) {
+    return { built: true, error: `workerd: ${(error as Error).message.slice(0, 2000)}` };
+  }
+  const result: WorkerCheck = { built: true, health };
   if (options.tests) {
     const vitest = join(packageDir("vitest"), "vitest.mjs");
     const tests = await run(process.execPath, [vitest, "run"], clone);
@@ -75,10 +81,11 @@ async function healthInWorkerd(clone: string, options: { host: string; configFil
   const { parseWranglerConfig } = await import("../discovery/wrangler-config.js");
   const config = parseWranglerConfig(await readFile(join(clone, options.configFile), "utf8"), options.configFile);
   const kinds = (kind: string) => [...config.bindings.values()].filter((b) => b.kind === kind);
+  // The bundle is given as its one module: Miniflare would otherwise follow its dynamic imports,
+  // including an optional one that is (rightly) not there.
+  const bundle = await readFile(join(clone, "dist", "index.js"), "utf8");
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: join(clone, "dist", "index.js"),
-    modulesRoot: join(clone, "dist"),
+    modules: [{ type: "ESModule", path: "index.js", contents: bundle }],
     compatibilityDate: config.compatibilityDate ?? "2025-09-01",
     compatibilityFlags: config.compatibilityFlags,
     cf: false,

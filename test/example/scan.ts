@@ -10,9 +10,9 @@ export function parseModule(code: string) {
   return parse(code, { ecmaVersion: "latest", sourceType: "module" });
 }
 
-/** Specifiers of static imports and re-exports. */
+/** Specifiers of static imports and re-exports, and of dynamic imports of a string literal. */
 export function importSpecifiers(code: string): string[] {
-  const specifiers: string[] = [];
+  const specifiers: string[] = [...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
   for (const node of parseModule(code).body) {
     if (
       (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") &&
