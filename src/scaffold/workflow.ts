@@ -2,6 +2,16 @@
 // cloudflare/wrangler-action, check the worker's own health, roll back when that fails.
 import type { ScaffoldInput } from "./input.js";
 
+/** The first steps of both jobs: the code, Node 24 and the locked dependencies. */
+const CHECKOUT_AND_INSTALL = [
+  "      - uses: actions/checkout@v6",
+  "      - uses: actions/setup-node@v6",
+  "        with:",
+  "          node-version: 24",
+  "          cache: npm",
+  "      - run: npm ci",
+];
+
 export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly string[]): string {
   const env = "${{ inputs.environment || 'production' }}";
   const dependencyUrls = input.dependsOn.filter((d) => d.domain).map((d) => `https://${d.domain}/health`);
@@ -42,12 +52,7 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     "  test:",
     "    runs-on: ubuntu-latest",
     "    steps:",
-    "      - uses: actions/checkout@v6",
-    "      - uses: actions/setup-node@v6",
-    "        with:",
-    "          node-version: 24",
-    "          cache: npm",
-    "      - run: npm ci",
+    ...CHECKOUT_AND_INSTALL,
     "      - run: npm test",
     "",
     "  deploy:",
@@ -55,12 +60,7 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     "    runs-on: ubuntu-latest",
     `    environment: ${env}`,
     "    steps:",
-    "      - uses: actions/checkout@v6",
-    "      - uses: actions/setup-node@v6",
-    "        with:",
-    "          node-version: 24",
-    "          cache: npm",
-    "      - run: npm ci",
+    ...CHECKOUT_AND_INSTALL,
   ];
   if (dependencyUrls.length) {
     lines.push("      - name: Wait for dependencies to be healthy", "        run: |");
