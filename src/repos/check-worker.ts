@@ -4,11 +4,9 @@
 // GET /health, and run its generated integration test with Vitest and Cloudflare's plugin.
 // wrangler, Vitest and the plugin are linked from fleet's own installation rather than
 // downloaded into every clone; the worker's runtime packages are installed from the registry.
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, symlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildBundle, packageDir, prepareCheckout, run } from "../cloud/build.js";
 
 export interface WorkerCheck {
   built: boolean;
@@ -17,49 +15,13 @@ export interface WorkerCheck {
   error?: string;
 }
 
-const TOOLS = ["wrangler", "vitest", "@cloudflare/vitest-plugin"];
-
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, output }));
-    child.on("error", (error) => resolve({ code: -1, output: String(error) }));
-  });
-}
-
-/** The folder of an installed package of fleet's own (for linking tools into a clone). */
-function packageDir(name: string): string {
-  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
-  while (dir !== dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === name) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error(`cannot find the installed package ${name}`);
-}
-
-export async function prepareClone(clone: string): Promise<void> {
-  const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) {
-    const npm = await run("npm", ["install", "--omit=dev", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], clone);
-    if (npm.code !== 0) throw new Error(`npm install failed in ${clone}: ${npm.output.slice(-2000)}`);
-  }
-  for (const tool of TOOLS) {
-    const link = join(clone, "node_modules", tool);
-    if (existsSync(link)) continue;
-    await mkdir(dirname(link), { recursive: true });
-    await symlink(packageDir(tool), link, "dir");
-  }
-}
-
 export async function checkWorker(clone: string, options: { host: string; configFile: string; tests: boolean }): Promise<WorkerCheck> {
-  await prepareClone(clone);
-  const wrangler = join(packageDir("wrangler"), "bin", "wrangler.js");
-  const build = await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", "dist", "--config", options.configFile], clone);
-  if (build.code !== 0) return { built: false, error: build.output.slice(-3000) };
+  await prepareCheckout(clone);
+  try {
+    await buildBundle(clone, options.configFile);
+  } catch (error) {
+    return { built: false, error: (error as Error).message };
+  }
   let health: WorkerCheck["health"];
   try {
     health = await healthInWorkerd(clone, options);
