@@ -1,0 +1,60 @@
+// The local cloud's runtime: every active worker version in one workerd (through Miniflare 4),
+// routed by hostname — its claimed hostnames and <script>.workers.dev — with service bindings
+// between workers and KV, D1, R2 and Durable Object state persisted under .fleet/cloud/data.
+import { join } from "node:path";
+import type { LocalCloudStore } from "./store.js";
+
+export const GATEWAY = "fleet-gateway";
+export const WORKERS_DEV = "workers.dev";
+
+// Miniflare sends a request whose host no route matches to the first worker: this one, so an
+// unknown hostname gets a clear 404 rather than some worker's answer.
+const GATEWAY_SCRIPT = `export default {
+  fetch(request) {
+    const host = new URL(request.url).hostname;
+    return Response.json({ error: "no worker is routed for this hostname", host }, { status: 404 });
+  },
+};`;
+
+type WorkerOptions = Record<string, unknown>;
+
+export async function miniflareOptions(store: LocalCloudStore, options: { persist?: boolean } = {}): Promise<Record<string, unknown>> {
+  const state = await store.state();
+  const deployed = new Set(Object.keys(state.workers));
+  const workers: WorkerOptions[] = [{ name: GATEWAY, modules: true, script: GATEWAY_SCRIPT, compatibilityDate: "2025-09-01" }];
+  for (const [script, entry] of Object.entries(state.workers).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const record = await store.version(script, entry.active);
+    const modules = await store.modules(script, entry.active);
+    const spec = record.spec;
+    const hosts = Object.entries(state.routes).filter(([, holder]) => holder === script).map(([host]) => host);
+    workers.push({
+      name: script,
+      modules: modules.map((m) => ({ type: m.name.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path: m.name, contents: m.contents })),
+      compatibilityDate: spec.compatibilityDate,
+      compatibilityFlags: spec.compatibilityFlags,
+      routes: [...hosts.map((h) => `${h}/*`), `${script}.${WORKERS_DEV}/*`],
+      kvNamespaces: spec.kv,
+      d1Databases: spec.d1,
+      r2Buckets: spec.r2,
+      durableObjects: Object.fromEntries(
+        Object.entries(spec.durableObjects)
+          .filter(([, d]) => !d.scriptName || deployed.has(d.scriptName))
+          .map(([binding, d]) => [binding, d.scriptName ? { className: d.className, scriptName: d.scriptName } : d.className]),
+      ),
+      bindings: spec.vars,
+      // A target that is not deployed answers 503, a stand-in named as such.
+      serviceBindings: Object.fromEntries(
+        Object.entries(spec.services).map(([binding, target]) => [
+          binding,
+          deployed.has(target) ? target : () => new Response(`stand-in: worker ${target} is not deployed in the local cloud`, { status: 503 }),
+        ]),
+      ),
+    });
+  }
+  const data = join(store.root, "data");
+  return {
+    workers,
+    cf: false,
+    ...(options.persist === false ? {} : { defaultPersistRoot: data, kvPersist: true, d1Persist: true, r2Persist: true, durableObjectsPersist: true }),
+  };
+}

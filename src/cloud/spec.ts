@@ -1,0 +1,42 @@
+// What the cloud needs to run a worker, read from its wrangler config (optionally one of its
+// environments, whose non-inheritable keys replace the top level's, as wrangler does).
+import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
+
+export interface WorkerSpec {
+  /** The script name (wrangler's `name`). */
+  script: string;
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  /** Hostnames the worker claims (routes and custom domains). */
+  routes: string[];
+  kv: string[];
+  d1: string[];
+  r2: string[];
+  durableObjects: Record<string, { className: string; scriptName?: string }>;
+  vars: Record<string, string>;
+  /** Service bindings: binding → target script. */
+  services: Record<string, string>;
+}
+
+export function specFromConfig(config: WranglerConfig, environment?: string): WorkerSpec {
+  let effective = config;
+  const envs = config.raw.env as Record<string, Record<string, unknown>> | undefined;
+  if (environment) {
+    const section = envs?.[environment];
+    if (!section) throw new Error(`${config.file} has no environment "${environment}"`);
+    effective = parseWranglerConfig(JSON.stringify({ ...config.raw, ...section, env: undefined }), `${config.file}.json`);
+  }
+  const of = (kind: string) => [...effective.bindings.values()].filter((b) => b.kind === kind);
+  return {
+    script: effective.name ?? "worker",
+    compatibilityDate: effective.compatibilityDate ?? "2025-09-01",
+    compatibilityFlags: effective.compatibilityFlags,
+    routes: [...new Set(effective.routes.map((r) => r.host))].sort(),
+    kv: of("kv").map((b) => b.name),
+    d1: of("d1").map((b) => b.name),
+    r2: of("r2").map((b) => b.name),
+    durableObjects: Object.fromEntries(of("durable-object").map((b) => [b.name, { className: String(b.config.class_name), ...(b.config.script_name ? { scriptName: String(b.config.script_name) } : {}) }])),
+    vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
+    services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
+  };
+}

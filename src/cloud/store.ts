@@ -1,0 +1,140 @@
+// The local cloud's state under <monorepo>/.fleet/cloud: every deployed version of every worker
+// (bundle and metadata), which version is active, and which worker holds which hostname.
+// A hostname held by another worker is refused, naming the holder, as Cloudflare refuses it.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.js";
+import type { Bundle } from "./build.js";
+import type { WorkerSpec } from "./spec.js";
+
+export interface VersionSource {
+  repository: string;
+  commit: string;
+  message: string;
+}
+
+export interface VersionRecord {
+  version: number;
+  createdAt: string;
+  source: VersionSource;
+  spec: WorkerSpec;
+  main: string;
+  modules: string[];
+}
+
+export interface CloudState {
+  workers: Record<string, { active: number; latest: number }>;
+  /** hostname → the script holding it */
+  routes: Record<string, string>;
+}
+
+export interface DeployResult {
+  script: string;
+  version: number;
+  /** Hostnames claimed now. */
+  routes: string[];
+  /** Hostnames it asked for that another worker holds (not claimed). */
+  refused: { host: string; holder: string }[];
+}
+
+export class RouteConflict extends Error {
+  constructor(readonly refused: { host: string; holder: string }[]) {
+    super(refused.map((r) => `${r.host} is held by worker ${r.holder}`).join("; "));
+    this.name = "RouteConflict";
+  }
+}
+
+export class LocalCloudStore {
+  constructor(readonly root: string) {}
+
+  static at(monorepo: string): LocalCloudStore {
+    return new LocalCloudStore(join(monorepo, ".fleet", "cloud"));
+  }
+
+  get stateFile(): string {
+    return join(this.root, "state.json");
+  }
+
+  async state(): Promise<CloudState> {
+    if (!existsSync(this.stateFile)) return { workers: {}, routes: {} };
+    return JSON.parse(await readFile(this.stateFile, "utf8")) as CloudState;
+  }
+
+  private versionDir(script: string, version: number): string {
+    return join(this.root, "scripts", script, `v${version}`);
+  }
+
+  async version(script: string, version: number): Promise<VersionRecord> {
+    return JSON.parse(await readFile(join(this.versionDir(script, version), "meta.json"), "utf8")) as VersionRecord;
+  }
+
+  async modules(script: string, version: number): Promise<{ name: string; contents: string }[]> {
+    const meta = await this.version(script, version);
+    return Promise.all(meta.modules.map(async (name) => ({ name, contents: await readFile(join(this.versionDir(script, version), "modules", name), "utf8") })));
+  }
+
+  async versions(script: string): Promise<VersionRecord[]> {
+    const entry = (await this.state()).workers[script];
+    if (!entry) return [];
+    const out: VersionRecord[] = [];
+    for (let v = 1; v <= entry.latest; v++) out.push(await this.version(script, v));
+    return out;
+  }
+
+  /**
+   * Stores a new version and makes it active. With `routes: "strict"` a hostname another worker
+   * holds refuses the whole deploy; with "available" the worker is deployed without it (it
+   * still answers on <script>.workers.dev) and the refusal is reported.
+   */
+  async deploy(spec: WorkerSpec, bundle: Bundle, source: VersionSource, options: { routes: "strict" | "available" } = { routes: "strict" }): Promise<DeployResult> {
+    const state = await this.state();
+    const refused = spec.routes.flatMap((host) => {
+      const holder = state.routes[host];
+      return holder && holder !== spec.script ? [{ host, holder }] : [];
+    });
+    if (refused.length > 0 && options.routes === "strict") throw new RouteConflict(refused);
+    const claimed = spec.routes.filter((h) => !refused.some((r) => r.host === h));
+    const version = (state.workers[spec.script]?.latest ?? 0) + 1;
+    const dir = this.versionDir(spec.script, version);
+    await mkdir(join(dir, "modules"), { recursive: true });
+    for (const module of bundle.modules) await writeFile(join(dir, "modules", module.name), module.contents);
+    const record: VersionRecord = { version, createdAt: new Date().toISOString(), source, spec: { ...spec, routes: claimed }, main: bundle.main, modules: bundle.modules.map((m) => m.name) };
+    await writeFile(join(dir, "meta.json"), `${JSON.stringify(record, null, 2)}\n`);
+    for (const [host, holder] of Object.entries(state.routes)) if (holder === spec.script && !claimed.includes(host)) delete state.routes[host];
+    for (const host of claimed) state.routes[host] = spec.script;
+    state.workers[spec.script] = { active: version, latest: version };
+    await this.save(state);
+    return { script: spec.script, version, routes: claimed, refused };
+  }
+
+  /** Makes an earlier version active again (the previous one by default). */
+  async rollback(script: string, to?: number): Promise<{ from: number; to: number }> {
+    const state = await this.state();
+    const entry = state.workers[script];
+    if (!entry) throw new Error(`worker ${script} is not deployed`);
+    const target = to ?? entry.active - 1;
+    if (target < 1 || target > entry.latest) throw new Error(`worker ${script} has versions 1 to ${entry.latest}; there is no version ${target}`);
+    const record = await this.version(script, target);
+    const refused = record.spec.routes.filter((h) => state.routes[h] && state.routes[h] !== script);
+    if (refused.length) throw new RouteConflict(refused.map((host) => ({ host, holder: state.routes[host]! })));
+    for (const [host, holder] of Object.entries(state.routes)) if (holder === script && !record.spec.routes.includes(host)) delete state.routes[host];
+    for (const host of record.spec.routes) state.routes[host] = script;
+    const from = entry.active;
+    state.workers[script] = { ...entry, active: target };
+    await this.save(state);
+    return { from, to: target };
+  }
+
+  /** Gives up hostnames (cutover moves a route by releasing it here and claiming it there). */
+  async releaseRoutes(script: string, hosts: readonly string[]): Promise<void> {
+    const state = await this.state();
+    for (const host of hosts) if (state.routes[host] === script) delete state.routes[host];
+    await this.save(state);
+  }
+
+  private async save(state: CloudState): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await writeFileAtomic(this.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  }
+}
