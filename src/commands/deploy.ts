@@ -1,0 +1,68 @@
+import { defineCommand } from "../cli/define.js";
+import { deployInOrder, type DeployTarget } from "../cloud/deploy.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { EXIT_FINDINGS, UserError } from "../errors.js";
+import { LocalForge } from "../forge/local.js";
+import { sourceBranch } from "../git/branch.js";
+import { repoNameFor } from "../manifest/names.js";
+import { topologicalOrder } from "../plan/graph.js";
+import { table } from "../report/table.js";
+import { selectWorkers } from "./select.js";
+
+export const PLATFORM = "platform";
+
+export default defineCommand({
+  usage: "[WORKER...|--all] [--platform] [--env staging|production]",
+  description:
+    "Deploys workers to the local cloud in dependency order: each is built from its repository on the forge with wrangler's " +
+    "own bundling, after its dependencies answer healthy; then its own /health is checked. A hostname another worker holds " +
+    "is not taken (the worker still answers on <script>.workers.dev) and the holder is named. --platform deploys the " +
+    "monorepo's platform worker with its routes. One failure does not stop independent workers; exit 1 on any failure.",
+  maxPositionals: Infinity,
+  options: {
+    all: { type: "boolean", description: "every non-external worker of fleet.jsonc" },
+    platform: { type: "boolean", description: "the monorepo's own platform worker (router layout)" },
+    env: { type: "string", description: "the wrangler environment to deploy (staging or production)", placeholder: "ENV" },
+    timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
+    retries: { type: "string", description: "health check retries (default 5)", placeholder: "N" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    if (values.env && values.env !== "staging" && values.env !== "production") throw new UserError(`--env must be staging or production, not "${values.env}"`);
+    const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
+    if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
+    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+    const forge = new LocalForge(ctx.cwd, manifest.org);
+    const order = topologicalOrder(new Map(ids.map((id) => [id, manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d))])), (id) => manifest.workers[id]!.phase);
+    const targets: DeployTarget[] = [];
+    if (values.platform) targets.push({ id: PLATFORM, script: PLATFORM, repository: ctx.cwd, branch, dependsOn: [] });
+    for (const id of order) {
+      const repo = await forge.get(repoNameFor(manifest, id));
+      if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
+      targets.push({ id, script: repoNameFor(manifest, id), repository: repo.url, branch: "main", dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)) });
+    }
+    const number = (flag: string, text: string | undefined, fallback: number) => {
+      const n = Number(text ?? fallback);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number, not "${text}"`);
+      return n;
+    };
+    const store = LocalCloudStore.at(ctx.cwd);
+    const progress = ctx.out.progress(`deploying ${targets.length} workers to the local cloud`, targets.length);
+    let done = 0;
+    const outcomes = await deployInOrder(store, targets, {
+      ...(values.env ? { environment: values.env } : {}),
+      health: { timeoutMs: number("--timeout", values.timeout, 3000), retries: number("--retries", values.retries, 5), backoffMs: 200 },
+      onEvent: (message) => {
+        ctx.out.debug(message);
+        progress.update(++done);
+      },
+    });
+    progress.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
+    if (ctx.json) ctx.out.json({ workers: outcomes });
+    else {
+      ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, o.version ? `v${o.version}` : "", o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "", o.detail ?? ""])));
+      for (const o of outcomes) for (const r of o.refusedRoutes ?? []) ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
+    }
+    return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
+  },
+});
