@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   sync: { summary: "merge each worker's split into its repository and push (fast-forward only)", load: () => import("../commands/sync.js") },
   deploy: { summary: "deploy workers to the local cloud in dependency order, with health checks", load: () => import("../commands/deploy.js") },
   rollback: { summary: "make an earlier version of a worker active again", load: () => import("../commands/rollback.js") },
+  health: { summary: "every worker's /health, concurrently; exit 1 if any is down", load: () => import("../commands/health.js") },
   demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },
 };

@@ -51,6 +51,21 @@ describe("fleet deploy to the local cloud", () => {
     expect(state.routes["beacon.chitty.cc"]).toBe("chittyos-platform");
   }, 300_000);
 
+  it("fleet health reports every hostname as the local cloud answers it, with the real URLs", async () => {
+    const result = await runFleet(["health", "--json", "--timeout", "2000", "--retries", "0", "--cwd", dir]);
+    const workers = JSON.parse(result.stdout).workers as { id: string; url: string; state: string; status: number | null; error?: string }[];
+    expect(workers.find((w) => w.id === "project-initiation")).toMatchObject({ url: "https://initiate.chitty.cc/health", state: "up", status: 200 });
+    // external workers are not in the local cloud: no worker holds their hostname
+    expect(workers.find((w) => w.id === "id")).toMatchObject({ state: "down", status: 404, error: "http" });
+    expect(result.code).toBe(1);
+    const text = await runFleet(["health", "registry", "--cwd", dir]);
+    expect(text.stdout).toMatch(/^✅ registry \(200\) https:\/\/registry\.chitty\.cc\/health/m);
+    expect(text.code).toBe(0);
+    const typo = await runFleet(["health", "registy", "--cwd", dir]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("did you mean registry");
+  }, 120_000);
+
   it("rolls back to the previous version, as /health shows", async () => {
     await pushEntry(dir, "registry", JSON.stringify({ status: "ok", service: "registry", version: "2.0.0" }));
     const second = await runFleet(["deploy", "registry", "--cwd", dir]);

@@ -1,0 +1,54 @@
+import { defineCommand } from "../cli/define.js";
+import { miniflareOptions } from "../cloud/runtime.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { EXIT_FINDINGS, UserError } from "../errors.js";
+import { checkHealth, type HealthResult } from "../health/check.js";
+import { boundedMap } from "../repos/clone.js";
+import { closeMatches } from "../manifest/validate.js";
+
+export default defineCommand({
+  usage: "[WORKER...] [--json] [--timeout MS] [--retries N] [--concurrency N]",
+  description:
+    "Checks every worker's https://<domain>/health (external workers too), several at a time, with a timeout per request, " +
+    "retries and a body check (status ok or healthy; another status is degraded). With the local cloud, fleet hostnames are " +
+    "answered by it; the output keeps the real URLs. Exit 1 if any worker is down.",
+  maxPositionals: Infinity,
+  options: {
+    timeout: { type: "string", description: "per request, in ms (default 5000)", placeholder: "MS" },
+    retries: { type: "string", description: "retries of a failed check (default 2)", placeholder: "N" },
+    concurrency: { type: "string", description: "checks at a time (default 16)", placeholder: "N" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    const all = Object.entries(manifest.workers).filter(([, w]) => w.domain).map(([id, w]) => ({ id, url: `https://${w.domain}/health` }));
+    const unknown = positionals.filter((p) => !(p in manifest.workers));
+    if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
+    const targets = positionals.length ? all.filter((t) => positionals.includes(t.id)) : all;
+    const number = (flag: string, text: string | undefined, fallback: number, min: number) => {
+      const n = Number(text ?? fallback);
+      if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number of at least ${min}, not "${text}"`);
+      return n;
+    };
+    const options = { timeoutMs: number("--timeout", values.timeout, 5000, 1), retries: number("--retries", values.retries, 2, 0), backoffMs: 200 };
+    const concurrency = number("--concurrency", values.concurrency, 16, 1);
+
+    const { Miniflare } = await import("miniflare");
+    const mf = new Miniflare((await miniflareOptions(LocalCloudStore.at(ctx.cwd), { persist: false })) as never);
+    const fetcher = (url: string, init: { signal: AbortSignal }) => mf.dispatchFetch(url, { signal: init.signal } as never) as unknown as Promise<Response>;
+    let results: (HealthResult & { id: string })[];
+    try {
+      results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth(fetcher, t.url, options)) }));
+    } finally {
+      await mf.dispose();
+    }
+    if (ctx.json) {
+      ctx.out.json({ workers: results.map((r) => ({ id: r.id, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });
+    } else {
+      const mark = { up: "✅", degraded: "⚠️ ", down: "❌" };
+      for (const r of results) ctx.out.print(`${mark[r.state]} ${r.id} (${r.status ?? r.error?.kind ?? "—"}) ${r.url}  ${ctx.out.c.dim(`${r.latencyMs} ms`)}${r.error && r.state !== "up" ? ctx.out.c.dim(`  ${r.error.message}`) : ""}`);
+      const count = (s: string) => results.filter((r) => r.state === s).length;
+      ctx.out.print(`\n${count("up")} up, ${count("degraded")} degraded, ${count("down")} down`);
+    }
+    return results.some((r) => r.state === "down") ? EXIT_FINDINGS : 0;
+  },
+});
