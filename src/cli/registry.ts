@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   deploy: { summary: "deploy workers to the local cloud in dependency order, with health checks", load: () => import("../commands/deploy.js") },
   rollback: { summary: "make an earlier version of a worker active again", load: () => import("../commands/rollback.js") },
   health: { summary: "every worker's /health, concurrently; exit 1 if any is down", load: () => import("../commands/health.js") },
+  up: { summary: "serve the local cloud on 127.0.0.1, routed by Host header", load: () => import("../commands/up.js") },
   demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },
 };

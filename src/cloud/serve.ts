@@ -1,0 +1,79 @@
+// `fleet up`: the local cloud over HTTP on 127.0.0.1, routed by the Host header, in one workerd.
+// A deploy from another fleet process changes state.json; the server notices and reloads
+// workerd's configuration (KV, D1 and Durable Object state kept). Requests that arrive during a
+// reload wait for it rather than fail.
+import { watch } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { miniflareOptions } from "./runtime.js";
+import type { LocalCloudStore } from "./store.js";
+
+export interface RunningCloud {
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+  /** Resolves after the next reload (for tests). */
+  reloaded(): Promise<void>;
+}
+
+export async function serveCloud(store: LocalCloudStore, options: { port: number; host?: string; onReload?: (workers: number) => void }): Promise<RunningCloud> {
+  const { Miniflare } = await import("miniflare");
+  await mkdir(store.root, { recursive: true });
+  const mf = new Miniflare((await miniflareOptions(store)) as never);
+  await mf.ready;
+  let reloading: Promise<void> = Promise.resolve();
+  let waiters: (() => void)[] = [];
+  let pending: NodeJS.Timeout | undefined;
+
+  const reload = () => {
+    reloading = reloading.then(async () => {
+      const opts = await miniflareOptions(store);
+      await mf.setOptions(opts as never);
+      options.onReload?.((opts.workers as unknown[]).length - 1);
+      waiters.splice(0).forEach((w) => w());
+    });
+    reloading.catch(() => undefined);
+  };
+  // state.json is replaced atomically (a rename), so watch the folder and debounce.
+  const watcher = watch(store.root, (_event, file) => {
+    if (file !== "state.json") return;
+    clearTimeout(pending);
+    pending = setTimeout(reload, 50);
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      await reloading;
+      const host = (req.headers.host ?? "localhost").replace(/:\d+$/, "");
+      const url = `https://${host}${req.url ?? "/"}`;
+      const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [string, string][];
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const response = await mf.dispatchFetch(url, { method: req.method, headers, ...(hasBody ? { body: Readable.toWeb(req) as never, duplex: "half" } : {}) } as never);
+      res.writeHead(response.status, Object.fromEntries(response.headers as unknown as Iterable<[string, string]>));
+      if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      res.end();
+    } catch (error) {
+      res.writeHead(502, { "content-type": "text/plain" });
+      res.end(`fleet local cloud: ${(error as Error).message}\n`);
+    }
+  };
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : options.port,
+    server,
+    reloaded: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    close: async () => {
+      watcher.close();
+      clearTimeout(pending);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mf.dispose();
+      waiters = [];
+    },
+  };
+}

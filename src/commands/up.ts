@@ -1,0 +1,38 @@
+import { defineCommand } from "../cli/define.js";
+import { serveCloud } from "../cloud/serve.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { UserError } from "../errors.js";
+
+export default defineCommand({
+  usage: "[--port 8787]",
+  description:
+    "Serves every deployed worker of the local cloud on 127.0.0.1, routed by the Host header (fleet hostnames and " +
+    "<script>.workers.dev), in one workerd, until interrupted. Deploys made meanwhile take effect without a restart. " +
+    "Try: curl -H 'Host: initiate.chitty.cc' http://127.0.0.1:8787/health",
+  options: {
+    port: { type: "string", description: "port on 127.0.0.1 (default 8787; 0 picks a free one)", placeholder: "PORT" },
+  },
+  async run(ctx, { values }) {
+    const port = Number(values.port ?? 8787);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, not "${values.port}"`);
+    const store = LocalCloudStore.at(ctx.cwd);
+    const state = await store.state();
+    if (Object.keys(state.workers).length === 0) ctx.out.warn("nothing is deployed yet: `fleet deploy --platform` (router layout) or `fleet deploy --all`");
+    let cloud;
+    try {
+      cloud = await serveCloud(store, { port, onReload: (n) => ctx.out.info(`reloaded: ${n} workers`) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UserError(`port ${port} is in use`, { hint: "pass --port with another port (0 picks a free one)" });
+      throw error;
+    }
+    const hosts = Object.keys(state.routes).length;
+    ctx.out.print(`serving ${Object.keys(state.workers).length} workers (${hosts} hostnames) on http://127.0.0.1:${cloud.port}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    await cloud.close();
+    ctx.out.info("stopped");
+  },
+});
