@@ -2,6 +2,7 @@ import { defineCommand } from "../cli/define.js";
 import { serveCloud } from "../cloud/serve.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { UserError } from "../errors.js";
+import { ensureLocalRegistry, LOCAL_REGISTRY_URL } from "../registry/local.js";
 
 export default defineCommand({
   usage: "[--port 8787]",
@@ -16,6 +17,8 @@ export default defineCommand({
     const port = Number(values.port ?? 8787);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, not "${values.port}"`);
     const store = LocalCloudStore.at(ctx.cwd);
+    const manifest = await ctx.manifest().catch(() => undefined);
+    if (manifest?.providers.registry === "local" && (await ensureLocalRegistry(store)).deployed) ctx.out.info(`deployed the local registry at ${LOCAL_REGISTRY_URL}`);
     const state = await store.state();
     if (Object.keys(state.workers).length === 0) ctx.out.warn("nothing is deployed yet: `fleet deploy --platform` (router layout) or `fleet deploy --all`");
     let cloud;

@@ -1,0 +1,36 @@
+// Every worker's registry entry, from the manifest, the forge and the cloud.
+import type { LocalCloudStore } from "../cloud/store.js";
+import { displayName, repoNameFor } from "../manifest/names.js";
+import type { Manifest } from "../manifest/schema.js";
+import type { RegistryEntry } from "./client.js";
+
+export async function registryEntries(manifest: Manifest, store: LocalCloudStore): Promise<RegistryEntry[]> {
+  const state = await store.state();
+  const entries: RegistryEntry[] = [];
+  for (const [id, worker] of Object.entries(manifest.workers).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const script = repoNameFor(manifest, id);
+    const deployed = state.workers[script];
+    const version = deployed ? await store.version(script, deployed.active) : undefined;
+    const capabilities = new Set(["http"]);
+    if (version) {
+      if (version.spec.kv.length) capabilities.add("kv");
+      if (version.spec.d1.length) capabilities.add("d1");
+      if (version.spec.r2.length) capabilities.add("r2");
+      if (Object.keys(version.spec.durableObjects).length) capabilities.add("durable-objects");
+      if (Object.keys(version.spec.services).length) capabilities.add("service-bindings");
+    }
+    entries.push({
+      serviceId: id,
+      name: displayName(id, worker),
+      version: version ? `v${version.version}+${version.source.commit.slice(0, 12)}` : worker.external ? "external" : "not deployed",
+      repository: worker.external ?? `https://github.com/${manifest.org}/${script}`,
+      cloudflareWorker: script,
+      domain: worker.domain ?? null,
+      endpoint: worker.domain ? `https://${worker.domain}` : null,
+      healthEndpoint: worker.domain ? `https://${worker.domain}/health` : null,
+      capabilities: [...capabilities].sort(),
+      deployedAt: version?.createdAt ?? null,
+    });
+  }
+  return entries;
+}

@@ -1,0 +1,61 @@
+// The registry worker in workerd, and fleet registry sync against it.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { describe, expect, it } from "vitest";
+import { miniflareOptions } from "../../src/cloud/runtime.js";
+import { LocalCloudStore } from "../../src/cloud/store.js";
+import { git } from "../../src/git/git.js";
+import { LOCAL_REGISTRY_URL } from "../../src/registry/local.js";
+import { REGISTRY_WORKER } from "../../src/registry/worker-source.js";
+import { runFleet } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const MANIFEST = {
+  org: "acme", repoName: "acme-{service}-worker", zone: "acme.dev", monorepo: { layout: "directories" },
+  workers: { api: { domain: "api.acme.dev", source: { dir: "workers/api" } }, auth: { domain: "auth.acme.dev", external: "https://github.com/acme/auth" } },
+};
+
+describe("the service registry", () => {
+  it("answers its API in workerd: upsert, get, list, and a bearer token when one is set", async () => {
+    const mf = new Miniflare({ modules: true, script: REGISTRY_WORKER, kvNamespaces: ["SERVICES"], bindings: { REGISTRY_TOKEN: "t0ken" }, compatibilityDate: "2025-09-01", cf: false });
+    try {
+      const put = (token: string) => mf.dispatchFetch("https://r/api/services/api", { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ serviceId: "api", name: "API", version: "v1", secret: "ignored" }) });
+      expect((await put("wrong")).status).toBe(401);
+      expect((await put("t0ken")).status).toBe(201);
+      expect((await put("t0ken")).status).toBe(200);
+      const entry = await (await mf.dispatchFetch("https://r/api/services/api")).json();
+      expect(entry).toMatchObject({ serviceId: "api", name: "API", version: "v1" });
+      expect(entry).not.toHaveProperty("secret");
+      expect((await mf.dispatchFetch("https://r/api/services/nope")).status).toBe(404);
+      expect(await (await mf.dispatchFetch("https://r/api/services")).json()).toMatchObject({ services: [{ serviceId: "api" }] });
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  it("fleet registry sync upserts every worker, a dry run changes nothing, a second sync is a no-op", async () => {
+    const dir = await tempDir();
+    await git(["init", "-q", "-b", "main"], { cwd: dir });
+    await writeFile(join(dir, "fleet.jsonc"), JSON.stringify(MANIFEST));
+    const dry = await runFleet(["registry", "sync", "--dry-run", "--json", "--cwd", dir]);
+    expect(JSON.parse(dry.stdout).entries).toEqual([{ serviceId: "api", action: "create" }, { serviceId: "auth", action: "create" }]);
+    const first = await runFleet(["registry", "sync", "--cwd", dir]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("2 changed");
+    const second = await runFleet(["registry", "sync", "--cwd", dir]);
+    expect(second.stderr).toContain("nothing to do");
+
+    const mf = new Miniflare((await miniflareOptions(LocalCloudStore.at(dir))) as never);
+    try {
+      const api = await (await mf.dispatchFetch(`${LOCAL_REGISTRY_URL}/api/services/api`)).json();
+      expect(api).toMatchObject({ serviceId: "api", cloudflareWorker: "acme-api-worker", domain: "api.acme.dev", healthEndpoint: "https://api.acme.dev/health", repository: "https://github.com/acme/acme-api-worker", version: "not deployed" });
+      const auth = await (await mf.dispatchFetch(`${LOCAL_REGISTRY_URL}/api/services/auth`)).json();
+      expect(auth).toMatchObject({ repository: "https://github.com/acme/auth", version: "external" });
+    } finally {
+      await mf.dispose();
+    }
+    const bad = await runFleet(["registry", "sink", "--cwd", dir]);
+    expect(bad.code).toBe(2);
+  });
+});
