@@ -31,3 +31,4 @@ try {
 } finally {
   server.kill();
 }
+process.exit(0);

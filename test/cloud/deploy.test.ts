@@ -55,6 +55,8 @@ describe("fleet deploy to the local cloud", () => {
     const result = await runFleet(["health", "--json", "--timeout", "2000", "--retries", "0", "--cwd", dir]);
     const workers = JSON.parse(result.stdout).workers as { id: string; url: string; state: string; status: number | null; error?: string }[];
     expect(workers.find((w) => w.id === "project-initiation")).toMatchObject({ url: "https://initiate.chitty.cc/health", state: "up", status: 200 });
+    // the platform worker answers every fleet hostname, as in production before any cutover
+    expect(workers.filter((w) => w.state === "up").map((w) => w.id)).toHaveLength(36);
     // external workers are not in the local cloud: no worker holds their hostname
     expect(workers.find((w) => w.id === "id")).toMatchObject({ state: "down", status: 404, error: "http" });
     expect(result.code).toBe(1);
