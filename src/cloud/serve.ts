@@ -1,7 +1,7 @@
 // `fleet up`: the local cloud over HTTP on 127.0.0.1, routed by the Host header, in one workerd.
 // A deploy from another fleet process changes state.json; the server notices and reloads
-// workerd's configuration (KV, D1 and Durable Object state kept). Requests that arrive during a
-// reload wait for it rather than fail.
+// workerd's configuration (KV, D1 and Durable Object state kept). A reload waits for the requests
+// being answered; requests that arrive during it wait for it rather than fail.
 import { watch } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -25,9 +25,14 @@ export async function serveCloud(store: LocalCloudStore, options: { port: number
   let reloading: Promise<void> = Promise.resolve();
   let waiters: (() => void)[] = [];
   let pending: NodeJS.Timeout | undefined;
+  // Requests being answered: a reload waits for them, so none is cut off by the restart.
+  let inFlight = 0;
+  let drained: (() => void)[] = [];
+  const idle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve)));
 
   const reload = () => {
     reloading = reloading.then(async () => {
+      await idle();
       const opts = await miniflareOptions(store);
       await mf.setOptions(opts as never);
       options.onReload?.((opts.workers as unknown[]).length - 1);
@@ -43,8 +48,11 @@ export async function serveCloud(store: LocalCloudStore, options: { port: number
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    let counted = false;
     try {
       await reloading;
+      inFlight++;
+      counted = true;
       const host = (req.headers.host ?? "localhost").replace(/:\d+$/, "");
       const url = `https://${host}${req.url ?? "/"}`;
       const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [string, string][];
@@ -54,8 +62,10 @@ export async function serveCloud(store: LocalCloudStore, options: { port: number
       if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
       res.end();
     } catch (error) {
-      res.writeHead(502, { "content-type": "text/plain" });
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
       res.end(`fleet local cloud: ${(error as Error).message}\n`);
+    } finally {
+      if (counted && --inFlight === 0) drained.splice(0).forEach((d) => d());
     }
   };
   const server = createServer((req, res) => void handle(req, res));
@@ -74,6 +84,7 @@ export async function serveCloud(store: LocalCloudStore, options: { port: number
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await mf.dispose();
       waiters = [];
+      drained = [];
     },
   };
 }

@@ -47,3 +47,28 @@ describe("fleet up", () => {
     expect(await get(cloud.port, "registry.chitty.cc")).toMatchObject({ status: 200, body: { version: "1.1.0", n: 3 } });
   });
 });
+
+describe("fleet up during a deploy", () => {
+  it("finishes the requests in flight before it reloads", async () => {
+    const store = new LocalCloudStore(await tempDir());
+    const slow = (version: string) => ({
+      main: "index.js",
+      modules: [{ name: "index.js", contents: `export default { async fetch(request) { if (new URL(request.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 400)); return Response.json({ status: "ok", version: "${version}" }); } };` }],
+    });
+    const workerSpec: WorkerSpec = { script: "chittyos-slow-worker", compatibilityDate: "2025-09-01", compatibilityFlags: [], routes: ["slow.chitty.cc"], kv: [], d1: [], r2: [], durableObjects: {}, vars: {}, services: {} };
+    await store.deploy(workerSpec, slow("1"), source);
+    const cloud = await serveCloud(store, { port: 0 });
+    try {
+      const inFlight = Array.from({ length: 5 }, () => get(cloud.port, "slow.chitty.cc", "/slow"));
+      await new Promise((r) => setTimeout(r, 100));
+      const reloaded = cloud.reloaded();
+      await store.deploy(workerSpec, slow("2"), source);
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => [a.status, a.body.version])).toEqual(Array(5).fill([200, "1"]));
+      await reloaded;
+      expect((await get(cloud.port, "slow.chitty.cc")).body.version).toBe("2");
+    } finally {
+      await cloud.close();
+    }
+  });
+});
