@@ -96,7 +96,7 @@ await mf.dispose();
 
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 console.log(`# bench/cloud — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}\n`);
-console.log(`${workers} workers deployed (platform, ${workers - 2} fleet workers, the registry).\n`);
+console.log(`${workers} workers deployed by \`fleet deploy --platform --all\` (the platform and ${workers - 1} fleet workers); \`fleet up\` adds the registry worker.\n`);
 console.log("| measure | median ms | p90 ms |\n| --- | ---: | ---: |");
 console.log(`| Miniflare start-up with the same options (anchor), ${values.runs} runs | ${median(mfTimes).toFixed(0)} | ${p90(mfTimes).toFixed(0)} |`);
 console.log(`| \`fleet up\` until it answers (process start included), ${values.runs} runs | ${median(upTimes).toFixed(0)} | ${p90(upTimes).toFixed(0)} |`);
