@@ -1,3 +1,5 @@
+import { UserError } from "../errors.js";
+
 // The registry client: the same calls against the local registry worker (through the local
 // cloud) or a remote registry URL (bearer token from the environment, never printed).
 
@@ -31,7 +33,12 @@ export class RegistryClient {
   }
 
   async list(): Promise<RegistryEntry[]> {
-    const response = await this.call("/api/services");
+    let response: Response;
+    try {
+      response = await this.call("/api/services");
+    } catch (error) {
+      throw new UserError(`cannot reach the registry at ${this.base}: ${(error as Error).message}`, { hint: "check providers.registry in fleet.jsonc", cause: error });
+    }
     if (!response.ok) throw new Error(`registry list failed: HTTP ${response.status}`);
     return ((await response.json()) as { services: RegistryEntry[] }).services;
   }
@@ -45,6 +52,9 @@ export class RegistryClient {
 
   async put(entry: RegistryEntry): Promise<{ created: boolean }> {
     const response = await this.call(`/api/services/${encodeURIComponent(entry.serviceId)}`, { method: "PUT", body: JSON.stringify(entry) });
+    if (response.status === 401 || response.status === 403) {
+      throw new UserError(`the registry at ${this.base} refused the update of ${entry.serviceId} (HTTP ${response.status})`, { hint: "set FLEET_REGISTRY_TOKEN to a token the registry accepts" });
+    }
     if (response.status !== 200 && response.status !== 201) throw new Error(`registry update of ${entry.serviceId} failed: HTTP ${response.status} ${await response.text()}`);
     return { created: response.status === 201 };
   }

@@ -59,3 +59,27 @@ describe("the service registry", () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe("a remote registry", () => {
+  it("fleet registry sync talks to a registry URL over HTTP with a bearer token from the environment", async () => {
+    // The real registry worker, served by Miniflare on a real port of 127.0.0.1: a remote registry as far as fleet can tell.
+    const registry = new Miniflare({ modules: true, script: REGISTRY_WORKER, kvNamespaces: ["SERVICES"], bindings: { REGISTRY_TOKEN: "remote-t0ken" }, compatibilityDate: "2025-09-01", cf: false, host: "127.0.0.1", port: 0 });
+    try {
+      const url = (await registry.ready).toString().replace(/\/$/, "");
+      const dir = await tempDir();
+      await git(["init", "-q", "-b", "main"], { cwd: dir });
+      await writeFile(join(dir, "fleet.jsonc"), JSON.stringify({ ...MANIFEST, providers: { registry: url } }));
+      const refused = await runFleet(["registry", "sync", "--cwd", dir], { FLEET_REGISTRY_TOKEN: "wrong" });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("refused the update of api (HTTP 401)");
+      expect(refused.stderr).not.toContain("wrong");
+      const synced = await runFleet(["registry", "sync", "--cwd", dir], { FLEET_REGISTRY_TOKEN: "remote-t0ken" });
+      expect(synced.code).toBe(0);
+      expect(synced.stderr).toContain("2 changed");
+      const listed = (await (await fetch(`${url}/api/services`)).json()) as { services: { serviceId: string }[] };
+      expect(listed.services.map((s) => s.serviceId)).toEqual(["api", "auth"]);
+    } finally {
+      await registry.dispose();
+    }
+  });
+});
