@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
 import type { Bundle } from "./build.js";
+import type { Cloud } from "./cloud.js";
 import type { WorkerSpec } from "./spec.js";
 
 export interface VersionSource {
@@ -45,7 +46,7 @@ export class RouteConflict extends Error {
   }
 }
 
-export class LocalCloudStore {
+export class LocalCloudStore implements Cloud {
   constructor(readonly root: string) {}
 
   static at(monorepo: string): LocalCloudStore {

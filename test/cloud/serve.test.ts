@@ -72,3 +72,19 @@ describe("fleet up during a deploy", () => {
     }
   });
 });
+
+describe("the local cloud's state", () => {
+  it("keeps KV data across fleet up restarts, under .fleet/cloud", async () => {
+    const store = new LocalCloudStore(await tempDir());
+    await store.deploy(spec("chittyos-registry-worker", ["registry.chitty.cc"]), bundle("1.0.0"), source);
+    let cloud = await serveCloud(store, { port: 0 });
+    expect((await get(cloud.port, "registry.chitty.cc")).body.n).toBe(1);
+    await cloud.close();
+    cloud = await serveCloud(store, { port: 0 });
+    try {
+      expect((await get(cloud.port, "registry.chitty.cc")).body.n).toBe(2);
+    } finally {
+      await cloud.close();
+    }
+  });
+});
