@@ -41,6 +41,18 @@ function get(port: number, host: string, agent?: Agent): Promise<number> {
   });
 }
 
+/** Starts `fleet up` and resolves once it answers a fleet hostname. */
+async function startUp(port: number) {
+  const up = spawn(node, [BIN, "up", "--port", String(port), "--cwd", dir], { stdio: "ignore", env: { ...process.env, CI: "1" } });
+  for (;;) {
+    try {
+      if ((await get(port, "initiate.chitty.cc")) === 200) return up;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 const upTimes: number[] = [];
 const mfTimes: number[] = [];
 for (let run = 0; run < Number(values.runs); run++) {
@@ -52,14 +64,7 @@ for (let run = 0; run < Number(values.runs); run++) {
 
   const port = 19000 + run;
   started = performance.now();
-  const up = spawn(node, [BIN, "up", "--port", String(port), "--cwd", dir], { stdio: "ignore", env: { ...process.env, CI: "1" } });
-  for (;;) {
-    try {
-      if ((await get(port, "initiate.chitty.cc")) === 200) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const up = await startUp(port);
   upTimes.push(performance.now() - started);
   up.kill("SIGINT");
   await new Promise((r) => up.on("exit", r));
@@ -67,14 +72,7 @@ for (let run = 0; run < Number(values.runs); run++) {
 
 // Added latency: the same request through fleet up's HTTP gateway and through dispatchFetch.
 const port = 19100;
-const up = spawn(node, [BIN, "up", "--port", String(port), "--cwd", dir], { stdio: "ignore", env: { ...process.env, CI: "1" } });
-for (;;) {
-  try {
-    if ((await get(port, "initiate.chitty.cc")) === 200) break;
-  } catch {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const up = await startUp(port);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const viaGateway: number[] = [];
 for (let i = 0; i < Number(values.requests); i++) {

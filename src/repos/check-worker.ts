@@ -4,9 +4,14 @@
 // GET /health, and run its generated integration test with Vitest and Cloudflare's plugin.
 // wrangler, Vitest and the plugin are linked from fleet's own installation rather than
 // downloaded into every clone; the worker's runtime packages are installed from the registry.
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBundle, packageDir, prepareCheckout, run } from "../cloud/build.js";
+import { buildBundle, packageDir, prepareCheckout, run, type Bundle } from "../cloud/build.js";
+import { miniflareOptions } from "../cloud/runtime.js";
+import { specFromConfig } from "../cloud/spec.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 
 export interface WorkerCheck {
   built: boolean;
@@ -17,14 +22,15 @@ export interface WorkerCheck {
 
 export async function checkWorker(clone: string, options: { host: string; configFile: string; tests: boolean }): Promise<WorkerCheck> {
   await prepareCheckout(clone);
+  let bundle: Bundle;
   try {
-    await buildBundle(clone, options.configFile);
+    bundle = await buildBundle(clone, options.configFile);
   } catch (error) {
     return { built: false, error: (error as Error).message };
   }
   let health: WorkerCheck["health"];
   try {
-    health = await healthInWorkerd(clone, options);
+    health = await healthInWorkerd(clone, bundle, options);
   } catch (error) {
     return { built: true, error: `workerd: ${(error as Error).message.slice(0, 2000)}` };
   }
@@ -37,39 +43,32 @@ export async function checkWorker(clone: string, options: { host: string; config
   return result;
 }
 
-/** Loads the built bundle into workerd and asks it for /health (bindings as local stand-ins). */
-async function healthInWorkerd(clone: string, options: { host: string; configFile: string }): Promise<{ status: number; body: unknown }> {
+/**
+ * Deploys the built bundle into a throwaway local cloud (the same runtime `fleet up` uses:
+ * other workers' bindings are stand-ins answering 503) and asks it for /health.
+ */
+async function healthInWorkerd(clone: string, bundle: Bundle, options: { host: string; configFile: string }): Promise<{ status: number; body: unknown }> {
   const { Miniflare } = await import("miniflare");
-  const { parseWranglerConfig } = await import("../discovery/wrangler-config.js");
   const config = parseWranglerConfig(await readFile(join(clone, options.configFile), "utf8"), options.configFile);
-  const kinds = (kind: string) => [...config.bindings.values()].filter((b) => b.kind === kind);
-  // The bundle is given as its one module: Miniflare would otherwise follow its dynamic imports,
-  // including an optional one that is (rightly) not there.
-  const bundle = await readFile(join(clone, "dist", "index.js"), "utf8");
-  const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "index.js", contents: bundle }],
-    compatibilityDate: config.compatibilityDate ?? "2025-09-01",
-    compatibilityFlags: config.compatibilityFlags,
-    cf: false,
-    kvNamespaces: kinds("kv").map((b) => b.name),
-    d1Databases: kinds("d1").map((b) => b.name),
-    r2Buckets: kinds("r2").map((b) => b.name),
-    durableObjects: Object.fromEntries(kinds("durable-object").filter((b) => !b.config.script_name).map((b) => [b.name, String(b.config.class_name)])),
-    bindings: Object.fromEntries(kinds("var").map((b) => [b.name, b.config.value as string])),
-    // Other workers are not running here: their bindings answer 503, a stand-in named as such.
-    serviceBindings: Object.fromEntries(kinds("service").map((b) => [b.name, () => new Response("stand-in for a worker that is not running here", { status: 503 })])),
-  });
+  const scratch = await mkdtemp(join(tmpdir(), "fleet-check-cloud-"));
   try {
-    const response = await mf.dispatchFetch(`https://${options.host}/health`);
-    const text = await response.text();
-    let body: unknown = text;
+    const store = new LocalCloudStore(scratch);
+    await store.deploy({ ...specFromConfig(config), routes: [options.host] }, bundle, { repository: clone, commit: "", message: "check" });
+    const mf = new Miniflare((await miniflareOptions(store, { persist: false })) as never);
     try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: the caller's check says so
+      const response = await mf.dispatchFetch(`https://${options.host}/health`);
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: the caller's check says so
+      }
+      return { status: response.status, body };
+    } finally {
+      await mf.dispose();
     }
-    return { status: response.status, body };
   } finally {
-    await mf.dispose();
+    await rm(scratch, { recursive: true, force: true });
   }
 }
