@@ -58,3 +58,23 @@ export async function miniflareOptions(store: LocalCloudStore, options: { persis
     ...(options.persist === false ? {} : { defaultPersistRoot: data, kvPersist: true, d1Persist: true, r2Persist: true, durableObjectsPersist: true }),
   };
 }
+
+/**
+ * One request to the local cloud without `fleet up`: starts workerd with the store's workers
+ * (no persisted state), asks, stops. The body is parsed as JSON when it is JSON.
+ */
+export async function requestOnce(store: LocalCloudStore, url: string): Promise<{ status: number; body: unknown }> {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare((await miniflareOptions(store, { persist: false })) as never);
+  try {
+    const response = await mf.dispatchFetch(url);
+    const text = await response.text();
+    try {
+      return { status: response.status, body: JSON.parse(text) as unknown };
+    } catch {
+      return { status: response.status, body: text };
+    }
+  } finally {
+    await mf.dispose();
+  }
+}

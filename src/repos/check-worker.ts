@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBundle, packageDir, prepareCheckout, run, type Bundle } from "../cloud/build.js";
-import { miniflareOptions } from "../cloud/runtime.js";
+import { requestOnce } from "../cloud/runtime.js";
 import { specFromConfig } from "../cloud/spec.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
@@ -48,26 +48,12 @@ export async function checkWorker(clone: string, options: { host: string; config
  * other workers' bindings are stand-ins answering 503) and asks it for /health.
  */
 async function healthInWorkerd(clone: string, bundle: Bundle, options: { host: string; configFile: string }): Promise<{ status: number; body: unknown }> {
-  const { Miniflare } = await import("miniflare");
   const config = parseWranglerConfig(await readFile(join(clone, options.configFile), "utf8"), options.configFile);
   const scratch = await mkdtemp(join(tmpdir(), "fleet-check-cloud-"));
   try {
     const store = new LocalCloudStore(scratch);
     await store.deploy({ ...specFromConfig(config), routes: [options.host] }, bundle, { repository: clone, commit: "", message: "check" });
-    const mf = new Miniflare((await miniflareOptions(store, { persist: false })) as never);
-    try {
-      const response = await mf.dispatchFetch(`https://${options.host}/health`);
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON: the caller's check says so
-      }
-      return { status: response.status, body };
-    } finally {
-      await mf.dispose();
-    }
+    return await requestOnce(store, `https://${options.host}/health`);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -1,30 +1,14 @@
 // fleet deploy and rollback on the example fleet, run in workerd.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
 import { beforeAll, describe, expect, it } from "vitest";
-import { miniflareOptions } from "../../src/cloud/runtime.js";
+import { requestOnce } from "../../src/cloud/runtime.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
 import { git } from "../../src/git/git.js";
 import { runFleet } from "../helpers/run.js";
 import { carvedFleet, cloneWorker, IDENTITY } from "../repos/extracted.fixture.js";
 
-async function get(dir: string, url: string): Promise<{ status: number; body: any }> {
-  const mf = new Miniflare((await miniflareOptions(LocalCloudStore.at(dir), { persist: false })) as never);
-  try {
-    const response = await mf.dispatchFetch(url);
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: response.status, body };
-  } finally {
-    await mf.dispose();
-  }
-}
+const get = (dir: string, url: string) => requestOnce(LocalCloudStore.at(dir), url) as Promise<{ status: number; body: any }>;
 
 /** Pushes a new entry to a worker repository whose /health answers as given. */
 async function pushEntry(dir: string, id: string, health: string): Promise<void> {
