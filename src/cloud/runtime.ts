@@ -78,3 +78,32 @@ export async function requestOnce(store: LocalCloudStore, url: string): Promise<
     await mf.dispose();
   }
 }
+
+export interface LocalRuntime {
+  fetch(url: string, init?: { signal?: AbortSignal; method?: string; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** Picks up what was deployed since it started. */
+  reload(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** The local cloud in this process, started on first request (workerd's start-up is paid only when asked). */
+export function localRuntime(store: LocalCloudStore, options: { persist?: boolean } = {}): LocalRuntime {
+  let started: Promise<{ dispatchFetch: (url: string, init?: unknown) => Promise<unknown>; setOptions(o: unknown): Promise<void>; dispose(): Promise<void> }> | undefined;
+  const start = async () => {
+    const { Miniflare } = await import("miniflare");
+    return new Miniflare((await miniflareOptions(store, options)) as never) as never;
+  };
+  return {
+    async fetch(url, init) {
+      started ??= start();
+      return (await (await started).dispatchFetch(url, init)) as Response;
+    },
+    async reload() {
+      if (started) await (await started).setOptions(await miniflareOptions(store, options));
+    },
+    async dispose() {
+      if (started) await (await started).dispose();
+      started = undefined;
+    },
+  };
+}

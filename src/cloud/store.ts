@@ -127,6 +127,18 @@ export class LocalCloudStore implements Cloud {
     return { from, to: target };
   }
 
+  /**
+   * A new version of the active code with another set of hostnames (cutover's "the worker
+   * takes the route"): the same bundle and source, so a rollback returns to the version before.
+   */
+  async redeployWithRoutes(script: string, routes: readonly string[]): Promise<DeployResult> {
+    const entry = (await this.state()).workers[script];
+    if (!entry) throw new Error(`worker ${script} is not deployed`);
+    const record = await this.version(script, entry.active);
+    const modules = await this.modules(script, entry.active);
+    return this.deploy({ ...record.spec, routes: [...routes].sort() }, { main: record.main, modules }, record.source);
+  }
+
   /** Gives up hostnames (cutover moves a route by releasing it here and claiming it there). */
   async releaseRoutes(script: string, hosts: readonly string[]): Promise<void> {
     const state = await this.state();

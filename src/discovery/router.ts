@@ -111,6 +111,16 @@ function keyOf(prop: AnyNode): string | undefined {
   return undefined;
 }
 
+/**
+ * Where the router maps `hostname`: the offsets of the handler expression, so that an edit can
+ * replace exactly those characters and keep every other byte of the file.
+ */
+export function locateRouterEntry(code: string, file: string, hostname: string): { start: number; end: number } | undefined {
+  const map = findHostnameMap(parseModule(code, file) as AnyNode);
+  const prop = (map?.properties as AnyNode[] | undefined)?.find((p) => keyOf(p)?.toLowerCase() === hostname);
+  return prop ? { start: prop.value.start as number, end: prop.value.end as number } : undefined;
+}
+
 /** The object literal with the most hostname keys. */
 function findHostnameMap(ast: AnyNode): AnyNode | undefined {
   let best: AnyNode | undefined;

@@ -11,3 +11,12 @@ export function repoNameFor(manifest: Pick<Manifest, "repoName">, id: string): s
 export function displayName(id: string, worker: Pick<WorkerEntry, "name">): string {
   return worker.name ?? id.split("-").map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(" ");
 }
+
+/**
+ * The address people use for a worker's repository (registry entries, README links, the
+ * MIGRATED marker): its GitHub page, also while it lives on the local forge, which stands in
+ * for the organisation it will move to.
+ */
+export function repositoryUrl(manifest: Pick<Manifest, "repoName" | "org" | "workers">, id: string): string {
+  return manifest.workers[id]?.external ?? `https://github.com/${manifest.org}/${repoNameFor(manifest, id)}`;
+}

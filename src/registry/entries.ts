@@ -1,6 +1,6 @@
 // Every worker's registry entry, from the manifest, the forge and the cloud.
 import type { LocalCloudStore } from "../cloud/store.js";
-import { displayName, repoNameFor } from "../manifest/names.js";
+import { displayName, repoNameFor, repositoryUrl } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import type { RegistryEntry } from "./client.js";
 
@@ -23,7 +23,7 @@ export async function registryEntries(manifest: Manifest, store: LocalCloudStore
       serviceId: id,
       name: displayName(id, worker),
       version: version ? `v${version.version}+${version.source.commit.slice(0, 12)}` : worker.external ? "external" : "not deployed",
-      repository: worker.external ?? `https://github.com/${manifest.org}/${script}`,
+      repository: repositoryUrl(manifest, id),
       cloudflareWorker: script,
       domain: worker.domain ?? null,
       endpoint: worker.domain ? `https://${worker.domain}` : null,

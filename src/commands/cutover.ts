@@ -1,0 +1,168 @@
+import { defineCommand } from "../cli/define.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { WORKERS_DEV, localRuntime } from "../cloud/runtime.js";
+import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
+import { moveRoute, type RouteMoveResult } from "../cutover/move-route.js";
+import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, type MonorepoChange } from "../cutover/monorepo-change.js";
+import { EXIT_FINDINGS, UserError } from "../errors.js";
+import { sourceBranch } from "../git/branch.js";
+import { commitFiles } from "../git/commit-files.js";
+import { git, gitText } from "../git/git.js";
+import { checkHealth } from "../health/check.js";
+import { repositoryUrl } from "../manifest/names.js";
+import { closeMatches } from "../manifest/validate.js";
+import { lineDiff } from "../report/line-diff.js";
+
+export default defineCommand({
+  usage: "WORKER [--dry-run] [--apply]",
+  description:
+    "Hands a hostname from the monorepo's platform router to the worker's own deployment. In the monorepo, on branch " +
+    "fleet/cutover/<worker> (your work tree and checked-out branch are left alone): the MIGRATED marker beside the service " +
+    "module, the router entry rewritten to env.<BINDING>.fetch(request) (every other byte of the file kept), and in the " +
+    "wrangler config the service binding added and the hostname's route removed. Then the route moves: the platform is " +
+    "redeployed from that branch without the route, the worker takes it, and the hostname's /health is checked; on failure " +
+    "both are rolled back (exit 1). --apply also fast-forwards the monorepo's branch (refused if the work tree has " +
+    "uncommitted changes). Running it again finishes what is left and otherwise changes nothing.",
+  maxPositionals: 1,
+  options: {
+    "dry-run": { type: "boolean", description: "show the monorepo edit and the route move; change nothing" },
+    apply: { type: "boolean", description: "fast-forward the monorepo's branch to the cutover commit" },
+    timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
+    retries: { type: "string", description: "health check retries (default 3)", placeholder: "N" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    const id = positionals[0];
+    if (!id) throw new UserError("fleet cutover needs a worker", { hint: "fleet cutover project-initiation --dry-run" });
+    if (!(id in manifest.workers)) throw new UserError(`unknown worker: ${id}`, { problems: closeMatches(id, Object.keys(manifest.workers)).map((m) => `did you mean ${m}?`) });
+    cutoverTarget(manifest, id);
+    const number = (flag: string, text: string | undefined, fallback: number) => {
+      const n = Number(text ?? fallback);
+      if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number, not "${text}"`);
+      return n;
+    };
+    const health = { timeoutMs: number("--timeout", values.timeout, 3000), retries: number("--retries", values.retries, 3), backoffMs: 200 };
+    const dryRun = Boolean(values["dry-run"]);
+    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+    if (values.apply && !dryRun) await requireCleanWorkTree(ctx.cwd, branch);
+    const base = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd });
+    const change = await monorepoChange(ctx.cwd, manifest, id, base);
+    const cutRef = `refs/heads/${cutoverBranch(id)}`;
+    const existing = await reusableCutover(ctx.cwd, id, cutRef, base, change, manifest);
+
+    // The worker must already run on its own name, healthy, before anything changes.
+    const store = LocalCloudStore.at(ctx.cwd);
+    const state = await store.state();
+    if (!state.workers[change.script]) {
+      throw new UserError(`${id} is not deployed in the local cloud, so there is nothing to hand ${change.host} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
+    }
+    const holder = state.routes[change.host];
+    if (holder !== change.script) {
+      const runtime = localRuntime(store, { persist: false });
+      const own = await checkHealth((url, init) => runtime.fetch(url, init), `https://${change.script}.${WORKERS_DEV}/health`, health).finally(() => runtime.dispose());
+      if (own.state !== "up") {
+        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so the hostname stays where it is`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
+      }
+    }
+
+    if (dryRun) {
+      const report = {
+        dryRun: true,
+        worker: id,
+        host: change.host,
+        branch: cutoverBranch(id),
+        monorepo: change.files.size === 0 ? "already holds the cutover" : existing ? `commit ${existing.slice(0, 12)} on ${cutoverBranch(id)} is ready` : "would commit",
+        files: [...change.files.keys()],
+        route: holder === change.script ? "already held by the worker" : `${holder ?? "nobody"} → ${change.script}`,
+        apply: Boolean(values.apply),
+      };
+      if (ctx.json) ctx.out.json(report);
+      else {
+        ctx.out.print(`Cutover of ${id}: ${change.host} → ${change.script} (binding ${change.binding})\n`);
+        for (const [path, after] of change.files) {
+          ctx.out.print(ctx.out.c.bold(`${change.before.has(path) ? "edit" : "add"} ${path}`));
+          for (const line of lineDiff(change.before.get(path) ?? "", after)) ctx.out.print(colorLine(ctx.out.c, line));
+          ctx.out.print();
+        }
+        if (change.files.size === 0) ctx.out.print(`The monorepo's ${branch} already holds the cutover.\n`);
+        ctx.out.print(`Route: ${report.route}`);
+        if (holder !== change.script) {
+          ctx.out.print(`  1. deploy ${change.platform} from ${cutoverBranch(id)} (forwards ${change.host}, drops its route)`);
+          ctx.out.print(`  2. redeploy ${change.script} with ${change.host}`);
+          ctx.out.print(`  3. check https://${change.host}/health; on failure roll both back`);
+        }
+        if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
+      }
+      ctx.out.info("dry run: nothing committed or deployed");
+      return 0;
+    }
+
+    let commit = base;
+    let committed = false;
+    if (change.files.size > 0) {
+      commit = existing ?? (await commitFiles(ctx.cwd, base, change.files, cutoverMessage(change, repositoryUrl(manifest, id))));
+      if (!existing) {
+        const old = (await git(["rev-parse", "-q", "--verify", cutRef], { cwd: ctx.cwd, okCodes: [1] })).stdout.trim();
+        await git(["update-ref", "-m", `fleet cutover ${id}`, cutRef, commit, old || "0".repeat(40)], { cwd: ctx.cwd });
+        committed = true;
+      }
+    }
+    const progress = ctx.out.progress(`moving ${change.host} to ${change.script}`);
+    const moved: RouteMoveResult = await moveRoute(store, {
+      monorepo: ctx.cwd,
+      branch: change.files.size > 0 ? cutoverBranch(id) : branch,
+      platform: change.platform,
+      worker: change.script,
+      host: change.host,
+      health,
+      onEvent: (m) => ctx.out.debug(m),
+    });
+    progress.done(moved.status === "moved" ? `${change.host} is served by ${change.script}` : moved.status === "already-moved" ? `${change.host} was already served by ${change.script}` : `${change.host} stays with ${(await store.state()).routes[change.host] ?? "nobody"}`);
+
+    let applied = false;
+    const ok = moved.status === "moved" || moved.status === "already-moved";
+    if (ok && values.apply) applied = await fastForward(ctx.cwd, branch, commit);
+    const result = {
+      worker: id,
+      host: change.host,
+      status: moved.status,
+      monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
+      steps: moved.steps,
+      ...(moved.health ? { health: { state: moved.health.state, status: moved.health.status, latencyMs: moved.health.latencyMs } } : {}),
+      ...(moved.detail ? { detail: moved.detail } : {}),
+    };
+    if (ctx.json) ctx.out.json(result);
+    else {
+      if (committed) ctx.out.print(`committed ${commit.slice(0, 12)} on ${cutoverBranch(id)}: ${[...change.files.keys()].join(", ")}`);
+      for (const s of moved.steps) ctx.out.print(`  ${s}`);
+      if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${moved.detail}`));
+      if (applied) ctx.out.print(`fast-forwarded ${branch} to ${commit.slice(0, 12)}`);
+      else if (ok && change.files.size > 0 && !values.apply) ctx.out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
+      if (ok && !committed && !applied && moved.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
+    }
+    return ok ? 0 : EXIT_FINDINGS;
+  },
+});
+
+/**
+ * The cutover commit already on fleet/cutover/<id>, if it is the one this run would make (made
+ * on the same base with the same files). A branch of that name fleet did not make is refused.
+ */
+async function reusableCutover(repo: string, id: string, ref: string, base: string, change: MonorepoChange, manifest: Parameters<typeof monorepoChange>[1]): Promise<string | undefined> {
+  const tip = (await git(["rev-parse", "-q", "--verify", ref], { cwd: repo, okCodes: [1] })).stdout.trim();
+  if (!tip || change.files.size === 0) return undefined;
+  const message = await gitText(["log", "-1", "--format=%B", tip], { cwd: repo });
+  if (!message.includes(`${CUTOVER_TRAILER}: ${id}`)) {
+    throw new UserError(`branch ${ref.replace("refs/heads/", "")} exists and was not made by fleet`, { hint: "rename or delete it, then run the cutover again" });
+  }
+  const parent = (await git(["rev-parse", "-q", "--verify", `${tip}^1`], { cwd: repo, okCodes: [1] })).stdout.trim();
+  if (parent !== base) return undefined;
+  return (await monorepoChange(repo, manifest, id, tip)).files.size === 0 ? tip : undefined;
+}
+
+function colorLine(c: { red(s: string): string; green(s: string): string; dim(s: string): string }, line: string): string {
+  if (line.startsWith("+")) return c.green(line);
+  if (line.startsWith("-")) return c.red(line);
+  if (line.startsWith("@@")) return c.dim(line);
+  return line;
+}
