@@ -81,7 +81,7 @@ export default defineCommand({
         ctx.out.print(`Cutover of ${id}: ${change.host} → ${change.script} (binding ${change.binding})\n`);
         for (const [path, after] of change.files) {
           ctx.out.print(ctx.out.c.bold(`${change.before.has(path) ? "edit" : "add"} ${path}`));
-          for (const line of lineDiff(change.before.get(path) ?? "", after)) ctx.out.print(colorLine(ctx.out.c, line));
+          for (const line of lineDiff(change.before.get(path), after)) ctx.out.print(colorLine(ctx.out.c, line));
           ctx.out.print();
         }
         if (change.files.size === 0) ctx.out.print(`The monorepo's ${branch} already holds the cutover.\n`);

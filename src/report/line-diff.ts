@@ -1,7 +1,8 @@
 // A small line diff for showing an edit (cutover --dry-run): the changed lines with a line of
 // context, from a longest-common-subsequence table (the files shown are a few hundred lines).
 
-export function lineDiff(before: string, after: string, context = 1): string[] {
+export function lineDiff(before: string | undefined, after: string, context = 1): string[] {
+  if (before === undefined) return after.replace(/\n$/, "").split("\n").map((l) => `+ ${l}`);
   const a = before.split("\n");
   const b = after.split("\n");
   const n = a.length;
@@ -13,8 +14,8 @@ export function lineDiff(before: string, after: string, context = 1): string[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: " ", text: a[i++]!, line: j++ + 1 });
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ kind: "+", text: b[j++]!, line: j });
-    else ops.push({ kind: "-", text: a[i++]!, line: j + 1 });
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ kind: "-", text: a[i++]!, line: j + 1 });
+    else ops.push({ kind: "+", text: b[j++]!, line: j });
   }
   const keep = ops.map((op, k) => ops.slice(Math.max(0, k - context), k + context + 1).some((o) => o.kind !== " "));
   const out: string[] = [];
