@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   health: { summary: "every worker's /health, concurrently; exit 1 if any is down", load: () => import("../commands/health.js") },
   up: { summary: "serve the local cloud on 127.0.0.1, routed by Host header", load: () => import("../commands/up.js") },
   registry: { summary: "sync every worker's entry into the service registry", load: () => import("../commands/registry.js") },
+  status: { summary: "the migration checklist of every worker, observed, with progress and next actions", load: () => import("../commands/status.js") },
   cutover: { summary: "hand a hostname from the platform router to the worker's own deployment", load: () => import("../commands/cutover.js") },
   demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },

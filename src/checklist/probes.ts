@@ -1,0 +1,164 @@
+// One probe per step: each looks at what the step is about and says done / missing / n/a with
+// the evidence it saw. Probes only read the facts gathered in observe.ts.
+import { parse as parseYaml } from "yaml";
+import { markerPathFor } from "../cutover/monorepo-change.js";
+import { listedWorkers, WORKERS_DOC } from "../docs/workers-doc.js";
+import { repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { topicsFor } from "../repos/ensure.js";
+import type { FleetFacts } from "./observe.js";
+import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } from "./steps.js";
+import { displayName } from "../manifest/names.js";
+
+export const WORKFLOW = ".github/workflows/deploy.yml";
+export const INTEGRATION_TEST = "test/integration.test.js";
+const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+
+type Probe = (facts: FleetFacts, id: string) => Promise<Omit<StepResult, "step">> | Omit<StepResult, "step">;
+const done = (evidence: string) => ({ state: "done" as const, evidence });
+const missing = (evidence: string) => ({ state: "missing" as const, evidence });
+const na = (evidence: string) => ({ state: "n/a" as const, evidence });
+const short = (commit: string) => commit.slice(0, 12);
+
+const PROBES: Record<StepKey, Probe> = {
+  repository(facts, id) {
+    const name = repoNameFor(facts.manifest, id);
+    const repo = facts.repos.get(name);
+    if (!repo) return missing(`no repository ${name} on the ${facts.forge.label}`);
+    if (!repo.managedByFleet) return missing(`${name} exists but was not created by fleet`);
+    const lacking = topicsFor(facts.manifest, id).filter((t) => !repo.topics.includes(t));
+    if (lacking.length) return missing(`${name} lacks the topics ${lacking.join(", ")}`);
+    return done(`${name} on the ${facts.forge.label}, topics ${repo.topics.join(", ")}`);
+  },
+
+  async code(facts, id) {
+    const snap = facts.snapshots.get(id);
+    if (!snap?.tip) return missing("the repository has no commits");
+    if (!snap.lastSync) return missing("never synced from the monorepo");
+    const source = snap.lastSync.source.slice(snap.lastSync.source.lastIndexOf("@") + 1);
+    const filter = facts.plans.get(id)?.filter;
+    const paths = !filter ? [] : "subdirectory" in filter ? [filter.subdirectory] : filter.paths;
+    const behind = paths.length ? await facts.commitsSince(source, paths) : 0;
+    if (behind === null) return missing(`last synced from ${short(source)}, a commit this monorepo does not have`);
+    if (behind > 0) return missing(`behind by ${behind} commit${behind === 1 ? "" : "s"}: last synced from ${short(source)} (split ${short(snap.lastSync.split)})`);
+    return done(`split ${short(snap.lastSync.split)} synced from ${facts.branch} at ${short(source)}`);
+  },
+
+  tests(facts, id) {
+    const snap = facts.snapshots.get(id);
+    if (!snap?.tip) return missing("the repository has no commits");
+    const own = (facts.plans.get(id)?.paths ?? []).filter((p) => TEST_FILE.test(p));
+    const expected = [...own, INTEGRATION_TEST];
+    const absent = expected.filter((p) => !snap.files.has(p));
+    if (absent.length) return missing(`not in the repository: ${absent.join(", ")}`);
+    return done(`${expected.length} test file${expected.length === 1 ? "" : "s"}: ${expected.join(", ")}`);
+  },
+
+  async actions(facts, id) {
+    const snap = facts.snapshots.get(id);
+    const text = await snap?.text(WORKFLOW);
+    if (text === undefined) return missing(`no ${WORKFLOW}`);
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (error) {
+      return missing(`${WORKFLOW} does not parse: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const steps = Object.values((doc as { jobs?: Record<string, { steps?: { uses?: string }[] }> })?.jobs ?? {}).flatMap((j) => j?.steps ?? []);
+    const action = steps.find((s) => typeof s?.uses === "string" && s.uses.startsWith("cloudflare/wrangler-action@"));
+    if (!action) return missing(`${WORKFLOW} has no cloudflare/wrangler-action step`);
+    return done(`${WORKFLOW} deploys with ${action.uses} (${steps.length} steps)`);
+  },
+
+  secrets(facts, id) {
+    const required = [...new Set([...facts.manifest.secrets, ...(facts.plans.get(id)?.secrets ?? [])])].sort();
+    if (required.length === 0) return na("the worker needs no secrets");
+    const repo = facts.repos.get(repoNameFor(facts.manifest, id));
+    if (!repo) return missing(`needs ${required.join(", ")}; no repository yet`);
+    const set = new Set(repo.secrets.map((s) => s.name));
+    const absent = required.filter((s) => !set.has(s));
+    if (absent.length) return missing(`not set: ${absent.join(", ")} (of ${required.length})`);
+    return done(`all ${required.length} set: ${required.join(", ")}`);
+  },
+
+  deployed(facts, id) {
+    const script = repoNameFor(facts.manifest, id);
+    const version = facts.active.get(script);
+    if (!version) return missing(`${script} is not deployed`);
+    const repo = facts.repos.get(script);
+    const tip = facts.snapshots.get(id)?.tip;
+    if (!repo || version.source.repository !== repo.url) return missing(`v${version.version} came from ${version.source.repository}, not from its repository`);
+    if (version.source.commit !== tip) return missing(`v${version.version} is ${short(version.source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
+    return done(`v${version.version} from ${short(version.source.commit)} (${version.source.message})`);
+  },
+
+  health(facts, id) {
+    const result = facts.health.get(id);
+    if (!result) return missing(`${repoNameFor(facts.manifest, id)} is not deployed, so there is nothing to check`);
+    const summary = `${result.url} → ${result.status ?? result.error?.kind} in ${result.latencyMs} ms`;
+    if (result.state === "up") return done(summary);
+    return missing(`${summary}${result.error ? ` (${result.error.message})` : ""}`);
+  },
+
+  registry(facts, id) {
+    if ("error" in facts.registry) return missing(facts.registry.error);
+    const entry = facts.registry.entries.get(id);
+    if (!entry) return missing(`no entry for ${id}`);
+    const url = repositoryUrl(facts.manifest, id);
+    if (entry.repository !== url) return missing(`the entry points at ${entry.repository}, not ${url}`);
+    return done(`entry ${entry.version}, repository ${url}`);
+  },
+
+  async docs(facts, id) {
+    const worker = facts.manifest.workers[id]!;
+    const readme = await facts.snapshots.get(id)?.text("README.md");
+    if (readme === undefined) return missing("the repository has no README.md");
+    const links = worker.domain ? [`https://${worker.domain}`, `https://${worker.domain}/health`] : [];
+    const absent = links.filter((l) => !readme.includes(l));
+    if (absent.length) return missing(`README.md lacks ${absent.join(", ")}`);
+    if (!listedWorkers(facts.docs.text, facts.manifest).includes(id)) return missing(`the monorepo's ${WORKERS_DOC} does not list ${repoNameFor(facts.manifest, id)}`);
+    const committed = listedWorkers(facts.docs.committed, facts.manifest).includes(id);
+    return done(`README.md links ${links.length ? "production and health" : "its repository"}; ${WORKERS_DOC} lists it${committed ? "" : " (not committed yet)"}`);
+  },
+
+  async migrated(facts, id) {
+    const worker = facts.manifest.workers[id]!;
+    if (!facts.router) return na(`${facts.manifest.monorepo.layout} layout: no platform router hands this hostname over`);
+    if ("error" in facts.router) return missing(`the router cannot be read: ${facts.router.error}`);
+    if (!worker.domain || !worker.source?.file) return na("no hostname in the router to hand over");
+    const marker = markerPathFor(worker.source.file);
+    const text = await facts.hasFile(marker);
+    const pending = facts.cutoverBranches.has(id) ? ` (the cutover is on fleet/cutover/${id}; fleet cutover ${id} --apply brings it)` : "";
+    if (text === undefined) return missing(`no ${marker} on ${facts.branch}${pending}`);
+    if (!text.includes(`Migrated to: ${repositoryUrl(facts.manifest, id)}`)) return missing(`${marker} does not name ${repositoryUrl(facts.manifest, id)}`);
+    const entry = facts.router.map.entries.find((e) => e.hostname === worker.domain);
+    const script = repoNameFor(facts.manifest, id);
+    if (entry?.kind !== "binding") return missing(`${marker} exists but the router still serves ${worker.domain} itself${pending}`);
+    if (facts.router.services.get(entry.binding) !== script) return missing(`the router forwards ${worker.domain} to env.${entry.binding}, which is not bound to ${script}`);
+    return done(`${marker}; the router forwards ${worker.domain} to env.${entry.binding} (${script})`);
+  },
+};
+
+const EXTERNAL_STEPS = new Set<StepKey>(["health", "registry"]);
+
+export async function probeWorker(facts: FleetFacts, id: string): Promise<WorkerStatus> {
+  const worker = facts.manifest.workers[id]!;
+  const steps: StepResult[] = [];
+  for (const { key } of STEPS) {
+    if (worker.external && !EXTERNAL_STEPS.has(key)) steps.push({ step: key, state: "n/a", evidence: `external: lives in ${worker.external}` });
+    else steps.push({ step: key, ...(await PROBES[key](facts, id)) });
+  }
+  const health = facts.health.get(id);
+  return {
+    id,
+    name: displayName(id, worker),
+    phase: worker.phase,
+    week: worker.week ?? null,
+    domain: worker.domain ?? null,
+    external: Boolean(worker.external),
+    repository: repositoryUrl(facts.manifest, id),
+    dependsOn: worker.dependsOn,
+    steps,
+    next: nextAction(id, steps),
+    health: health ? { state: health.state, latencyMs: health.latencyMs, url: health.url } : null,
+  };
+}

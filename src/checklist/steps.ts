@@ -1,0 +1,70 @@
+// The ten steps of a worker's migration, in order. Each is observed by a probe (probes.ts);
+// none is ever ticked by hand.
+
+export const STEPS = [
+  { key: "repository", title: "Repository created", short: "repo" },
+  { key: "code", title: "Code extracted", short: "code" },
+  { key: "tests", title: "Tests copied", short: "tests" },
+  { key: "actions", title: "Actions set up", short: "CI" },
+  { key: "secrets", title: "Secrets configured", short: "secrets" },
+  { key: "deployed", title: "Deployed from its repository", short: "deploy" },
+  { key: "health", title: "Health verified", short: "health" },
+  { key: "registry", title: "Registry updated", short: "registry" },
+  { key: "docs", title: "Documentation updated", short: "docs" },
+  { key: "migrated", title: "Marked migrated", short: "migrated" },
+] as const;
+
+export type StepKey = (typeof STEPS)[number]["key"];
+export type StepState = "done" | "missing" | "n/a";
+
+export interface StepResult {
+  step: StepKey;
+  state: StepState;
+  /** What the probe saw, in a sentence. */
+  evidence: string;
+}
+
+export interface WorkerStatus {
+  id: string;
+  name: string;
+  phase: number;
+  week: number | null;
+  domain: string | null;
+  external: boolean;
+  repository: string;
+  dependsOn: string[];
+  steps: StepResult[];
+  /** The first step not done, and the command that does it. */
+  next: { step: StepKey; command: string } | null;
+  /** The worker's own /health as observed for the health step. */
+  health: { state: "up" | "degraded" | "down"; latencyMs: number; url: string } | null;
+}
+
+/** The command that does a step for a worker. */
+export function commandFor(step: StepKey, id: string): string {
+  switch (step) {
+    case "repository":
+    case "actions":
+      return `fleet create ${id}`;
+    case "code":
+    case "tests":
+      return `fleet sync ${id}`;
+    case "secrets":
+      return `fleet create ${id} --secrets-file .env`;
+    case "deployed":
+      return `fleet deploy ${id}`;
+    case "health":
+      return `fleet health ${id}`;
+    case "registry":
+      return "fleet registry sync";
+    case "docs":
+      return `fleet migrate ${id}`;
+    case "migrated":
+      return `fleet cutover ${id} --apply`;
+  }
+}
+
+export function nextAction(id: string, steps: StepResult[]): WorkerStatus["next"] {
+  const first = steps.find((s) => s.state === "missing");
+  return first ? { step: first.step, command: commandFor(first.step, id) } : null;
+}

@@ -1,0 +1,62 @@
+import { resolve } from "node:path";
+import { defineCommand } from "../cli/define.js";
+import { observeFleet } from "../checklist/observe.js";
+import { probeWorker } from "../checklist/probes.js";
+import { UserError } from "../errors.js";
+import { writeFileAtomic } from "../fs/atomic.js";
+import { sourceBranch } from "../git/branch.js";
+import { closeMatches } from "../manifest/validate.js";
+import { topologicalOrder } from "../plan/graph.js";
+import { boundedMap } from "../repos/clone.js";
+import { sourceName } from "../sync/sync.js";
+import { summarize } from "../status/summary.js";
+import { renderMarkdown, renderText } from "../status/text.js";
+
+export default defineCommand({
+  usage: "[WORKER...] [--json|--markdown|--html FILE]",
+  description:
+    "The migration checklist of every worker (or the ones named), observed now: repository, code extracted, tests, " +
+    "Actions, secrets, deployed from its repository, health, registry, documentation, marked migrated — each with the " +
+    "evidence its probe saw. Prints the matrix, progress per phase, the rollout by week and each worker's next action. " +
+    "--markdown for a tracking issue; --html FILE writes one self-contained page with the dependency graph. Reads only.",
+  maxPositionals: Infinity,
+  options: {
+    markdown: { type: "boolean", description: "print Markdown (for a tracking issue)" },
+    html: { type: "string", description: "also write the status page to FILE", placeholder: "FILE" },
+    timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
+    retries: { type: "string", description: "health check retries (default 1)", placeholder: "N" },
+    concurrency: { type: "string", description: "probes at a time (default 8)", placeholder: "N" },
+  },
+  async run(ctx, { values, positionals }) {
+    const manifest = await ctx.manifest();
+    const unknown = positionals.filter((p) => !(p in manifest.workers));
+    if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
+    const number = (flag: string, text: string | undefined, fallback: number, min: number) => {
+      const n = Number(text ?? fallback);
+      if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number of at least ${min}, not "${text}"`);
+      return n;
+    };
+    const health = { timeoutMs: number("--timeout", values.timeout, 3000, 1), retries: number("--retries", values.retries, 1, 0), backoffMs: 200 };
+    const concurrency = number("--concurrency", values.concurrency, 8, 1);
+    const htmlFile = values.html ? resolve(ctx.cwd, values.html) : undefined;
+    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+    const all = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase);
+    const ids = positionals.length ? all.filter((id) => positionals.includes(id)) : all;
+
+    const progress = ctx.out.progress(`observing ${ids.length} workers`);
+    const facts = await observeFleet(ctx.cwd, manifest, branch, ids, { health, concurrency, env: ctx.env, onProgress: (what) => ctx.out.debug(what) });
+    const workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
+    progress.done(`observed ${ids.length} workers`);
+    const status = summarize(workers, { monorepo: await sourceName(ctx.cwd), branch, commit: facts.tip });
+
+    if (htmlFile) {
+      const { renderHtml } = await import("../status/html.js");
+      await writeFileAtomic(htmlFile, renderHtml(status, manifest));
+      ctx.out.info(`wrote ${htmlFile}`);
+    }
+    if (ctx.json) ctx.out.json(status);
+    else if (values.markdown) ctx.out.print(renderMarkdown(status));
+    else ctx.out.print(renderText(status));
+    return 0;
+  },
+});
