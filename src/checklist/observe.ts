@@ -48,7 +48,8 @@ export interface FleetFacts {
 }
 
 export interface ObserveOptions {
-  health: { timeoutMs: number; retries: number; backoffMs: number };
+  /** Health check settings, or false to leave health unobserved (its step then reads as missing). */
+  health: { timeoutMs: number; retries: number; backoffMs: number } | false;
   concurrency: number;
   env: NodeJS.ProcessEnv;
   onProgress?: (what: string) => void;
@@ -85,12 +86,17 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
     for (const [script, entry] of Object.entries(cloud.workers)) active.set(script, await store.version(script, entry.active));
     const registry = await readRegistry(manifest, cloud, runtime, options.env);
 
-    options.onProgress?.("checking health");
     const health = new Map<string, HealthResult>();
-    await boundedMap(ids, options.concurrency, async (id) => {
-      const url = healthUrl(manifest, cloud, id);
-      if (url) health.set(id, await checkHealth((u, init) => runtime.fetch(u, init), url, options.health));
-    });
+    const healthOptions = options.health;
+    if (healthOptions) {
+      options.onProgress?.("checking health");
+      // workerd starts on the first request: start it first, so latencies are the workers' own
+      await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
+      await boundedMap(ids, options.concurrency, async (id) => {
+        const url = healthUrl(manifest, cloud, id);
+        if (url) health.set(id, await checkHealth((u, init) => runtime.fetch(u, init), url, healthOptions));
+      });
+    }
 
     const docsText = await readFile(join(monorepo, WORKERS_DOC), "utf8").catch(() => undefined);
     const { stdout: branches } = await git(["for-each-ref", "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: monorepo });

@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   up: { summary: "serve the local cloud on 127.0.0.1, routed by Host header", load: () => import("../commands/up.js") },
   registry: { summary: "sync every worker's entry into the service registry", load: () => import("../commands/registry.js") },
   status: { summary: "the migration checklist of every worker, observed, with progress and next actions", load: () => import("../commands/status.js") },
+  migrate: { summary: "do what each worker's checklist says is missing, in order; resumable", load: () => import("../commands/migrate.js") },
   cutover: { summary: "hand a hostname from the platform router to the worker's own deployment", load: () => import("../commands/cutover.js") },
   demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },
