@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
@@ -6,33 +6,85 @@ import { main } from "../cli/main.js";
 import { generateExample } from "../example/index.js";
 import { exampleOptions } from "./example.js";
 
+export const DEMO_WORKER = "project-initiation";
+
 export default defineCommand({
-  usage: "[--dir DIR] [--layout router|directories] [--commits N]",
+  usage: "[--dir DIR] [--layout router|directories] [--commits N] [--serve]",
   description:
-    "The migration of the bundled example, locally: generates the example monorepo into a fresh folder (a new temporary " +
-    "one unless --dir names an empty or new folder), then runs `fleet init`, `fleet plan` and `fleet split --all` there.",
+    "The whole migration of the bundled example, on the local forge and the local cloud: generates the example monorepo " +
+    "into a fresh folder (a new temporary one unless --dir names an empty or new folder), then init, plan, deploys the " +
+    "platform worker, checks health, migrates the phase 1 and 2 workers, cuts project-initiation over, checks health " +
+    "again, prints the status and writes the status page. --serve then keeps the local cloud up (fleet up).",
   options: {
     dir: { type: "string", description: "where to generate (must not exist or be empty)", placeholder: "DIR" },
     layout: { type: "string", description: "router (default) or directories", placeholder: "LAYOUT" },
     commits: { type: "string", description: "history length (default 3000)", placeholder: "N" },
+    serve: { type: "boolean", description: "keep the local cloud up afterwards, until interrupted" },
   },
   async run(ctx, { values }) {
     const options = exampleOptions(values);
+    const started = performance.now();
     const dir = values.dir ? resolve(ctx.cwd, values.dir) : await mkdtemp(join(tmpdir(), "fleet-demo-"));
     const progress = ctx.out.progress(`generating the example monorepo (${options.layout} layout)`, options.commits);
     const example = await generateExample(dir, { ...options, onProgress: (done) => progress.update(done) });
     progress.done(`example monorepo: ${example.commits} commits, ${example.truth.services.length} services in ${dir}`);
 
     const io = { stdout: ctx.out.options.stdout, stderr: ctx.out.options.stderr, env: ctx.env };
-    const common = ["--cwd", dir, ...(ctx.json ? ["--json"] : []), ...(ctx.out.options.color ? [] : ["--no-color"])];
-    ctx.out.info(ctx.out.c.bold("\n$ fleet init"));
-    const init = await main(["init", ...common], io);
-    if (init === 2) return init;
-    ctx.out.info(ctx.out.c.bold("\n$ fleet plan"));
-    const plan = await main(["plan", ...common], io);
-    ctx.out.info(ctx.out.c.bold("\n$ fleet split --all"));
-    const split = await main(["split", "--all", ...common], io);
-    ctx.out.info(`\nThe example is in ${dir}; try \`git -C ${dir} log --oneline refs/fleet/split/registry\` or \`fleet plan --cwd ${dir} --json\`.`);
-    return Math.max(init, plan, split);
+    const common = ["--cwd", dir, ...(ctx.out.options.color ? [] : ["--no-color"])];
+    const step = async (title: string, args: string[], expected: number[] = [0]) => {
+      ctx.out.info(ctx.out.c.bold(`\n── ${title}`));
+      ctx.out.info(ctx.out.c.dim(`$ fleet ${args.join(" ")}`));
+      const code = await main([...args, ...common], io);
+      if (!expected.includes(code)) throw new DemoStop(args, code);
+      return code;
+    };
+    const router = options.layout === "router";
+    try {
+      await step("Discover the workers and write fleet.jsonc", ["init"]);
+      await step("The plan: phases, dependency order, what each worker needs", ["plan"]);
+      if (router) await step("Deploy the monorepo's platform worker: it serves every hostname today", ["deploy", "--platform"]);
+      ctx.out.info(ctx.out.c.dim("id and auth are external workers: they live elsewhere already and are not in the local cloud, so they show as down."));
+      await step("Health of the fleet", ["health"], [0, 1]);
+      const secrets = await demoSecrets(dir);
+      await step("Migrate the phase 1 and 2 workers: repository, history, tests, Actions, secrets, deploy, health, registry, docs", ["migrate", "--phase", "1,2", "--secrets-file", secrets]);
+      if (router) await step(`Cut ${DEMO_WORKER} over: the router hands initiate.chitty.cc to the worker's own deployment`, ["cutover", DEMO_WORKER, "--apply"]);
+      await step("Health again: initiate.chitty.cc is now answered by its own worker", ["health"], [0, 1]);
+      const page = join(dir, "fleet-status.html");
+      await step("The checklist, observed", ["status", "--html", page]);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      ctx.out.info(`\n${ctx.out.c.green("✓")} demo done in ${seconds}s. The monorepo is ${dir}; the status page is ${page}.`);
+      ctx.out.info(`  try: fleet status --cwd ${dir} ${DEMO_WORKER} --json · fleet up --cwd ${dir} · git -C ${dir} log --oneline -3`);
+      if (values.serve) return await main(["up", "--port", "8787", ...common], io);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof DemoStop)) throw error;
+      ctx.out.warn(`the demo stopped: \`fleet ${error.args.join(" ")}\` exited ${error.code}. The monorepo is in ${dir}.`);
+      return error.code === 2 ? 2 : 1;
+    }
   },
 });
+
+class DemoStop extends Error {
+  constructor(
+    readonly args: string[],
+    readonly code: number,
+  ) {
+    super(`fleet ${args.join(" ")} exited ${code}`);
+  }
+}
+
+/**
+ * Made-up values for every secret the example's workers need, so that the secrets step can be
+ * shown end to end. They are placeholders, written beside the local forge, never real tokens.
+ */
+async function demoSecrets(dir: string): Promise<string> {
+  const { loadManifest } = await import("../manifest/load.js");
+  const { planFleet } = await import("../plan/plan.js");
+  const manifest = await loadManifest(join(dir, "fleet.jsonc"), dir);
+  const plan = await planFleet(manifest, dir);
+  const names = [...new Set([...manifest.secrets, ...plan.workers.flatMap((w) => w.secrets)])].sort();
+  const file = join(dir, ".fleet", "demo-secrets.env");
+  await mkdir(join(dir, ".fleet"), { recursive: true });
+  await writeFile(file, names.map((n) => `${n}=demo-placeholder-${n.toLowerCase().replace(/_/g, "-")}\n`).join(""));
+  return file;
+}
