@@ -4,7 +4,7 @@
 import type { WorkerStatus } from "../checklist/steps.js";
 import { workerPercent } from "./summary.js";
 
-const NODE_W = 178;
+const NODE_W = 200;
 const NODE_H = 30;
 const COL_GAP = 90;
 const ROW_GAP = 12;

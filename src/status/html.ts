@@ -102,7 +102,6 @@ code { background:#f1f3f6; padding:1px 6px; border-radius:5px; font-size:12.5px;
 .badge.up { background:#dcf5e3; color:#1f7a43; } .badge.degraded { background:#fff1d6; color:#8a5d00; } .badge.down { background:#fde2e2; color:#a32626; }
 td.url { color:var(--muted); font-family: ui-monospace, monospace; font-size:12.5px; }
 td.lat { width:30%; } .lbar { display:block; height:8px; border-radius:4px; background:var(--ok); } .lbar.degraded { background:var(--warn); } .lbar.down { background:var(--bad); }
-.split { display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr); gap:22px; }
 .week { display:grid; grid-template-columns: 110px 1fr; gap:12px; padding:8px 0; border-bottom:1px solid var(--line); }
 .wk span { display:block; color:var(--muted); }
 .chip { display:inline-block; margin:2px 4px 2px 0; padding:2px 9px; border-radius:11px; background:#f1f2f4; border:1px solid #dde1e6; font-size:12.5px; }
@@ -129,10 +128,8 @@ ${ring(o.percent, "of all steps done")}
 <section><h2>Checklist</h2>
 <table class="matrix"><thead><tr><th>worker</th><th>phase</th><th>week</th>${STEPS.map((s) => `<th class="step">${escape(s.title)}</th>`).join("")}<th>done</th><th>next action</th></tr></thead>
 <tbody>${status.workers.map(matrixRow).join("")}</tbody></table></section>
-<div class="split">
 <section><h2>Rollout by week</h2>${timeline(status)}</section>
 <section><h2>Health</h2><table><tbody>${healthRows(status.workers)}</tbody></table></section>
-</div>
 </main>
 <footer>Every mark is observed: hover a cell for the evidence its probe saw.</footer>
 </body>
