@@ -26,7 +26,13 @@ export function editWranglerConfig(text: string, file: string, change: { host: s
   const before = parseWranglerConfig(text, file);
   let edited = before.routes.some((r) => r.host === change.host) ? removeRoute(text, file, change.host) : text;
   if (change.binding.add) edited = addService(edited, file, change.binding.binding, change.service);
-  check(before, parseWranglerConfig(edited, file), change);
+  let after: WranglerConfig;
+  try {
+    after = parseWranglerConfig(edited, file);
+  } catch {
+    throw cannotEdit(file, change.host);
+  }
+  check(before, after, change);
   return edited;
 }
 
@@ -43,29 +49,27 @@ function removeRoute(text: string, file: string, host: string): string {
   const escaped = host.replaceAll(".", "\\.");
   const pattern = `"(?:https?://)?\\*?\\.?${escaped}(?:/[^"]*)?"`;
   // An element of a routes array: an inline table or a string, with the comma that separates it.
-  const element = new RegExp(`(\\{[^{}\\n]*pattern\\s*=\\s*${pattern}[^{}\\n]*\\}|${pattern})`);
+  // (a bare string counts only as an array element or the value of `route =`)
+  const element = new RegExp(`(\\{[^{}\\n]*pattern\\s*=\\s*${pattern}[^{}\\n]*\\}|(?<=(?:[[,]|\\broute\\s*=)\\s*)${pattern})`);
   const match = element.exec(text);
   if (!match) throw cannotEdit(file, host);
   const start = match.index;
   const end = start + match[0].length;
+  // On a line of its own (as wrangler's docs write routes): the whole line goes. TOML allows
+  // the comma this may leave after the element before it.
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const lineEnd = text.indexOf("\n", end) < 0 ? text.length : text.indexOf("\n", end) + 1;
+  if (/^\s*$/.test(text.slice(lineStart, start)) && /^\s*,?\s*(#.*)?\r?\n?$/.test(text.slice(end, lineEnd))) {
+    if (!/route\s*=\s*$/.test(text.slice(lineStart, start))) return text.slice(0, lineStart) + text.slice(lineEnd);
+  }
+  // `route = "…"`: the key goes with it
+  const routeKey = /^[ \t]*route\s*=\s*$/.exec(text.slice(lineStart, start));
+  if (routeKey) return text.slice(0, lineStart) + text.slice(lineEnd);
+  // inside a line: the element and the comma after it, or before it when it is the last
   const after = /^\s*,[ \t]*/.exec(text.slice(end));
-  if (after) {
-    // `  { ... },\n` on a line of its own goes away whole
-    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-    const rest = end + after[0].length;
-    const ownLine = /^\s*$/.test(text.slice(lineStart, start)) && (text[rest] === "\n" || rest === text.length);
-    return ownLine ? text.slice(0, lineStart) + text.slice(rest + 1) : text.slice(0, start) + text.slice(rest);
-  }
-  // the last element: drop the comma before it instead
+  if (after) return text.slice(0, start) + text.slice(end + after[0].length);
   const before = /,\s*$/.exec(text.slice(0, start));
-  if (!before) {
-    // the only element, or `route = "…"`
-    const line = /^[ \t]*route\s*=\s*$/m;
-    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-    if (line.test(text.slice(lineStart, start))) return text.slice(0, lineStart) + text.slice(text.indexOf("\n", end) + 1 || text.length);
-    return text.slice(0, start) + text.slice(end);
-  }
-  return text.slice(0, before.index) + text.slice(end);
+  return before ? text.slice(0, before.index) + text.slice(end) : text.slice(0, start) + text.slice(end);
 }
 
 function addService(text: string, file: string, binding: string, service: string): string {
