@@ -12,9 +12,9 @@ export async function checkedOut(repo: string, branch: string): Promise<boolean>
 /** Refuses (exit 2, nothing changed) when applying would have to touch uncommitted work. */
 export async function requireCleanWorkTree(repo: string, branch: string): Promise<void> {
   if (!(await checkedOut(repo, branch))) return;
-  const status = await gitText(["status", "--porcelain", "--untracked-files=no"], { cwd: repo });
-  if (status.trim()) {
-    const files = status.trim().split("\n").map((l) => l.slice(3));
+  const status = (await git(["status", "--porcelain", "--untracked-files=no"], { cwd: repo })).stdout;
+  const files = status.split("\n").filter((l) => l.trim()).map((l) => l.slice(3));
+  if (files.length) {
     throw new UserError(`the work tree has uncommitted changes, so --apply will not move ${branch}`, {
       problems: files.slice(0, 10),
       hint: "commit or stash them, then run the cutover with --apply again (without --apply the cutover stays on its own branch)",
