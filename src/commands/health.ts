@@ -1,5 +1,5 @@
 import { defineCommand } from "../cli/define.js";
-import { miniflareOptions } from "../cloud/runtime.js";
+import { localRuntime } from "../cloud/runtime.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
@@ -32,14 +32,14 @@ export default defineCommand({
     const options = { timeoutMs: number("--timeout", values.timeout, 5000, 1), retries: number("--retries", values.retries, 2, 0), backoffMs: 200 };
     const concurrency = number("--concurrency", values.concurrency, 16, 1);
 
-    const { Miniflare } = await import("miniflare");
-    const mf = new Miniflare((await miniflareOptions(LocalCloudStore.at(ctx.cwd), { persist: false })) as never);
-    const fetcher = (url: string, init: { signal: AbortSignal }) => mf.dispatchFetch(url, { signal: init.signal } as never) as unknown as Promise<Response>;
+    const runtime = localRuntime(LocalCloudStore.at(ctx.cwd), { persist: false });
     let results: (HealthResult & { id: string })[];
     try {
-      results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth(fetcher, t.url, options)) }));
+      // workerd starts on the first request: start it first, so latencies are the workers' own
+      await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
+      results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, options)) }));
     } finally {
-      await mf.dispose();
+      await runtime.dispose();
     }
     if (ctx.json) {
       ctx.out.json({ workers: results.map((r) => ({ id: r.id, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });

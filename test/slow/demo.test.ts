@@ -26,6 +26,8 @@ describe("fleet demo (npm start)", () => {
     const demo = await run(["demo", "--dir", dir]);
     expect(demo.code, demo.output.slice(-4000)).toBe(0);
     console.log(`fleet demo took ${demo.seconds.toFixed(1)} s`);
+    expect(demo.output).not.toMatch(/\x1b\[/); // no colour codes when not on a terminal
+    expect(demo.output).toMatch(/project-initiation +initiate\.chitty\.cc/); // the plan's table
     for (const step of ["fleet init", "fleet deploy --platform", "fleet health", "fleet migrate --phase 1,2", "fleet cutover project-initiation --apply", "fleet status --html"]) expect(demo.output).toContain(`$ ${step}`);
 
     const status = await runFleet(["status", "--json", "--retries", "0", "--cwd", dir], NO_SECRETS);
