@@ -46,8 +46,11 @@ const PROBES: Record<StepKey, Probe> = {
   tests(facts, id) {
     const snap = facts.snapshots.get(id);
     if (!snap?.tip) return missing("the repository has no commits");
-    const own = (facts.plans.get(id)?.paths ?? []).filter((p) => TEST_FILE.test(p));
-    const expected = [...own, INTEGRATION_TEST];
+    const plan = facts.plans.get(id);
+    // a directory worker's files sit at the repository's root (the split is a subdirectory filter)
+    const prefix = plan?.filter && "subdirectory" in plan.filter ? `${plan.filter.subdirectory}/` : "";
+    const own = (plan?.paths ?? []).map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p)).filter((p) => TEST_FILE.test(p));
+    const expected = [...new Set([...own, INTEGRATION_TEST])];
     const absent = expected.filter((p) => !snap.files.has(p));
     if (absent.length) return missing(`not in the repository: ${absent.join(", ")}`);
     return done(`${expected.length} test file${expected.length === 1 ? "" : "s"}: ${expected.join(", ")}`);

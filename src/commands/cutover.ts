@@ -10,6 +10,7 @@ import { commitFiles } from "../git/commit-files.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth } from "../health/check.js";
 import { repositoryUrl } from "../manifest/names.js";
+import type { Manifest } from "../manifest/schema.js";
 import { closeMatches } from "../manifest/validate.js";
 import { lineDiff } from "../report/line-diff.js";
 
@@ -97,6 +98,13 @@ export default defineCommand({
       return 0;
     }
 
+    // The platform is built from this cutover's branch: cutovers of other workers still only on
+    // their own branches are not in it (their hostnames stay with their workers, as the cloud
+    // refuses a route another worker holds, but the platform would carry their old router entries).
+    const { stdout: others } = await git(["for-each-ref", "--no-merged", `refs/heads/${branch}`, "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: ctx.cwd });
+    const pending = others.split("\n").filter((o) => o && o !== id);
+    if (pending.length) ctx.out.warn(`the cutovers of ${pending.join(", ")} are not on ${branch} yet; apply them first (fleet cutover <worker> --apply) so the platform built here includes them`);
+
     let commit = base;
     let committed = false;
     if (change.files.size > 0) {
@@ -148,7 +156,7 @@ export default defineCommand({
  * The cutover commit already on fleet/cutover/<id>, if it is the one this run would make (made
  * on the same base with the same files). A branch of that name fleet did not make is refused.
  */
-async function reusableCutover(repo: string, id: string, ref: string, base: string, change: MonorepoChange, manifest: Parameters<typeof monorepoChange>[1]): Promise<string | undefined> {
+async function reusableCutover(repo: string, id: string, ref: string, base: string, change: MonorepoChange, manifest: Manifest): Promise<string | undefined> {
   const tip = (await git(["rev-parse", "-q", "--verify", ref], { cwd: repo, okCodes: [1] })).stdout.trim();
   if (!tip || change.files.size === 0) return undefined;
   const message = await gitText(["log", "-1", "--format=%B", tip], { cwd: repo });
