@@ -1,4 +1,5 @@
 import { defineCommand } from "../cli/define.js";
+import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { WORKERS_DEV, localRuntime } from "../cloud/runtime.js";
 import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
@@ -37,12 +38,7 @@ export default defineCommand({
     if (!id) throw new UserError("fleet cutover needs a worker", { hint: "fleet cutover project-initiation --dry-run" });
     if (!(id in manifest.workers)) throw new UserError(`unknown worker: ${id}`, { problems: closeMatches(id, Object.keys(manifest.workers)).map((m) => `did you mean ${m}?`) });
     cutoverTarget(manifest, id);
-    const number = (flag: string, text: string | undefined, fallback: number) => {
-      const n = Number(text ?? fallback);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number, not "${text}"`);
-      return n;
-    };
-    const health = { timeoutMs: number("--timeout", values.timeout, 3000), retries: number("--retries", values.retries, 3), backoffMs: 200 };
+    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 3), backoffMs: 200 };
     const dryRun = Boolean(values["dry-run"]);
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
     if (values.apply && !dryRun) await requireCleanWorkTree(ctx.cwd, branch);

@@ -1,4 +1,5 @@
 import { defineCommand } from "../cli/define.js";
+import { wholeNumberOption } from "../cli/numbers.js";
 import { deployInOrder, type DeployTarget } from "../cloud/deploy.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
@@ -41,17 +42,12 @@ export default defineCommand({
       if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
       targets.push({ id, script: repoNameFor(manifest, id), repository: repo.url, branch: "main", dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)) });
     }
-    const number = (flag: string, text: string | undefined, fallback: number) => {
-      const n = Number(text ?? fallback);
-      if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number, not "${text}"`);
-      return n;
-    };
     const store = LocalCloudStore.at(ctx.cwd);
     const progress = ctx.out.progress(`deploying ${targets.length} workers to the local cloud`, targets.length);
     let done = 0;
     const outcomes = await deployInOrder(store, targets, {
       ...(values.env ? { environment: values.env } : {}),
-      health: { timeoutMs: number("--timeout", values.timeout, 3000), retries: number("--retries", values.retries, 5), backoffMs: 200 },
+      health: { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5), backoffMs: 200 },
       onEvent: (message) => {
         ctx.out.debug(message);
         progress.update(++done);

@@ -1,4 +1,5 @@
 import { defineCommand } from "../cli/define.js";
+import { wholeNumberOption } from "../cli/numbers.js";
 import { localRuntime } from "../cloud/runtime.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
@@ -24,13 +25,8 @@ export default defineCommand({
     const unknown = positionals.filter((p) => !(p in manifest.workers));
     if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
     const targets = positionals.length ? all.filter((t) => positionals.includes(t.id)) : all;
-    const number = (flag: string, text: string | undefined, fallback: number, min: number) => {
-      const n = Number(text ?? fallback);
-      if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number of at least ${min}, not "${text}"`);
-      return n;
-    };
-    const options = { timeoutMs: number("--timeout", values.timeout, 5000, 1), retries: number("--retries", values.retries, 2, 0), backoffMs: 200 };
-    const concurrency = number("--concurrency", values.concurrency, 16, 1);
+    const options = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 5000, 1), retries: wholeNumberOption("--retries", values.retries, 2, 0), backoffMs: 200 };
+    const concurrency = wholeNumberOption("--concurrency", values.concurrency, 16, 1);
 
     const runtime = localRuntime(LocalCloudStore.at(ctx.cwd), { persist: false });
     let results: (HealthResult & { id: string })[];

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
+import { wholeNumberOption } from "../cli/numbers.js";
 import { observeFleet } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
 import { UserError } from "../errors.js";
@@ -31,13 +32,8 @@ export default defineCommand({
     const manifest = await ctx.manifest();
     const unknown = positionals.filter((p) => !(p in manifest.workers));
     if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
-    const number = (flag: string, text: string | undefined, fallback: number, min: number) => {
-      const n = Number(text ?? fallback);
-      if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number of at least ${min}, not "${text}"`);
-      return n;
-    };
-    const health = { timeoutMs: number("--timeout", values.timeout, 3000, 1), retries: number("--retries", values.retries, 1, 0), backoffMs: 200 };
-    const concurrency = number("--concurrency", values.concurrency, 8, 1);
+    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000, 1), retries: wholeNumberOption("--retries", values.retries, 1, 0), backoffMs: 200 };
+    const concurrency = wholeNumberOption("--concurrency", values.concurrency, 8, 1);
     const htmlFile = values.html ? resolve(ctx.cwd, values.html) : undefined;
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
     const all = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase);

@@ -12,6 +12,7 @@ import { git, gitText } from "../../src/git/git.js";
 import { RegistryClient, type RegistryFetch } from "../../src/registry/client.js";
 import { LOCAL_REGISTRY_URL } from "../../src/registry/local.js";
 import { runFleet } from "../helpers/run.js";
+import { inChromium } from "../helpers/chromium.js";
 import { tempDir } from "../helpers/tmp.js";
 import { cloneWorker, IDENTITY } from "../repos/extracted.fixture.js";
 import { NO_SECRETS, platformDeployed, statusOf } from "./fixture.js";
@@ -221,26 +222,14 @@ describe("the migration lifecycle of project-initiation", () => {
     expect(result.stdout).toMatch(/^\| project-initiation \| 2 \| 2 \| (✅ \| ){9}✅ \| done \|$/m);
     const html = await readFile(page, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/[^"<\s]*\.(css|js)\b/); // self-contained
-    const { launch } = await import("puppeteer-core");
-    const browser = await launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--headless=new"] });
-    try {
-      const tab = await browser.newPage();
-      const errors: string[] = [];
-      tab.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
-      tab.on("pageerror", (e) => void errors.push(String(e)));
-      tab.on("requestfailed", (r) => void errors.push(`request failed: ${r.url()}`));
-      await tab.setViewport({ width: 1500, height: 1000 });
-      await tab.goto(`file://${page}`, { waitUntil: "load" });
-      const shot = join(page, "..", "status.png");
-      await tab.screenshot({ path: shot, fullPage: true });
+    const shot = join(page, "..", "status.png");
+    await inChromium(page, shot, async (tab, errors) => {
       expect(errors).toEqual([]);
       expect((await stat(shot)).size).toBeGreaterThan(20_000);
       const nodes = await tab.$$eval("svg .node", (list) => list.map((n) => n.getAttribute("data-worker")));
       expect(nodes).toHaveLength(38);
       const migrated = await tab.$eval('svg .node[data-worker="project-initiation"] rect', (r) => r.getAttribute("fill"));
       expect(migrated).toBe("#dcf5e3");
-    } finally {
-      await browser.close();
-    }
+    });
   }, 120_000);
 });

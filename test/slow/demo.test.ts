@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run.js";
+import { inChromium } from "../helpers/chromium.js";
 import { tempDir } from "../helpers/tmp.js";
 import { NO_SECRETS } from "../lifecycle/fixture.js";
 
@@ -39,19 +40,9 @@ describe("fleet demo (npm start)", () => {
       expect(w.steps.filter((s) => s.state !== "done").map((s) => s.step), w.id).toEqual(w.id === "project-initiation" ? [] : ["migrated"]);
     }
 
-    const { launch } = await import("puppeteer-core");
-    const browser = await launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--headless=new"] });
-    try {
-      const tab = await browser.newPage();
-      const errors: string[] = [];
-      tab.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
-      tab.on("pageerror", (e) => void errors.push(String(e)));
-      await tab.goto(`file://${join(dir, "fleet-status.html")}`, { waitUntil: "load" });
-      await tab.screenshot({ path: join(dir, "fleet-status.png"), fullPage: true });
+    await inChromium(join(dir, "fleet-status.html"), join(dir, "fleet-status.png"), async (tab, errors) => {
       expect(errors).toEqual([]);
       expect(await tab.$eval("header h1", (h) => h.textContent)).toContain("chittyos fleet");
-    } finally {
-      await browser.close();
-    }
+    });
   }, 600_000);
 });
