@@ -85,7 +85,8 @@ section h2 { margin:0 0 12px; font-size:16px; }
 table { border-collapse:collapse; width:100%; }
 th, td { padding:5px 8px; border-bottom:1px solid var(--line); text-align:left; white-space:nowrap; }
 thead th { font-size:12px; color:var(--muted); font-weight:600; position:sticky; top:0; background:#fff; }
-th.step { writing-mode: vertical-rl; transform: rotate(180deg); height:110px; vertical-align:bottom; text-align:left; }
+th.step { writing-mode: vertical-rl; transform: rotate(180deg); height:190px; vertical-align:bottom; text-align:left; }
+header code { background:#1f2937; color:#e5e7eb; }
 td.cell { text-align:center; font-weight:700; width:34px; }
 td.done { color:var(--ok); background:#eefaf2; } td.missing { color:var(--bad); background:#fdf0f0; } td.na { color:#b3b9c2; }
 td.num { text-align:right; color:var(--muted); }
