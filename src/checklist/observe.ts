@@ -9,7 +9,7 @@ import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 import { DEFAULT_ROUTER, DEFAULT_WRANGLER } from "../cutover/monorepo-change.js";
 import { WORKERS_DOC } from "../docs/workers-doc.js";
 import type { Forge, Repository } from "../forge/forge.js";
-import { LocalForge } from "../forge/local.js";
+import { forgeFor } from "../forge/select.js";
 import { fileAt } from "../git/commit-files.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
@@ -57,7 +57,7 @@ export interface ObserveOptions {
 
 export async function observeFleet(monorepo: string, manifest: Manifest, branch: string, ids: string[], options: ObserveOptions): Promise<FleetFacts> {
   const tip = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: monorepo });
-  const forge = new LocalForge(monorepo, manifest.org);
+  const forge = forgeFor(manifest, monorepo, options.env);
   const store = LocalCloudStore.at(monorepo);
   const runtime = localRuntime(store, { persist: true });
   try {
@@ -77,7 +77,7 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
     const snapshots = new Map<string, RepoSnapshot>();
     await boundedMap(ids, options.concurrency, async (id) => {
       const repo = repos.get(repoNameFor(manifest, id));
-      if (repo && !manifest.workers[id]!.external) snapshots.set(id, await snapshot(repo.url, forge.gitEnv()));
+      if (repo && !manifest.workers[id]!.external) snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
     });
 
     options.onProgress?.("reading the cloud");

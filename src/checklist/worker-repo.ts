@@ -1,5 +1,7 @@
 // A worker repository as the probes read it: main's tip, its files, a file's text, and the last
-// sync's trailers. Read in place (the local forge's bare repository), so probing changes nothing.
+// sync's trailers. A repository on the local forge is read in place; one behind a URL is fetched
+// first into the monorepo's refs/fleet/worker/<id> (fleet's own ref, which sync uses too).
+import { isAbsolute } from "node:path";
 import { git } from "../git/git.js";
 import { SOURCE_TRAILER, SPLIT_TRAILER } from "../sync/worker-state.js";
 
@@ -10,9 +12,17 @@ export interface RepoSnapshot {
   text(path: string): Promise<string | undefined>;
 }
 
-export async function snapshot(gitDir: string, env: Record<string, string> = {}): Promise<RepoSnapshot> {
-  const run = (args: string[], okCodes: number[] = []) => git(args, { cwd: gitDir, env, okCodes });
-  const tip = (await run(["rev-parse", "-q", "--verify", "refs/heads/main^{commit}"], [1])).stdout.trim() || null;
+export async function snapshot(url: string, env: Record<string, string>, monorepo: string, id: string): Promise<RepoSnapshot> {
+  let cwd = url;
+  let ref = "refs/heads/main";
+  if (!isAbsolute(url)) {
+    cwd = monorepo;
+    ref = `refs/fleet/worker/${id}`;
+    const fetched = await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:${ref}`], { cwd, env, okCodes: [128] });
+    if (fetched.code !== 0) await git(["update-ref", "-d", ref], { cwd });
+  }
+  const run = (args: string[], okCodes: number[] = []) => git(args, { cwd, env, okCodes });
+  const tip = (await run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], [1])).stdout.trim() || null;
   if (!tip) return { tip: null, files: new Set(), lastSync: null, text: async () => undefined };
   const [tree, log] = await Promise.all([
     run(["ls-tree", "-r", "-z", "--name-only", tip]),

@@ -23,6 +23,8 @@ export interface DeployTarget {
   repository: string;
   branch: string;
   dependsOn: string[];
+  /** Environment for git when fetching the repository (the forge's credentials). */
+  gitEnv?: Record<string, string>;
   /** Hostnames of external dependencies to wait for (they are not deployed here). */
   externalHealthUrls?: string[];
 }
@@ -46,12 +48,12 @@ export interface DeployOptions {
 }
 
 /** Checks out `branch` of `repository` into `dir` (fresh each time: a build sees only the repository). */
-async function checkout(repository: string, branch: string, dir: string): Promise<string> {
+async function checkout(repository: string, branch: string, dir: string, env: Record<string, string> = {}): Promise<string> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dirname(dir), { recursive: true });
   // file:// makes --depth work for a local repository too
   const url = isAbsolute(repository) ? pathToFileURL(repository).href : repository;
-  await git(["clone", "--quiet", "--depth", "1", "--branch", branch, "--", url, dir], { cwd: dirname(dir) });
+  await git(["clone", "--quiet", "--depth", "1", "--branch", branch, "--", url, dir], { cwd: dirname(dir), env });
   return gitText(["rev-parse", "HEAD"], { cwd: dir });
 }
 
@@ -65,7 +67,7 @@ interface Built {
 /** Checkout, npm packages and wrangler's bundling: everything before the cloud is touched. */
 async function build(store: LocalCloudStore, target: DeployTarget, environment: string | undefined): Promise<Built> {
   const dir = join(store.root, "build", target.script);
-  const commit = await checkout(target.repository, target.branch, dir);
+  const commit = await checkout(target.repository, target.branch, dir, target.gitEnv);
   await prepareCheckout(dir, join(store.root, "packages"));
   const configFile = configFileIn(dir);
   if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
 import { EXIT_FINDINGS } from "../errors.js";
-import { LocalForge } from "../forge/local.js";
+import { forgeFor } from "../forge/select.js";
 import { repoNameFor } from "../manifest/names.js";
 import { boundedMap, cloneOrUpdate } from "../repos/clone.js";
 import { table } from "../report/table.js";
@@ -27,7 +27,7 @@ export default defineCommand({
       throw new UserError(`--concurrency must be a whole number from 1 to 32, not "${values.concurrency}"`);
     }
     const dir = resolve(ctx.cwd, values.dir ?? ".fleet/clones");
-    const forge = new LocalForge(ctx.cwd, manifest.org);
+    const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
     const progress = ctx.out.progress(`cloning ${ids.length} repositories into ${dir}`, ids.length);
     let done = 0;
     const outcomes = await boundedMap(ids, concurrency, async (id) => {

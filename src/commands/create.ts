@@ -4,7 +4,7 @@ import { parseEnv } from "node:util";
 import { defineCommand } from "../cli/define.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
-import { LocalForge } from "../forge/local.js";
+import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
 import { ensureRepository, type EnsureResult } from "../repos/ensure.js";
 import { table } from "../report/table.js";
@@ -43,7 +43,7 @@ export default defineCommand({
       Object.assign(secretValues, parseEnv(text));
     }
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const forge = new LocalForge(ctx.cwd, manifest.org);
+    const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
     const tree = await SourceTree.atCommit(ctx.cwd, `refs/heads/${branch}`);
     const monorepoName = await sourceName(ctx.cwd);
     const date = new Date().toISOString().slice(0, 10);

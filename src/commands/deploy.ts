@@ -3,7 +3,7 @@ import { wholeNumberOption } from "../cli/numbers.js";
 import { deployInOrder, type DeployTarget } from "../cloud/deploy.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
-import { LocalForge } from "../forge/local.js";
+import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
 import { repoNameFor } from "../manifest/names.js";
 import { topologicalOrder } from "../plan/graph.js";
@@ -33,14 +33,14 @@ export default defineCommand({
     const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
     if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const forge = new LocalForge(ctx.cwd, manifest.org);
+    const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
     const order = topologicalOrder(new Map(ids.map((id) => [id, manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d))])), (id) => manifest.workers[id]!.phase);
     const targets: DeployTarget[] = [];
     if (values.platform) targets.push({ id: PLATFORM, script: PLATFORM, repository: ctx.cwd, branch, dependsOn: [] });
     for (const id of order) {
       const repo = await forge.get(repoNameFor(manifest, id));
       if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
-      targets.push({ id, script: repoNameFor(manifest, id), repository: repo.url, branch: "main", dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)) });
+      targets.push({ id, script: repoNameFor(manifest, id), repository: repo.url, branch: "main", gitEnv: forge.gitEnv(), dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)) });
     }
     const store = LocalCloudStore.at(ctx.cwd);
     const progress = ctx.out.progress(`deploying ${targets.length} workers to the local cloud`, targets.length);

@@ -1,5 +1,5 @@
 import { defineCommand } from "../cli/define.js";
-import { LocalForge } from "../forge/local.js";
+import { forgeFor } from "../forge/select.js";
 import { table } from "../report/table.js";
 
 export default defineCommand({
@@ -10,7 +10,7 @@ export default defineCommand({
   },
   async run(ctx, { values }) {
     const manifest = await ctx.manifest();
-    const forge = new LocalForge(ctx.cwd, manifest.org);
+    const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
     const repos = await forge.list(values.topic ? { topic: values.topic } : {});
     if (ctx.json) {
       ctx.out.json({ forge: forge.label, repositories: repos.map(({ url: _url, secrets, ...rest }) => ({ ...rest, secrets: secrets.map((s) => s.name) })) });

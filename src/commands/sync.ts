@@ -5,7 +5,7 @@ import { git, gitText } from "../git/git.js";
 import { splitFleet } from "../history/split.js";
 import { splitFilters } from "../plan/split-filters.js";
 import { table } from "../report/table.js";
-import { LocalForge } from "../forge/local.js";
+import { forgeFor } from "../forge/select.js";
 import { forgeRemote } from "../sync/remote.js";
 import { executeSync, planSync, sourceName, type SyncAction } from "../sync/sync.js";
 import { selectWorkers } from "./select.js";
@@ -42,7 +42,7 @@ export default defineCommand({
       workers = workers.filter((w) => w.split !== synced.get(w.id));
     }
 
-    const remote = await forgeRemote(new LocalForge(ctx.cwd, manifest.org), manifest, workers.map((w) => w.id));
+    const remote = await forgeRemote(forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m)), manifest, workers.map((w) => w.id));
     const actions = await planSync(ctx.cwd, remote, workers);
     if (values["dry-run"]) {
       if (ctx.json) ctx.out.json({ dryRun: true, actions: actions.map(describeAction) });

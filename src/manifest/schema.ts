@@ -52,6 +52,14 @@ const ProvidersSchema = z
     forge: z.enum(["local", "github"]).default("local").describe("Where worker repositories live"),
     cloud: z.enum(["local", "cloudflare"]).default("local").describe("Where workers run"),
     registry: z.union([z.literal("local"), z.url()]).default("local").describe("'local' or the URL of a registry with the same API"),
+    github: z
+      .strictObject({
+        visibility: z.enum(["private", "public"]).default("private").describe("Visibility of the repositories fleet creates"),
+        apiUrl: z.url().optional().describe("REST API root for GitHub Enterprise Server (default https://api.github.com)"),
+        gitUrl: z.url().optional().describe("Where git reaches the repositories (default https://github.com)"),
+      })
+      .optional()
+      .describe("Settings of the github forge; the token comes from GH_TOKEN or GITHUB_TOKEN"),
   })
   .describe("Providers; the local, embedded ones are the default");
 

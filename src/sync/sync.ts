@@ -43,7 +43,7 @@ export async function planSync(repo: string, remote: WorkerRemote, targets: { id
       actions.push({ kind: "no-repository", id, hint: remote.createHint(id) });
       continue;
     }
-    const state = await readWorkerState(repo, remote.url(id), id);
+    const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
     if (state.lastSync?.split === split) {
       actions.push({ kind: "up-to-date", id, split });
       continue;
@@ -109,7 +109,7 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
           const commit = await mergeCommit(repo, action, options.source);
           crashPoint("sync:after-merge-commit");
           if (options.push) {
-            await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo });
+            await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
           } else {
             await git(["update-ref", `refs/fleet/sync/${action.id}`, commit], { cwd: repo });
           }

@@ -13,15 +13,15 @@ export interface WorkerState {
 }
 
 /** Fetches the worker repository's main into refs/fleet/worker/<id> and reads where it stands. */
-export async function readWorkerState(repo: string, url: string, id: string): Promise<WorkerState> {
+export async function readWorkerState(repo: string, url: string, id: string, env: Record<string, string> = {}): Promise<WorkerState> {
   const local = `refs/fleet/worker/${id}`;
-  const { stdout } = await git(["ls-remote", "--", url, "refs/heads/main"], { cwd: repo });
+  const { stdout } = await git(["ls-remote", "--", url, "refs/heads/main"], { cwd: repo, env });
   const tip = stdout.split("\t")[0]?.trim() || null;
   if (!tip) {
     await git(["update-ref", "-d", local], { cwd: repo });
     return { tip: null, lastSync: null };
   }
-  await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:${local}`], { cwd: repo });
+  await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:${local}`], { cwd: repo, env });
   const line = await gitText(
     ["log", "--first-parent", "-n1", `--grep=^${SPLIT_TRAILER}: `, `--format=%H %(trailers:key=${SPLIT_TRAILER},valueonly,separator=%x2C)`, tip],
     { cwd: repo },

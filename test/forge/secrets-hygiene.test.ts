@@ -1,0 +1,83 @@
+// A whole run against GitHub (the stand-in) — create, sync, deploy, status, a refused push — with
+// known fake tokens and secret values, then every file under the working folders, every git
+// config, every line printed and the status page searched for them, raw and base64.
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { applyEdits, modify } from "jsonc-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateExample } from "../../src/example/index.js";
+import { runFleet, type RunResult } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+import { IDENTITY } from "../repos/extracted.fixture.js";
+import { GitHubStandIn } from "./github-stand-in.js";
+
+const GH_TOKEN = "ghp_hygieneToken9f8e7d6c5b4a39281706";
+const WRONG_TOKEN = "ghp_wrongToken1122334455667788990011";
+const CLOUDFLARE_API_TOKEN = "cf-hygiene-api-token-5566778899aabbcc";
+const SECRET_VALUES = { CLOUDFLARE_ACCOUNT_ID: "acct-hygiene-0f1e2d3c", JWT_SECRET: "jwt-hygiene-secret-a1b2c3d4" };
+const WORKERS = ["registry", "project-initiation"];
+
+function forms(value: string): string[] {
+  return [value, Buffer.from(value).toString("base64"), Buffer.from(`x-access-token:${value}`).toString("base64"), Buffer.from(value).toString("base64url")];
+}
+
+async function allFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe("secrets hygiene with the GitHub forge", () => {
+  let root: string;
+  let dir: string;
+  let github: GitHubStandIn;
+  const outputs: RunResult[] = [];
+  const env = { ...IDENTITY, GH_TOKEN, CLOUDFLARE_API_TOKEN, ...SECRET_VALUES, GITHUB_TOKEN: "" };
+
+  beforeAll(async () => {
+    root = await tempDir("fleet-hygiene-");
+    github = await new GitHubStandIn("chittyos", GH_TOKEN, join(root, "github")).start();
+    dir = join(root, "monorepo");
+    await generateExample(dir, { layout: "router", commits: 60 });
+    expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
+    const file = join(dir, "fleet.jsonc");
+    let text = await readFile(file, "utf8");
+    text = applyEdits(text, modify(text, ["providers", "forge"], "github", {}));
+    text = applyEdits(text, modify(text, ["providers", "github"], { apiUrl: github.apiUrl, gitUrl: github.gitUrl }, {}));
+    await writeFile(file, text);
+  }, 120_000);
+  afterAll(() => github.stop());
+
+  it("create, sync, deploy and status work against GitHub and leave no token or secret value anywhere", async () => {
+    const run = async (args: string[], extra: Record<string, string> = {}) => {
+      const result = await runFleet([...args, "--cwd", dir], { ...env, ...extra });
+      outputs.push(result);
+      return result;
+    };
+    const create = await run(["create", ...WORKERS, "--verbose"]);
+    expect(create.code, create.stderr).toBe(0);
+    expect(github.openSecret("chittyos-registry-worker", "CLOUDFLARE_API_TOKEN")).toBe(CLOUDFLARE_API_TOKEN);
+    const sync = await run(["sync", ...WORKERS, "--verbose"]);
+    expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+    const deploy = await run(["deploy", ...WORKERS]);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const status = await run(["status", ...WORKERS, "--json", "--html", join(dir, "status.html")]);
+    const steps = JSON.parse(status.stdout).workers[0].steps as { step: string; state: string }[];
+    expect(steps.filter((s) => ["repository", "code", "tests", "actions", "secrets", "deployed", "health"].includes(s.step)).map((s) => s.state)).toEqual(Array(7).fill("done"));
+    // a refused push: the error names the failure, not the token
+    const refused = await run(["sync", "registry", "--verbose"], { GH_TOKEN: WRONG_TOKEN });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/GitHub refused the token|Authentication failed|could not read Username/);
+    expect(github.violations).toEqual([]);
+
+    const secrets = [GH_TOKEN, WRONG_TOKEN, CLOUDFLARE_API_TOKEN, ...Object.values(SECRET_VALUES)].flatMap(forms);
+    const leaks: string[] = [];
+    for (const file of [...(await allFiles(dir)), ...(await allFiles(join(root, "github")))]) {
+      const content = await readFile(file);
+      for (const s of secrets) if (content.includes(s)) leaks.push(`${file}: ${s.slice(0, 6)}…`);
+    }
+    outputs.forEach((o, i) => {
+      for (const s of secrets) if ((o.stdout + o.stderr).includes(s)) leaks.push(`output of run ${i}: ${s.slice(0, 6)}…`);
+    });
+    expect(leaks).toEqual([]);
+  }, 300_000);
+});
