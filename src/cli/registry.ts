@@ -23,6 +23,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   status: { summary: "the migration checklist of every worker, observed, with progress and next actions", load: () => import("../commands/status.js") },
   migrate: { summary: "do what each worker's checklist says is missing, in order; resumable", load: () => import("../commands/migrate.js") },
   cutover: { summary: "hand a hostname from the platform router to the worker's own deployment", load: () => import("../commands/cutover.js") },
+  ci: { summary: "write the monorepo's workflow that syncs the changed workers on every push", load: () => import("../commands/ci.js") },
   demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },
 };
