@@ -115,7 +115,8 @@ export class CloudflareStandIn {
       const version: Version = { id: randomUUID(), number: s.versions.length + 1, created: this.now(), metadata: metadataOf(r.body) };
       s.versions.push(version);
       s.deployments.unshift({ id: randomUUID(), created_on: version.created, source: "wrangler", strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
-      return { result: { id: s.name, etag: version.id, deployment_id: s.deployments[0]!.id, startup_time_ms: 1, has_modules: true } };
+      // as Cloudflare does, the upload answers the new version's id as "deployment_id"
+      return { result: { id: s.name, etag: version.id, deployment_id: version.id, startup_time_ms: 1, has_modules: true } };
     }
     if ((match = m(/^\/scripts\/([^/]+)\/secrets$/))) {
       const s = this.scripts.get(match[1]!);
