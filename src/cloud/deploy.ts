@@ -25,6 +25,8 @@ export interface DeployTarget {
   dependsOn: string[];
   /** Environment for git when fetching the repository (the forge's credentials). */
   gitEnv?: Record<string, string>;
+  /** The worker's own /health on its hostname (where a real cloud serves it). */
+  healthUrl?: string;
   /** Hostnames of external dependencies to wait for (they are not deployed here). */
   externalHealthUrls?: string[];
 }
@@ -48,7 +50,7 @@ export interface DeployOptions {
 }
 
 /** Checks out `branch` of `repository` into `dir` (fresh each time: a build sees only the repository). */
-async function checkout(repository: string, branch: string, dir: string, env: Record<string, string> = {}): Promise<string> {
+export async function checkout(repository: string, branch: string, dir: string, env: Record<string, string> = {}): Promise<string> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dirname(dir), { recursive: true });
   // file:// makes --depth work for a local repository too

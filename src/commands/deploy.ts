@@ -1,6 +1,7 @@
 import { defineCommand } from "../cli/define.js";
 import { wholeNumberOption } from "../cli/numbers.js";
-import { deployInOrder, type DeployTarget } from "../cloud/deploy.js";
+import { join } from "node:path";
+import { deployInOrder, type DeployOutcome, type DeployTarget } from "../cloud/deploy.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
@@ -15,7 +16,8 @@ export const PLATFORM = "platform";
 export default defineCommand({
   usage: "[WORKER...|--all] [--platform] [--env staging|production]",
   description:
-    "Deploys workers to the local cloud in dependency order: each is built from its repository on the forge with wrangler's " +
+    "Deploys workers in dependency order, to the local cloud (default) or, with providers.cloud cloudflare, to the account " +
+    "in CLOUDFLARE_ACCOUNT_ID with wrangler (an unhealthy new version is rolled back). On the local cloud each worker is built from its repository on the forge with wrangler's " +
     "own bundling, after its dependencies answer healthy; then its own /health is checked. A hostname another worker holds " +
     "is not taken (the worker still answers on <script>.workers.dev) and the holder is named. --platform deploys the " +
     "monorepo's platform worker with its routes. One failure does not stop independent workers; exit 1 on any failure.",
@@ -40,19 +42,33 @@ export default defineCommand({
     for (const id of order) {
       const repo = await forge.get(repoNameFor(manifest, id));
       if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
-      targets.push({ id, script: repoNameFor(manifest, id), repository: repo.url, branch: "main", gitEnv: forge.gitEnv(), dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)) });
+      const domain = manifest.workers[id]!.domain;
+      targets.push({
+        id,
+        script: repoNameFor(manifest, id),
+        repository: repo.url,
+        branch: "main",
+        gitEnv: forge.gitEnv(),
+        dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)),
+        ...(domain ? { healthUrl: `https://${domain}/health` } : {}),
+      });
     }
-    const store = LocalCloudStore.at(ctx.cwd);
-    const progress = ctx.out.progress(`deploying ${targets.length} workers to the local cloud`, targets.length);
+    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5), backoffMs: 200 };
+    const cloudflare = manifest.providers.cloud === "cloudflare";
+    const progress = ctx.out.progress(`deploying ${targets.length} workers to ${cloudflare ? "Cloudflare" : "the local cloud"}`, targets.length);
     let done = 0;
-    const outcomes = await deployInOrder(store, targets, {
-      ...(values.env ? { environment: values.env } : {}),
-      health: { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5), backoffMs: 200 },
-      onEvent: (message) => {
-        ctx.out.debug(message);
-        progress.update(++done);
-      },
-    });
+    const onEvent = (message: string) => {
+      ctx.out.debug(message);
+      progress.update(++done);
+    };
+    let outcomes: DeployOutcome[];
+    if (cloudflare) {
+      const [{ CloudflareCloud, cloudflareCredentials }, { deployToCloudflare }] = await Promise.all([import("../cloud/cloudflare/cloudflare-cloud.js"), import("../cloud/cloudflare/deploy.js")]);
+      const cloud = new CloudflareCloud(cloudflareCredentials(ctx.env));
+      outcomes = await deployToCloudflare(targets, { cloud, environment: values.env ?? "production", workDir: join(ctx.cwd, ".fleet", "cloudflare"), health, fetcher: (url, init) => fetch(url, init), onEvent });
+    } else {
+      outcomes = await deployInOrder(LocalCloudStore.at(ctx.cwd), targets, { ...(values.env ? { environment: values.env } : {}), health, onEvent });
+    }
     progress.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
