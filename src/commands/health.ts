@@ -12,7 +12,7 @@ export default defineCommand({
   description:
     "Checks every worker's https://<domain>/health (external workers too), several at a time, with a timeout per request, " +
     "retries and a body check (status ok or healthy; another status is degraded). With the local cloud, fleet hostnames are " +
-    "answered by it; the output keeps the real URLs. Exit 1 if any worker is down.",
+    "answered by it (the output keeps the real URLs); with providers.cloud cloudflare they are fetched over the internet. Exit 1 if any worker is down.",
   maxPositionals: Infinity,
   options: {
     timeout: { type: "string", description: "per request, in ms (default 5000)", placeholder: "MS" },
@@ -28,14 +28,19 @@ export default defineCommand({
     const options = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 5000, 1), retries: wholeNumberOption("--retries", values.retries, 2, 0), backoffMs: 200 };
     const concurrency = wholeNumberOption("--concurrency", values.concurrency, 16, 1);
 
-    const runtime = localRuntime(LocalCloudStore.at(ctx.cwd), { persist: false });
     let results: (HealthResult & { id: string })[];
-    try {
-      // workerd starts on the first request: start it first, so latencies are the workers' own
-      await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
-      results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, options)) }));
-    } finally {
-      await runtime.dispose();
+    if (manifest.providers.cloud === "cloudflare") {
+      // the real hostnames, over the internet
+      results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => fetch(url, init), t.url, options)) }));
+    } else {
+      const runtime = localRuntime(LocalCloudStore.at(ctx.cwd), { persist: false });
+      try {
+        // workerd starts on the first request: start it first, so latencies are the workers' own
+        await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
+        results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, options)) }));
+      } finally {
+        await runtime.dispose();
+      }
     }
     if (ctx.json) {
       ctx.out.json({ workers: results.map((r) => ({ id: r.id, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });

@@ -9,6 +9,7 @@ import { generateExample } from "../../src/example/index.js";
 import { runFleet, type RunResult } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
+import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
 import { GitHubStandIn } from "./github-stand-in.js";
 
 const GH_TOKEN = "ghp_hygieneToken9f8e7d6c5b4a39281706";
@@ -30,12 +31,14 @@ describe("secrets hygiene with the GitHub forge", () => {
   let root: string;
   let dir: string;
   let github: GitHubStandIn;
+  let cloudflare: CloudflareStandIn;
   const outputs: RunResult[] = [];
   const env = { ...IDENTITY, GH_TOKEN, CLOUDFLARE_API_TOKEN, ...SECRET_VALUES, GITHUB_TOKEN: "" };
 
   beforeAll(async () => {
     root = await tempDir("fleet-hygiene-");
     github = await new GitHubStandIn("chittyos", GH_TOKEN, join(root, "github")).start();
+    cloudflare = await new CloudflareStandIn(SECRET_VALUES.CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN).start();
     dir = join(root, "monorepo");
     await generateExample(dir, { layout: "router", commits: 60 });
     expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
@@ -45,7 +48,7 @@ describe("secrets hygiene with the GitHub forge", () => {
     text = applyEdits(text, modify(text, ["providers", "github"], { apiUrl: github.apiUrl, gitUrl: github.gitUrl }, {}));
     await writeFile(file, text);
   }, 120_000);
-  afterAll(() => github.stop());
+  afterAll(() => Promise.all([github.stop(), cloudflare.stop()]));
 
   it("create, sync, deploy and status work against GitHub and leave no token or secret value anywhere", async () => {
     const run = async (args: string[], extra: Record<string, string> = {}) => {
@@ -63,6 +66,15 @@ describe("secrets hygiene with the GitHub forge", () => {
     const status = await run(["status", ...WORKERS, "--json", "--html", join(dir, "status.html")]);
     const steps = JSON.parse(status.stdout).workers[0].steps as { step: string; state: string }[];
     expect(steps.filter((s) => ["repository", "code", "tests", "actions", "secrets", "deployed", "health"].includes(s.step)).map((s) => s.state)).toEqual(Array(7).fill("done"));
+    // the same workers to "Cloudflare" (wrangler against the API stand-in); their hostnames do
+    // not resolve from here, so the health check after the upload fails: exit 1, nothing leaked
+    const file = join(dir, "fleet.jsonc");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, applyEdits(text, modify(text, ["providers", "cloud"], "cloudflare", {})));
+    const toCloudflare = await run(["deploy", "registry", "--retries", "0", "--timeout", "500", "--json"], { CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl });
+    expect(JSON.parse(toCloudflare.stdout).workers[0]).toMatchObject({ id: "registry", status: "failed", detail: expect.stringContaining("is down at https://registry.chitty.cc/health") });
+    expect(cloudflare.scripts.get("chittyos-registry-worker")?.versions).toHaveLength(1);
+    expect(cloudflare.requests.every((r) => r.authorized)).toBe(true);
     // a refused push: the error names the failure, not the token
     const refused = await run(["sync", "registry", "--verbose"], { GH_TOKEN: WRONG_TOKEN });
     expect(refused.code).not.toBe(0);
