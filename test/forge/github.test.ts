@@ -77,6 +77,19 @@ describe("the GitHub forge", () => {
     expect(wrong.stderr).toMatch(/could not read Username|Authentication failed/);
   });
 
+  it("honours GitHub's secondary rate limit (retry-after) and retries a server error", async () => {
+    const s = await standIn();
+    const forge = await forgeOn(s);
+    s.faults.push({ match: /^POST \/orgs\/acme\/repos$/, status: 403, headers: { "retry-after": "1" }, message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." });
+    s.faults.push({ match: /^GET \/orgs\/acme\/repos$/, status: 502 });
+    await forge.create({ name: "acme-r-worker", description: "R", topics: [] });
+    const creates = s.requests.filter((r) => r.method === "POST" && r.path === "/orgs/acme/repos");
+    expect(creates.map((r) => r.status)).toEqual([403, 201]);
+    expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(950); // waited as retry-after said
+    expect((await forge.list()).map((r) => r.name)).toEqual(["acme-r-worker"]);
+    expect(s.requests.filter((r) => r.path.startsWith("/orgs/acme/repos?")).map((r) => r.status)).toEqual([502, 200]);
+  });
+
   it("a wrong token is a clear error naming what to set", async () => {
     const s = await standIn();
     const forge = await forgeOn(s, "ghp_wrong");
