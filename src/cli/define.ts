@@ -30,6 +30,8 @@ export interface Command<O extends Options = Options> {
   /** One paragraph shown by --help. */
   description: string;
   options: O;
+  /** Changes the monorepo, its local forge or its local cloud: runs holding the monorepo's lock. */
+  writes?: boolean;
   /** Largest number of positionals accepted (Infinity for lists); default 0. */
   maxPositionals?: number;
   /** Returns the exit code (0 when omitted). */

@@ -70,7 +70,11 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
       out,
       env,
     });
-    return (await command.run(ctx, { values: values as never, positionals })) ?? 0;
+    const run = async () => (await command.run(ctx, { values: values as never, positionals })) ?? 0;
+    if (!command.writes) return await run();
+    const { withMonorepoLock } = await import("../fs/lock.js");
+    const timeout = Number(env.FLEET_LOCK_TIMEOUT ?? 120);
+    return await withMonorepoLock(cwd, `fleet ${[name, ...positionals].join(" ")}`, { timeoutMs: (Number.isFinite(timeout) ? timeout : 120) * 1000, onWait: (who) => out.info(`waiting: the monorepo is locked by ${who}`) }, run);
   } catch (error) {
     return report(error, out);
   }

@@ -9,6 +9,7 @@ import { sourceBranch } from "../git/branch.js";
 import { lineDiff } from "../report/line-diff.js";
 
 export default defineCommand({
+  writes: true,
   usage: "[--dry-run] [--force]",
   description:
     `Writes the monorepo's workflow, ${MONOREPO_WORKFLOW}: on every push to the branch fleet splits, \`fleet sync --changed\` ` +

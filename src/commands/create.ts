@@ -14,6 +14,7 @@ import { sourceName } from "../sync/sync.js";
 import { selectWorkers } from "./select.js";
 
 export default defineCommand({
+  writes: true,
   usage: "[WORKER...|--all] [--secrets-file FILE] [--dry-run]",
   description:
     "Creates each worker's repository on the forge with its scaffold commit (entry, wrangler.jsonc, package.json, README, " +

@@ -16,6 +16,7 @@ import { closeMatches } from "../manifest/validate.js";
 import { lineDiff } from "../report/line-diff.js";
 
 export default defineCommand({
+  writes: true,
   usage: "WORKER [--dry-run] [--apply]",
   description:
     "Hands a hostname from the monorepo's platform router to the worker's own deployment. In the monorepo, on branch " +

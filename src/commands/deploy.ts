@@ -14,6 +14,7 @@ import { selectWorkers } from "./select.js";
 export const PLATFORM = "platform";
 
 export default defineCommand({
+  writes: true,
   usage: "[WORKER...|--all] [--platform] [--env staging|production]",
   description:
     "Deploys workers in dependency order, to the local cloud (default) or, with providers.cloud cloudflare, to the account " +

@@ -13,6 +13,7 @@ import { addToManifest, renderManifest, type RenderWorker } from "../manifest/wr
 
 
 export default defineCommand({
+  writes: true,
   usage: "[--layout auto|router|directories] [--router FILE] [--org NAME] [--dry-run]",
   description:
     "Discovers the monorepo's workers and writes fleet.jsonc. Run again, it keeps what you edited and adds what is new. " +

@@ -17,6 +17,7 @@ import { table } from "../report/table.js";
 const MIGRATE_STEPS: StepKey[] = ["repository", "code", "tests", "actions", "secrets", "deployed", "health", "registry", "docs"];
 
 export default defineCommand({
+  writes: true,
   usage: "WORKER...|--phase N [--secrets-file FILE] [--dry-run]",
   description:
     "Does what each worker's checklist says is missing, step by step in order — repository (fleet create), code and tests " +

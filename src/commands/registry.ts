@@ -8,6 +8,7 @@ import { ensureLocalRegistry, LOCAL_REGISTRY_URL } from "../registry/local.js";
 import { table } from "../report/table.js";
 
 export default defineCommand({
+  writes: true,
   usage: "sync [--dry-run]",
   description:
     "Upserts every worker's entry in the service registry (serviceId, name, version, repository, cloudflareWorker, domain, " +

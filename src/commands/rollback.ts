@@ -5,6 +5,7 @@ import { repoNameFor } from "../manifest/names.js";
 import { PLATFORM } from "./deploy.js";
 
 export default defineCommand({
+  writes: true,
   usage: "WORKER [--to VERSION]",
   description: "Makes an earlier version of a worker active again in the local cloud (by default the one before the active one).",
   maxPositionals: 1,

@@ -6,6 +6,7 @@ import { table } from "../report/table.js";
 import { selectWorkers } from "./select.js";
 
 export default defineCommand({
+  writes: true,
   usage: "[WORKER...|--all] [--json]",
   description:
     "Builds refs/fleet/split/<worker> in the monorepo: each worker's history filtered out of the branch, commit for commit " +

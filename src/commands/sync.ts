@@ -11,6 +11,7 @@ import { executeSync, planSync, sourceName, type SyncAction } from "../sync/sync
 import { selectWorkers } from "./select.js";
 
 export default defineCommand({
+  writes: true,
   usage: "[WORKER...|--all|--changed] [--dry-run] [--no-push]",
   description:
     "Splits, then merges each worker's split into its repository's main as one merge commit (trailers Fleet-Source and " +
