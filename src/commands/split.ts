@@ -1,5 +1,5 @@
 import { defineCommand } from "../cli/define.js";
-import { sourceBranch } from "../git/branch.js";
+import { requireFullHistory, sourceBranch } from "../git/branch.js";
 import { splitFleet, type SplitTarget } from "../history/split.js";
 import { splitFilters } from "../plan/split-filters.js";
 import { table } from "../report/table.js";
@@ -17,6 +17,7 @@ export default defineCommand({
     all: { type: "boolean", description: "every worker of fleet.jsonc" },
   },
   async run(ctx, { values, positionals }) {
+    await requireFullHistory(ctx.cwd);
     const manifest = await ctx.manifest();
     const ids = selectWorkers(manifest, positionals, Boolean(values.all), "split");
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);

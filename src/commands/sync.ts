@@ -1,6 +1,6 @@
 import { defineCommand } from "../cli/define.js";
 import { EXIT_FINDINGS } from "../errors.js";
-import { sourceBranch } from "../git/branch.js";
+import { requireFullHistory, sourceBranch } from "../git/branch.js";
 import { git, gitText } from "../git/git.js";
 import { splitFleet } from "../history/split.js";
 import { splitFilters } from "../plan/split-filters.js";
@@ -25,6 +25,7 @@ export default defineCommand({
     "no-push": { type: "boolean", description: "make the merge commits (refs/fleet/sync/<worker>) but push nothing" },
   },
   async run(ctx, { values, positionals }) {
+    await requireFullHistory(ctx.cwd);
     const manifest = await ctx.manifest();
     const selected = selectWorkers(manifest, positionals, Boolean(values.all || values.changed), "sync");
     for (const id of selected.filter((x) => manifest.workers[x]!.external)) ctx.out.info(`${id}: external, its repository is not fed from the monorepo`);

@@ -1,5 +1,6 @@
 // What fleet needs to know about one JavaScript module, read with a real parser (acorn):
 // its static imports, the `env.NAME` it reads, and the https URLs it names.
+import { UserError } from "../errors.js";
 import { parse, type Node } from "acorn";
 import { simple } from "acorn-walk";
 
@@ -17,7 +18,13 @@ export interface ModuleFacts {
 }
 
 /** Thrown when a module is not valid JavaScript; carries acorn's line and column. */
-export class ModuleSyntaxError extends Error {}
+/** A module of the monorepo that does not parse: the user's to fix (exit 2), with its location. */
+export class ModuleSyntaxError extends UserError {
+  constructor(message: string) {
+    super(message, { hint: "fix the syntax error in the monorepo (and commit it); fleet reads the committed code" });
+    this.name = "ModuleSyntaxError";
+  }
+}
 
 type AnyNode = Node & Record<string, any>;
 

@@ -28,3 +28,19 @@ export async function sourceBranch(repo: string, configured: string | undefined)
   if (exists.code !== 0) throw new UserError(`branch ${branch} has no commits yet`);
   return branch;
 }
+
+/**
+ * Refuses what cannot be split, before anything else is read: not a repository, no commits, or a
+ * shallow clone (its history is cut off, and a split of it would be silently short).
+ */
+export async function requireFullHistory(repo: string): Promise<void> {
+  await requireGitRepo(repo);
+  const any = await git(["rev-list", "-n1", "--all"], { cwd: repo });
+  if (!any.stdout.trim()) throw new UserError(`${repo} has no commits yet`, { hint: "commit the monorepo's code first; fleet splits its history" });
+  const shallow = await git(["rev-parse", "--is-shallow-repository"], { cwd: repo });
+  if (shallow.stdout.trim() === "true") {
+    throw new UserError("the monorepo is a shallow clone, so its history is incomplete and the workers' histories would be cut short", {
+      hint: "fetch the whole history first: git fetch --unshallow (in CI: actions/checkout with fetch-depth: 0)",
+    });
+  }
+}

@@ -1,0 +1,76 @@
+// Bad input: a thousand broken manifests and a few broken monorepos. Every one exits 2 with a
+// message naming the problem, no stack trace, and nothing written.
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateExample } from "../../src/example/index.js";
+import { git } from "../../src/git/git.js";
+import { IDENTITY } from "../repos/extracted.fixture.js";
+import { runFleet } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+import { brokenManifests } from "./broken-manifests.js";
+
+/** Every file under `dir` but the manifest, with size and modification time. */
+async function snapshot(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).filter((f) => !f.endsWith("fleet.jsonc")).sort();
+  return Promise.all(files.map(async (f) => `${f} ${(await stat(f)).size} ${(await stat(f)).mtimeMs}`));
+}
+
+describe("bad input", () => {
+  let dir: string;
+  let valid: string;
+  beforeAll(async () => {
+    dir = join(await tempDir("fleet-bad-"), "monorepo");
+    await generateExample(dir, { layout: "router", commits: 10 });
+    expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
+    valid = await readFile(join(dir, "fleet.jsonc"), "utf8");
+  });
+
+  it("a thousand broken manifests: exit 2, the problem named, no stack, nothing written", async () => {
+    const cases = brokenManifests(valid);
+    expect(cases.length).toBeGreaterThanOrEqual(1000);
+    const before = await snapshot(dir);
+    const wrong: string[] = [];
+    for (const [i, c] of cases.entries()) {
+      await writeFile(join(dir, "fleet.jsonc"), c.bytes);
+      const command = i % 2 ? ["split", "--all"] : ["plan"];
+      const r = await runFleet([...command, "--cwd", dir]);
+      const problem =
+        r.code !== 2 ? `exit ${r.code}` :
+        !/^error: .+/m.test(r.stderr) ? "no error line" :
+        /\n\s+at |internal error/.test(r.stderr) ? "a stack trace" :
+        r.stdout.trim() ? "output on stdout" : undefined;
+      if (problem) wrong.push(`${c.name} (fleet ${command.join(" ")}): ${problem}\n${r.stderr.slice(0, 400)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await snapshot(dir)).toEqual(before);
+  }, 600_000);
+
+  it("broken monorepos: no router, a router or wrangler config that does not parse, a shallow clone, an empty repository, no repository", async () => {
+    const root = await tempDir("fleet-bad-repos-");
+    const variant = async (name: string, change: (d: string) => Promise<void>) => {
+      const d = join(root, name);
+      await git(["clone", "-q", "--no-local", dir, d], { cwd: root });
+      await change(d);
+      return d;
+    };
+    const commit = (d: string) => git(["commit", "-qam", "break it"], { cwd: d, env: IDENTITY });
+    const cases: { name: string; dir: string; args: string[]; message: RegExp }[] = [
+      { name: "no router", dir: await variant("no-router", async (d) => void (await git(["rm", "-q", "src/platform-worker.js"], { cwd: d }), await commit(d))), args: ["init", "--org", "chittyos"], message: /found no workers/ },
+      { name: "router does not parse", dir: await variant("bad-router", async (d) => (await writeFile(join(d, "src/platform-worker.js"), "export default {{{\n"), void (await commit(d)))), args: ["init", "--org", "chittyos"], message: /src\/platform-worker\.js:1:\d+: Unexpected token/ },
+      { name: "wrangler config does not parse", dir: await variant("bad-toml", async (d) => (await writeFile(join(d, "wrangler.toml"), "name = = 1\n"), void (await commit(d)))), args: ["init", "--org", "chittyos"], message: /wrangler\.toml is not valid TOML/ },
+      { name: "shallow clone", dir: await (async () => { const d = join(root, "shallow"); await git(["clone", "-q", "--depth", "2", `file://${dir}`, d], { cwd: root }); await writeFile(join(d, "fleet.jsonc"), valid); return d; })(), args: ["split", "--all"], message: /shallow clone/ },
+      { name: "empty repository", dir: await (async () => { const d = join(root, "empty"); await git(["init", "-q", d], { cwd: root }); await writeFile(join(d, "fleet.jsonc"), valid); return d; })(), args: ["split", "--all"], message: /has no commits yet/ },
+      { name: "no repository", dir: await (async () => { const d = join(root, "plain"); await (await import("node:fs/promises")).mkdir(d); await writeFile(join(d, "fleet.jsonc"), valid); return d; })(), args: ["split", "--all"], message: /is not a git repository/ },
+    ];
+    for (const c of cases) {
+      const before = await snapshot(c.dir);
+      const r = await runFleet([...c.args, "--cwd", c.dir]);
+      expect(r.code, `${c.name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, c.name).toMatch(c.message);
+      expect(r.stderr, c.name).not.toMatch(/\n\s+at |internal error/);
+      expect(await snapshot(c.dir), c.name).toEqual(before);
+    }
+  }, 120_000);
+});
