@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { defineCommand } from "../cli/define.js";
+import { repoNameFor } from "../manifest/names.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
@@ -55,7 +56,14 @@ export default defineCommand({
         const input = await scaffoldInput(manifest, id, tree, monorepoName);
         const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
         const secrets = [...manifest.secrets, ...input.secrets];
-        results.push(await ensureRepository({ monorepo: ctx.cwd, manifest, forge, secretValues, dryRun: Boolean(values["dry-run"]) }, id, input.description, secrets, scaffold));
+        try {
+          results.push(await ensureRepository({ monorepo: ctx.cwd, manifest, forge, secretValues, dryRun: Boolean(values["dry-run"]) }, id, input.description, secrets, scaffold));
+        } catch (error) {
+          // one repository failing (after the forge's own retries) does not stop the others; a
+          // refused token would refuse them all, so that stops here
+          if (error instanceof UserError && /\(HTTP 40[13]\)/.test(error.message)) throw error;
+          results.push({ id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! });
+        }
         progress.update(i + 1);
       }
     } finally {
@@ -64,14 +72,15 @@ export default defineCommand({
     progress.done(summary(results, Boolean(values["dry-run"])));
     if (ctx.json) ctx.out.json({ dryRun: Boolean(values["dry-run"]), repositories: results });
     else {
-      const status = { created: ctx.out.c.green("created"), completed: "completed", "up-to-date": "up to date", refused: ctx.out.c.red("refused"), "would-change": "would change" };
+      const status = { created: ctx.out.c.green("created"), completed: "completed", "up-to-date": "up to date", refused: ctx.out.c.red("refused"), failed: ctx.out.c.red("failed"), "would-change": "would change" };
       ctx.out.print(table(["worker", "repository", "result", "detail"], results.map((r) => [r.id, r.repo, status[r.status], r.detail ?? r.changes.join("; ")])));
       for (const r of results) {
         if (r.drift.length) ctx.out.warn(`${r.repo}: repo-owned files edited since fleet generated them (left alone): ${r.drift.join(", ")}`);
         if (r.missingSecrets.length) ctx.out.warn(`${r.repo}: no value for ${r.missingSecrets.join(", ")} in the environment${values["secrets-file"] ? " or the secrets file" : ""}; not set`);
       }
     }
-    return results.some((r) => r.status === "refused") ? EXIT_FINDINGS : 0;
+    if (results.some((r) => r.status === "failed")) ctx.out.warn("some repositories could not be completed; run `fleet create` again to finish them");
+    return results.some((r) => r.status === "refused" || r.status === "failed") ? EXIT_FINDINGS : 0;
   },
 });
 
@@ -79,5 +88,5 @@ function summary(results: EnsureResult[], dryRun: boolean): string {
   const count = (s: EnsureResult["status"]) => results.filter((r) => r.status === s).length;
   if (dryRun) return `${count("would-change")} would change, ${count("up-to-date")} up to date, ${count("refused")} refused (dry run: nothing changed)`;
   if (results.every((r) => r.status === "up-to-date")) return `nothing to do: all ${results.length} repositories are up to date`;
-  return `${count("created")} created, ${count("completed")} completed, ${count("up-to-date")} up to date, ${count("refused")} refused`;
+  return `${count("created")} created, ${count("completed")} completed, ${count("up-to-date")} up to date, ${count("refused")} refused${count("failed") ? `, ${count("failed")} failed` : ""}`;
 }

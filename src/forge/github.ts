@@ -29,6 +29,8 @@ export interface GitHubForgeOptions {
   stateDir: string;
   /** Retries of a rate-limited request before giving up. */
   rateLimitRetries?: number;
+  /** Per request (each attempt); a request that gets no answer in time is retried (default 30 s). */
+  requestTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -50,6 +52,13 @@ export class GitHubForge implements Forge {
       auth: options.token,
       baseUrl: options.apiUrl ?? "https://api.github.com",
       userAgent: "worker-fleet",
+      // Each attempt gets its own deadline, so a response that never comes is retried like a 5xx.
+      request: {
+        fetch: (url: string, init: RequestInit = {}) => {
+          const timeout = AbortSignal.timeout(options.requestTimeoutMs ?? 30_000);
+          return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+        },
+      },
       log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: (m: string) => options.log?.(m) },
       throttle: {
         onRateLimit: (after: number, request: { method: string; url: string }, _o: unknown, count: number) => {

@@ -22,6 +22,7 @@ export function forgeFor(manifest: Manifest, monorepo: string, env: NodeJS.Proce
     ...(github?.apiUrl ? { apiUrl: github.apiUrl } : {}),
     ...(github?.gitUrl ? { gitUrl: github.gitUrl } : {}),
     visibility: github?.visibility ?? "private",
+    ...(Number(env.FLEET_HTTP_TIMEOUT) > 0 ? { requestTimeoutMs: Number(env.FLEET_HTTP_TIMEOUT) * 1000 } : {}),
     stateDir: join(monorepo, ".fleet"),
     ...(log ? { log } : {}),
   });

@@ -16,7 +16,7 @@ export const ENVIRONMENTS = ["staging", "production"] as const;
 export interface EnsureResult {
   id: string;
   repo: string;
-  status: "created" | "completed" | "up-to-date" | "refused" | "would-change";
+  status: "created" | "completed" | "up-to-date" | "refused" | "failed" | "would-change";
   /** What was done (or, in a dry run, would be done). */
   changes: string[];
   /** Repo-owned files that differ from what fleet generated. */

@@ -40,7 +40,7 @@ export class GitHubStandIn {
   private git?: Server;
   private clock = Date.parse("2026-01-01T00:00:00Z");
   /** Answers to give instead of the real one, once each (status, headers), for fault tests. */
-  readonly faults: { match: RegExp; status: number; headers?: Record<string, string>; message?: string }[] = [];
+  readonly faults: { match: RegExp; status: number | "reset" | "hang"; headers?: Record<string, string>; message?: string }[] = [];
 
   constructor(
     readonly org: string,
@@ -64,6 +64,7 @@ export class GitHubStandIn {
   }
 
   async stop(): Promise<void> {
+    for (const s of [this.api, this.git]) s?.closeAllConnections();
     await Promise.all([this.api, this.git].map((s) => new Promise((r) => s?.close(r))));
   }
 
@@ -105,6 +106,9 @@ export class GitHubStandIn {
     const fault = this.faults.findIndex((f) => f.match.test(`${req.method} ${url.pathname}`));
     if (fault >= 0) {
       const [f] = this.faults.splice(fault, 1);
+      record.status = f!.status === "reset" ? -1 : f!.status === "hang" ? -2 : f!.status;
+      if (f!.status === "reset") return void req.socket.destroy();
+      if (f!.status === "hang") return; // never answers
       return send(f!.status, { message: f!.message ?? `stand-in fault ${f!.status}`, documentation_url: "https://docs.github.com/rest" }, f!.headers);
     }
     const answer = this.operate(checked.request.operationId, checked.request.params, checked.request.query, checked.request.body as Record<string, any>);
