@@ -2,7 +2,7 @@
 // (bundle and metadata), which version is active, and which worker holds which hostname.
 // A hostname held by another worker is refused, naming the holder, as Cloudflare refuses it.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
 import type { Bundle } from "./build.js";
@@ -99,9 +99,11 @@ export class LocalCloudStore implements Cloud {
     const version = (state.workers[spec.script]?.latest ?? 0) + 1;
     const dir = this.versionDir(spec.script, version);
     await mkdir(join(dir, "modules"), { recursive: true });
-    for (const module of bundle.modules) await writeFile(join(dir, "modules", module.name), module.contents);
+    // every file whole or not at all: a version left behind by a crash is overwritten by the next
+    // deploy (state.json, written last, never names it)
+    for (const module of bundle.modules) await writeFileAtomic(join(dir, "modules", module.name), module.contents);
     const record: VersionRecord = { version, createdAt: new Date().toISOString(), source, spec: { ...spec, routes: claimed }, main: bundle.main, modules: bundle.modules.map((m) => m.name) };
-    await writeFile(join(dir, "meta.json"), `${JSON.stringify(record, null, 2)}\n`);
+    await writeFileAtomic(join(dir, "meta.json"), `${JSON.stringify(record, null, 2)}\n`);
     for (const [host, holder] of Object.entries(state.routes)) if (holder === spec.script && !claimed.includes(host)) delete state.routes[host];
     for (const host of claimed) state.routes[host] = spec.script;
     state.workers[spec.script] = { active: version, latest: version };

@@ -6,7 +6,8 @@
 // from this machine. Re-entrant within a process: `fleet migrate` runs create, sync and deploy
 // inside its own lock.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, utimes } from "node:fs/promises";
+import { writeFileAtomic } from "./atomic.js";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import lockfile from "proper-lockfile";
@@ -88,7 +89,7 @@ export async function withMonorepoLock<T>(cwd: string, command: string, options:
   held.set(dir, 1);
   try {
     const lock = (await identity(lockPath)) ?? "unknown";
-    await writeFile(infoPath, JSON.stringify({ pid: process.pid, host: hostname(), command, since: new Date().toISOString(), lock } satisfies Holder));
+    await writeFileAtomic(infoPath, JSON.stringify({ pid: process.pid, host: hostname(), command, since: new Date().toISOString(), lock } satisfies Holder));
     return await work();
   } finally {
     held.delete(dir);
