@@ -60,8 +60,8 @@ export default defineCommand({
           results.push(await ensureRepository({ monorepo: ctx.cwd, manifest, forge, secretValues, dryRun: Boolean(values["dry-run"]) }, id, input.description, secrets, scaffold));
         } catch (error) {
           // one repository failing (after the forge's own retries) does not stop the others; a
-          // refused token would refuse them all, so that stops here
-          if (error instanceof UserError && /\(HTTP 40[13]\)/.test(error.message)) throw error;
+          // mistake of the user's (a refused token, an unwritable forge) would fail them all: stop
+          if (error instanceof UserError) throw error;
           results.push({ id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! });
         }
         progress.update(i + 1);
