@@ -1,15 +1,14 @@
 // A whole run against GitHub (the stand-in) — create, sync, deploy, status, a refused push — with
 // known fake tokens and secret values, then every file under the working folders, every git
 // config, every line printed and the status page searched for them, raw and base64.
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { applyEdits, modify } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateExample } from "../../src/example/index.js";
 import { runFleet, type RunResult } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
+import { monorepoOnGitHub, setManifest } from "./github-fixture.js";
 import { GitHubStandIn } from "./github-stand-in.js";
 
 const GH_TOKEN = "ghp_hygieneToken9f8e7d6c5b4a39281706";
@@ -40,13 +39,7 @@ describe("secrets hygiene with the GitHub forge", () => {
     github = await new GitHubStandIn("chittyos", GH_TOKEN, join(root, "github")).start();
     cloudflare = await new CloudflareStandIn(SECRET_VALUES.CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN).start();
     dir = join(root, "monorepo");
-    await generateExample(dir, { layout: "router", commits: 60 });
-    expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
-    const file = join(dir, "fleet.jsonc");
-    let text = await readFile(file, "utf8");
-    text = applyEdits(text, modify(text, ["providers", "forge"], "github", {}));
-    text = applyEdits(text, modify(text, ["providers", "github"], { apiUrl: github.apiUrl, gitUrl: github.gitUrl }, {}));
-    await writeFile(file, text);
+    await monorepoOnGitHub(dir, github, 60);
   }, 120_000);
   afterAll(() => Promise.all([github.stop(), cloudflare.stop()]));
 
@@ -68,9 +61,7 @@ describe("secrets hygiene with the GitHub forge", () => {
     expect(steps.filter((s) => ["repository", "code", "tests", "actions", "secrets", "deployed", "health"].includes(s.step)).map((s) => s.state)).toEqual(Array(7).fill("done"));
     // the same workers to "Cloudflare" (wrangler against the API stand-in); their hostnames do
     // not resolve from here, so the health check after the upload fails: exit 1, nothing leaked
-    const file = join(dir, "fleet.jsonc");
-    const text = await readFile(file, "utf8");
-    await writeFile(file, applyEdits(text, modify(text, ["providers", "cloud"], "cloudflare", {})));
+    await setManifest(dir, ["providers", "cloud"], "cloudflare");
     const toCloudflare = await run(["deploy", "registry", "--retries", "0", "--timeout", "500", "--json"], { CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl });
     expect(JSON.parse(toCloudflare.stdout).workers[0]).toMatchObject({ id: "registry", status: "failed", detail: expect.stringContaining("is down at https://registry.chitty.cc/health") });
     expect(cloudflare.scripts.get("chittyos-registry-worker")?.versions).toHaveLength(1);

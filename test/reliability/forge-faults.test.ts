@@ -1,13 +1,11 @@
 // A forge that fails on purpose (the GitHub stand-in): fleet create retries within its
 // deadlines, completes the other repositories, names the one it could not, exits 1; the re-run
 // completes it.
-import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { applyEdits, modify } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateExample } from "../../src/example/index.js";
 import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
+import { monorepoOnGitHub } from "../forge/github-fixture.js";
 import { GitHubStandIn } from "../forge/github-stand-in.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 
@@ -21,13 +19,7 @@ describe("a forge that fails on purpose", () => {
     const root = await tempDir("fleet-forge-faults-");
     github = await new GitHubStandIn("chittyos", TOKEN, join(root, "github")).start();
     dir = join(root, "monorepo");
-    await generateExample(dir, { layout: "router", commits: 30 });
-    expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
-    const file = join(dir, "fleet.jsonc");
-    let text = await readFile(file, "utf8");
-    text = applyEdits(text, modify(text, ["providers", "forge"], "github", {}));
-    text = applyEdits(text, modify(text, ["providers", "github"], { apiUrl: github.apiUrl, gitUrl: github.gitUrl }, {}));
-    await writeFile(file, text);
+    await monorepoOnGitHub(dir, github, 30);
   }, 120_000);
   afterAll(() => github.stop());
 
