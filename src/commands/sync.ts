@@ -50,7 +50,7 @@ export default defineCommand({
       if (ctx.json) ctx.out.json({ dryRun: true, actions: actions.map(describeAction) });
       else ctx.out.print(table(["worker", "would", "detail"], actions.map((a) => [a.id, wouldDo(a), describeAction(a).detail ?? ""])));
       ctx.out.info("dry run: nothing merged or pushed");
-      return actions.some((a) => a.kind === "refused" || a.kind === "no-repository") ? EXIT_FINDINGS : 0;
+      return actions.some((a) => a.kind === "refused" || a.kind === "no-repository" || a.kind === "unreachable") ? EXIT_FINDINGS : 0;
     }
     const source = { name: await sourceName(ctx.cwd), commit: await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd }) };
     const outcomes = await executeSync(ctx.cwd, remote, actions, { source, push: !values["no-push"] });
@@ -66,7 +66,7 @@ export default defineCommand({
 });
 
 function wouldDo(action: SyncAction): string {
-  return { "up-to-date": "nothing", merge: "merge", refused: "refuse", "no-split": "skip", "no-repository": "fail" }[action.kind];
+  return { "up-to-date": "nothing", merge: "merge", refused: "refuse", "no-split": "skip", "no-repository": "fail", unreachable: "fail" }[action.kind];
 }
 
 function describeAction(action: SyncAction): { id: string; action: string; detail?: string } {
@@ -79,6 +79,8 @@ function describeAction(action: SyncAction): { id: string; action: string; detai
       return { id: action.id, action: "fail", detail: `no repository; ${action.hint}` };
     case "no-split":
       return { id: action.id, action: "skip", detail: "no split" };
+    case "unreachable":
+      return { id: action.id, action: "fail", detail: `could not read the worker repository: ${action.reason}` };
     default:
       return { id: action.id, action: "nothing" };
   }

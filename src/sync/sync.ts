@@ -15,7 +15,8 @@ export type SyncAction =
   | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number }
   | { kind: "refused"; id: string; split: string; paths: string[] }
   | { kind: "no-split"; id: string }
-  | { kind: "no-repository"; id: string; hint: string };
+  | { kind: "no-repository"; id: string; hint: string }
+  | { kind: "unreachable"; id: string; reason: string };
 
 export interface SyncSource {
   /** How the monorepo is named in trailers: its origin URL without credentials, or its folder name. */
@@ -39,27 +40,27 @@ export async function planSync(repo: string, remote: WorkerRemote, targets: { id
       actions.push({ kind: "no-split", id });
       continue;
     }
-    if (!(await remote.exists(id))) {
-      actions.push({ kind: "no-repository", id, hint: remote.createHint(id) });
-      continue;
+    try {
+      actions.push(await planOne(repo, remote, id, split));
+    } catch (error) {
+      // a worker repository that cannot be read now (network, forge down) does not stop the others
+      actions.push({ kind: "unreachable", id, reason: firstLine(error) });
     }
-    const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
-    if (state.lastSync?.split === split) {
-      actions.push({ kind: "up-to-date", id, split });
-      continue;
-    }
-    const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
-    const ownedAfter = await treeFiles(repo, split);
-    const touched = state.tip ? await changedByRepository(repo, state, new Set([...ownedBefore, ...ownedAfter]), split) : [];
-    if (touched.length > 0) {
-      actions.push({ kind: "refused", id, split, paths: touched });
-      continue;
-    }
-    const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
-    const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
-    actions.push({ kind: "merge", id, split, state, ownedBefore, commits });
   }
   return actions;
+}
+
+async function planOne(repo: string, remote: WorkerRemote, id: string, split: string): Promise<SyncAction> {
+  if (!(await remote.exists(id))) return { kind: "no-repository", id, hint: remote.createHint(id) };
+  const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
+  if (state.lastSync?.split === split) return { kind: "up-to-date", id, split };
+  const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
+  const ownedAfter = await treeFiles(repo, split);
+  const touched = state.tip ? await changedByRepository(repo, state, new Set([...ownedBefore, ...ownedAfter]), split) : [];
+  if (touched.length > 0) return { kind: "refused", id, split, paths: touched };
+  const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
+  const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
+  return { kind: "merge", id, split, state, ownedBefore, commits };
 }
 
 /**
@@ -100,6 +101,9 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
         break;
       case "no-repository":
         outcomes.push({ id: action.id, status: "failed", detail: `no repository at ${remote.url(action.id)}; ${action.hint}` });
+        break;
+      case "unreachable":
+        outcomes.push({ id: action.id, status: "failed", detail: `could not read the worker repository: ${action.reason}; run fleet sync again` });
         break;
       case "refused":
         outcomes.push({ id: action.id, status: "refused", detail: `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}` });

@@ -39,6 +39,8 @@ export class GitHubStandIn {
   private api?: Server;
   private git?: Server;
   private clock = Date.parse("2026-01-01T00:00:00Z");
+  /** git requests to refuse once each with a status (`GET /acme/x.git/info/refs`), for fault tests. */
+  readonly gitFaults: { match: RegExp; status: number }[] = [];
   /** Answers to give instead of the real one, once each (status, headers), for fault tests. */
   readonly faults: { match: RegExp; status: number | "reset" | "hang"; headers?: Record<string, string>; message?: string }[] = [];
 
@@ -227,6 +229,13 @@ export class GitHubStandIn {
     if (auth.toLowerCase() !== expected.toLowerCase()) {
       res.writeHead(401, { "www-authenticate": 'Basic realm="github stand-in"', "content-type": "text/plain" });
       res.end("authentication required\n");
+      return;
+    }
+    const fault = this.gitFaults.findIndex((f) => f.match.test(`${req.method} ${url.pathname}`));
+    if (fault >= 0) {
+      const [f] = this.gitFaults.splice(fault, 1);
+      res.writeHead(f!.status, { "content-type": "text/plain" });
+      res.end("stand-in fault\n");
       return;
     }
     const input = await readBody(req);

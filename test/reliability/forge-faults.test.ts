@@ -48,4 +48,16 @@ describe("a forge that fails on purpose", () => {
     expect((JSON.parse(second.stdout).repositories as { id: string; status: string }[]).map((r) => [r.id, r.status])).toEqual([["canon", "up-to-date"], ["docs", "up-to-date"], ["registry", "created"]]);
     expect(github.violations).toEqual([]);
   }, 180_000);
+
+  it("a worker repository git cannot reach: fleet sync merges the others, names it, exits 1; the re-run finishes it", async () => {
+    github.gitFaults.push({ match: /^GET \/chittyos\/chittyos-docs-worker\.git\/info\/refs$/, status: 503 });
+    const first = await runFleet(["sync", "canon", "docs", "registry", "--json", "--cwd", dir], env);
+    expect(first.code, first.stderr).toBe(1);
+    const workers = JSON.parse(first.stdout).workers as { id: string; status: string; detail?: string }[];
+    expect(workers.map((w) => [w.id, w.status])).toEqual([["canon", "merged"], ["docs", "failed"], ["registry", "merged"]]);
+    expect(workers[1]!.detail, workers[1]!.detail).toMatch(/could not read the worker repository: git ls-remote .*chittyos-docs-worker.git .*failed.*; run fleet sync again/);
+    const second = await runFleet(["sync", "canon", "docs", "registry", "--json", "--cwd", dir], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect((JSON.parse(second.stdout).workers as { id: string; status: string }[]).map((w) => [w.id, w.status])).toEqual([["canon", "up-to-date"], ["docs", "merged"], ["registry", "up-to-date"]]);
+  }, 180_000);
 });
