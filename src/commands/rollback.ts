@@ -1,3 +1,4 @@
+import type { Context } from "../cli/context.js";
 import { defineCommand } from "../cli/define.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { UserError } from "../errors.js";
@@ -17,6 +18,7 @@ export default defineCommand({
     const id = positionals[0];
     if (!id) throw new UserError("fleet rollback needs a worker", { hint: "fleet rollback registry [--to 3]" });
     if (id !== PLATFORM && !(id in manifest.workers)) throw new UserError(`unknown worker: ${id}`, { hint: "`fleet plan` lists the workers" });
+    if (manifest.providers.cloud === "cloudflare") return rollbackOnCloudflare(ctx, id === PLATFORM ? PLATFORM : repoNameFor(manifest, id), id, values.to);
     const store = LocalCloudStore.at(ctx.cwd);
     const script = id === PLATFORM ? await platformScript(store, ctx.cwd) : repoNameFor(manifest, id);
     const versions = await store.versions(script);
@@ -44,4 +46,23 @@ async function platformScript(store: LocalCloudStore, monorepo: string): Promise
     if (versions.at(-1)?.source.repository === monorepo) return script;
   }
   return PLATFORM;
+}
+
+/**
+ * On Cloudflare: back to `to` (a version id), or to the version that was live before the current
+ * one. wrangler is run by script name, so no checkout is needed.
+ */
+async function rollbackOnCloudflare(ctx: Context, script: string, id: string, to: string | undefined): Promise<number> {
+  const { CloudflareCloud, cloudflareCredentials } = await import("../cloud/cloudflare/cloudflare-cloud.js");
+  const cloud = new CloudflareCloud(cloudflareCredentials(ctx.env));
+  const target = { name: script };
+  const deployments = await cloud.deployments(ctx.cwd, target);
+  const current = deployments[0]?.versions[0]?.versionId;
+  if (!current) throw new UserError(`${id} has no deployment on Cloudflare`);
+  const previous = to ?? deployments.map((d) => d.versions[0]?.versionId).find((v) => v && v !== current);
+  if (!previous) throw new UserError(`${id} has only ever had one version live; there is nothing earlier to roll back to`);
+  await cloud.rollback(ctx.cwd, target, previous, `fleet rollback ${id}`);
+  if (ctx.json) ctx.out.json({ worker: id, script, from: current, to: previous });
+  else ctx.out.print(`${id}: ${current} → ${previous}`);
+  return 0;
 }

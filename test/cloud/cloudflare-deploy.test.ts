@@ -7,6 +7,7 @@ import { CloudflareCloud } from "../../src/cloud/cloudflare/cloudflare-cloud.js"
 import { deployToCloudflare } from "../../src/cloud/cloudflare/deploy.js";
 import type { DeployTarget } from "../../src/cloud/deploy.js";
 import { git } from "../../src/git/git.js";
+import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 import { CloudflareStandIn } from "./cloudflare-stand-in.js";
@@ -75,6 +76,23 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in)", () =>
     expect(outcome).toMatchObject({ status: "failed", detail: `version ${v2} is down at https://beacon.chitty.cc/health; rolled back to ${v1}` });
     expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v1, percentage: 100 }], annotations: { "workers/message": expect.stringContaining("health check failed") } });
   }, 120_000);
+
+  it("fleet rollback on Cloudflare goes back to the version live before the current one", async () => {
+    const script = api.scripts.get("chittyos-beacon-worker")!;
+    const [v1, v2] = script.versions.map((v) => v.id);
+    expect(script.deployments[0]!.versions[0]!.version_id).toBe(v1); // after the rollback above
+    const dir = await tempDir("fleet-cf-rollback-");
+    await git(["init", "-q", "-b", "main"], { cwd: dir });
+    await writeFile(join(dir, "fleet.jsonc"), JSON.stringify({ org: "chittyos", zone: "chitty.cc", monorepo: { layout: "directories" }, providers: { cloud: "cloudflare" }, workers: { beacon: { domain: "beacon.chitty.cc", source: { dir: "workers/beacon" } } } }));
+    const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: api.baseUrl };
+    const result = await runFleet(["rollback", "beacon", "--json", "--cwd", dir], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ worker: "beacon", script: "chittyos-beacon-worker", from: v1, to: v2 });
+    expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v2, percentage: 100 }], annotations: { "workers/message": "fleet rollback beacon" } });
+    const noToken = await runFleet(["rollback", "beacon", "--cwd", dir], { ...env, CLOUDFLARE_API_TOKEN: "" });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain("CLOUDFLARE_API_TOKEN is not set");
+  }, 60_000);
 
   it("skips a worker whose dependency is not healthy, naming it", async () => {
     healthy.set("registry.chitty.cc", false);

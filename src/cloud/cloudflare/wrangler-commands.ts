@@ -17,8 +17,9 @@ export interface WranglerCommand {
 }
 
 export interface Target {
-  /** The worker's wrangler config, relative to its checkout. */
-  config: string;
+  /** The worker's wrangler config, relative to its checkout; or, without a checkout, its name. */
+  config?: string;
+  name?: string;
   /** The wrangler environment (staging, production); undefined for the top level. */
   environment?: string;
 }
@@ -35,7 +36,7 @@ function base(credentials: CloudflareCredentials, extra: Record<string, string> 
   };
 }
 
-const where = (t: Target) => ["--config", t.config, ...(t.environment === undefined ? [] : ["--env", t.environment])];
+const where = (t: Target) => [...(t.config ? ["--config", t.config] : ["--name", t.name!]), ...(t.environment === undefined ? [] : ["--env", t.environment])];
 
 export const wranglerCommands = {
   /** Build, upload and deploy at 100%; the NDJSON "deploy" event carries the version id. */
