@@ -21,6 +21,7 @@ import { LOCAL_REGISTRY_URL } from "../registry/local.js";
 import { REGISTRY_SCRIPT } from "../registry/worker-source.js";
 import { boundedMap } from "../repos/clone.js";
 import { snapshot, type RepoSnapshot } from "./worker-repo.js";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -59,7 +60,9 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
   const tip = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: monorepo });
   const forge = forgeFor(manifest, monorepo, options.env);
   const store = LocalCloudStore.at(monorepo);
-  const runtime = localRuntime(store, { persist: true });
+  // The registry's entries live in the persisted KV; where nothing was ever persisted, run
+  // without persistence so that observing creates nothing.
+  const runtime = localRuntime(store, { persist: existsSync(join(store.root, "data")) });
   try {
     options.onProgress?.("reading the monorepo");
     const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);

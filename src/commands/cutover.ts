@@ -1,4 +1,5 @@
 import { defineCommand } from "../cli/define.js";
+import { requireKnownWorkers } from "./select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { WORKERS_DEV, localRuntime } from "../cloud/runtime.js";
@@ -12,7 +13,6 @@ import { git, gitText } from "../git/git.js";
 import { checkHealth } from "../health/check.js";
 import { repositoryUrl } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
-import { closeMatches } from "../manifest/validate.js";
 import { lineDiff } from "../report/line-diff.js";
 
 export default defineCommand({
@@ -37,7 +37,7 @@ export default defineCommand({
     const manifest = await ctx.manifest();
     const id = positionals[0];
     if (!id) throw new UserError("fleet cutover needs a worker", { hint: "fleet cutover project-initiation --dry-run" });
-    if (!(id in manifest.workers)) throw new UserError(`unknown worker: ${id}`, { problems: closeMatches(id, Object.keys(manifest.workers)).map((m) => `did you mean ${m}?`) });
+    requireKnownWorkers(manifest, [id]);
     cutoverTarget(manifest, id);
     const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 3), backoffMs: 200 };
     const dryRun = Boolean(values["dry-run"]);

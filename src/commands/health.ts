@@ -1,11 +1,11 @@
 import { defineCommand } from "../cli/define.js";
+import { requireKnownWorkers } from "./select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { localRuntime } from "../cloud/runtime.js";
 import { LocalCloudStore } from "../cloud/store.js";
-import { EXIT_FINDINGS, UserError } from "../errors.js";
+import { EXIT_FINDINGS } from "../errors.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { boundedMap } from "../repos/clone.js";
-import { closeMatches } from "../manifest/validate.js";
 
 export default defineCommand({
   usage: "[WORKER...] [--json] [--timeout MS] [--retries N] [--concurrency N]",
@@ -22,8 +22,7 @@ export default defineCommand({
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
     const all = Object.entries(manifest.workers).filter(([, w]) => w.domain).map(([id, w]) => ({ id, url: `https://${w.domain}/health` }));
-    const unknown = positionals.filter((p) => !(p in manifest.workers));
-    if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
+    requireKnownWorkers(manifest, positionals);
     const targets = positionals.length ? all.filter((t) => positionals.includes(t.id)) : all;
     const options = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 5000, 1), retries: wholeNumberOption("--retries", values.retries, 2, 0), backoffMs: 200 };
     const concurrency = wholeNumberOption("--concurrency", values.concurrency, 16, 1);

@@ -1,6 +1,8 @@
-import { mkdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { constants } from "node:fs";
+import { access, mkdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
+import { requireKnownWorkers } from "./select.js";
 import type { Context } from "../cli/context.js";
 import { observeFleet, type ObserveOptions } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
@@ -9,7 +11,6 @@ import { withWorkersListed, WORKERS_DOC } from "../docs/workers-doc.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { sourceBranch } from "../git/branch.js";
-import { closeMatches } from "../manifest/validate.js";
 import { topologicalOrder } from "../plan/graph.js";
 import { table } from "../report/table.js";
 
@@ -33,8 +34,7 @@ export default defineCommand({
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    const unknown = positionals.filter((p) => !(p in manifest.workers));
-    if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
+    requireKnownWorkers(manifest, positionals);
     const phases = values.phase?.split(",").map((p) => Number(p.trim())) ?? [];
     if (phases.some((p) => !Number.isInteger(p) || p < 1)) throw new UserError(`--phase must be phase numbers such as 1 or 1,2, not "${values.phase}"`);
     const chosen = new Set([...positionals, ...Object.keys(manifest.workers).filter((id) => phases.includes(manifest.workers[id]!.phase))]);
@@ -45,6 +45,12 @@ export default defineCommand({
     }
     const order = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase).filter((id) => chosen.has(id));
     if (order.length === 0) return 0;
+    if (values["secrets-file"]) {
+      const file = resolve(ctx.cwd, values["secrets-file"]);
+      await access(file, constants.R_OK).catch((error: Error) => {
+        throw new UserError(`cannot read the secrets file ${values["secrets-file"]}: ${error.message}`);
+      });
+    }
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
     const health = { timeoutMs: 3000, retries: 2, backoffMs: 200 };
     const observe = async (ids: string[], withHealth: boolean) => {

@@ -1,5 +1,6 @@
 import type { Context } from "../cli/context.js";
 import { defineCommand } from "../cli/define.js";
+import { requireKnownWorkers } from "./select.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { UserError } from "../errors.js";
 import { repoNameFor } from "../manifest/names.js";
@@ -17,7 +18,7 @@ export default defineCommand({
     const manifest = await ctx.manifest();
     const id = positionals[0];
     if (!id) throw new UserError("fleet rollback needs a worker", { hint: "fleet rollback registry [--to 3]" });
-    if (id !== PLATFORM && !(id in manifest.workers)) throw new UserError(`unknown worker: ${id}`, { hint: "`fleet plan` lists the workers" });
+    if (id !== PLATFORM) requireKnownWorkers(manifest, [id]);
     if (manifest.providers.cloud === "cloudflare") return rollbackOnCloudflare(ctx, id === PLATFORM ? PLATFORM : repoNameFor(manifest, id), id, values.to);
     const store = LocalCloudStore.at(ctx.cwd);
     const script = id === PLATFORM ? await platformScript(store, ctx.cwd) : repoNameFor(manifest, id);

@@ -1,12 +1,13 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
+import { requireKnownWorkers } from "./select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { observeFleet } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { sourceBranch } from "../git/branch.js";
-import { closeMatches } from "../manifest/validate.js";
 import { topologicalOrder } from "../plan/graph.js";
 import { boundedMap } from "../repos/clone.js";
 import { sourceName } from "../sync/sync.js";
@@ -30,11 +31,11 @@ export default defineCommand({
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    const unknown = positionals.filter((p) => !(p in manifest.workers));
-    if (unknown.length) throw new UserError(`unknown worker: ${unknown.join(", ")}`, { problems: unknown.flatMap((n) => closeMatches(n, Object.keys(manifest.workers)).map((m) => `${n}: did you mean ${m}?`)) });
+    requireKnownWorkers(manifest, positionals);
     const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000, 1), retries: wholeNumberOption("--retries", values.retries, 1, 0), backoffMs: 200 };
     const concurrency = wholeNumberOption("--concurrency", values.concurrency, 8, 1);
     const htmlFile = values.html ? resolve(ctx.cwd, values.html) : undefined;
+    if (htmlFile && !existsSync(dirname(htmlFile))) throw new UserError(`--html ${values.html}: the folder ${dirname(htmlFile)} does not exist`);
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
     const all = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase);
     const ids = positionals.length ? all.filter((id) => positionals.includes(id)) : all;

@@ -73,4 +73,29 @@ describe("bad input", () => {
       expect(await snapshot(c.dir), c.name).toEqual(before);
     }
   }, 120_000);
+
+  it("the lifecycle commands refuse bad arguments the same way", async () => {
+    await writeFile(join(dir, "fleet.jsonc"), valid);
+    expect((await runFleet(["plan", "--cwd", dir])).code).toBe(0); // remembers the valid manifest (.git/fleet), as any command would
+    const before = await snapshot(dir);
+    for (const args of [
+      ["status", "projct-initiation"],
+      ["status", "--html", join(dir, "no-such-folder", "status.html")],
+      ["status", "--timeout", "soon"],
+      ["migrate"],
+      ["migrate", "--phase", "first"],
+      ["migrate", "registry", "--secrets-file", join(dir, "no-such.env")],
+      ["cutover"],
+      ["cutover", "id"],
+      ["cutover", "registy"],
+      ["ci", "extra"],
+      ["rollback", "regsitry"],
+    ]) {
+      const r = await runFleet([...args, "--cwd", dir]);
+      expect(r.code, `fleet ${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/^error: .+/m);
+      expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at |internal error/);
+    }
+    expect(await snapshot(dir)).toEqual(before);
+  }, 120_000);
 });
