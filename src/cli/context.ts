@@ -38,3 +38,8 @@ export function createContext(options: {
     manifest: () => (loaded ??= import("../manifest/cached.js").then((m) => m.loadManifestCached(configPath, cwd))),
   };
 }
+
+/** The library's view of a command's context: the same monorepo, manifest file, environment and log. */
+export function sessionOf(ctx: Context): { cwd: string; config: string; env: NodeJS.ProcessEnv; log: (message: string) => void } {
+  return { cwd: ctx.cwd, config: ctx.configPath, env: ctx.env, log: (message) => ctx.out.debug(message) };
+}

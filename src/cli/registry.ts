@@ -15,7 +15,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   list: { summary: "list the worker repositories on the forge", load: () => import("../commands/list.js") },
   clone: { summary: "clone the worker repositories, or bring existing clones up to date", load: () => import("../commands/clone.js") },
   sync: { summary: "merge each worker's split into its repository and push (fast-forward only)", load: () => import("../commands/sync.js") },
-  deploy: { summary: "deploy workers to the local cloud in dependency order, with health checks", load: () => import("../commands/deploy.js") },
+  deploy: { summary: "deploy workers in dependency order to the manifest's cloud (local or Cloudflare), with health checks", load: () => import("../commands/deploy.js") },
   rollback: { summary: "make an earlier version of a worker active again", load: () => import("../commands/rollback.js") },
   health: { summary: "every worker's /health, concurrently; exit 1 if any is down", load: () => import("../commands/health.js") },
   up: { summary: "serve the local cloud on 127.0.0.1, routed by Host header", load: () => import("../commands/up.js") },
@@ -24,6 +24,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   migrate: { summary: "do what each worker's checklist says is missing, in order; resumable", load: () => import("../commands/migrate.js") },
   cutover: { summary: "hand a hostname from the platform router to the worker's own deployment", load: () => import("../commands/cutover.js") },
   ci: { summary: "write the monorepo's workflow that syncs the changed workers on every push", load: () => import("../commands/ci.js") },
-  demo: { summary: "generate the example monorepo and run init and plan on it", load: () => import("../commands/demo.js") },
+  demo: { summary: "the whole migration of the generated example, locally: init to cutover, with its status page", load: () => import("../commands/demo.js") },
   example: { summary: "generate the deterministic example monorepo into a folder", load: () => import("../commands/example.js") },
 };

@@ -5,7 +5,7 @@ import { forgeFor } from "../forge/select.js";
 import { repoNameFor } from "../manifest/names.js";
 import { boundedMap, cloneOrUpdate } from "../repos/clone.js";
 import { table } from "../report/table.js";
-import { selectWorkers } from "./select.js";
+import { selectWorkers } from "../manifest/select.js";
 
 export default defineCommand({
   usage: "[WORKER...|--all] [--dir DIR] [--concurrency N]",

@@ -2,17 +2,13 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { defineCommand } from "../cli/define.js";
-import { repoNameFor } from "../manifest/names.js";
-import { SourceTree } from "../discovery/source-tree.js";
+import { sessionOf } from "../cli/context.js";
+import type { Progress } from "../cli/output.js";
+import { create } from "../api/create.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
-import { forgeFor } from "../forge/select.js";
-import { sourceBranch } from "../git/branch.js";
-import { ensureRepository, type EnsureResult } from "../repos/ensure.js";
+import type { EnsureResult } from "../repos/ensure.js";
 import { table } from "../report/table.js";
-import { scaffoldInput } from "../scaffold/input.js";
-import { renderScaffold } from "../scaffold/render.js";
-import { sourceName } from "../sync/sync.js";
-import { selectWorkers } from "./select.js";
+import { selectWorkers } from "../manifest/select.js";
 
 export default defineCommand({
   writes: true,
@@ -31,45 +27,27 @@ export default defineCommand({
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    const ids = selectWorkers(manifest, positionals, Boolean(values.all), "create").filter((id) => {
-      if (!manifest.workers[id]!.external) return true;
-      ctx.out.info(`${id}: external, it already has its repository`);
-      return false;
-    });
-    const secretValues: Record<string, string | undefined> = { ...ctx.env };
+    const ids = selectWorkers(manifest, positionals, Boolean(values.all), "create");
+    const secrets: Record<string, string> = {};
     if (values["secrets-file"]) {
       const file = resolve(ctx.cwd, values["secrets-file"]);
       const text = await readFile(file, "utf8").catch((error: Error) => {
         throw new UserError(`cannot read the secrets file ${values["secrets-file"]}: ${error.message}`);
       });
-      Object.assign(secretValues, parseEnv(text));
+      Object.assign(secrets, parseEnv(text));
     }
-    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
-    const tree = await SourceTree.atCommit(ctx.cwd, `refs/heads/${branch}`);
-    const monorepoName = await sourceName(ctx.cwd);
-    const date = new Date().toISOString().slice(0, 10);
-    const results: EnsureResult[] = [];
-    const progress = ctx.out.progress(`${values["dry-run"] ? "checking" : "creating"} ${ids.length} repositories in the ${forge.label}`, ids.length);
-    try {
-      for (const [i, id] of ids.entries()) {
-        const input = await scaffoldInput(manifest, id, tree, monorepoName);
-        const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
-        const secrets = [...manifest.secrets, ...input.secrets];
-        try {
-          results.push(await ensureRepository({ monorepo: ctx.cwd, manifest, forge, secretValues, dryRun: Boolean(values["dry-run"]) }, id, input.description, secrets, scaffold));
-        } catch (error) {
-          // one repository failing (after the forge's own retries) does not stop the others; a
-          // mistake of the user's (a refused token, an unwritable forge) would fail them all: stop
-          if (error instanceof UserError) throw error;
-          results.push({ id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! });
-        }
-        progress.update(i + 1);
-      }
-    } finally {
-      tree.close();
-    }
-    progress.done(summary(results, Boolean(values["dry-run"])));
+    let progress: Progress | undefined;
+    const { external, repositories: results } = await create({
+      ...sessionOf(ctx),
+      manifest,
+      workers: ids,
+      secrets,
+      dryRun: Boolean(values["dry-run"]),
+      onStart: (forge, total) => (progress = ctx.out.progress(`${values["dry-run"] ? "checking" : "creating"} ${total} repositories in the ${forge}`, total)),
+      onProgress: (done) => progress?.update(done),
+    });
+    for (const id of external) ctx.out.info(`${id}: external, it already has its repository`);
+    progress?.done(summary(results, Boolean(values["dry-run"])));
     if (ctx.json) ctx.out.json({ dryRun: Boolean(values["dry-run"]), repositories: results });
     else {
       const status = { created: ctx.out.c.green("created"), completed: "completed", "up-to-date": "up to date", refused: ctx.out.c.red("refused"), failed: ctx.out.c.red("failed"), "would-change": "would change" };

@@ -1,5 +1,5 @@
 import { defineCommand } from "../cli/define.js";
-import { requireKnownWorkers } from "./select.js";
+import { requireKnownWorkers } from "../manifest/select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { WORKERS_DEV, localRuntime } from "../cloud/runtime.js";
@@ -17,7 +17,7 @@ import { lineDiff } from "../report/line-diff.js";
 
 export default defineCommand({
   writes: true,
-  usage: "WORKER [--dry-run] [--apply]",
+  usage: "WORKER [--dry-run] [--apply] [--timeout MS] [--retries N]",
   description:
     "Hands a hostname from the monorepo's platform router to the worker's own deployment. In the monorepo, on branch " +
     "fleet/cutover/<worker> (your work tree and checked-out branch are left alone): the MIGRATED marker beside the service " +

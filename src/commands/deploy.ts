@@ -1,21 +1,17 @@
 import { defineCommand } from "../cli/define.js";
 import { wholeNumberOption } from "../cli/numbers.js";
-import { join } from "node:path";
-import { deployInOrder, type DeployOutcome, type DeployTarget } from "../cloud/deploy.js";
-import { LocalCloudStore } from "../cloud/store.js";
+import { sessionOf } from "../cli/context.js";
+import type { Progress } from "../cli/output.js";
+import { deploy } from "../api/deploy.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
-import { forgeFor } from "../forge/select.js";
-import { sourceBranch } from "../git/branch.js";
-import { repoNameFor } from "../manifest/names.js";
-import { topologicalOrder } from "../plan/graph.js";
 import { table } from "../report/table.js";
-import { selectWorkers } from "./select.js";
+import { selectWorkers } from "../manifest/select.js";
 
-export const PLATFORM = "platform";
+export { PLATFORM } from "../api/deploy.js";
 
 export default defineCommand({
   writes: true,
-  usage: "[WORKER...|--all] [--platform] [--env staging|production]",
+  usage: "[WORKER...|--all] [--platform] [--env staging|production] [--timeout MS] [--retries N]",
   description:
     "Deploys workers in dependency order, to the local cloud (default) or, with providers.cloud cloudflare, to the account " +
     "in CLOUDFLARE_ACCOUNT_ID with wrangler (an unhealthy new version is rolled back). On the local cloud each worker is built from its repository on the forge with wrangler's " +
@@ -35,42 +31,22 @@ export default defineCommand({
     if (values.env && values.env !== "staging" && values.env !== "production") throw new UserError(`--env must be staging or production, not "${values.env}"`);
     const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
     if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
-    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
-    const order = topologicalOrder(new Map(ids.map((id) => [id, manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d))])), (id) => manifest.workers[id]!.phase);
-    const targets: DeployTarget[] = [];
-    if (values.platform) targets.push({ id: PLATFORM, script: PLATFORM, repository: ctx.cwd, branch, dependsOn: [] });
-    for (const id of order) {
-      const repo = await forge.get(repoNameFor(manifest, id));
-      if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
-      const domain = manifest.workers[id]!.domain;
-      targets.push({
-        id,
-        script: repoNameFor(manifest, id),
-        repository: repo.url,
-        branch: "main",
-        gitEnv: forge.gitEnv(),
-        dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)),
-        ...(domain ? { healthUrl: `https://${domain}/health` } : {}),
-      });
-    }
-    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5), backoffMs: 200 };
-    const cloudflare = manifest.providers.cloud === "cloudflare";
-    const progress = ctx.out.progress(`deploying ${targets.length} workers to ${cloudflare ? "Cloudflare" : "the local cloud"}`, targets.length);
+    let progress: Progress | undefined;
     let done = 0;
-    const onEvent = (message: string) => {
-      ctx.out.debug(message);
-      progress.update(++done);
-    };
-    let outcomes: DeployOutcome[];
-    if (cloudflare) {
-      const [{ CloudflareCloud, cloudflareCredentials }, { deployToCloudflare }] = await Promise.all([import("../cloud/cloudflare/cloudflare-cloud.js"), import("../cloud/cloudflare/deploy.js")]);
-      const cloud = new CloudflareCloud(cloudflareCredentials(ctx.env));
-      outcomes = await deployToCloudflare(targets, { cloud, environment: values.env ?? "production", workDir: join(ctx.cwd, ".fleet", "cloudflare"), health, fetcher: (url, init) => fetch(url, init), onEvent });
-    } else {
-      outcomes = await deployInOrder(LocalCloudStore.at(ctx.cwd), targets, { ...(values.env ? { environment: values.env } : {}), health, onEvent });
-    }
-    progress.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
+    const { workers: outcomes } = await deploy({
+      ...sessionOf(ctx),
+      manifest,
+      workers: ids,
+      platform: Boolean(values.platform),
+      ...(values.env ? { environment: values.env as "staging" | "production" } : {}),
+      health: { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5) },
+      onStart: (total, cloud) => (progress = ctx.out.progress(`deploying ${total} workers to ${cloud === "cloudflare" ? "Cloudflare" : "the local cloud"}`, total)),
+      onEvent: (message) => {
+        ctx.out.debug(message);
+        progress?.update(++done);
+      },
+    });
+    progress?.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
       ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, o.version ? `v${o.version}` : "", o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "", o.detail ?? ""])));

@@ -1,11 +1,8 @@
 import { defineCommand } from "../cli/define.js";
-import { requireKnownWorkers } from "./select.js";
+import { sessionOf } from "../cli/context.js";
 import { wholeNumberOption } from "../cli/numbers.js";
-import { localRuntime } from "../cloud/runtime.js";
-import { LocalCloudStore } from "../cloud/store.js";
+import { health } from "../api/health.js";
 import { EXIT_FINDINGS } from "../errors.js";
-import { checkHealth, type HealthResult } from "../health/check.js";
-import { boundedMap } from "../repos/clone.js";
 
 export default defineCommand({
   usage: "[WORKER...] [--json] [--timeout MS] [--retries N] [--concurrency N]",
@@ -20,27 +17,14 @@ export default defineCommand({
     concurrency: { type: "string", description: "checks at a time (default 16)", placeholder: "N" },
   },
   async run(ctx, { values, positionals }) {
-    const manifest = await ctx.manifest();
-    const all = Object.entries(manifest.workers).filter(([, w]) => w.domain).map(([id, w]) => ({ id, url: `https://${w.domain}/health` }));
-    requireKnownWorkers(manifest, positionals);
-    const targets = positionals.length ? all.filter((t) => positionals.includes(t.id)) : all;
-    const options = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 5000, 1), retries: wholeNumberOption("--retries", values.retries, 2, 0), backoffMs: 200 };
-    const concurrency = wholeNumberOption("--concurrency", values.concurrency, 16, 1);
-
-    let results: (HealthResult & { id: string })[];
-    if (manifest.providers.cloud === "cloudflare") {
-      // the real hostnames, over the internet
-      results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => fetch(url, init), t.url, options)) }));
-    } else {
-      const runtime = localRuntime(LocalCloudStore.at(ctx.cwd), { persist: false });
-      try {
-        // workerd starts on the first request: start it first, so latencies are the workers' own
-        await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
-        results = await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, options)) }));
-      } finally {
-        await runtime.dispose();
-      }
-    }
+    const results = await health({
+      ...sessionOf(ctx),
+      manifest: await ctx.manifest(),
+      workers: positionals,
+      timeoutMs: wholeNumberOption("--timeout", values.timeout, 5000, 1),
+      retries: wholeNumberOption("--retries", values.retries, 2, 0),
+      concurrency: wholeNumberOption("--concurrency", values.concurrency, 16, 1),
+    });
     if (ctx.json) {
       ctx.out.json({ workers: results.map((r) => ({ id: r.id, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });
     } else {

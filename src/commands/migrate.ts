@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { access, mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
-import { requireKnownWorkers } from "./select.js";
+import { requireKnownWorkers } from "../manifest/select.js";
 import type { Context } from "../cli/context.js";
 import { observeFleet, type ObserveOptions } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";

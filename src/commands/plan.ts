@@ -1,5 +1,7 @@
 import { defineCommand } from "../cli/define.js";
-import { planFleet, type FleetPlan } from "../plan/plan.js";
+import { sessionOf } from "../cli/context.js";
+import { plan as planOf } from "../api/plan.js";
+import type { FleetPlan } from "../plan/plan.js";
 import { table } from "../report/table.js";
 import type { Output } from "../cli/output.js";
 
@@ -10,8 +12,7 @@ export default defineCommand({
     "worker its paths, bindings, secrets, npm dependencies and warnings.",
   options: {},
   async run(ctx) {
-    const manifest = await ctx.manifest();
-    const plan = await planFleet(manifest, ctx.cwd);
+    const plan = await planOf({ ...sessionOf(ctx), manifest: await ctx.manifest() });
     if (ctx.json) ctx.out.json(plan);
     else printPlan(ctx.out, plan);
     return 0;

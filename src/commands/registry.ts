@@ -10,7 +10,7 @@ import { table } from "../report/table.js";
 
 export default defineCommand({
   writes: true,
-  usage: "sync [--dry-run]",
+  usage: "sync [--dry-run] [--timeout MS] [--retries N]",
   description:
     "Upserts every worker's entry in the service registry (serviceId, name, version, repository, cloudflareWorker, domain, " +
     "endpoint, healthEndpoint, capabilities, deployedAt) from the manifest, the forge and the cloud. The local registry is " +

@@ -1,6 +1,6 @@
 import type { Context } from "../cli/context.js";
 import { defineCommand } from "../cli/define.js";
-import { requireKnownWorkers } from "./select.js";
+import { requireKnownWorkers } from "../manifest/select.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { UserError } from "../errors.js";
 import { repoNameFor } from "../manifest/names.js";

@@ -1,9 +1,9 @@
 import { defineCommand } from "../cli/define.js";
-import { requireFullHistory, sourceBranch } from "../git/branch.js";
-import { splitFleet, type SplitTarget } from "../history/split.js";
-import { splitFilters } from "../plan/split-filters.js";
+import { requireFullHistory } from "../git/branch.js";
+import { sessionOf } from "../cli/context.js";
+import { split } from "../api/split.js";
 import { table } from "../report/table.js";
-import { selectWorkers } from "./select.js";
+import { selectWorkers } from "../manifest/select.js";
 
 export default defineCommand({
   writes: true,
@@ -17,26 +17,21 @@ export default defineCommand({
     all: { type: "boolean", description: "every worker of fleet.jsonc" },
   },
   async run(ctx, { values, positionals }) {
-    await requireFullHistory(ctx.cwd);
+    await requireFullHistory(ctx.cwd); // before anything is read, or written (the manifest's validation record)
     const manifest = await ctx.manifest();
     const ids = selectWorkers(manifest, positionals, Boolean(values.all), "split");
-    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const filtersStarted = performance.now();
-    const { filters, computed } = await splitFilters(ctx.cwd, manifest, branch);
-    ctx.out.debug(`worker paths ${computed ? "computed from the branch's tree" : "remembered"}: ${(performance.now() - filtersStarted).toFixed(0)} ms`);
-    const targets: SplitTarget[] = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
-    const external = ids.filter((id) => manifest.workers[id]!.external);
-    for (const id of external) ctx.out.info(`${id}: external, nothing to split`);
-    if (targets.length === 0) return;
-
-    const progress = ctx.out.progress(`splitting ${targets.length} workers from ${branch}`);
-    const started = performance.now();
-    const run = await splitFleet(ctx.cwd, targets, { branch, onProgress: (n) => progress.update(n), onPhase: (name, ms) => ctx.out.debug(`${name}: ${ms.toFixed(0)} ms`) });
-    const engineMs = Math.round((performance.now() - started) * 10) / 10;
+    const progress = ctx.out.progress(`splitting ${ids.length} workers`);
+    const run = await split({ ...sessionOf(ctx), manifest, workers: ids, onProgress: (n) => progress.update(n) });
+    const { branch, engineMs } = run;
+    for (const id of run.external) ctx.out.info(`${id}: external, nothing to split`);
+    if (run.workers.length === 0) {
+      progress.done();
+      return;
+    }
     progress.done(
       run.commitsRead === 0 && run.incremental
-        ? `${targets.length} splits already up to date with ${branch}`
-        : `read ${run.commitsRead} commits of ${branch} ${run.incremental ? "since the last split" : "from the start"}, ${targets.length} workers`,
+        ? `${run.workers.length} splits already up to date with ${branch}`
+        : `read ${run.commitsRead} commits of ${branch} ${run.incremental ? "since the last split" : "from the start"}, ${run.workers.length} workers`,
     );
     if (ctx.json) {
       ctx.out.json({ branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers: run.workers.map(({ id, ref, commit, commits, fromStart }) => ({ id, ref, commit, commits, ...(fromStart ? { fromStart } : {}) })) });

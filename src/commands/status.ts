@@ -1,21 +1,16 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
-import { requireKnownWorkers } from "./select.js";
+import { requireKnownWorkers } from "../manifest/select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
-import { observeFleet } from "../checklist/observe.js";
-import { probeWorker } from "../checklist/probes.js";
+import { sessionOf } from "../cli/context.js";
+import { status as observeStatus } from "../api/status.js";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
-import { sourceBranch } from "../git/branch.js";
-import { topologicalOrder } from "../plan/graph.js";
-import { boundedMap } from "../repos/clone.js";
-import { sourceName } from "../sync/sync.js";
-import { summarize } from "../status/summary.js";
 import { renderMarkdown, renderText } from "../status/text.js";
 
 export default defineCommand({
-  usage: "[WORKER...] [--json|--markdown|--html FILE]",
+  usage: "[WORKER...] [--json|--markdown|--html FILE] [--timeout MS] [--retries N] [--concurrency N]",
   description:
     "The migration checklist of every worker (or the ones named), observed now: repository, code extracted, tests, " +
     "Actions, secrets, deployed from its repository, health, registry, documentation, marked migrated — each with the " +
@@ -32,20 +27,13 @@ export default defineCommand({
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
     requireKnownWorkers(manifest, positionals);
-    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000, 1), retries: wholeNumberOption("--retries", values.retries, 1, 0), backoffMs: 200 };
-    const concurrency = wholeNumberOption("--concurrency", values.concurrency, 8, 1);
     const htmlFile = values.html ? resolve(ctx.cwd, values.html) : undefined;
     if (htmlFile && !existsSync(dirname(htmlFile))) throw new UserError(`--html ${values.html}: the folder ${dirname(htmlFile)} does not exist`);
-    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const all = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase);
-    const ids = positionals.length ? all.filter((id) => positionals.includes(id)) : all;
-
-    const progress = ctx.out.progress(`observing ${ids.length} workers`);
-    const facts = await observeFleet(ctx.cwd, manifest, branch, ids, { health, concurrency, env: ctx.env, onProgress: (what) => ctx.out.debug(what) });
-    const workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
-    progress.done(`observed ${ids.length} workers`);
-    const status = summarize(workers, { monorepo: await sourceName(ctx.cwd), branch, commit: facts.tip });
-
+    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000, 1), retries: wholeNumberOption("--retries", values.retries, 1, 0) };
+    const concurrency = wholeNumberOption("--concurrency", values.concurrency, 8, 1);
+    const progress = ctx.out.progress(`observing ${positionals.length || Object.keys(manifest.workers).length} workers`);
+    const status = await observeStatus({ ...sessionOf(ctx), manifest, workers: positionals, health, concurrency });
+    progress.done(`observed ${status.workers.length} workers`);
     if (htmlFile) {
       const { renderHtml } = await import("../status/html.js");
       await writeFileAtomic(htmlFile, renderHtml(status, manifest));

@@ -1,14 +1,11 @@
 import { defineCommand } from "../cli/define.js";
+import { requireFullHistory } from "../git/branch.js";
 import { EXIT_FINDINGS } from "../errors.js";
-import { requireFullHistory, sourceBranch } from "../git/branch.js";
-import { git, gitText } from "../git/git.js";
-import { splitFleet } from "../history/split.js";
-import { splitFilters } from "../plan/split-filters.js";
+import { sessionOf } from "../cli/context.js";
+import { sync } from "../api/sync.js";
 import { table } from "../report/table.js";
-import { forgeFor } from "../forge/select.js";
-import { forgeRemote } from "../sync/remote.js";
-import { executeSync, planSync, sourceName, type SyncAction } from "../sync/sync.js";
-import { selectWorkers } from "./select.js";
+import type { SyncAction } from "../sync/sync.js";
+import { selectWorkers } from "../manifest/select.js";
 
 export default defineCommand({
   writes: true,
@@ -25,35 +22,30 @@ export default defineCommand({
     "no-push": { type: "boolean", description: "make the merge commits (refs/fleet/sync/<worker>) but push nothing" },
   },
   async run(ctx, { values, positionals }) {
-    await requireFullHistory(ctx.cwd);
+    await requireFullHistory(ctx.cwd); // before anything is read, or written (the manifest's validation record)
     const manifest = await ctx.manifest();
     const selected = selectWorkers(manifest, positionals, Boolean(values.all || values.changed), "sync");
     for (const id of selected.filter((x) => manifest.workers[x]!.external)) ctx.out.info(`${id}: external, its repository is not fed from the monorepo`);
     const ids = selected.filter((id) => !manifest.workers[id]!.external);
     if (ids.length === 0) return 0;
-    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    const { filters } = await splitFilters(ctx.cwd, manifest, branch);
-    const targets = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
-
-    const progress = ctx.out.progress(`splitting ${targets.length} workers from ${branch}`);
-    const split = await splitFleet(ctx.cwd, targets, { branch, onProgress: (n) => progress.update(n) });
-    progress.done(`split ${targets.length} workers (${split.commitsRead} commits read)`);
-    let workers = split.workers.map((w) => ({ id: w.id, split: w.commit }));
-    if (values.changed) {
-      const synced = await syncedSplits(ctx.cwd);
-      workers = workers.filter((w) => w.split !== synced.get(w.id));
-    }
-
-    const remote = await forgeRemote(forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m)), manifest, workers.map((w) => w.id));
-    const actions = await planSync(ctx.cwd, remote, workers);
+    const progress = ctx.out.progress(`splitting ${ids.length} workers`);
+    const result = await sync({
+      ...sessionOf(ctx),
+      manifest,
+      workers: ids,
+      changed: Boolean(values.changed),
+      dryRun: Boolean(values["dry-run"]),
+      push: !values["no-push"],
+      onProgress: (n) => progress.update(n),
+      onSplit: (n) => progress.done(`split ${ids.length} workers (${n} commits read)`),
+    });
+    const { actions, outcomes } = result;
     if (values["dry-run"]) {
       if (ctx.json) ctx.out.json({ dryRun: true, actions: actions.map(describeAction) });
       else ctx.out.print(table(["worker", "would", "detail"], actions.map((a) => [a.id, wouldDo(a), describeAction(a).detail ?? ""])));
       ctx.out.info("dry run: nothing merged or pushed");
       return actions.some((a) => a.kind === "refused" || a.kind === "no-repository" || a.kind === "unreachable") ? EXIT_FINDINGS : 0;
     }
-    const source = { name: await sourceName(ctx.cwd), commit: await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd }) };
-    const outcomes = await executeSync(ctx.cwd, remote, actions, { source, push: !values["no-push"] });
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
       const mark = { merged: ctx.out.c.green("merged"), "up-to-date": "up to date", refused: ctx.out.c.red("refused"), failed: ctx.out.c.red("failed"), skipped: "skipped" };
@@ -84,10 +76,4 @@ function describeAction(action: SyncAction): { id: string; action: string; detai
     default:
       return { id: action.id, action: "nothing" };
   }
-}
-
-/** The split each worker had when fleet last synced it from this monorepo (refs/fleet/synced/). */
-async function syncedSplits(repo: string): Promise<Map<string, string>> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", "refs/fleet/synced/"], { cwd: repo });
-  return new Map(stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
 }

@@ -1,5 +1,5 @@
 // fleet ci: the monorepo's workflow that syncs the changed workers on every push.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { applyEdits, modify } from "jsonc-parser";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -54,5 +54,41 @@ describe("fleet ci", () => {
     expect(forced.stderr).toContain("add the Actions secret FLEET_GH_TOKEN");
     const workflow = parseYaml(await readFile(file(), "utf8")) as Workflow;
     expect(workflow.jobs.sync.steps.find((s) => s.run?.includes("fleet sync"))!.env).toEqual({ GH_TOKEN: "${{ secrets.FLEET_GH_TOKEN }}" });
+  });
+
+  it("with worker-fleet in the monorepo's package.json, installs the monorepo's locked version and runs that fleet", async () => {
+    const pkgFile = join(dir, "package.json");
+    const pkg = JSON.parse(await readFile(pkgFile, "utf8"));
+    await writeFile(pkgFile, JSON.stringify({ ...pkg, devDependencies: { ...pkg.devDependencies, "worker-fleet": "^0.1.0" } }, null, 2));
+    const stepsOf = async () => (parseYaml(await readFile(file(), "utf8")) as Workflow).jobs.sync.steps;
+
+    await writeFile(join(dir, "package-lock.json"), "{}\n");
+    const npm = await runFleet(["ci", "--force", "--cwd", dir]);
+    expect(npm.code, npm.stderr).toBe(0);
+    expect(npm.stdout).toContain("after npm ci");
+    let steps = await stepsOf();
+    const runs = steps.flatMap((s) => (s.run ? [s.run] : []));
+    expect(runs).toEqual(["npm ci", "npx --no-install fleet sync --changed"]);
+    expect(steps.find((s) => s.uses?.startsWith("actions/setup-node@"))!.with).toMatchObject({ "node-version": 24, cache: "npm" });
+    expect(steps.at(-1)!.env).toEqual({ GH_TOKEN: "${{ secrets.FLEET_GH_TOKEN }}" });
+
+    await rm(join(dir, "package-lock.json"));
+    await writeFile(join(dir, "pnpm-lock.yaml"), "lockfileVersion: '9.0'\n");
+    expect((await runFleet(["ci", "--force", "--cwd", dir])).code).toBe(0);
+    steps = await stepsOf();
+    expect(steps.flatMap((s) => (s.run ? [s.run] : []))).toEqual(["pnpm install --frozen-lockfile", "pnpm exec fleet sync --changed"]);
+    expect(steps.findIndex((s) => s.uses?.startsWith("pnpm/action-setup@"))).toBeLessThan(steps.findIndex((s) => s.uses?.startsWith("actions/setup-node@")));
+
+    // listed but with no lockfile npm ci could use: the version it names, through npx
+    await rm(join(dir, "pnpm-lock.yaml"));
+    await writeFile(pkgFile, JSON.stringify({ ...pkg, devDependencies: { "worker-fleet": "0.1.0" } }, null, 2));
+    expect((await runFleet(["ci", "--force", "--cwd", dir])).code).toBe(0);
+    expect((await stepsOf()).at(-1)!.run).toBe("npx --yes --package worker-fleet@0.1.0 fleet sync --changed");
+
+    await writeFile(pkgFile, "{ not json");
+    const broken = await runFleet(["ci", "--force", "--cwd", dir]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain("package.json does not parse");
+    await writeFile(pkgFile, JSON.stringify(pkg, null, 2));
   });
 });

@@ -1,6 +1,6 @@
 // Which workers a command acts on: the ones named, or --all; never a guess.
-import { closeMatches } from "../manifest/validate.js";
-import type { Manifest } from "../manifest/schema.js";
+import { closeMatches } from "./validate.js";
+import type { Manifest } from "./schema.js";
 import { UserError } from "../errors.js";
 
 export function selectWorkers(manifest: Manifest, names: readonly string[], all: boolean, command: string): string[] {

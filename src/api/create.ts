@@ -1,0 +1,72 @@
+// Each worker's repository on the forge: scaffold commit, topics, environments, secrets.
+import { SourceTree } from "../discovery/source-tree.js";
+import { UserError } from "../errors.js";
+import { forgeFor } from "../forge/select.js";
+import { sourceBranch } from "../git/branch.js";
+import { repoNameFor } from "../manifest/names.js";
+import { ensureRepository, type EnsureResult } from "../repos/ensure.js";
+import { scaffoldInput } from "../scaffold/input.js";
+import { renderScaffold } from "../scaffold/render.js";
+import { sourceName } from "../sync/sync.js";
+import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+
+export interface CreateCall extends FleetOptions {
+  /** Worker ids (default: every worker of the manifest; external ones are left out). */
+  workers?: string[];
+  /** Secret values by name, over the environment's (never printed or stored; the forge keeps fingerprints). */
+  secrets?: Record<string, string | undefined>;
+  /** Say what would be created or changed; change nothing. */
+  dryRun?: boolean;
+  /** Told once the forge is known, before the first repository. */
+  onStart?: (forge: string, total: number) => void;
+  /** Repositories done so far. */
+  onProgress?: (done: number) => void;
+}
+
+export interface CreateResult {
+  /** The forge's name, for messages ("local forge", "GitHub organisation chittyos"). */
+  forge: string;
+  /** Workers left out because they are external (they have their repository already). */
+  external: string[];
+  repositories: EnsureResult[];
+}
+
+/**
+ * Creates (or checks and completes) each worker's repository. One repository the forge keeps
+ * failing does not stop the others (status "failed"); a mistake of the user's, such as a refused
+ * token, stops them all with a UserError.
+ */
+export async function create(options: CreateCall = {}): Promise<CreateResult> {
+  const session = openSession(options);
+  return whileLocked(session, "fleet create (library)", async () => {
+    const manifest = await session.manifest();
+    const selected = workersOf(manifest, options.workers);
+    const external = selected.filter((id) => manifest.workers[id]!.external);
+    const ids = selected.filter((id) => !manifest.workers[id]!.external);
+    const secretValues = { ...session.env, ...options.secrets };
+    const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
+    const forge = forgeFor(manifest, session.cwd, session.env, session.log);
+    const tree = await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`);
+    const monorepoName = await sourceName(session.cwd);
+    const date = new Date().toISOString().slice(0, 10);
+    const repositories: EnsureResult[] = [];
+    options.onStart?.(forge.label, ids.length);
+    try {
+      for (const [i, id] of ids.entries()) {
+        const input = await scaffoldInput(manifest, id, tree, monorepoName);
+        const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
+        const secrets = [...manifest.secrets, ...input.secrets];
+        try {
+          repositories.push(await ensureRepository({ monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) }, id, input.description, secrets, scaffold));
+        } catch (error) {
+          if (error instanceof UserError) throw error;
+          repositories.push({ id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! });
+        }
+        options.onProgress?.(i + 1);
+      }
+    } finally {
+      tree.close();
+    }
+    return { forge: forge.label, external, repositories };
+  });
+}

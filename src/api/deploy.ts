@@ -1,0 +1,81 @@
+// Deploys workers in dependency order to the cloud the manifest names, with health checks.
+import { join } from "node:path";
+import { deployInOrder, type DeployOutcome, type DeployTarget } from "../cloud/deploy.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { UserError } from "../errors.js";
+import { forgeFor } from "../forge/select.js";
+import { sourceBranch } from "../git/branch.js";
+import { repoNameFor } from "../manifest/names.js";
+import { topologicalOrder } from "../plan/graph.js";
+import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+
+/** The monorepo's own platform worker, as a deploy target and a rollback name. */
+export const PLATFORM = "platform";
+
+export interface DeployCall extends FleetOptions {
+  /** Worker ids (default: every non-external worker, unless only `platform` is asked for). */
+  workers?: string[];
+  /** Also deploy the monorepo's platform worker with all its routes (first). */
+  platform?: boolean;
+  /** The wrangler environment to deploy (default: the top level locally, production on Cloudflare). */
+  environment?: "staging" | "production";
+  /** Health checks before (dependencies) and after (the worker itself) each deploy. */
+  health?: { timeoutMs?: number; retries?: number };
+  /** The deploy targets, once known. */
+  onStart?: (targets: number, cloud: "local" | "cloudflare") => void;
+  /** One line per step as it happens (build, upload, health). */
+  onEvent?: (message: string) => void;
+}
+
+export interface DeployResult {
+  cloud: "local" | "cloudflare";
+  /** One outcome per target, in deploy order: deployed, failed or skipped (with the reason). */
+  workers: DeployOutcome[];
+}
+
+/**
+ * Deploys each worker from its repository's main, dependencies first and only once they answer
+ * healthy; one failure skips its dependants and leaves the others going.
+ */
+export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
+  const session = openSession(options);
+  return whileLocked(session, "fleet deploy (library)", async () => {
+    const manifest = await session.manifest();
+    const environment = options.environment;
+    if (environment !== undefined && environment !== "staging" && environment !== "production") throw new UserError(`the environment must be staging or production, not "${environment}"`);
+    const named = options.workers ?? (options.platform ? [] : undefined);
+    const ids = (named && named.length === 0 ? [] : workersOf(manifest, named)).filter((id) => !manifest.workers[id]!.external);
+    if (!options.platform && ids.length === 0) throw new UserError("nothing to deploy: name workers, or the platform");
+    const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
+    const forge = forgeFor(manifest, session.cwd, session.env, session.log);
+    const order = topologicalOrder(new Map(ids.map((id) => [id, manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d))])), (id) => manifest.workers[id]!.phase);
+    const targets: DeployTarget[] = [];
+    if (options.platform) targets.push({ id: PLATFORM, script: PLATFORM, repository: session.cwd, branch, dependsOn: [] });
+    for (const id of order) {
+      const repo = await forge.get(repoNameFor(manifest, id));
+      if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
+      const domain = manifest.workers[id]!.domain;
+      targets.push({
+        id,
+        script: repoNameFor(manifest, id),
+        repository: repo.url,
+        branch: "main",
+        gitEnv: forge.gitEnv(),
+        dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)),
+        ...(domain ? { healthUrl: `https://${domain}/health` } : {}),
+      });
+    }
+    const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 5, backoffMs: 200 };
+    const cloud = manifest.providers.cloud === "cloudflare" ? "cloudflare" : "local";
+    options.onStart?.(targets.length, cloud);
+    const onEvent = options.onEvent ?? session.log;
+    if (cloud === "cloudflare") {
+      const [{ CloudflareCloud, cloudflareCredentials }, { deployToCloudflare }] = await Promise.all([import("../cloud/cloudflare/cloudflare-cloud.js"), import("../cloud/cloudflare/deploy.js")]);
+      const provider = new CloudflareCloud(cloudflareCredentials(session.env));
+      const workers = await deployToCloudflare(targets, { cloud: provider, environment: environment ?? "production", workDir: join(session.cwd, ".fleet", "cloudflare"), health, fetcher: (url, init) => fetch(url, init), onEvent });
+      return { cloud, workers };
+    }
+    const workers = await deployInOrder(LocalCloudStore.at(session.cwd), targets, { ...(environment ? { environment } : {}), health, onEvent });
+    return { cloud, workers };
+  });
+}

@@ -1,0 +1,48 @@
+// Every worker's health endpoint, several at a time, through the cloud the manifest names.
+import { localRuntime } from "../cloud/runtime.js";
+import { LocalCloudStore } from "../cloud/store.js";
+import { checkHealth, type HealthResult } from "../health/check.js";
+import { boundedMap } from "../repos/clone.js";
+import { openSession, workersOf, type FleetOptions } from "./session.js";
+
+export interface HealthCall extends FleetOptions {
+  /** Worker ids (default: every worker with a domain, external ones too). */
+  workers?: string[];
+  /** Per request, in ms (default 5000). */
+  timeoutMs?: number;
+  /** Retries of a failed check (default 2). */
+  retries?: number;
+  /** Checks at a time (default 16). */
+  concurrency?: number;
+}
+
+export interface WorkerHealth extends HealthResult {
+  id: string;
+}
+
+/**
+ * Checks `https://<domain>/health` of each worker: on the local cloud the fleet's hostnames are
+ * answered by it (the URLs stay the real ones); on Cloudflare they are fetched over the internet.
+ */
+export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> {
+  const session = openSession(options);
+  const manifest = await session.manifest();
+  const named = workersOf(manifest, options.workers);
+  const targets = named.flatMap((id) => {
+    const domain = manifest.workers[id]!.domain;
+    return domain ? [{ id, url: `https://${domain}/health` }] : [];
+  });
+  const checks = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, backoffMs: 200 };
+  const concurrency = options.concurrency ?? 16;
+  if (manifest.providers.cloud === "cloudflare") {
+    return boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => fetch(url, init), t.url, checks)) }));
+  }
+  const runtime = localRuntime(LocalCloudStore.at(session.cwd), { persist: false });
+  try {
+    // workerd starts on the first request: start it first, so latencies are the workers' own
+    await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
+    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, checks)) }));
+  } finally {
+    await runtime.dispose();
+  }
+}

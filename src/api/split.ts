@@ -1,0 +1,48 @@
+// Each worker's own history, filtered out of the monorepo's branch in one pass.
+import { requireFullHistory, sourceBranch } from "../git/branch.js";
+import { splitFleet, type SplitTarget, type WorkerSplit } from "../history/split.js";
+import { splitFilters } from "../plan/split-filters.js";
+import { openSession, whileLocked, workersOf, type FleetOptions, type Session } from "./session.js";
+
+export interface SplitCall extends FleetOptions {
+  /** Worker ids (default: every worker of the manifest). */
+  workers?: string[];
+  /** Monorepo commits read so far, as the pass goes. */
+  onProgress?: (commitsRead: number) => void;
+}
+
+export interface SplitResult {
+  /** The monorepo branch that was split. */
+  branch: string;
+  /** Whether only commits new since the last split were read. */
+  incremental: boolean;
+  commitsRead: number;
+  engineMs: number;
+  /** One entry per worker split: its ref `refs/fleet/split/<id>`, tip and commit count. */
+  workers: WorkerSplit[];
+  /** Workers left out because they are external (they have no history in the monorepo). */
+  external: string[];
+}
+
+/** Builds `refs/fleet/split/<worker>` for the workers: commit for commit what `git filter-repo` gives. */
+export async function split(options: SplitCall = {}): Promise<SplitResult> {
+  const session = openSession(options);
+  return whileLocked(session, "fleet split (library)", () => splitIn(session, options.workers, options.onProgress));
+}
+
+export async function splitIn(session: Session, named: string[] | undefined, onProgress?: (commitsRead: number) => void): Promise<SplitResult> {
+  await requireFullHistory(session.cwd);
+  const manifest = await session.manifest();
+  const ids = workersOf(manifest, named);
+  const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
+  const filtersStarted = performance.now();
+  const { filters, computed } = await splitFilters(session.cwd, manifest, branch);
+  session.log(`worker paths ${computed ? "computed from the branch's tree" : "remembered"}: ${(performance.now() - filtersStarted).toFixed(0)} ms`);
+  const targets: SplitTarget[] = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
+  const external = ids.filter((id) => manifest.workers[id]!.external);
+  if (targets.length === 0) return { branch, incremental: true, commitsRead: 0, engineMs: 0, workers: [], external };
+  const started = performance.now();
+  const run = await splitFleet(session.cwd, targets, { branch, ...(onProgress ? { onProgress } : {}), onPhase: (name, ms) => session.log(`${name}: ${ms.toFixed(0)} ms`) });
+  const engineMs = Math.round((performance.now() - started) * 10) / 10;
+  return { branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers: run.workers, external };
+}

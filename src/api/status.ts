@@ -1,0 +1,35 @@
+// The migration checklist of every worker, observed now (reads only).
+import { observeFleet } from "../checklist/observe.js";
+import { probeWorker } from "../checklist/probes.js";
+import { sourceBranch } from "../git/branch.js";
+import { topologicalOrder } from "../plan/graph.js";
+import { boundedMap } from "../repos/clone.js";
+import { summarize, type FleetStatus } from "../status/summary.js";
+import { sourceName } from "../sync/sync.js";
+import { openSession, workersOf, type FleetOptions } from "./session.js";
+
+export interface StatusCall extends FleetOptions {
+  /** Worker ids (default: every worker of the manifest). */
+  workers?: string[];
+  /** Health checks of the health step. */
+  health?: { timeoutMs?: number; retries?: number };
+  /** Probes at a time (default 8). */
+  concurrency?: number;
+}
+
+/**
+ * Observes the ten checklist steps of each worker (forge, worker repository, cloud, registry,
+ * monorepo) and sums them up: the matrix with evidence, progress per phase, rollout, next actions.
+ */
+export async function status(options: StatusCall = {}): Promise<FleetStatus> {
+  const session = openSession(options);
+  const manifest = await session.manifest();
+  const named = workersOf(manifest, options.workers);
+  const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 1, backoffMs: 200 };
+  const concurrency = options.concurrency ?? 8;
+  const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
+  const ids = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase).filter((id) => named.includes(id));
+  const facts = await observeFleet(session.cwd, manifest, branch, ids, { health, concurrency, env: session.env, onProgress: session.log });
+  const workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
+  return summarize(workers, { monorepo: await sourceName(session.cwd), branch, commit: facts.tip });
+}

@@ -1,0 +1,61 @@
+// Merges each worker's split into its repository's main and pushes, fast-forward only.
+import { git, gitText } from "../git/git.js";
+import { forgeFor } from "../forge/select.js";
+import { forgeRemote } from "../sync/remote.js";
+import { executeSync, planSync, sourceName, type SyncAction, type SyncOutcome } from "../sync/sync.js";
+import { openSession, whileLocked, type FleetOptions } from "./session.js";
+import { splitIn } from "./split.js";
+
+export interface SyncCall extends FleetOptions {
+  /** Worker ids (default: every worker of the manifest; external ones are left out). */
+  workers?: string[];
+  /** Only workers whose split moved since fleet last synced them from this monorepo. */
+  changed?: boolean;
+  /** Decide what each worker would get; merge and push nothing. */
+  dryRun?: boolean;
+  /** Push the merges (default true); without, each merge is kept at `refs/fleet/sync/<id>`. */
+  push?: boolean;
+  onProgress?: (commitsRead: number) => void;
+  /** Told when the split is done, before any worker repository is read. */
+  onSplit?: (commitsRead: number) => void;
+}
+
+export interface SyncResult {
+  /** Monorepo commits read by the split that came first. */
+  commitsRead: number;
+  /** Workers left out because they are external. */
+  external: string[];
+  /** What each worker would get (always given; the whole answer of a dry run). */
+  actions: SyncAction[];
+  /** What happened to each worker (empty on a dry run). */
+  outcomes: SyncOutcome[];
+}
+
+/** Splits, then merges each split into its worker repository (one merge commit) and pushes. */
+export async function sync(options: SyncCall = {}): Promise<SyncResult> {
+  const session = openSession(options);
+  return whileLocked(session, "fleet sync (library)", async () => {
+    const manifest = await session.manifest();
+    const split = await splitIn(session, options.workers, options.onProgress);
+    options.onSplit?.(split.commitsRead);
+    let workers = split.workers.map((w) => ({ id: w.id, split: w.commit }));
+    if (options.changed) {
+      const synced = await syncedSplits(session.cwd);
+      workers = workers.filter((w) => w.split !== synced.get(w.id));
+    }
+    const result = { commitsRead: split.commitsRead, external: split.external };
+    if (workers.length === 0) return { ...result, actions: [], outcomes: [] };
+    const remote = await forgeRemote(forgeFor(manifest, session.cwd, session.env, session.log), manifest, workers.map((w) => w.id));
+    const actions = await planSync(session.cwd, remote, workers);
+    if (options.dryRun) return { ...result, actions, outcomes: [] };
+    const source = { name: await sourceName(session.cwd), commit: await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd }) };
+    const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false });
+    return { ...result, actions, outcomes };
+  });
+}
+
+/** The split each worker had when fleet last synced it from this monorepo (refs/fleet/synced/). */
+async function syncedSplits(repo: string): Promise<Map<string, string>> {
+  const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", "refs/fleet/synced/"], { cwd: repo });
+  return new Map(stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+}
