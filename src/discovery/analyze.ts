@@ -3,6 +3,7 @@
 // Nothing here is stored in the manifest; it is recomputed from the code each time.
 import { posix } from "node:path";
 import type { WorkerEntry } from "../manifest/schema.js";
+import { CODE_FILE } from "./ast.js";
 import { moduleClosure, type Closure } from "./closure.js";
 import type { SourceTree } from "./source-tree.js";
 import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
@@ -29,7 +30,6 @@ export interface WorkerAnalysis {
 }
 
 export const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
-const JS_FILE = /\.(m?js|cjs|jsx|ts|mts|tsx)$/;
 
 export type PackageVersions = Record<string, string>;
 
@@ -72,7 +72,7 @@ async function analyzeRouterService(mono: MonorepoContext, id: string, file: str
   for (const path of [file, ...include]) if (!mono.tree.has(path)) warnings.push(`${path} is not in the monorepo`);
   const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !TEST_FILE.test(p))]);
   const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
-  const paths = [...new Set([...runtime.files, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].sort();
+  const paths = [...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))])].sort();
   const result = summarize(id, runtime, mono.platformConfig, mono.rootPackages, {}, warnings);
   return { ...result, paths, filter: { paths } };
 }
@@ -84,7 +84,7 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
   const config = await readWranglerIn(mono.tree, dir);
   if (!config) warnings.push(`${dir}/ has no wrangler config (${WRANGLER_FILES.join(", ")})`);
   const main = config?.main ? posix.normalize(posix.join(dir, config.main)) : undefined;
-  const roots = [...(main ? [main] : []), ...files.filter((f) => JS_FILE.test(f) && !TEST_FILE.test(f.slice(dir.length + 1)))];
+  const roots = [...(main ? [main] : []), ...files.filter((f) => CODE_FILE.test(f) && !TEST_FILE.test(f.slice(dir.length + 1)))];
   const runtime = await moduleClosure(mono.tree, roots);
   for (const outside of runtime.files.filter((f) => !f.startsWith(`${dir}/`))) {
     warnings.push(`code in ${dir}/ imports ${outside}, which is outside the worker's folder: the split will not contain it`);

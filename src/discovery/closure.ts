@@ -1,13 +1,20 @@
 // The module closure of a worker: its entry files plus every module they reach through static
-// relative imports, transitively, with what those modules read and import from npm.
+// imports of the monorepo's own files (relative, or mapped by tsconfig paths), transitively, with
+// what those modules read and import from npm. Modules reached only through type imports travel
+// with the worker (it must typecheck) but are not run: their env reads and packages do not count.
 import { builtinModules } from "node:module";
-import { posix } from "node:path";
+import { CODE_FILE } from "./ast.js";
 import type { ModuleFacts } from "./js-module.js";
+import { resolveMapped, resolveRelative } from "./resolve.js";
 import type { SourceTree } from "./source-tree.js";
 
+export { resolveRelative } from "./resolve.js";
+
 export interface Closure {
-  /** Repository paths of every module reached, sorted. */
+  /** Repository paths of every module reached at run time, sorted. */
   files: string[];
+  /** Modules reached only through type imports (needed to typecheck, never run), sorted. */
+  typeFiles: string[];
   /** npm package names imported (bare specifiers, no builtins), sorted. */
   packages: string[];
   envReads: string[];
@@ -19,47 +26,57 @@ export interface Closure {
   unparsable: { file: string; message: string }[];
 }
 
-const JS_FILE = /\.(m?js|cjs|jsx|ts|mts|tsx)$/;
 const BUILTIN = new Set(builtinModules);
 
-/** Follows relative imports from `entries`; missing files are reported, never fatal. */
+/** Follows the monorepo's own imports from `entries`; missing files are reported, never fatal. */
 export async function moduleClosure(tree: SourceTree, entries: readonly string[]): Promise<Closure> {
   const seen = new Set<string>();
+  const typeSeen = new Set<string>();
   const packages = new Set<string>();
   const envReads = new Set<string>();
   const envObjects = new Set<string>();
   const urlHosts = new Set<string>();
   const dangling: Closure["dangling"] = [];
   const unparsable: Closure["unparsable"] = [];
-  const queue = entries.filter((e) => tree.has(e));
+  // [file, reached only through types]
+  const queue: [string, boolean][] = entries.filter((e) => tree.has(e)).map((e) => [e, false]);
 
   while (queue.length > 0) {
-    const file = queue.shift()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    if (!JS_FILE.test(file)) continue;
+    const [file, typesOnly] = queue.shift()!;
+    if (seen.has(file) || (typesOnly && typeSeen.has(file))) continue;
+    (typesOnly ? typeSeen : seen).add(file);
+    if (!CODE_FILE.test(file) || file.endsWith(".d.ts")) continue;
     const facts = await factsOf(tree, file);
     if (facts === undefined) continue;
     if (facts instanceof Error) {
       unparsable.push({ file, message: facts.message });
       continue;
     }
-    facts.envReads.forEach((n) => envReads.add(n));
-    facts.envObjects.forEach((n) => envObjects.add(n));
-    facts.urlHosts.forEach((h) => urlHosts.add(h));
-    for (const specifier of facts.imports) {
+    if (!typesOnly) {
+      facts.envReads.forEach((n) => envReads.add(n));
+      facts.envObjects.forEach((n) => envObjects.add(n));
+      facts.urlHosts.forEach((h) => urlHosts.add(h));
+    }
+    const follow = async (specifier: string, types: boolean) => {
       if (specifier.startsWith(".") || specifier.startsWith("/")) {
         const target = resolveRelative(tree, file, specifier);
-        if (target) queue.push(target);
-        else dangling.push({ from: file, specifier });
-      } else {
+        if (target) queue.push([target, types]);
+        else if (!types) dangling.push({ from: file, specifier });
+        return;
+      }
+      const mapped = await resolveMapped(tree, file, specifier);
+      if (mapped) queue.push([mapped, types]);
+      else if (!types) {
         const name = packageName(specifier);
         if (name) packages.add(name);
       }
-    }
+    };
+    for (const specifier of facts.imports) await follow(specifier, typesOnly);
+    for (const specifier of facts.typeImports ?? []) await follow(specifier, true);
   }
   return {
     files: [...seen].sort(),
+    typeFiles: [...typeSeen].filter((f) => !seen.has(f)).sort(),
     packages: [...packages].sort(),
     envReads: [...envReads].sort(),
     envObjects: [...envObjects].sort(),
@@ -89,15 +106,6 @@ async function factsOf(tree: SourceTree, file: string): Promise<ModuleFacts | Er
   });
   if (blob && !(facts instanceof Error)) tree.factsMemory?.set(blob, facts);
   return facts;
-}
-
-/** Resolves `./x` from `from` the way bundlers do: exact, then extensions, then index files. */
-export function resolveRelative(tree: SourceTree, from: string, specifier: string): string | undefined {
-  const base = specifier.startsWith("/") ? specifier.slice(1) : posix.join(posix.dirname(from), specifier);
-  const normal = posix.normalize(base);
-  if (normal.startsWith("..")) return undefined;
-  const candidates = [normal, ...[".js", ".mjs", ".ts", ".jsx", ".tsx"].map((e) => normal + e), ...["index.js", "index.ts", "index.mjs"].map((i) => posix.join(normal, i))];
-  return candidates.find((c) => tree.has(c));
 }
 
 /** `@scope/pkg/sub` → `@scope/pkg`; builtins (node:, cloudflare:, fs) → undefined. */

@@ -1,7 +1,6 @@
 // Reads the platform router: the object literal that maps hostnames to handlers, and where each
-// handler comes from. Parsed with acorn, so formatting and comments do not matter.
-import { ancestor } from "acorn-walk";
-import { parseModule } from "./js-module.js";
+// handler comes from. Parsed with a real parser, so formatting and comments do not matter.
+import { parseModule, walk } from "./ast.js";
 import { resolveRelative } from "./closure.js";
 import type { SourceTree } from "./source-tree.js";
 
@@ -37,14 +36,14 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       }
     }
   }
-  ancestor(ast as never, {
-    FunctionDeclaration(node: AnyNode) {
+  walk(ast as never, {
+    FunctionDeclaration(node) {
       if (node.id) locals.add(node.id.name);
     },
-    VariableDeclarator(node: AnyNode) {
+    VariableDeclarator(node) {
       if (node.id.type === "Identifier") locals.add(node.id.name);
     },
-  } as never);
+  });
 
   const map = findHostnameMap(ast);
   if (!map) return { file, entries: [], warnings: [`${file}: found no object literal whose keys are hostnames`] };
@@ -125,23 +124,23 @@ export function locateRouterEntry(code: string, file: string, hostname: string):
 function findHostnameMap(ast: AnyNode): AnyNode | undefined {
   let best: AnyNode | undefined;
   let bestCount = 0;
-  ancestor(ast as never, {
-    ObjectExpression(node: AnyNode) {
+  walk(ast as never, {
+    ObjectExpression(node) {
       const count = (node.properties as AnyNode[]).filter((p) => HOSTNAME.test(keyOf(p) ?? "")).length;
       if (count > bestCount) {
         best = node;
         bestCount = count;
       }
     },
-  } as never);
+  });
   return best;
 }
 
 /** `(request, env) => env.X.fetch(request)` → "X". */
 function forwardedBinding(fn: AnyNode): string | undefined {
   let found: string | undefined;
-  ancestor(fn as never, {
-    CallExpression(node: AnyNode) {
+  walk(fn as never, {
+    CallExpression(node) {
       const callee = node.callee;
       if (callee.type !== "MemberExpression" || callee.property.name !== "fetch") return;
       const target = callee.object;
@@ -149,6 +148,6 @@ function forwardedBinding(fn: AnyNode): string | undefined {
         found ??= target.property.name;
       }
     },
-  } as never);
+  });
   return found;
 }

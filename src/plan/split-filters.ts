@@ -9,6 +9,9 @@ import { gitText } from "../git/git.js";
 import type { SplitFilter } from "../history/path-filter.js";
 import type { Manifest } from "../manifest/schema.js";
 
+/** How fleet reads code (parser, what facts it keeps): bumped when that changes, so remembered facts and filters are computed again. */
+const FACTS_VERSION = "v3-oxc";
+
 export interface SplitFilters {
   filters: Record<string, SplitFilter>;
   /** Whether they were computed now (false: remembered from an earlier run). */
@@ -18,7 +21,8 @@ export interface SplitFilters {
 export async function splitFilters(repo: string, manifest: Manifest, branch: string): Promise<SplitFilters> {
   const gitDir = resolve(repo, await gitText(["rev-parse", "--git-common-dir"], { cwd: repo }));
   const treeId = await gitText(["rev-parse", `refs/heads/${branch}^{tree}`], { cwd: repo });
-  const key = createHash("sha256").update(JSON.stringify(manifest)).update(treeId).digest("hex");
+  // FACTS_VERSION: how fleet reads code; a fleet that reads it differently computes again.
+  const key = createHash("sha256").update(FACTS_VERSION).update(JSON.stringify(manifest)).update(treeId).digest("hex");
   const file = join(gitDir, "fleet", "filters.json");
   try {
     const saved = JSON.parse(await readFile(file, "utf8")) as { key: string; filters: Record<string, SplitFilter> };
@@ -29,7 +33,7 @@ export async function splitFilters(repo: string, manifest: Manifest, branch: str
   // Loaded only now: parsing the code is the expensive part this record exists to skip.
   const [{ SourceTree }, { planFleet }] = await Promise.all([import("../discovery/source-tree.js"), import("./plan.js")]);
   const tree = await SourceTree.atCommit(repo, `refs/heads/${branch}`);
-  const factsFile = join(gitDir, "fleet", "module-facts-v2.json");
+  const factsFile = join(gitDir, "fleet", `module-facts-${FACTS_VERSION}.json`);
   tree.factsMemory = new Map(Object.entries(await readFile(factsFile, "utf8").then((t) => JSON.parse(t) as object, () => ({}))));
   const known = tree.factsMemory.size;
   try {
