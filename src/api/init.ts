@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { discover as discoverIn, type DiscoveredWorker, type Discovery, type Layout } from "../discovery/discover.js";
+import { readPackageJson } from "../discovery/package-json.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
@@ -149,8 +150,7 @@ function merged(text: string, existing: Manifest, found: Discovery) {
 }
 
 async function guessOrg(cwd: string, tree: SourceTree): Promise<string> {
-  const pkg = await tree.read("package.json");
-  const scope = pkg ? /^@([A-Za-z0-9-]+)\//.exec((JSON.parse(pkg) as { name?: string }).name ?? "")?.[1] : undefined;
+  const scope = /^@([A-Za-z0-9-]+)\//.exec((await readPackageJson(tree, "package.json"))?.name ?? "")?.[1];
   if (scope) return scope;
   const remote = await gitText(["config", "--get", "remote.origin.url"], { cwd, okCodes: [1] }).catch(() => "");
   const owner = /[:/]([A-Za-z0-9-]+)\/[^/]+?(\.git)?$/.exec(remote)?.[1];

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UserError } from "../errors.js";
+import { parsePackageJson } from "../discovery/package-json.js";
 
 export type FleetInstall =
   /** `npx --package worker-fleet@<version>`: nothing of the monorepo's is installed. */
@@ -16,12 +16,7 @@ export async function fleetInstallOf(root: string, fleetVersion: string): Promis
   const file = join(root, "package.json");
   const text = await readFile(file, "utf8").catch(() => undefined);
   if (text === undefined) return { kind: "npx", version: fleetVersion };
-  let pkg: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-  try {
-    pkg = JSON.parse(text) as typeof pkg;
-  } catch (error) {
-    throw new UserError(`package.json does not parse: ${(error as Error).message}`, { hint: `fix ${file}; fleet reads it to see how the monorepo installs worker-fleet` });
-  }
+  const pkg = parsePackageJson(text, "package.json");
   const range = pkg.devDependencies?.["worker-fleet"] ?? pkg.dependencies?.["worker-fleet"];
   if (range === undefined) return { kind: "npx", version: fleetVersion };
   if (existsSync(join(root, "pnpm-lock.yaml"))) return { kind: "pnpm", range };

@@ -5,6 +5,7 @@ import { posix } from "node:path";
 import type { WorkerEntry } from "../manifest/schema.js";
 import { CODE_FILE } from "./ast.js";
 import { moduleClosure, type Closure } from "./closure.js";
+import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
 import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
 
@@ -35,14 +36,8 @@ export type PackageVersions = Record<string, string>;
 
 /** npm dependencies, devDependencies and the rest of a package.json, merged. */
 export async function packageVersions(tree: SourceTree, path: string): Promise<PackageVersions> {
-  const text = await tree.read(path);
-  if (!text) return {};
-  try {
-    const pkg = JSON.parse(text) as Record<string, Record<string, string> | undefined>;
-    return { ...pkg.peerDependencies, ...pkg.optionalDependencies, ...pkg.devDependencies, ...pkg.dependencies };
-  } catch {
-    return {};
-  }
+  const pkg = await readPackageJson(tree, path);
+  return { ...pkg?.peerDependencies, ...pkg?.optionalDependencies, ...pkg?.devDependencies, ...pkg?.dependencies };
 }
 
 export async function readWranglerIn(tree: SourceTree, dir: string): Promise<WranglerConfig | undefined> {

@@ -12,6 +12,7 @@ import { moduleFacts } from "./js-module.js";
 import { readRouter } from "./router.js";
 import type { SourceTree } from "./source-tree.js";
 import { WRANGLER_FILES } from "./wrangler-config.js";
+import { readPackageJson } from "./package-json.js";
 
 export type Layout = "router" | "directories";
 export const DEFAULT_ROUTER = "src/platform-worker.js";
@@ -199,15 +200,8 @@ export async function directoryCandidates(tree: SourceTree): Promise<string[]> {
 
 async function workspacePatterns(tree: SourceTree): Promise<string[]> {
   const patterns: string[] = [];
-  const pkg = await tree.read("package.json");
-  if (pkg) {
-    try {
-      const workspaces = (JSON.parse(pkg) as { workspaces?: string[] | { packages?: string[] } }).workspaces;
-      patterns.push(...(Array.isArray(workspaces) ? workspaces : (workspaces?.packages ?? [])));
-    } catch {
-      // An unreadable package.json is reported by npm itself; discovery just finds fewer members.
-    }
-  }
+  const workspaces = (await readPackageJson(tree, "package.json"))?.workspaces;
+  patterns.push(...(Array.isArray(workspaces) ? workspaces : (workspaces?.packages ?? [])));
   const pnpm = await tree.read("pnpm-workspace.yaml");
   if (pnpm) {
     const doc = parseYaml(pnpm) as { packages?: string[] } | null;
