@@ -2,11 +2,13 @@
 import { join } from "node:path";
 import { deployInOrder, type DeployOutcome, type DeployTarget } from "../cloud/deploy.js";
 import { LocalCloudStore } from "../cloud/store.js";
+import { platformConfigFile } from "../discovery/platform-config.js";
+import { SourceTree } from "../discovery/source-tree.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
 import { repoNameFor } from "../manifest/names.js";
-import { topologicalOrder } from "../plan/graph.js";
+import { fleetOrder } from "../plan/order.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
 
 /** The monorepo's own platform worker, as a deploy target and a rollback name. */
@@ -48,9 +50,13 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     if (!options.platform && ids.length === 0) throw new UserError("nothing to deploy: name workers, or the platform");
     const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
     const forge = forgeFor(manifest, session.cwd, session.env, session.log);
-    const order = topologicalOrder(new Map(ids.map((id) => [id, manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d))])), (id) => manifest.workers[id]!.phase);
+    const { order, after } = fleetOrder(manifest, ids);
     const targets: DeployTarget[] = [];
-    if (options.platform) targets.push({ id: PLATFORM, script: PLATFORM, repository: session.cwd, branch, dependsOn: [] });
+    if (options.platform) {
+      const tree = await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`);
+      const config = await platformConfigFile(tree, manifest).finally(() => tree.close());
+      targets.push({ id: PLATFORM, script: PLATFORM, repository: session.cwd, branch, dependsOn: [], ...(config ? { config } : {}) });
+    }
     for (const id of order) {
       const repo = await forge.get(repoNameFor(manifest, id));
       if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
@@ -62,6 +68,7 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
         branch: "main",
         gitEnv: forge.gitEnv(),
         dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)),
+        after: after.get(id) ?? [],
         ...(domain ? { healthUrl: `https://${domain}/health` } : {}),
       });
     }

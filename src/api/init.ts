@@ -10,6 +10,7 @@ import { gitText } from "../git/git.js";
 import { parseManifest } from "../manifest/load.js";
 import type { Manifest } from "../manifest/schema.js";
 import { addToManifest, renderManifest, type RenderWorker } from "../manifest/write.js";
+import type { WorkerWarning } from "../report/warnings.js";
 import { openSession, whileLocked, type FleetOptions } from "./session.js";
 
 export interface DiscoverCall extends Omit<FleetOptions, "manifest"> {
@@ -41,8 +42,10 @@ export interface InitResult {
   kept: string[];
   gone: string[];
   discovery: Discovery;
-  /** Everything discovery noticed, one line each. */
+  /** Everything discovery noticed, one line each ("id: message" for a worker's). */
   warnings: string[];
+  /** The same, with the worker each concerns, for grouping (report/warnings.ts). */
+  findings: WorkerWarning[];
   /** What the written manifest still needs before other commands take it (empty when none). */
   problems: string[];
 }
@@ -82,8 +85,9 @@ export async function init(options: InitCall = {}): Promise<InitResult> {
     }
     const changed = text !== existing?.text;
     if (!options.dryRun && changed) await writeFileAtomic(session.configPath, text);
-    const warnings = [...discovery.warnings, ...discovery.workers.flatMap((w) => (w.analysis?.warnings ?? []).map((m) => `${w.id}: ${m}`))];
-    return { file: fileName(session.configPath, session.cwd), text, written: !options.dryRun && changed, existed: existing !== undefined, added, kept, gone, discovery, warnings, problems };
+    const findings: WorkerWarning[] = [...discovery.warnings.map((message) => ({ message })), ...discovery.workers.flatMap((w) => (w.analysis?.warnings ?? []).map((message) => ({ worker: w.id, message })))];
+    const warnings = findings.map((f) => (f.worker ? `${f.worker}: ${f.message}` : f.message));
+    return { file: fileName(session.configPath, session.cwd), text, written: !options.dryRun && changed, existed: existing !== undefined, added, kept, gone, discovery, warnings, findings, problems };
   };
   return options.dryRun ? work() : whileLocked(session, "fleet init (library)", work);
 }
@@ -136,8 +140,10 @@ function merged(text: string, existing: Manifest, found: Discovery) {
   const matches = (w: DiscoveredWorker) =>
     known.find(([id, e]) =>
       id === w.id ||
-      (w.entry.source?.file !== undefined && e.source?.file === w.entry.source.file) ||
+      // a module may serve several workers (one per handler): its file and export together
+      (w.entry.source?.file !== undefined && e.source?.file === w.entry.source.file && e.source?.export === w.entry.source.export) ||
       (w.entry.source?.dir !== undefined && e.source?.dir === w.entry.source.dir) ||
+      (w.entry.source?.config !== undefined && e.source?.config === w.entry.source.config) ||
       (w.entry.domain !== undefined && e.domain === w.entry.domain),
     );
   const fresh = found.workers.filter((w) => !matches(w));

@@ -2,7 +2,7 @@
 import { observeFleet } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
 import { sourceBranch } from "../git/branch.js";
-import { topologicalOrder } from "../plan/graph.js";
+import { fleetOrder } from "../plan/order.js";
 import { boundedMap } from "../repos/clone.js";
 import { summarize, type FleetStatus } from "../status/summary.js";
 import { sourceName } from "../sync/sync.js";
@@ -28,7 +28,7 @@ export async function status(options: StatusCall = {}): Promise<FleetStatus> {
   const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 1, backoffMs: 200 };
   const concurrency = options.concurrency ?? 8;
   const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
-  const ids = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase).filter((id) => named.includes(id));
+  const ids = fleetOrder(manifest).order.filter((id) => named.includes(id));
   const facts = await observeFleet(session.cwd, manifest, branch, ids, { health, concurrency, env: session.env, onProgress: session.log });
   const workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
   return summarize(workers, { monorepo: await sourceName(session.cwd), branch, commit: facts.tip });

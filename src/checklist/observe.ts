@@ -6,7 +6,7 @@ import { localRuntime, WORKERS_DEV, type LocalRuntime } from "../cloud/runtime.j
 import { readRouter, type RouterMap } from "../discovery/router.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
-import { DEFAULT_ROUTER, DEFAULT_WRANGLER } from "../cutover/monorepo-change.js";
+import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
 import { WORKERS_DOC } from "../docs/workers-doc.js";
 import type { Forge, Repository } from "../forge/forge.js";
 import { forgeFor } from "../forge/select.js";
@@ -148,9 +148,7 @@ export function healthUrl(manifest: Manifest, cloud: CloudState, id: string): st
 async function readRouterFacts(tree: SourceTree, manifest: Manifest): Promise<FleetFacts["router"]> {
   try {
     const map = await readRouter(tree, manifest.monorepo.router ?? DEFAULT_ROUTER);
-    const wranglerPath = manifest.monorepo.wrangler ?? DEFAULT_WRANGLER;
-    const text = await tree.read(wranglerPath);
-    const services = text === undefined ? new Map<string, string>() : parseWranglerConfig(text, wranglerPath).services;
+    const services = (await readPlatformConfig(tree, manifest))?.services ?? new Map<string, string>();
     return { map, services };
   } catch (error) {
     return { error: (error as Error).message };

@@ -29,6 +29,10 @@ export interface DeployTarget {
   healthUrl?: string;
   /** Hostnames of external dependencies to wait for (they are not deployed here). */
   externalHealthUrls?: string[];
+  /** Workers it is deployed after (its dependencies and the workers it calls), within the targets. */
+  after?: string[];
+  /** The wrangler config to deploy with, relative to the repository (default: wrangler.{jsonc,json,toml}). */
+  config?: string;
 }
 
 export interface DeployOutcome {
@@ -71,7 +75,7 @@ async function build(store: LocalCloudStore, target: DeployTarget, environment: 
   const dir = join(store.root, "build", target.script);
   const commit = await checkout(target.repository, target.branch, dir, target.gitEnv);
   await prepareCheckout(dir, join(store.root, "packages"));
-  const configFile = configFileIn(dir);
+  const configFile = target.config ?? configFileIn(dir);
   if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);
   const bundle = await buildBundle(dir, configFile, join(dir, ".fleet-dist"));
   const spec = specFromConfig(parseWranglerConfig(await readFile(join(dir, configFile), "utf8"), configFile), environment);
@@ -86,7 +90,7 @@ function levels(targets: DeployTarget[]): DeployTarget[][] {
   const of = (t: DeployTarget): number => {
     if (level.has(t.id)) return level.get(t.id)!;
     level.set(t.id, 0); // a cycle was refused by validation; this only stops a loop
-    const l = 1 + Math.max(0, ...t.dependsOn.map((d) => (byId.has(d) ? of(byId.get(d)!) : 0)));
+    const l = 1 + Math.max(0, ...[...t.dependsOn, ...(t.after ?? [])].map((d) => (byId.has(d) ? of(byId.get(d)!) : 0)));
     level.set(t.id, l);
     return l;
   };

@@ -117,6 +117,7 @@ export default defineCommand({
       monorepo: ctx.cwd,
       branch: change.files.size > 0 ? cutoverBranch(id) : branch,
       platform: change.platform,
+      platformConfig: change.platformConfig,
       worker: change.script,
       host: change.host,
       health,

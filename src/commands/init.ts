@@ -2,6 +2,7 @@ import { defineCommand } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
 import type { Progress } from "../cli/output.js";
 import { init } from "../api/init.js";
+import { groupWarnings } from "../report/warnings.js";
 import type { Discovery, Layout } from "../discovery/discover.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 
@@ -34,7 +35,7 @@ export default defineCommand({
       ctx.out.print(result.text.trimEnd());
     }
     for (const s of found.skipped) ctx.out.info(`skipped ${s.hostname}: ${s.reason}`);
-    for (const w of warnings) ctx.out.warn(w);
+    for (const w of ctx.verbose ? warnings : groupWarnings(result.findings)) ctx.out.warn(w);
     for (const id of gone) ctx.out.warn(`${id}: its source is no longer in the monorepo; left in ${file} for you to decide`);
     if (values["dry-run"]) ctx.out.info(`dry run: ${file} not written`);
     else if (!result.written) ctx.out.info(`${file} is up to date: nothing new found (${kept.length} workers kept)`);

@@ -11,7 +11,7 @@ import { withWorkersListed, WORKERS_DOC } from "../docs/workers-doc.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { sourceBranch } from "../git/branch.js";
-import { topologicalOrder } from "../plan/graph.js";
+import { fleetOrder } from "../plan/order.js";
 import { table } from "../report/table.js";
 
 // The steps migrate carries out; the tenth, the cutover, is `fleet cutover`.
@@ -43,7 +43,7 @@ export default defineCommand({
       ctx.out.info(`${id}: external, it already lives in its own repository`);
       chosen.delete(id);
     }
-    const order = topologicalOrder(new Map(Object.entries(manifest.workers).map(([id, w]) => [id, w.dependsOn])), (id) => manifest.workers[id]!.phase).filter((id) => chosen.has(id));
+    const order = fleetOrder(manifest).order.filter((id) => chosen.has(id));
     if (order.length === 0) return 0;
     if (values["secrets-file"]) {
       const file = resolve(ctx.cwd, values["secrets-file"]);

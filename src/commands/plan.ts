@@ -4,6 +4,7 @@ import { plan as planOf } from "../api/plan.js";
 import type { FleetPlan } from "../plan/plan.js";
 import { table } from "../report/table.js";
 import type { Output } from "../cli/output.js";
+import { groupWarnings, type WorkerWarning } from "../report/warnings.js";
 
 export default defineCommand({
   usage: "[--json]",
@@ -14,31 +15,38 @@ export default defineCommand({
   async run(ctx) {
     const plan = await planOf({ ...sessionOf(ctx), manifest: await ctx.manifest() });
     if (ctx.json) ctx.out.json(plan);
-    else printPlan(ctx.out, plan);
+    else printPlan(ctx.out, plan, ctx.verbose);
     return 0;
   },
 });
 
-export function printPlan(out: Output, plan: FleetPlan): void {
+export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   const rows = plan.order.map((id, i) => {
     const w = plan.workers.find((x) => x.id === id)!;
     return [
       String(i + 1),
       w.id,
-      w.domain ?? "",
+      w.domain ? `${w.domain}${w.aliases.length ? ` +${w.aliases.length}` : ""}` : w.routedPaths.length ? "(paths only)" : "",
       String(w.phase),
       w.week === null ? "" : String(w.week),
       w.external ? "external" : `${w.paths.length} file${w.paths.length === 1 ? "" : "s"}`,
       w.dependsOn.join(", "),
+      w.calls.join(", "),
       `${w.bindings.length}/${w.secrets.length}`,
       w.warnings.length ? out.c.yellow(String(w.warnings.length)) : "",
     ];
   });
-  out.print(table(["#", "worker", "domain", "phase", "week", "source", "depends on", "bind/secr", "warn"], rows, ["right", "left", "left", "right", "right", "right"]));
+  out.print(table(["#", "worker", "domain", "phase", "week", "source", "depends on", "calls", "bind/secr", "warn"], rows, ["right", "left", "left", "right", "right", "right"]));
   const phases = [...new Set(plan.workers.map((w) => w.phase))].sort((a, b) => a - b);
   out.print();
   out.print(phases.map((p) => `phase ${p}: ${plan.workers.filter((w) => w.phase === p).length}`).join(" · "));
-  const warned = plan.workers.filter((w) => w.warnings.length);
-  for (const w of plan.warnings) out.warn(w);
-  for (const w of warned) for (const m of w.warnings) out.warn(`${w.id}: ${m}`);
+  const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length);
+  if (entryPoints.length) {
+    out.print();
+    out.print("Entry points besides the domain (each is routed, checked and moved with it):");
+    for (const w of entryPoints) out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`)].join(", ")}`);
+  }
+  const findings: WorkerWarning[] = [...plan.warnings.map((message) => ({ message })), ...plan.workers.flatMap((w) => w.warnings.map((message) => ({ worker: w.id, message })))];
+  for (const line of verbose ? findings.map((f) => (f.worker ? `${f.worker}: ${f.message}` : f.message)) : groupWarnings(findings)) out.warn(line);
+  if (!verbose && findings.length) out.info(out.c.dim(`(${findings.length} findings in all; --verbose lists each)`));
 }

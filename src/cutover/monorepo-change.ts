@@ -2,7 +2,9 @@
 // service module, the router entry rewritten to call the worker through a service binding (only
 // that expression's characters change), and the wrangler config's route and binding.
 import { UserError } from "../errors.js";
+import { DEFAULT_ROUTER, platformConfigFile } from "../discovery/platform-config.js";
 import { locateRouterEntry } from "../discovery/router.js";
+import { SourceTree } from "../discovery/source-tree.js";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 import { fileAt } from "../git/commit-files.js";
 import { repoNameFor, repositoryUrl } from "../manifest/names.js";
@@ -10,8 +12,6 @@ import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
 
 export const CUTOVER_TRAILER = "Fleet-Cutover";
-export const DEFAULT_ROUTER = "src/platform-worker.js";
-export const DEFAULT_WRANGLER = "wrangler.toml";
 
 export interface MonorepoChange {
   id: string;
@@ -20,6 +20,8 @@ export interface MonorepoChange {
   script: string;
   /** The platform worker's script name (its wrangler config's name). */
   platform: string;
+  /** The platform's wrangler config, the one it is deployed with. */
+  platformConfig: string;
   binding: string;
   markerPath: string;
   /** Files to write (path → new content); empty when the commit already holds the cutover. */
@@ -49,7 +51,7 @@ export function markerContent(manifest: Manifest, id: string, host: string, bind
 }
 
 /** Checks that the worker can be cut over at all (layout, domain, source module). */
-export function cutoverTarget(manifest: Manifest, id: string): { host: string; file: string; router: string; wrangler: string } {
+export function cutoverTarget(manifest: Manifest, id: string): { host: string; file: string; router: string } {
   const worker = manifest.workers[id];
   if (!worker) throw new UserError(`unknown worker: ${id}`);
   if (worker.external) throw new UserError(`${id} is external: it already lives in its own repository and the router forwards to it`);
@@ -60,7 +62,7 @@ export function cutoverTarget(manifest: Manifest, id: string): { host: string; f
   }
   if (!worker.domain) throw new UserError(`${id} has no domain in fleet.jsonc, so there is no hostname to move`);
   if (!worker.source?.file) throw new UserError(`${id} has no source.file in fleet.jsonc`);
-  return { host: worker.domain, file: worker.source.file, router: manifest.monorepo.router ?? DEFAULT_ROUTER, wrangler: manifest.monorepo.wrangler ?? DEFAULT_WRANGLER };
+  return { host: worker.domain, file: worker.source.file, router: manifest.monorepo.router ?? DEFAULT_ROUTER };
 }
 
 export async function monorepoChange(repo: string, manifest: Manifest, id: string, commit: string): Promise<MonorepoChange> {
@@ -71,16 +73,17 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
     if (text === undefined) throw new UserError(`${path} is not in the monorepo at ${commit.slice(0, 12)}`, { hint: "check monorepo.router and monorepo.wrangler in fleet.jsonc" });
     return text;
   };
-  const wranglerText = await read(target.wrangler);
-  const config = parseWranglerConfig(wranglerText, target.wrangler);
+  const wranglerFile = await platformConfigAt(repo, manifest, commit);
+  const wranglerText = await read(wranglerFile);
+  const config = parseWranglerConfig(wranglerText, wranglerFile);
   const plan = bindingFor(config, id, script);
   const files = new Map<string, string>();
   const before = new Map<string, string>();
 
-  const wranglerAfter = editWranglerConfig(wranglerText, target.wrangler, { host: target.host, binding: plan, service: script });
+  const wranglerAfter = editWranglerConfig(wranglerText, wranglerFile, { host: target.host, binding: plan, service: script });
   if (wranglerAfter !== wranglerText) {
-    files.set(target.wrangler, wranglerAfter);
-    before.set(target.wrangler, wranglerText);
+    files.set(wranglerFile, wranglerAfter);
+    before.set(wranglerFile, wranglerText);
   }
 
   const routerText = await read(target.router);
@@ -101,7 +104,7 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
     files.set(markerPath, marker);
     if (markerBefore !== undefined) before.set(markerPath, markerBefore);
   }
-  return { id, host: target.host, script, platform: config.name ?? "platform", binding: plan.binding, markerPath, files, before };
+  return { id, host: target.host, script, platform: config.name ?? "platform", platformConfig: wranglerFile, binding: plan.binding, markerPath, files, before };
 }
 
 export function cutoverMessage(change: MonorepoChange, repositoryAddress: string): string {
@@ -115,4 +118,17 @@ export function cutoverMessage(change: MonorepoChange, repositoryAddress: string
     `${CUTOVER_TRAILER}: ${change.id}`,
     "",
   ].join("\n");
+}
+
+/** The platform's wrangler config at `commit`: the manifest's, or found as discovery finds it. */
+async function platformConfigAt(repo: string, manifest: Manifest, commit: string): Promise<string> {
+  if (manifest.monorepo.wrangler) return manifest.monorepo.wrangler;
+  const tree = await SourceTree.atCommit(repo, commit);
+  try {
+    const file = await platformConfigFile(tree, manifest);
+    if (!file) throw new UserError(`found no wrangler config for the platform router at ${commit.slice(0, 12)}`, { hint: "name it in fleet.jsonc as monorepo.wrangler" });
+    return file;
+  } finally {
+    tree.close();
+  }
 }

@@ -13,6 +13,8 @@ export interface RouteMove {
   /** The monorepo branch holding the cutover commit (the platform is built from it). */
   branch: string;
   platform: string;
+  /** The platform's wrangler config (relative to the monorepo). */
+  platformConfig?: string;
   worker: string;
   host: string;
   health: Required<HealthOptions>;
@@ -57,7 +59,7 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
 
   if (before.routes[move.host] === move.platform) {
     step(`deploying ${move.platform} from ${move.branch} (forwards ${move.host}, drops its route)`);
-    const [platform] = await deployInOrder(store, [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [] }], {
+    const [platform] = await deployInOrder(store, [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }], {
       health: move.health,
       onEvent: (m) => move.onEvent?.(m),
     });

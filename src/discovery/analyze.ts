@@ -30,7 +30,7 @@ export interface WorkerAnalysis {
   warnings: string[];
 }
 
-export const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+export const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$|^test-[^/]+\.[cm]?[jt]sx?$/;
 
 export type PackageVersions = Record<string, string>;
 
@@ -59,7 +59,24 @@ export interface MonorepoContext {
 export async function analyzeWorker(mono: MonorepoContext, id: string, worker: WorkerEntry): Promise<WorkerAnalysis> {
   const source = worker.source;
   if (!source) return { ...empty(id), filter: { paths: [] } };
-  return source.dir !== undefined ? analyzeDirectory(mono, id, source.dir) : analyzeRouterService(mono, id, source.file!, source.include ?? []);
+  if (source.dir !== undefined) return analyzeDirectory(mono, id, source.dir);
+  if (source.config !== undefined) return analyzeConfigWorker(mono, id, source.config, source.include ?? []);
+  return analyzeRouterService(mono, id, source.file!, source.include ?? []);
+}
+
+/** A root wrangler config with its own main: the config, its main's closure, kept where they are. */
+async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<WorkerAnalysis> {
+  const warnings: string[] = [];
+  const text = await mono.tree.read(file);
+  if (text === undefined) warnings.push(`${file} is not in the monorepo`);
+  const config = text === undefined ? undefined : parseWranglerConfig(text, file);
+  const main = config?.main ? posix.normalize(config.main.replace(/^\.\//, "")) : undefined;
+  if (config && !main) warnings.push(`${file} has no main`);
+  const runtime = await moduleClosure(mono.tree, main ? [main] : []);
+  const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
+  const paths = [...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].filter((p) => mono.tree.has(p)).sort();
+  const result = summarize(id, runtime, config, mono.rootPackages, {}, warnings);
+  return { ...result, paths, filter: { paths } };
 }
 
 async function analyzeRouterService(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<WorkerAnalysis> {
@@ -103,7 +120,7 @@ function summarize(
   const bindings = closure.envReads.filter((n) => defined.has(n));
   const secrets = closure.envReads.filter((n) => !defined.has(n));
   for (const name of closure.envObjects.filter((n) => !defined.has(n))) {
-    warnings.push(`the code uses env.${name} like a binding, but ${config?.file ?? "the wrangler config"} defines no binding ${name} (treated as a secret)`);
+    warnings.push(`the code uses env.${name} like a binding, but ${config?.file ?? "the wrangler config"} defines no binding ${name}${config?.commentedBindings.includes(name) ? " (commented out there)" : ""} (treated as a secret)`);
   }
   const npmDependencies: Record<string, string> = {};
   for (const name of closure.packages) {
@@ -131,18 +148,23 @@ function empty(id: string): Omit<WorkerAnalysis, "filter"> {
 
 export interface WorkerIdentity {
   id: string;
-  domain?: string;
+  /** Every hostname it serves (domain and aliases). */
+  hostnames: string[];
   /** Names the worker is deployed as (its repository name pattern, its own wrangler name). */
   names: string[];
 }
 
-/** Other fleet workers this one reaches: through service bindings it reads, or URLs of their domains. */
-export function inferDependencies(analysis: WorkerAnalysis, fleet: readonly WorkerIdentity[]): string[] {
-  const deps = new Set<string>();
+/**
+ * Other fleet workers this one reaches: through service bindings it reads (hard: it cannot run
+ * without them), or by URLs of their hostnames (soft: a call, which may go both ways).
+ */
+export function inferDependencies(analysis: WorkerAnalysis, fleet: readonly WorkerIdentity[]): { hard: string[]; soft: string[] } {
+  const hard = new Set<string>();
+  const soft = new Set<string>();
   for (const other of fleet) {
     if (other.id === analysis.id) continue;
-    if (analysis.serviceTargets.some((t) => t === other.id || other.names.includes(t))) deps.add(other.id);
-    if (other.domain && analysis.urlHosts.includes(other.domain)) deps.add(other.id);
+    if (analysis.serviceTargets.some((t) => t === other.id || other.names.includes(t))) hard.add(other.id);
+    else if (other.hostnames.some((h) => analysis.urlHosts.includes(h))) soft.add(other.id);
   }
-  return [...deps].sort();
+  return { hard: [...hard].sort(), soft: [...soft].sort() };
 }

@@ -7,15 +7,17 @@ import { UserError } from "../errors.js";
 import type { ManifestInput, WorkerEntry } from "../manifest/schema.js";
 import { analyzeWorker, inferDependencies, packageVersions, readWranglerIn, TEST_FILE, type MonorepoContext, type WorkerAnalysis, type WorkerIdentity } from "./analyze.js";
 import { resolveRelative } from "./closure.js";
-import { commonZone, idFromName } from "./ids.js";
+import { commonZone, idFromHandler, idFromName } from "./ids.js";
 import { moduleFacts } from "./js-module.js";
-import { readRouter } from "./router.js";
+import { readRouter, type RouterEntry } from "./router.js";
+import { softCycleNote, withSoftEdges } from "../plan/graph.js";
 import type { SourceTree } from "./source-tree.js";
-import { WRANGLER_FILES } from "./wrangler-config.js";
+import { hostnamesOf, WRANGLER_FILES } from "./wrangler-config.js";
 import { readPackageJson } from "./package-json.js";
+import { DEFAULT_ROUTER, findPlatformConfig, readConfig } from "./platform-config.js";
 
 export type Layout = "router" | "directories";
-export const DEFAULT_ROUTER = "src/platform-worker.js";
+export { DEFAULT_ROUTER } from "./platform-config.js";
 
 export interface DiscoveredWorker {
   id: string;
@@ -64,15 +66,15 @@ export async function discover(tree: SourceTree, options: DiscoverOptions): Prom
 }
 
 async function discoverRouter(tree: SourceTree, routerFile: string, options: DiscoverOptions): Promise<Discovery> {
-  const platformConfig = await readWranglerIn(tree, "");
+  const found = await findPlatformConfig(tree, routerFile);
+  const platformConfig = found ? await readConfig(tree, found.file) : undefined;
   const mono: MonorepoContext = { tree, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
   const map = await readRouter(tree, routerFile);
   const warnings = [...map.warnings];
-  if (!platformConfig) warnings.push(`no wrangler config at the monorepo root (${WRANGLER_FILES.join(", ")}): every env name counts as a secret`);
+  if (!platformConfig) warnings.push(`found no wrangler config for ${routerFile} (no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router): every env name counts as a secret`);
   const tests = await testImports(tree);
   const workers: DiscoveredWorker[] = [];
   const skipped: Discovery["skipped"] = [];
-  const byFile = new Map<string, DiscoveredWorker>();
   const taken = new Set<string>();
   const uniqueId = (base: string) => {
     let id = base;
@@ -81,44 +83,63 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
     return id;
   };
 
+  // One worker per handler: every hostname (and path prefix) that leads to it is its entry point.
+  type Handler = Extract<RouterEntry, { kind: "handler" }>;
+  const groups = new Map<string, { handler: Handler; hostnames: string[]; paths: string[] }>();
+  const groupOf = (entry: Handler) => {
+    const key = `${entry.file}#${entry.export}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { handler: entry, hostnames: [], paths: [] }));
+    return group;
+  };
   for (const entry of map.entries) {
-    if (entry.kind === "skipped") {
-      skipped.push({ hostname: entry.hostname, reason: entry.reason });
-      continue;
-    }
-    if (entry.kind === "binding") {
-      const id = uniqueId(idFromName(entry.hostname.split(".")[0]!));
-      const service = platformConfig?.services.get(entry.binding);
-      const repo = options.repoName.replaceAll("{service}", id);
-      workers.push({
-        id,
-        entry: { domain: entry.hostname, phase: 1, dependsOn: [], external: `https://github.com/${options.org}/${repo}` },
-        note: `${entry.hostname} → env.${entry.binding}.fetch()${service ? ` (service ${service})` : ""}: already its own worker. Repository URL guessed from repoName: check it.`,
-      });
-      continue;
-    }
-    const same = byFile.get(`${entry.file}#${entry.export}`);
-    if (same) {
-      warnings.push(`${entry.hostname} is served by the same handler as ${same.entry.domain} (${entry.export}); fleet keeps one domain per worker`);
-      continue;
-    }
-    const id = uniqueId(idFromName(entry.file));
+    if (entry.kind === "skipped") skipped.push({ hostname: entry.hostname, reason: entry.reason });
+    else if (entry.kind === "handler") groupOf(entry).hostnames.push(entry.hostname);
+  }
+  for (const route of map.paths) {
+    if (route.entry.kind === "handler") groupOf(route.entry).paths.push(route.prefix);
+    else if (route.entry.kind === "skipped") warnings.push(`${routerFile}: the path route ${route.prefix} leads to no service module (${route.entry.reason})`);
+  }
+  // A module serving several handlers names its workers by handler (handleRegistry → registry).
+  const handlersPerFile = new Map<string, number>();
+  for (const { handler } of groups.values()) handlersPerFile.set(handler.file, (handlersPerFile.get(handler.file) ?? 0) + 1);
+
+  for (const entry of map.entries) {
+    if (entry.kind !== "binding") continue;
+    const id = uniqueId(idFromName(entry.hostname.split(".")[0]!));
+    const service = platformConfig?.services.get(entry.binding);
+    const repo = options.repoName.replaceAll("{service}", id);
+    workers.push({
+      id,
+      entry: { domain: entry.hostname, phase: 1, dependsOn: [], external: `https://github.com/${options.org}/${repo}` },
+      note: `${entry.hostname} → env.${entry.binding}.fetch()${service ? ` (service ${service})` : ""}: already its own worker. Repository URL guessed from repoName: check it.`,
+    });
+  }
+  for (const { handler, hostnames, paths } of groups.values()) {
+    const shared = (handlersPerFile.get(handler.file) ?? 0) > 1;
+    const id = uniqueId(shared ? idFromHandler(handler.export) : idFromName(handler.file));
     const include = [
-      ...(entry.wrapperFile ? [entry.wrapperFile] : []),
-      ...tests.filter((t) => t.imports.includes(entry.file) || testNames(t.file, entry.file)).map((t) => t.file),
+      ...(handler.wrapperFile ? [handler.wrapperFile] : []),
+      ...tests.filter((t) => t.imports.includes(handler.file) || testNames(t.file, handler.file, id)).map((t) => t.file),
     ];
-    const worker: DiscoveredWorker = {
+    const [domain, ...aliases] = hostnames;
+    const call = handler.wrapper ? `${handler.wrapper}(${handler.handler})` : handler.handler;
+    workers.push({
       id,
       entry: {
-        domain: entry.hostname,
+        ...(domain ? { domain } : {}),
+        ...(aliases.length ? { aliases } : {}),
+        ...(paths.length ? { paths } : {}),
         phase: 1,
         dependsOn: [],
-        source: { file: entry.file, export: entry.export, style: entry.style, include },
+        source: { file: handler.file, export: handler.export, style: handler.style, include: [...new Set(include)] },
       },
-      note: `${entry.hostname} → ${entry.wrapper ? `${entry.wrapper}(${entry.handler})` : entry.handler} from ${entry.file}`,
-    };
-    byFile.set(`${entry.file}#${entry.export}`, worker);
-    workers.push(worker);
+      note: `${[...hostnames, ...paths.map((p) => `any host${p}`)].join(", ")} → ${call} from ${handler.file}`,
+    });
+  }
+  for (const found of await configWorkers(tree, routerFile, platformConfig?.file)) {
+    const id = uniqueId(found.id);
+    workers.push({ id, entry: { ...found.entry, source: { config: found.file } }, note: found.note });
   }
   for (const worker of workers) {
     if (worker.entry.source) worker.analysis = await analyzeWorker(mono, worker.id, worker.entry as WorkerEntry);
@@ -131,6 +152,30 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
     skipped,
     warnings,
   };
+}
+
+/**
+ * Root wrangler configs other than the platform's with a `main` of their own that is in the
+ * repository (wrangler-evidence.toml → workers/evidence.ts): each is a worker of its own.
+ */
+async function configWorkers(tree: SourceTree, router: string, platformFile: string | undefined): Promise<{ id: string; file: string; entry: DiscoveredWorker["entry"]; note: string }[]> {
+  const out: { id: string; file: string; entry: DiscoveredWorker["entry"]; note: string }[] = [];
+  const files = [...tree.files].filter((f) => /^wrangler[^/]*\.(toml|jsonc?)$/.test(f) && f !== platformFile).sort();
+  for (const file of files) {
+    const config = await readConfig(tree, file);
+    const main = config?.main ? posix.normalize(config.main.replace(/^\.\//, "")) : undefined;
+    if (!config || !main || main === router || !tree.has(main)) continue;
+    const { production, staging } = hostnamesOf(config);
+    const [domain, ...aliases] = production;
+    const base = file.replace(/^wrangler[-._]?/, "").replace(/\.(toml|jsonc?)$/, "");
+    out.push({
+      id: idFromName(base || config.name || main),
+      file,
+      entry: { ...(domain ? { domain } : {}), ...(aliases.length ? { aliases } : {}), ...(staging.length ? { stagingHostnames: staging } : {}), phase: 1, dependsOn: [] },
+      note: `${file}: its own worker${config.name ? ` (${config.name})` : ""}, main ${main}${domain ? `, routes ${production.join(", ")}` : ""}`,
+    });
+  }
+  return out;
 }
 
 /** Test files and the repository files they import directly. */
@@ -150,11 +195,18 @@ async function testImports(tree: SourceTree): Promise<{ file: string; imports: s
   return out;
 }
 
-/** test/project-initiation.test.js names src/services/project-initiation.js. */
-function testNames(testFile: string, serviceFile: string): boolean {
-  const service = posix.basename(serviceFile).replace(/\.[^.]+$/, "");
-  const test = posix.basename(testFile).replace(/\.(test|spec)?\.[cm]?[jt]sx?$/, "").replace(/\.(test|spec)$/, "");
-  return test === service;
+/**
+ * A test named after its service: test/project-initiation.test.js, test-chittypass.js at the
+ * root, tests/beacon-integration.js, src/services/cases.test.ts — by the service's file or its id.
+ */
+function testNames(testFile: string, serviceFile: string, id: string): boolean {
+  const names = new Set([posix.basename(serviceFile).replace(/\.[^.]+$/, ""), id]);
+  const test = posix
+    .basename(testFile)
+    .replace(/\.[cm]?[jt]sx?$/, "")
+    .replace(/\.(test|spec)$/, "")
+    .replace(/^test-/, "");
+  return [...names].some((name) => test === name || test.startsWith(`${name}-`) || test.startsWith(`${name}.`) || test.startsWith(`${name}_`));
 }
 
 async function discoverDirectories(tree: SourceTree): Promise<Discovery> {
@@ -210,34 +262,54 @@ async function workspacePatterns(tree: SourceTree): Promise<string[]> {
   return patterns.filter((p): p is string => typeof p === "string");
 }
 
-/** dependsOn from service bindings and URLs; phase = 1 + the longest chain of dependencies. */
+/**
+ * dependsOn (hard) from service bindings; calls (soft) from URLs of other workers' hostnames.
+ * phase = 1 + the longest chain over hard edges and the soft edges that order without a cycle;
+ * a soft cycle is broken deterministically and said once.
+ */
 function assignDependencies(discovery: Discovery, options: DiscoverOptions): void {
   const identities: WorkerIdentity[] = discovery.workers.map((w) => ({
     id: w.id,
-    ...(w.entry.domain ? { domain: w.entry.domain } : {}),
-    names: [options.repoName.replaceAll("{service}", w.id), ...(w.analysis?.config?.name && w.entry.source?.dir ? [w.analysis.config.name] : [])],
+    hostnames: [...(w.entry.domain ? [w.entry.domain] : []), ...(w.entry.aliases ?? [])],
+    names: [options.repoName.replaceAll("{service}", w.id), ...(w.analysis?.config?.name && (w.entry.source?.dir || w.entry.source?.config) ? [w.analysis.config.name] : [])],
   }));
+  const calls = new Map<string, string[]>();
   for (const worker of discovery.workers) {
-    if (worker.analysis) worker.entry.dependsOn = inferDependencies(worker.analysis, identities);
+    if (!worker.analysis) continue;
+    const found = inferDependencies(worker.analysis, identities);
+    worker.entry.dependsOn = found.hard;
+    if (found.soft.length) calls.set(worker.id, found.soft);
   }
-  const byId = new Map(discovery.workers.map((w) => [w.id, w]));
+  const external = new Set(discovery.workers.filter((w) => w.entry.external).map((w) => w.id));
+  const hard = new Map(discovery.workers.map((w) => [w.id, w.entry.dependsOn.filter((d) => !external.has(d))]));
+  const soft = new Map([...calls].map(([id, list]) => [id, list.filter((d) => !external.has(d))]));
+  const { edges, dropped } = withSoftEdges(hard, soft);
+  for (const [from, to] of dropped) discovery.warnings.push(softCycleNote(from, to));
   const depth = new Map<string, number>();
-  const visiting = new Set<string>();
   const phaseOf = (id: string): number => {
-    if (byId.get(id)?.entry.external) return 0; // already live: never holds a phase back
     if (depth.has(id)) return depth.get(id)!;
-    if (visiting.has(id)) return 1; // a cycle; validation reports it
-    visiting.add(id);
-    const deps = byId.get(id)?.entry.dependsOn ?? [];
+    depth.set(id, 1); // a hard cycle stops here; validation reports it
+    const deps = edges.get(id) ?? [];
     const phase = deps.length ? 1 + Math.max(...deps.map(phaseOf)) : 1;
-    visiting.delete(id);
     depth.set(id, phase);
     return phase;
   };
   for (const worker of discovery.workers) {
     const phase = worker.entry.external ? 1 : phaseOf(worker.id);
     // Rebuilt so the keys appear in the order people read them.
-    const { domain, dependsOn, source, external } = worker.entry;
-    worker.entry = { ...(domain ? { domain } : {}), phase, week: phase, dependsOn, ...(source ? { source } : {}), ...(external ? { external } : {}) };
+    const { domain, aliases, paths, stagingHostnames, dependsOn, source, external: repo } = worker.entry;
+    const soft = calls.get(worker.id);
+    worker.entry = {
+      ...(domain ? { domain } : {}),
+      ...(aliases?.length ? { aliases } : {}),
+      ...(paths?.length ? { paths } : {}),
+      ...(stagingHostnames?.length ? { stagingHostnames } : {}),
+      phase,
+      week: phase,
+      dependsOn,
+      ...(soft?.length ? { calls: soft } : {}),
+      ...(source ? { source } : {}),
+      ...(repo ? { external: repo } : {}),
+    };
   }
 }

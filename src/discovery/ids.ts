@@ -5,6 +5,7 @@ import { posix } from "node:path";
 export function idFromName(name: string): string {
   const base = posix.basename(name).replace(/\.[^.]+$/, "");
   return base
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
     .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
@@ -12,6 +13,12 @@ export function idFromName(name: string): string {
     .replace(/^-|-$/g, "")
     .slice(0, 40)
     .replace(/-$/, "") || "worker";
+}
+
+/** `handleRegistry` → `registry`, `handleAIGateway` → `ai-gateway`: a handler's name as a worker id. */
+export function idFromHandler(name: string): string {
+  const bare = name.replace(/^handle(?=[A-Z_])/, "").replace(/(Handler|Service)$/, "") || name;
+  return idFromName(bare);
 }
 
 /** The zone most hostnames share (their last two labels). */

@@ -9,9 +9,21 @@ export type RouterEntry =
   | { kind: "binding"; hostname: string; binding: string }
   | { kind: "skipped"; hostname: string; reason: string };
 
+/** `if (pathname.startsWith("/pass")) serviceHandler = wrapHandler(handleChittyPass)`: a service on every hostname. */
+export interface PathRoute {
+  prefix: string;
+  /** The handler it leads to (kind "handler"), or why it is not a service module's. */
+  entry: RouterEntry;
+  /** Offsets of the handler expression in the router, for the cutover's edit. */
+  start: number;
+  end: number;
+}
+
 export interface RouterMap {
   file: string;
   entries: RouterEntry[];
+  /** Routes by path prefix, taken before the hostname map. */
+  paths: PathRoute[];
   /** Problems worth telling the user (an import that does not resolve, a local wrapper). */
   warnings: string[];
 }
@@ -23,7 +35,7 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
   const code = await tree.read(file);
   if (code === undefined) throw new Error(`router file ${file} is not in the tree`);
   const ast = parseModule(code, file) as AnyNode;
-  const warnings: string[] = [];
+  const warnings = new Set<string>();
 
   // local name → where it is imported from
   const imports = new Map<string, { source: string; imported: string }>();
@@ -46,15 +58,19 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
   });
 
   const map = findHostnameMap(ast);
-  if (!map) return { file, entries: [], warnings: [`${file}: found no object literal whose keys are hostnames`] };
+  if (!map) return { file, entries: [], paths: [], warnings: [`${file}: found no object literal whose keys are hostnames`] };
 
-  const resolveImport = (local: string) => {
+  const resolveImport = async (local: string) => {
     const found = imports.get(local);
     if (!found) return undefined;
     if (!found.source.startsWith(".")) return { file: undefined, imported: found.imported, source: found.source };
     const target = resolveRelative(tree, file, found.source);
-    if (!target) warnings.push(`${file} imports ${found.source}, which does not exist`);
-    return { file: target, imported: found.imported, source: found.source };
+    if (!target) {
+      warnings.add(`${file} imports ${found.source}, which does not exist`);
+      return { file: undefined, imported: found.imported, source: found.source };
+    }
+    // `export { handleSync } from "./sync.js"`: the handler is sync.js's
+    return { ...(await definingModule(tree, target, found.imported)), source: found.source };
   };
 
   const entries: RouterEntry[] = [];
@@ -62,13 +78,15 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
     const hostname = keyOf(prop)?.toLowerCase();
     if (!hostname || !HOSTNAME.test(hostname)) continue;
     const value = prop.value as AnyNode;
-    entries.push(classify(hostname, value));
+    entries.push(await classify(hostname, value));
   }
-  return { file, entries, warnings };
+  const paths: PathRoute[] = [];
+  for (const route of findPathRoutes(ast)) paths.push({ prefix: route.prefix, entry: await classify(route.prefix, route.value), start: route.value.start, end: route.value.end });
+  return { file, entries, paths, warnings: [...warnings] };
 
-  function classify(hostname: string, value: AnyNode): RouterEntry {
+  async function classify(hostname: string, value: AnyNode): Promise<RouterEntry> {
     if (value.type === "Identifier") {
-      const origin = resolveImport(value.name);
+      const origin = await resolveImport(value.name);
       if (origin?.file) return { kind: "handler", hostname, style: "fetch", handler: value.name, file: origin.file, export: origin.imported };
       if (locals.has(value.name)) return { kind: "skipped", hostname, reason: `${value.name} is defined in the router itself, not in a service module` };
       return { kind: "skipped", hostname, reason: origin ? `${value.name} comes from ${origin.source}, which is not a file of this repository` : `${value.name} is not imported` };
@@ -76,12 +94,12 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
     if (value.type === "CallExpression" && value.callee.type === "Identifier" && value.arguments[0]?.type === "Identifier") {
       const wrapper = value.callee.name as string;
       const inner = value.arguments[0].name as string;
-      const origin = resolveImport(inner);
+      const origin = await resolveImport(inner);
       if (!origin?.file) return { kind: "skipped", hostname, reason: `${wrapper}(${inner}): ${inner} is not imported from a service module` };
-      const wrapperOrigin = resolveImport(wrapper);
+      const wrapperOrigin = await resolveImport(wrapper);
       if (!wrapperOrigin?.file) {
-        if (locals.has(wrapper)) warnings.push(`${file}: context wrapper ${wrapper} is defined in the router itself; move it to its own module so extracted workers can bring it along`);
-        else warnings.push(`${file}: context wrapper ${wrapper} is not imported from a file of this repository`);
+        if (locals.has(wrapper)) warnings.add(`${file}: context wrapper ${wrapper} is defined in the router itself; move it to its own module so extracted workers can bring it along`);
+        else warnings.add(`${file}: context wrapper ${wrapper} is not imported from a file of this repository`);
       }
       return {
         kind: "handler",
@@ -100,8 +118,61 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       return { kind: "skipped", hostname, reason: "an inline function, not a service module" };
     }
     if (value.type === "Literal" && value.value === null) return { kind: "skipped", hostname, reason: "mapped to null (placeholder)" };
+    if (value.type === "CallExpression" && value.callee.type === "Identifier" && locals.has(value.callee.name)) {
+      return { kind: "skipped", hostname, reason: `${value.callee.name}(…) is defined in the router itself, not in a service module` };
+    }
     return { kind: "skipped", hostname, reason: `mapped to a ${value.type}, not a handler` };
   }
+}
+
+/** Where `name`, exported by `file`, is defined: follows `export { name } from "./other.js"`. */
+async function definingModule(tree: SourceTree, file: string, name: string, depth = 0): Promise<{ file: string; imported: string }> {
+  if (depth > 8 || !/\.[cm]?[jt]sx?$/.test(file)) return { file, imported: name };
+  const code = await tree.read(file);
+  if (code === undefined) return { file, imported: name };
+  let ast: AnyNode;
+  try {
+    ast = parseModule(code, file) as AnyNode;
+  } catch {
+    return { file, imported: name };
+  }
+  for (const node of ast.body as AnyNode[]) {
+    if (node.type !== "ExportNamedDeclaration" || !node.source) continue;
+    for (const spec of node.specifiers ?? []) {
+      const exported = spec.exported.name ?? spec.exported.value;
+      if (exported !== name) continue;
+      const target = resolveRelative(tree, file, node.source.value);
+      return target ? definingModule(tree, target, spec.local.name ?? spec.local.value, depth + 1) : { file, imported: name };
+    }
+  }
+  return { file, imported: name };
+}
+
+/**
+ * `if (pathname.startsWith("/pass")) serviceHandler = wrapHandler(handleChittyPass)` or
+ * `... return handleX(request, env, ctx)`: the prefix and the handler expression.
+ */
+function findPathRoutes(ast: AnyNode): { prefix: string; value: AnyNode }[] {
+  const routes: { prefix: string; value: AnyNode }[] = [];
+  walk(ast as never, {
+    IfStatement(node, ancestors) {
+      // only the router's own dispatch (its default export), not a helper for one hostname
+      if (!ancestors.some((a) => a.type === "ExportDefaultDeclaration")) return;
+      const test = node.test;
+      if (test.type !== "CallExpression" || test.callee.type !== "MemberExpression" || test.callee.property?.name !== "startsWith") return;
+      const prefix = test.arguments[0];
+      if (prefix?.type !== "Literal" || typeof prefix.value !== "string" || !prefix.value.startsWith("/")) return;
+      const first = node.consequent.type === "BlockStatement" ? node.consequent.body[0] : node.consequent;
+      let value: AnyNode | undefined;
+      if (first?.type === "ExpressionStatement" && first.expression.type === "AssignmentExpression") value = first.expression.right;
+      else if (first?.type === "ReturnStatement" && first.argument?.type === "CallExpression") {
+        // return handleX(request, env, ctx) or return wrapHandler(handleX)(request, env, ctx)
+        value = first.argument.callee;
+      }
+      if (value && (value.type === "Identifier" || value.type === "CallExpression")) routes.push({ prefix: prefix.value, value });
+    },
+  });
+  return routes;
 }
 
 function keyOf(prop: AnyNode): string | undefined {

@@ -34,7 +34,22 @@ export interface WranglerConfig {
   bindings: Map<string, Binding>;
   /** Service bindings: binding name → target worker name. */
   services: Map<string, string>;
+  /** Binding names that appear only in commented-out lines (a binding switched off for now). */
+  commentedBindings: string[];
+  /** Each `env.<name>` section's own name and routes (routes are inherited when a section has none). */
+  environments: Map<string, { name?: string; routes: Route[] }>;
   raw: Record<string, unknown>;
+}
+
+/**
+ * The hostnames a config serves: production's are the `env.production` routes when that section
+ * has its own, else the top level's; staging's are `env.staging`'s own.
+ */
+export function hostnamesOf(config: WranglerConfig): { production: string[]; staging: string[] } {
+  const hosts = (routes: Route[]) => [...new Set(routes.map((r) => r.host).filter((h) => h.includes(".")))];
+  const production = config.environments.get("production")?.routes;
+  const staging = config.environments.get("staging")?.routes;
+  return { production: hosts(production?.length ? production : config.routes), staging: hosts(staging ?? []) };
 }
 
 export const WRANGLER_FILES = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] as const;
@@ -109,6 +124,12 @@ export function parseWranglerConfig(text: string, file: string): WranglerConfig 
     routes: readRoutes(raw),
     bindings,
     services,
+    commentedBindings: commentedBindings(text).filter((name) => !bindings.has(name)),
+    environments: new Map(
+      Object.entries(isObject(raw.env) ? raw.env : {})
+        .filter((e): e is [string, Record<string, unknown>] => isObject(e[1]))
+        .map(([name, section]) => [name, { ...(typeof section.name === "string" ? { name: section.name } : {}), routes: readRoutes(section) }]),
+    ),
     raw,
   };
 }
@@ -130,4 +151,15 @@ function readRoutes(raw: Record<string, unknown>): Route[] {
     });
   }
   return routes;
+}
+
+/** `# binding = "PLATFORM_KV"` or `// "binding": "PLATFORM_KV"`: names in commented-out lines. */
+function commentedBindings(text: string): string[] {
+  const names = new Set<string>();
+  for (const line of text.split("\n")) {
+    const comment = /^\s*(?:#|\/\/)(.*)$/.exec(line)?.[1];
+    const name = comment ? /["']?(?:binding|name)["']?\s*[=:]\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/.exec(comment)?.[1] : undefined;
+    if (name) names.add(name);
+  }
+  return [...names].sort();
 }

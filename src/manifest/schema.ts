@@ -27,21 +27,31 @@ const hostname = z.string().regex(HOSTNAME, { message: "must be a lowercase host
 export const SourceSchema = z
   .strictObject({
     dir: repoPath.optional().describe("directories layout: the worker's folder, split like filter-repo --subdirectory-filter"),
+    config: repoPath
+      .optional()
+      .describe("a wrangler config of its own at the monorepo root (wrangler-evidence.toml): the worker is that config and its main's module closure, kept where they are"),
     file: repoPath.optional().describe("router layout: the service module the platform router imports the handler from"),
     export: z.string().regex(JS_IDENTIFIER, { message: "must be a JavaScript identifier" }).optional().describe("router layout: the handler's export name"),
     style: z.enum(["fetch", "context"]).optional().describe("router layout: handler takes (request, env, ctx) ('fetch') or the router's context object ('context')"),
     include: z.array(repoPath).optional().describe("router layout: extra monorepo files that belong to the worker (its tests, the context builder)"),
   })
-  .describe("Either { dir } or { file, export, style, include }");
+  .describe("One of { dir }, { config } or { file, export, style, include }");
 
 export const WorkerSchema = z
   .strictObject({
     name: z.string().min(1).optional().describe("Display name; defaults to the id in title case"),
     description: z.string().optional().describe("One line about the service, used in its README and catalog entry"),
     domain: hostname.optional().describe("The hostname the worker answers on, such as initiate.chitty.cc"),
+    aliases: z.array(hostname).optional().describe("Other hostnames it serves (the router maps them to the same handler): routed, health-checked, registered and moved with the domain"),
+    paths: z
+      .array(z.string().regex(/^\/[^\s]*$/, { message: "must be a path prefix such as /pass" }))
+      .optional()
+      .describe("Path prefixes the platform router sends to this worker on any hostname (pathname.startsWith)"),
+    stagingHostnames: z.array(hostname).optional().describe("Hostnames of its staging environment (routes of env.staging)"),
     phase: z.int().positive().default(1).describe("Migration phase (1 first); dependencies should not be in a later phase"),
     week: z.int().positive().optional().describe("Planned migration week"),
-    dependsOn: z.array(z.string()).default([]).describe("Ids of workers that must be deployed and healthy first"),
+    dependsOn: z.array(z.string()).default([]).describe("Ids of workers that must be deployed and healthy first (hard: service bindings, or your word); a cycle is refused"),
+    calls: z.array(z.string()).optional().describe("Ids of workers its code calls by URL (soft): they order deploys where they can; a cycle among them is broken, with a note"),
     external: z.url().optional().describe("Repository URL of a worker that already lives in its own repository"),
     source: SourceSchema.optional(),
   })
@@ -68,7 +78,8 @@ const MonorepoSchema = z
     layout: z.enum(["router", "directories"]).describe("router: one platform worker with src/services/*; directories: workers/<name>/ each with a wrangler config"),
     branch: z.string().min(1).optional().describe("Branch whose history is split; default: the branch checked out"),
     router: repoPath.optional().describe("router layout: the platform worker's entry (default src/platform-worker.js)"),
-    wrangler: repoPath.optional().describe("router layout: the platform worker's wrangler config (default wrangler.toml)"),
+    wrangler: repoPath.optional().describe("router layout: the platform worker's wrangler config, the one it is deployed with (found from package.json's scripts: --config)"),
+    shared: z.array(repoPath).optional().describe("Folders that are shared packages, not workers, though they have a wrangler config (fleet init leaves them out)"),
   })
   .describe("How the workers live in the monorepo");
 

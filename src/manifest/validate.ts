@@ -33,12 +33,21 @@ export function crossFieldProblems(raw: unknown): Problem[] {
     }
     if (isObject(entry.source)) problems.push(...sourceProblems(entry.source, at("source"), layout));
 
-    if (typeof entry.domain === "string") {
-      const domain = entry.domain.toLowerCase();
+    const hostnames: [JsonPath, unknown][] = [[at("domain"), entry.domain], ...(Array.isArray(entry.aliases) ? entry.aliases.map((h, i): [JsonPath, unknown] => [at("aliases", i), h]) : [])];
+    for (const [path, value] of hostnames) {
+      if (typeof value !== "string") continue;
+      const domain = value.toLowerCase();
       const holder = domains.get(domain);
-      if (holder !== undefined) problems.push({ path: at("domain"), message: `domain ${domain} is already used by worker "${holder}"` });
+      if (holder !== undefined) problems.push({ path, message: `domain ${domain} is already used by worker "${holder}"` });
       else domains.set(domain, id);
     }
+    const calls = Array.isArray(entry.calls) ? entry.calls : [];
+    calls.forEach((call, i) => {
+      if (typeof call === "string" && call !== id && !(call in workers)) {
+        const hint = closest(call, Object.keys(workers));
+        problems.push({ path: at("calls", i), message: `unknown worker "${call}" in calls${hint ? ` (did you mean "${hint}"?)` : ""}` });
+      }
+    });
 
     const deps = Array.isArray(entry.dependsOn) ? entry.dependsOn : [];
     edges.set(id, deps.filter((d): d is string => typeof d === "string"));
@@ -62,11 +71,12 @@ function sourceProblems(source: Record<string, unknown>, at: JsonPath, layout: u
   const problems: Problem[] = [];
   const hasDir = source.dir !== undefined;
   const hasFile = source.file !== undefined;
-  if (hasDir === hasFile) {
-    problems.push({ path: at, message: 'source needs exactly one of "dir" (directories layout) or "file" (router layout)' });
-  } else if (hasDir) {
+  const hasConfig = source.config !== undefined;
+  if (Number(hasDir) + Number(hasFile) + Number(hasConfig) !== 1) {
+    problems.push({ path: at, message: 'source needs exactly one of "dir" (its folder), "file" (a router service module) or "config" (a root wrangler config with its own main)' });
+  } else if (hasDir || hasConfig) {
     for (const key of ["export", "style", "include"]) {
-      if (source[key] !== undefined) problems.push({ path: [...at, key], key: true, message: `"${key}" belongs to a router source ("file"), not a "dir" source` });
+      if (source[key] !== undefined) problems.push({ path: [...at, key], key: true, message: `"${key}" belongs to a router source ("file"), not a "${hasDir ? "dir" : "config"}" source` });
     }
   } else if (source.export === undefined) {
     problems.push({ path: at, message: 'a router source needs "export": the handler\'s export name' });

@@ -74,3 +74,41 @@ export function topologicalOrder(
   if (order.length !== edges.size) throw new Error("dependency graph has a cycle");
   return order;
 }
+
+/**
+ * Hard edges plus every soft edge that keeps the graph acyclic, taken in a fixed order (by the
+ * worker's id, then the target's), so the same code always orders the same way. Returns the
+ * edges to order by and the soft edges left out as [from, to].
+ */
+export function withSoftEdges(
+  hard: ReadonlyMap<string, readonly string[]>,
+  soft: ReadonlyMap<string, readonly string[]>,
+): { edges: Map<string, string[]>; dropped: [string, string][] } {
+  const edges = new Map([...hard].map(([k, v]) => [k, [...v]]));
+  const reaches = (from: string, to: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node === to) return true;
+      if (seen.has(node)) continue;
+      seen.add(node);
+      stack.push(...(edges.get(node) ?? []));
+    }
+    return false;
+  };
+  const dropped: [string, string][] = [];
+  for (const from of [...soft.keys()].sort()) {
+    for (const to of [...soft.get(from)!].sort()) {
+      if (!edges.has(to) || !edges.has(from) || edges.get(from)!.includes(to)) continue;
+      if (reaches(to, from)) dropped.push([from, to]);
+      else edges.get(from)!.push(to);
+    }
+  }
+  return { edges, dropped };
+}
+
+/** The one note for a soft edge left out of the order. */
+export function softCycleNote(from: string, to: string): string {
+  return `${from} calls ${to} by URL and ${to} reaches ${from} the same way: ${from}'s call is left out of the deploy order (calls never block a deploy)`;
+}

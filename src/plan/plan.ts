@@ -1,21 +1,28 @@
 // The fleet plan: deploy order, phases and weeks, and what each worker needs, as data.
 // `fleet plan` prints it; later commands (split, create, deploy) consume it.
-import { analyzeWorker, packageVersions, readWranglerIn, type MonorepoContext } from "../discovery/analyze.js";
+import { analyzeWorker, packageVersions, type MonorepoContext } from "../discovery/analyze.js";
+import { readPlatformConfig } from "../discovery/platform-config.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { displayName, repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
-import { topologicalOrder } from "./graph.js";
+import { softCycleNote } from "./graph.js";
+import { fleetOrder } from "./order.js";
 import type { BindingKind } from "../discovery/wrangler-config.js";
 
 export interface WorkerPlan {
   id: string;
   name: string;
   domain: string | null;
+  /** Other hostnames it serves, and path prefixes the router sends it on any hostname. */
+  aliases: string[];
+  routedPaths: string[];
   phase: number;
   week: number | null;
   repository: string;
   external: string | null;
   dependsOn: string[];
+  /** Workers it calls by URL (soft edges). */
+  calls: string[];
   /** Every monorepo path the worker's split will contain, sorted. */
   paths: string[];
   filter: { subdirectory: string } | { paths: string[] } | null;
@@ -39,16 +46,14 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
   const warnings: string[] = [];
   const mono: MonorepoContext = { tree: source, rootPackages: await packageVersions(source, "package.json") };
   if (manifest.monorepo.layout === "router") {
-    const wranglerPath = manifest.monorepo.wrangler;
-    const dir = wranglerPath ? wranglerPath.split("/").slice(0, -1).join("/") : "";
-    const config = await readWranglerIn(source, dir);
-    if (config && (!wranglerPath || config.file === wranglerPath)) mono.platformConfig = config;
-    else warnings.push(`no platform wrangler config at ${wranglerPath ?? "the monorepo root"}: every env name counts as a secret`);
+    const config = await readPlatformConfig(source, manifest);
+    if (config) mono.platformConfig = config;
+    else warnings.push(`no platform wrangler config${manifest.monorepo.wrangler ? ` at ${manifest.monorepo.wrangler}` : ""}: every env name counts as a secret`);
   }
 
   const ids = Object.keys(manifest.workers).sort();
-  const edges = new Map(ids.map((id) => [id, manifest.workers[id]!.dependsOn]));
-  const order = topologicalOrder(edges, (id) => manifest.workers[id]!.phase);
+  const { order, dropped } = fleetOrder(manifest, ids);
+  for (const [from, to] of dropped) warnings.push(softCycleNote(from, to));
   const workers: WorkerPlan[] = [];
   for (const id of order) {
     const worker = manifest.workers[id]!;
@@ -59,11 +64,14 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       id,
       name: displayName(id, worker),
       domain: worker.domain ?? null,
+      aliases: worker.aliases ?? [],
+      routedPaths: worker.paths ?? [],
       phase: worker.phase,
       week: worker.week ?? null,
       repository: repoNameFor(manifest, id),
       external: worker.external ?? null,
       dependsOn: [...worker.dependsOn].sort(),
+      calls: [...(worker.calls ?? [])].sort(),
       paths: analysis.paths,
       filter: worker.source ? analysis.filter : null,
       bindings: analysis.bindings,

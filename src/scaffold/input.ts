@@ -1,7 +1,8 @@
 // Everything the scaffold of one worker repository is rendered from, gathered from the manifest
 // and the monorepo's committed tree. Rendering (the other files here) is pure.
 import { posix } from "node:path";
-import { analyzeWorker, packageVersions, readWranglerIn, type WorkerAnalysis } from "../discovery/analyze.js";
+import { analyzeWorker, packageVersions, type WorkerAnalysis } from "../discovery/analyze.js";
+import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
 import { readRouter } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import type { Binding, WranglerConfig } from "../discovery/wrangler-config.js";
@@ -41,7 +42,7 @@ export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
 
 export async function scaffoldInput(manifest: Manifest, id: string, tree: SourceTree, monorepoName: string, analyses?: Map<string, WorkerAnalysis>): Promise<ScaffoldInput> {
   const worker = manifest.workers[id]!;
-  const platformConfig = manifest.monorepo.layout === "router" ? await readWranglerIn(tree, dirOf(manifest.monorepo.wrangler ?? "wrangler.toml")) : undefined;
+  const platformConfig = await readPlatformConfig(tree, manifest);
   const mono = { tree, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
   const analysisOf = async (wid: string) => analyses?.get(wid) ?? (await analyzeWorker(mono, wid, manifest.workers[wid]!));
   const analysis = await analysisOf(id);
@@ -73,7 +74,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
   let handler: ScaffoldInput["handler"];
   const source = worker.source;
   if (source?.file) {
-    const router = await readRouter(tree, manifest.monorepo.router ?? "src/platform-worker.js");
+    const router = await readRouter(tree, manifest.monorepo.router ?? DEFAULT_ROUTER);
     const entry = router.entries.find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export);
     const wrapper = entry?.kind === "handler" && entry.wrapper && entry.wrapperFile ? { name: entry.wrapper, file: entry.wrapperFile } : undefined;
     handler = { file: source.file, export: source.export!, style: source.style ?? "fetch", ...(wrapper ? { wrapper } : {}) };
@@ -116,7 +117,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     dependsOn: worker.dependsOn.map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null })),
     scriptNameOf,
     monorepoName,
-    ...(source?.dir && config ? { ownConfig: config } : {}),
+    ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseManifest } from "../../src/manifest/load.js";
@@ -32,21 +32,35 @@ describe("fleet init, directories layout", () => {
     const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
     expect(manifest.monorepo.layout).toBe("directories");
     expect(Object.keys(manifest.workers).sort()).toEqual(["api", "auth", "cdn", "mailer"]);
+    // a service binding is a hard dependency; a URL of another worker's hostname is a call (soft)
     expect(manifest.workers.api).toMatchObject({ domain: "api.acme.dev", source: { dir: "workers/api" }, dependsOn: ["auth"], phase: 3 });
-    expect(manifest.workers.auth).toMatchObject({ domain: "auth.acme.dev", dependsOn: ["mailer"], phase: 2 });
+    expect(manifest.workers.auth).toMatchObject({ domain: "auth.acme.dev", dependsOn: [], calls: ["mailer"], phase: 2 });
     expect(manifest.workers.mailer).toMatchObject({ domain: "mail.acme.dev", source: { dir: "services/mailer" } });
     expect(manifest.workers.cdn!.domain).toBeUndefined();
     expect(result.stderr).toContain("no route, so no domain");
     expect(result.stderr).toContain("imports shared/secret.js, which is outside the worker's folder");
   });
 
-  it("writes what it found but exits 1 when the code's dependencies form a cycle", async () => {
+  it("workers that call each other by URL never block: init and plan go on, and say which call is left out of the order", async () => {
     const dir = await fixtureRepo({ ...FILES, "apps/auth/src/index.js": 'export default { fetch: () => fetch("https://api.acme.dev/ping") };\n' });
     const result = await runFleet(["init", "--cwd", dir]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/dependency cycle: api → auth → api/);
-    const plan = await runFleet(["plan", "--cwd", dir]);
-    expect(plan.code).toBe(2);
+    expect(result.code, result.stderr).toBe(0);
+    // api binds auth (hard); auth calls api by URL (soft): the soft edge gives way
+    const note = "auth calls api by URL and api reaches auth the same way: auth's call is left out of the deploy order";
+    expect(result.stderr).toContain(note);
+    const plan = await runFleet(["plan", "--cwd", dir, "--json"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const { order, warnings } = JSON.parse(plan.stdout) as { order: string[]; warnings: string[] };
+    expect(order.indexOf("auth")).toBeLessThan(order.indexOf("api"));
+    expect(warnings.filter((w) => w.includes("left out of the deploy order"))).toHaveLength(1);
+    // a cycle written in dependsOn is still the user's to resolve, and named
+    const manifest = await readFile(join(dir, "fleet.jsonc"), "utf8");
+    const edited = manifest.replace(/("auth": \{[\s\S]*?"dependsOn": )\[\]/, '$1["api"]');
+    expect(edited).not.toBe(manifest);
+    await writeFile(join(dir, "fleet.jsonc"), edited);
+    const refused = await runFleet(["plan", "--cwd", dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/dependency cycle: api → auth → api/);
   });
 
   it("plans a directory worker from its own folder: every file, its own config and package.json", async () => {

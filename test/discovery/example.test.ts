@@ -64,7 +64,8 @@ describe("fleet init and plan on the example, router layout", () => {
       expect(plan.npmDependencies, service.id).toEqual(service.npmDependencies);
       // external workers (id, auth) are dependencies too: a deploy waits for their health
       const externals = truth.external.filter((e) => service.envReads.includes(e.binding)).map((e) => e.id);
-      expect(plan.dependsOn, service.id).toEqual([...service.dependsOn, ...externals].sort());
+      // service bindings are hard dependencies, URLs soft calls: together, what the code reaches
+      expect([...plan.dependsOn, ...plan.calls].sort(), service.id).toEqual([...service.dependsOn, ...externals].sort());
     }
   });
 
@@ -96,7 +97,7 @@ describe("fleet init and plan on the example, directories layout", () => {
       expect(worker.bindings, service.id).toEqual(service.bindings);
       expect(worker.secrets, service.id).toEqual(service.secrets);
       expect(worker.npmDependencies, service.id).toEqual(service.npmDependencies);
-      expect(worker.dependsOn.filter((d) => !example.truth.external.some((e) => e.id === d)), service.id).toEqual(service.dependsOn);
+      expect([...worker.dependsOn, ...worker.calls].filter((d) => !example.truth.external.some((e) => e.id === d)).sort(), service.id).toEqual(service.dependsOn);
     }
   });
 });

@@ -18,7 +18,7 @@ describe("fleet init, router layout", () => {
     expect(manifest.org).toBe("acme");
     expect(manifest.zone).toBe("acme.dev");
     expect(Object.keys(manifest.workers).sort()).toEqual(["api", "billing", "id", "search"]);
-    expect(manifest.workers.api).toMatchObject({ domain: "api.acme.dev", dependsOn: ["billing"], phase: 2, source: { file: "src/services/api.js", export: "handleApi", style: "fetch", include: ["test/api.test.js"] } });
+    expect(manifest.workers.api).toMatchObject({ domain: "api.acme.dev", dependsOn: [], calls: ["billing"], phase: 2, source: { file: "src/services/api.js", export: "handleApi", style: "fetch", include: ["test/api.test.js"] } });
     expect(manifest.workers.billing).toMatchObject({ phase: 1, source: { style: "context", include: ["src/lib/context.js", "test/billing.spec.js"] } });
     expect(manifest.repoName).toBe("acme-{service}-worker");
     expect(manifest.workers.id).toMatchObject({ external: "https://github.com/acme/acme-id-worker" });
@@ -81,7 +81,8 @@ describe("fleet plan, router layout", () => {
       bindings: ["CACHE", "DB", "ENVIRONMENT"],
       secrets: ["API_TOKEN"],
       npmDependencies: { hono: "^4.6.0" },
-      dependsOn: ["billing"],
+      dependsOn: [],
+      calls: ["billing"],
     });
     const billing = plan.workers.find((w: { id: string }) => w.id === "billing");
     expect(billing.paths).toContain("src/lib/context.js");

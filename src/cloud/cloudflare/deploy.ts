@@ -40,7 +40,7 @@ export async function deployToCloudflare(targets: DeployTarget[], options: Cloud
       const dir = join(options.workDir, "build", target.script);
       await checkout(target.repository, target.branch, dir, target.gitEnv);
       await prepareCheckout(dir, join(options.workDir, "packages"));
-      const config = configFileIn(dir);
+      const config = target.config ?? configFileIn(dir);
       if (!config) throw new Error(`no wrangler config in ${target.repository}`);
       const where = { config, environment: options.environment };
       // The version live now, to go back to (none for a worker's first deploy).

@@ -1,0 +1,23 @@
+// The fleet's deploy order, in one place: dependencies (hard) first, then the calls (soft) that
+// order without a cycle; among equals, the earlier phase, then the id.
+import type { Manifest } from "../manifest/schema.js";
+import { topologicalOrder, withSoftEdges } from "./graph.js";
+
+export interface FleetOrder {
+  /** Worker ids, dependencies and callees first. */
+  order: string[];
+  /** What each worker waits for in that order (hard and kept soft edges), within the ids. */
+  after: Map<string, string[]>;
+  /** Soft edges left out because they closed a cycle, as [from, to]. */
+  dropped: [string, string][];
+}
+
+/** The order of `ids` (default: every worker), following the manifest's edges among them. */
+export function fleetOrder(manifest: Manifest, ids: readonly string[] = Object.keys(manifest.workers)): FleetOrder {
+  const chosen = new Set(ids);
+  const within = (list: readonly string[]) => list.filter((d) => chosen.has(d));
+  const hard = new Map([...chosen].map((id) => [id, within(manifest.workers[id]!.dependsOn)]));
+  const soft = new Map([...chosen].map((id) => [id, within(manifest.workers[id]!.calls ?? [])]));
+  const { edges, dropped } = withSoftEdges(hard, soft);
+  return { order: topologicalOrder(edges, (id) => manifest.workers[id]!.phase), after: edges, dropped };
+}
