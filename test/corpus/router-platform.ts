@@ -60,6 +60,10 @@ class_name = "PlatformState"
 [vars]
 PLATFORM_VERSION = "1.0.0"
 
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["PlatformState"]
+
 [env.production]
 name = "chittyos-platform-production"
 routes = [
@@ -192,10 +196,21 @@ let SERVICE_ROUTES = {
   "id.chitty.cc": (request, env) => env.IDENTITY.fetch(request),
 };
 
+/** Shared platform state (a Durable Object). */
+export class PlatformState {
+  constructor(state) {
+    this.state = state;
+  }
+  async fetch() {
+    return Response.json({ state: "ok" });
+  }
+}
+
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     const pathname = url.pathname;
+    if (pathname === "/health" && !SERVICE_ROUTES[url.hostname]) return Response.json({ status: "ok", platform: PLATFORM_NAME });
     const hostname = url.hostname;
     let serviceHandler = null;
     // ChittyPass answers on every hostname under /pass

@@ -1,0 +1,122 @@
+// Discovery on a platform router shaped like the real ones: fleet init writes a manifest the next
+// command takes without hand edits, and the plan says what the code and the configs say.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SourceTree } from "../../src/discovery/source-tree.js";
+import { parseManifest } from "../../src/manifest/load.js";
+import type { Manifest } from "../../src/manifest/schema.js";
+import { scaffoldInput } from "../../src/scaffold/input.js";
+import { renderWrangler } from "../../src/scaffold/wrangler.js";
+import { runFleet } from "../helpers/run.js";
+import { corpusRepo } from "./repo.js";
+import { ROUTER_CONFIG, routerPlatformCorpus } from "./router-platform.js";
+
+interface PlannedWorker {
+  id: string;
+  domain: string | null;
+  aliases: string[];
+  routedPaths: string[];
+  dependsOn: string[];
+  calls: string[];
+  paths: string[];
+  bindings: string[];
+  secrets: string[];
+  npmDependencies: Record<string, string>;
+}
+
+describe("a platform router deployed with wrangler.optimized.toml", () => {
+  let dir: string;
+  let init: { code: number; stderr: string };
+  let manifest: Manifest;
+  let plan: { order: string[]; workers: PlannedWorker[]; warnings: string[] };
+  const worker = (id: string) => plan.workers.find((w) => w.id === id)!;
+
+  beforeAll(async () => {
+    dir = await corpusRepo(routerPlatformCorpus());
+    init = await runFleet(["init", "--cwd", dir, "--org", "chittyos"]);
+    manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
+    const planned = await runFleet(["plan", "--json", "--cwd", dir]);
+    expect(planned.code, planned.stderr).toBe(0);
+    plan = JSON.parse(planned.stdout);
+  });
+
+  it("init exits 0 and plan takes what it wrote, with no hand edits", () => {
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).not.toContain("needs your attention");
+  });
+
+  it("records the config the team deploys with, named only in a package.json script", () => {
+    expect(manifest.monorepo.wrangler).toBe(ROUTER_CONFIG);
+    expect(init.stderr).not.toMatch(/every env name counts as a secret/);
+  });
+
+  it("names workers after their handler when one module serves several, after the file otherwise", () => {
+    expect(Object.keys(manifest.workers).sort()).toEqual(["ai-gateway", "auth", "beacon", "canon", "cases", "chat", "chittypass", "docs", "evidence", "id", "langchain", "ledger", "mcp", "registry", "sync"]);
+    expect(manifest.workers.registry!.source).toMatchObject({ file: "src/services/stubs.js", export: "handleRegistry" });
+    // a re-export is followed to the module that defines the handler
+    expect(manifest.workers.sync!.source).toMatchObject({ file: "src/services/sync.js", export: "handleSync" });
+  });
+
+  it("gives one worker every hostname and path route of its handler", () => {
+    expect(manifest.workers.sync).toMatchObject({ domain: "gateway.chitty.cc", aliases: ["sync.chitty.cc", "api.chitty.cc"] });
+    expect(manifest.workers.mcp).toMatchObject({ domain: "mcp.chitty.cc", aliases: ["portal.chitty.cc"] });
+    expect(manifest.workers.ledger).toMatchObject({ domain: "ledger.chitty.cc", aliases: ["evidence-ledger.chitty.cc"] });
+    expect(manifest.workers.chittypass).toMatchObject({ domain: "pass.chitty.cc", paths: ["/pass"] });
+    expect(manifest.workers.cases).toMatchObject({ domain: "cases.chitty.cc", paths: ["/api/cases/"] });
+    expect(worker("chittypass").routedPaths).toEqual(["/pass"]);
+  });
+
+  it("treats calls by URL as soft edges: the docs service that names every hostname and two services calling each other block nothing", () => {
+    expect(manifest.workers.docs!.dependsOn).toEqual([]);
+    expect(manifest.workers.docs!.calls!.length).toBeGreaterThan(10);
+    expect(manifest.workers.ledger!.calls).toEqual(["cases"]);
+    expect(manifest.workers.cases!.calls).toEqual(["ledger"]);
+    expect(plan.warnings.filter((w) => w.includes("left out of the deploy order"))).toEqual([
+      "ledger calls cases by URL and cases reaches ledger the same way: ledger's call is left out of the deploy order (calls never block a deploy)",
+    ]);
+    expect(plan.order.indexOf("ledger")).toBeLessThan(plan.order.indexOf("cases"));
+    expect(plan.order.at(-1)).toBe("docs");
+  });
+
+  it("finds a root config with its own main as a worker of its own, with its bindings and secrets", () => {
+    expect(manifest.workers.evidence).toMatchObject({ domain: "evidence.chitty.cc", source: { config: "wrangler-evidence.toml" } });
+    expect(worker("evidence")).toMatchObject({
+      paths: ["workers/evidence.ts", "workers/evidence/hash.ts", "wrangler-evidence.toml"],
+      bindings: ["EVIDENCE_KV", "EVIDENCE_R2"],
+      secrets: ["EVIDENCE_SIGNING_KEY"],
+    });
+  });
+
+  it("takes bindings from the deploy config: ai and the Durable Object; KV commented out there reads as a secret, said once", () => {
+    expect(worker("ai-gateway").bindings).toEqual(["AI"]);
+    expect(worker("sync").bindings).toEqual(["PLATFORM_STATE"]);
+    expect(worker("registry").secrets).toEqual(["PLATFORM_KV"]);
+    const lines = init.stderr.split("\n").filter((l) => l.includes("PLATFORM_KV"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warning: 6 workers use env\.PLATFORM_KV like bindings, which wrangler\.optimized\.toml does not bind \(commented out there\): treated as secrets — /);
+    expect(worker("langchain").npmDependencies).toEqual({ zod: "^3.23.0" });
+  });
+
+  it("brings tests named after their service", () => {
+    expect(manifest.workers.chittypass!.source!.include).toContain("test-chittypass.js");
+    expect(manifest.workers.ledger!.source!.include).toContain("tests/ledger.test.js");
+    expect(manifest.workers.cases!.source!.include).toContain("src/services/cases.test.ts");
+    expect(manifest.workers.beacon!.source!.include).toContain("tests/beacon-integration.js");
+    expect(manifest.workers.auth!.source!.include).toEqual([]);
+  });
+
+  it("gives the extracted worker the deploy config's compatibility date, flags and bindings", async () => {
+    const tree = await SourceTree.open(dir);
+    const config = JSON.parse(renderWrangler(await scaffoldInput(manifest, "ai-gateway", tree, "platform")).replace(/^\/\/.*\n/gm, ""));
+    expect(config).toMatchObject({ compatibility_date: "2024-09-01", compatibility_flags: ["nodejs_compat"], ai: { binding: "AI" } });
+  });
+
+  it("deploys the platform with that config, its production routes serving the hostnames", async () => {
+    const deployed = await runFleet(["deploy", "--platform", "--env", "production", "--cwd", dir]);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const health = await runFleet(["health", "sync", "chittypass", "--json", "--cwd", dir]);
+    const states = JSON.parse(health.stdout).workers.map((w: { id: string; state: string }) => `${w.id}:${w.state}`).sort();
+    expect(states).toEqual(["chittypass:up", "sync:up"]);
+  });
+});
