@@ -60,7 +60,8 @@ async function discoverWith(cwd: string, existing: Existing | undefined, options
   const tree = await SourceTree.open(cwd);
   const org = options.org ?? existing?.manifest.org ?? (await guessOrg(cwd, tree));
   const repoName = existing?.manifest.repoName ?? defaultRepoName(org);
-  const discovery = await discoverIn(tree, { layout: options.layout ?? "auto", org, repoName, ...(options.router ? { router: options.router } : {}) });
+  const shared = existing?.manifest.monorepo.shared;
+  const discovery = await discoverIn(tree, { layout: options.layout ?? "auto", org, repoName, ...(options.router ? { router: options.router } : {}), ...(shared ? { shared } : {}) });
   return { discovery, org, repoName };
 }
 

@@ -40,6 +40,7 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   const phases = [...new Set(plan.workers.map((w) => w.phase))].sort((a, b) => a - b);
   out.print();
   out.print(phases.map((p) => `phase ${p}: ${plan.workers.filter((w) => w.phase === p).length}`).join(" · "));
+  if (plan.shared.length) out.print(`shared packages, not workers: ${plan.shared.join(", ")}`);
   const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length);
   if (entryPoints.length) {
     out.print();

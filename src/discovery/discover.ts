@@ -12,7 +12,7 @@ import { moduleFacts } from "./js-module.js";
 import { readRouter, type RouterEntry } from "./router.js";
 import { softCycleNote, withSoftEdges } from "../plan/graph.js";
 import type { SourceTree } from "./source-tree.js";
-import { hostnamesOf, WRANGLER_FILES } from "./wrangler-config.js";
+import { hostnamesOf, WRANGLER_FILES, type WranglerConfig } from "./wrangler-config.js";
 import { readPackageJson } from "./package-json.js";
 import { DEFAULT_ROUTER, findPlatformConfig, readConfig } from "./platform-config.js";
 
@@ -43,6 +43,8 @@ export interface DiscoverOptions {
   repoName: string;
   org: string;
   router?: string;
+  /** Folders the manifest already calls shared packages: never proposed as workers. */
+  shared?: readonly string[];
 }
 
 export async function discover(tree: SourceTree, options: DiscoverOptions): Promise<Discovery> {
@@ -60,7 +62,7 @@ export async function discover(tree: SourceTree, options: DiscoverOptions): Prom
   if (layout === "router" && !tree.has(router)) {
     throw new UserError(`no platform router at ${router}`, { hint: "pass --router FILE, or --layout directories" });
   }
-  const discovery = layout === "router" ? await discoverRouter(tree, router, options) : await discoverDirectories(tree);
+  const discovery = layout === "router" ? await discoverRouter(tree, router, options) : await discoverDirectories(tree, options.shared ?? []);
   assignDependencies(discovery, options);
   return discovery;
 }
@@ -209,31 +211,83 @@ function testNames(testFile: string, serviceFile: string, id: string): boolean {
   return [...names].some((name) => test === name || test.startsWith(`${name}-`) || test.startsWith(`${name}.`) || test.startsWith(`${name}_`));
 }
 
-async function discoverDirectories(tree: SourceTree): Promise<Discovery> {
+async function discoverDirectories(tree: SourceTree, knownShared: readonly string[]): Promise<Discovery> {
   const mono: MonorepoContext = { tree, rootPackages: await packageVersions(tree, "package.json") };
   const workers: DiscoveredWorker[] = [];
   const warnings: string[] = [];
+  const shared = new Set(knownShared);
   const taken = new Set<string>();
   for (const dir of await directoryCandidates(tree)) {
+    if (shared.has(dir)) continue;
+    const config = await readWranglerIn(tree, dir);
+    const deployable = await deployableReason(tree, dir, config);
+    if (!deployable) {
+      shared.add(dir);
+      warnings.push(`${config?.file ?? dir}: a wrangler config, but no route and no deploy script: a shared package (a test harness or a library), not a worker; listed in monorepo.shared (remove it there and add a worker entry to say otherwise)`);
+      continue;
+    }
     let id = idFromName(posix.basename(dir));
     for (let n = 2; taken.has(id); n++) id = `${idFromName(posix.basename(dir)).slice(0, 37)}-${n}`;
     taken.add(id);
-    const config = await readWranglerIn(tree, dir);
-    const route = config?.routes[0];
-    const entry: DiscoveredWorker["entry"] = { phase: 1, dependsOn: [], source: { dir }, ...(route ? { domain: route.host } : {}) };
-    if (!route) warnings.push(`${config?.file ?? dir}: no route, so no domain; add "domain" for ${id} in fleet.jsonc`);
-    const worker: DiscoveredWorker = { id, entry, note: `${dir}/ (${config?.file.slice(dir.length + 1)}${config?.name ? `, name ${config.name}` : ""})` };
+    const { production, staging } = config ? hostnamesOf(config) : { production: [], staging: [] };
+    const [domain, ...aliases] = production;
+    const entry: DiscoveredWorker["entry"] = {
+      phase: 1,
+      dependsOn: [],
+      source: { dir },
+      ...(domain ? { domain } : {}),
+      ...(aliases.length ? { aliases } : {}),
+      ...(staging.length ? { stagingHostnames: staging } : {}),
+    };
+    if (!domain) warnings.push(`${config?.file ?? dir}: no route (top level or env.production), so no domain; add "domain" for ${id} in fleet.jsonc`);
+    const names = [config?.name, ...[...(config?.environments ?? new Map()).entries()].map(([env, e]) => (e.name ? `${env}: ${e.name}` : undefined))].filter(Boolean);
+    const worker: DiscoveredWorker = { id, entry, note: `${dir}/ (${config?.file.slice(dir.length + 1)}${names.length ? `, name ${names.join(", ")}` : ""})` };
     worker.analysis = await analyzeWorker(mono, id, entry as WorkerEntry);
     workers.push(worker);
   }
+  // workspace packages the workers depend on ("workspace:*"): shared code, not workers
+  const members = await workspaceMembers(tree);
+  for (const worker of workers) {
+    const pkg = await readPackageJson(tree, `${worker.entry.source!.dir}/package.json`);
+    for (const [name, range] of Object.entries({ ...pkg?.dependencies, ...pkg?.devDependencies })) {
+      const member = members.get(name);
+      if (range.startsWith("workspace:") && member && !workers.some((w) => w.entry.source?.dir === member)) shared.add(member);
+    }
+  }
   return {
     layout: "directories",
-    monorepo: { layout: "directories" },
+    monorepo: { layout: "directories", ...(shared.size ? { shared: [...shared].sort() } : {}) },
     zone: commonZone(workers.flatMap((w) => (w.entry.domain ? [w.entry.domain] : []))),
     workers,
     skipped: [],
     warnings,
   };
+}
+
+/**
+ * Why a folder with a wrangler config is a worker to deploy: it lives under workers/ or apps/,
+ * its config has routes (any environment), or a script of its package.json deploys it.
+ */
+async function deployableReason(tree: SourceTree, dir: string, config: WranglerConfig | undefined): Promise<string | undefined> {
+  if (/^(workers|apps)\//.test(dir)) return `under ${dir.split("/")[0]}/`;
+  if (config && (config.routes.length || [...config.environments.values()].some((e) => e.routes.length))) return "it has routes";
+  const scripts = Object.values((await readPackageJson(tree, `${dir}/package.json`))?.scripts ?? {});
+  if (scripts.some((s) => typeof s === "string" && /\bwrangler\s+(deploy|publish|versions\s+upload)\b/.test(s))) return "a script deploys it";
+  return undefined;
+}
+
+/** Workspace members by package name (every folder a workspace pattern matches that has a package.json). */
+async function workspaceMembers(tree: SourceTree): Promise<Map<string, string>> {
+  const isMember = picomatch((await workspacePatterns(tree)).map((p) => p.replace(/^\.\//, "").replace(/\/$/, "")));
+  const members = new Map<string, string>();
+  for (const file of tree.files) {
+    if (posix.basename(file) !== "package.json") continue;
+    const dir = posix.dirname(file);
+    if (dir === "." || dir.split("/").includes("node_modules") || !isMember(dir)) continue;
+    const name = (await readPackageJson(tree, file))?.name;
+    if (name) members.set(name, dir);
+  }
+  return members;
 }
 
 /** Folders with a wrangler config: workers/*, apps/*, and npm or pnpm workspace members. */

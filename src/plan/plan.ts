@@ -37,6 +37,8 @@ export interface FleetPlan {
   /** Deploy order: dependencies first; among equals, earlier phase, then id. */
   order: string[];
   workers: WorkerPlan[];
+  /** Folders that are shared packages, not workers (monorepo.shared). */
+  shared: string[];
   /** Problems that concern the fleet rather than one worker. */
   warnings: string[];
 }
@@ -81,5 +83,5 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }
-  return { order, workers, warnings };
+  return { order, workers, shared: manifest.monorepo.shared ?? [], warnings };
 }
