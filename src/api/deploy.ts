@@ -67,8 +67,9 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
         repository: repo.url,
         branch: "main",
         gitEnv: forge.gitEnv(),
-        dependsOn: manifest.workers[id]!.dependsOn.filter((d) => ids.includes(d)),
-        after: after.get(id) ?? [],
+        // its dependencies and the workers it calls that order without a cycle: deployed and
+        // healthy first
+        dependsOn: after.get(id) ?? [],
         ...(domain ? { healthUrl: `https://${domain}/health` } : {}),
       });
     }

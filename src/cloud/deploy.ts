@@ -29,8 +29,6 @@ export interface DeployTarget {
   healthUrl?: string;
   /** Hostnames of external dependencies to wait for (they are not deployed here). */
   externalHealthUrls?: string[];
-  /** Workers it is deployed after (its dependencies and the workers it calls), within the targets. */
-  after?: string[];
   /** The wrangler config to deploy with, relative to the repository (default: wrangler.{jsonc,json,toml}). */
   config?: string;
 }
@@ -90,7 +88,7 @@ function levels(targets: DeployTarget[]): DeployTarget[][] {
   const of = (t: DeployTarget): number => {
     if (level.has(t.id)) return level.get(t.id)!;
     level.set(t.id, 0); // a cycle was refused by validation; this only stops a loop
-    const l = 1 + Math.max(0, ...[...t.dependsOn, ...(t.after ?? [])].map((d) => (byId.has(d) ? of(byId.get(d)!) : 0)));
+    const l = 1 + Math.max(0, ...t.dependsOn.map((d) => (byId.has(d) ? of(byId.get(d)!) : 0)));
     level.set(t.id, l);
     return l;
   };

@@ -221,7 +221,7 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
     if (shared.has(dir)) continue;
     const config = await readWranglerIn(tree, dir);
     const deployable = await deployableReason(tree, dir, config);
-    if (!deployable) {
+    if (!deployable && (await looksShared(tree, dir))) {
       shared.add(dir);
       warnings.push(`${config?.file ?? dir}: a wrangler config, but no route and no deploy script: a shared package (a test harness or a library), not a worker; listed in monorepo.shared (remove it there and add a worker entry to say otherwise)`);
       continue;
@@ -274,6 +274,18 @@ async function deployableReason(tree: SourceTree, dir: string, config: WranglerC
   const scripts = Object.values((await readPackageJson(tree, `${dir}/package.json`))?.scripts ?? {});
   if (scripts.some((s) => typeof s === "string" && /\bwrangler\s+(deploy|publish|versions\s+upload)\b/.test(s))) return "a script deploys it";
   return undefined;
+}
+
+/** A library folder (packages/, libs/, shared/) or a package another member depends on with workspace:. */
+async function looksShared(tree: SourceTree, dir: string): Promise<boolean> {
+  if (/^(packages|libs|shared)\//.test(dir)) return true;
+  const name = (await readPackageJson(tree, `${dir}/package.json`))?.name;
+  if (!name) return false;
+  for (const member of (await workspaceMembers(tree)).values()) {
+    const pkg = await readPackageJson(tree, `${member}/package.json`);
+    if (String({ ...pkg?.dependencies, ...pkg?.devDependencies }[name] ?? "").startsWith("workspace:")) return true;
+  }
+  return false;
 }
 
 /** Workspace members by package name (every folder a workspace pattern matches that has a package.json). */

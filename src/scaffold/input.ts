@@ -3,6 +3,7 @@
 import { posix } from "node:path";
 import { analyzeWorker, packageVersions, type WorkerAnalysis } from "../discovery/analyze.js";
 import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
+import { fleetOrder } from "../plan/order.js";
 import { readRouter } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import type { Binding, WranglerConfig } from "../discovery/wrangler-config.js";
@@ -114,7 +115,9 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     compatibilityDate: config?.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
     compatibilityFlags: config?.compatibilityFlags ?? [],
     npmDependencies: analysis.npmDependencies,
-    dependsOn: worker.dependsOn.map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null })),
+    // what it waits for before a deploy: its dependencies, and the workers it calls where that
+    // orders without a cycle (the fleet's deploy order)
+    dependsOn: (fleetOrder(manifest).after.get(id) ?? []).map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null })),
     scriptNameOf,
     monorepoName,
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),

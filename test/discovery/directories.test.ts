@@ -37,7 +37,7 @@ describe("fleet init, directories layout", () => {
     expect(manifest.workers.auth).toMatchObject({ domain: "auth.acme.dev", dependsOn: [], calls: ["mailer"], phase: 2 });
     expect(manifest.workers.mailer).toMatchObject({ domain: "mail.acme.dev", source: { dir: "services/mailer" } });
     expect(manifest.workers.cdn!.domain).toBeUndefined();
-    expect(result.stderr).toContain("no route, so no domain");
+    expect(result.stderr).toContain("no route (top level or env.production), so no domain");
     expect(result.stderr).toContain("imports shared/secret.js, which is outside the worker's folder");
   });
 
