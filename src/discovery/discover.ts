@@ -119,7 +119,8 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   }
   for (const { handler, hostnames, paths } of groups.values()) {
     const shared = (handlersPerFile.get(handler.file) ?? 0) > 1;
-    const id = uniqueId(shared ? idFromHandler(handler.export) : idFromName(handler.file));
+    // a file named for its role (chittycases-handler.js) names the service without it
+    const id = uniqueId(shared ? idFromHandler(handler.export) : idFromName(handler.file).replace(/(.)-(handler|service|integration|worker)$/, "$1"));
     const include = [
       ...(handler.wrapperFile ? [handler.wrapperFile] : []),
       ...tests.filter((t) => t.imports.includes(handler.file) || testNames(t.file, handler.file, id)).map((t) => t.file),
@@ -139,9 +140,30 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
       note: `${[...hostnames, ...paths.map((p) => `any host${p}`)].join(", ")} → ${call} from ${handler.file}`,
     });
   }
+  // A hostname both the router maps and another config routes goes to whoever the deploy configs
+  // route it to: the platform's routes (any environment) keep it; otherwise the config's worker.
+  const platformHosts = new Set(platformConfig ? [platformConfig.routes, ...[...platformConfig.environments.values()].map((e) => e.routes)].flat().map((r) => r.host) : []);
   for (const found of await configWorkers(tree, routerFile, platformConfig?.file)) {
     const id = uniqueId(found.id);
-    workers.push({ id, entry: { ...found.entry, source: { config: found.file } }, note: found.note });
+    const own = [found.entry.domain, ...(found.entry.aliases ?? [])].filter((h): h is string => Boolean(h));
+    const kept: string[] = [];
+    for (const host of own) {
+      const routed = workers.find((w) => w.entry.domain === host || w.entry.aliases?.includes(host));
+      if (!routed) kept.push(host);
+      else if (platformHosts.has(host)) warnings.push(`${host}: ${found.file} routes it, and so do the platform's routes; it stays with ${routed.id} (the router's entry)`);
+      else {
+        kept.push(host);
+        const rest = [routed.entry.domain, ...(routed.entry.aliases ?? [])].filter((h): h is string => Boolean(h) && h !== host);
+        delete routed.entry.domain;
+        delete routed.entry.aliases;
+        if (rest[0]) routed.entry.domain = rest[0];
+        if (rest.length > 1) routed.entry.aliases = rest.slice(1);
+        warnings.push(`${host}: the router maps it to ${routed.id}, but only ${found.file} routes it (the platform's config does not): it goes to ${id}`);
+      }
+    }
+    const [domain, ...aliases] = kept;
+    const { domain: _d, aliases: _a, ...rest } = found.entry;
+    workers.push({ id, entry: { ...rest, ...(domain ? { domain } : {}), ...(aliases.length ? { aliases } : {}), source: { config: found.file } }, note: found.note });
   }
   for (const worker of workers) {
     if (worker.entry.source) worker.analysis = await analyzeWorker(mono, worker.id, worker.entry as WorkerEntry);
@@ -350,7 +372,7 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
   const hard = new Map(discovery.workers.map((w) => [w.id, w.entry.dependsOn.filter((d) => !external.has(d))]));
   const soft = new Map([...calls].map(([id, list]) => [id, list.filter((d) => !external.has(d))]));
   const { edges, dropped } = withSoftEdges(hard, soft);
-  for (const [from, to] of dropped) discovery.warnings.push(softCycleNote(from, to));
+  if (dropped.length) discovery.warnings.push(softCycleNote(dropped));
   const depth = new Map<string, number>();
   const phaseOf = (id: string): number => {
     if (depth.has(id)) return depth.get(id)!;

@@ -108,7 +108,11 @@ export function withSoftEdges(
   return { edges, dropped };
 }
 
-/** The one note for a soft edge left out of the order. */
-export function softCycleNote(from: string, to: string): string {
-  return `${from} calls ${to} by URL and ${to} reaches ${from} the same way: ${from}'s call is left out of the deploy order (calls never block a deploy)`;
+/** The one note for the soft edges left out of the order, naming each. */
+export function softCycleNote(dropped: readonly [string, string][]): string {
+  if (dropped.length === 1) {
+    const [from, to] = dropped[0]!;
+    return `${from} calls ${to} by URL and ${to} reaches ${from} the same way: ${from}'s call is left out of the deploy order (calls never block a deploy)`;
+  }
+  return `calls by URL go round in cycles; left out of the deploy order (calls never block a deploy): ${dropped.map(([from, to]) => `${from} → ${to}`).join(", ")}`;
 }

@@ -55,7 +55,7 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
 
   const ids = Object.keys(manifest.workers).sort();
   const { order, dropped } = fleetOrder(manifest, ids);
-  for (const [from, to] of dropped) warnings.push(softCycleNote(from, to));
+  if (dropped.length) warnings.push(softCycleNote(dropped));
   const workers: WorkerPlan[] = [];
   for (const id of order) {
     const worker = manifest.workers[id]!;

@@ -94,7 +94,7 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     expect(worker("registry").secrets).toEqual(["PLATFORM_KV"]);
     const lines = init.stderr.split("\n").filter((l) => l.includes("PLATFORM_KV"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^warning: 6 workers use env\.PLATFORM_KV like bindings, which wrangler\.optimized\.toml does not bind \(commented out there\): treated as secrets — /);
+    expect(lines[0]).toMatch(/^warning: 6 workers use env\.PLATFORM_KV like a binding, which wrangler\.optimized\.toml does not bind \(commented out there\): treated as secrets — /);
     expect(worker("langchain").npmDependencies).toEqual({ zod: "^3.23.0" });
   });
 
