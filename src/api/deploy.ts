@@ -53,8 +53,8 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     const { order, after } = fleetOrder(manifest, ids);
     const targets: DeployTarget[] = [];
     if (options.platform) {
-      const tree = await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`);
-      const config = await platformConfigFile(tree, manifest).finally(() => tree.close());
+      // the manifest names it (fleet init records it); only an older manifest needs the search
+      const config = manifest.monorepo.wrangler ?? (await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`).then((tree) => platformConfigFile(tree, manifest).finally(() => tree.close())));
       targets.push({ id: PLATFORM, script: PLATFORM, repository: session.cwd, branch, dependsOn: [], ...(config ? { config } : {}) });
     }
     for (const id of order) {

@@ -311,7 +311,11 @@ async function looksShared(tree: SourceTree, dir: string): Promise<boolean> {
 }
 
 /** Workspace members by package name (every folder a workspace pattern matches that has a package.json). */
-async function workspaceMembers(tree: SourceTree): Promise<Map<string, string>> {
+function workspaceMembers(tree: SourceTree): Promise<Map<string, string>> {
+  return tree.memo("workspace-members", () => findWorkspaceMembers(tree));
+}
+
+async function findWorkspaceMembers(tree: SourceTree): Promise<Map<string, string>> {
   const isMember = picomatch((await workspacePatterns(tree)).map((p) => p.replace(/^\.\//, "").replace(/\/$/, "")));
   const members = new Map<string, string>();
   for (const file of tree.files) {

@@ -12,8 +12,20 @@ export interface FleetOrder {
   dropped: [string, string][];
 }
 
+// Computed once per manifest (the scaffold asks for every worker of a fleet of hundreds).
+const wholeFleet = new WeakMap<Manifest, FleetOrder>();
+
 /** The order of `ids` (default: every worker), following the manifest's edges among them. */
-export function fleetOrder(manifest: Manifest, ids: readonly string[] = Object.keys(manifest.workers)): FleetOrder {
+export function fleetOrder(manifest: Manifest, ids?: readonly string[]): FleetOrder {
+  if (ids === undefined) {
+    let known = wholeFleet.get(manifest);
+    if (!known) wholeFleet.set(manifest, (known = orderOf(manifest, Object.keys(manifest.workers))));
+    return known;
+  }
+  return orderOf(manifest, ids);
+}
+
+function orderOf(manifest: Manifest, ids: readonly string[]): FleetOrder {
   const chosen = new Set(ids);
   const within = (list: readonly string[]) => list.filter((d) => chosen.has(d));
   const hard = new Map([...chosen].map((id) => [id, within(manifest.workers[id]!.dependsOn)]));

@@ -58,6 +58,10 @@ describe("manifest", () => {
     ["a pattern without {service}", GOOD.replace('"org": "chittyos",', '"org": "chittyos", "repoName": "worker",'), /repoName: must contain \{service\}/],
     ["a phase of zero", GOOD.replace('"phase": 2', '"phase": 0'), /workers\.beacon\.phase: Too small/],
     ["a source path escaping the repository", GOOD.replace("src/services/beacon.js", "../../etc/passwd"), /workers\.beacon\.source\.file: must be a relative path/],
+    ["an unknown worker in calls", GOOD.replace('"phase": 2,', '"phase": 2, "calls": ["registy"],'), /workers\.beacon\.calls\[0\]: unknown worker "registy" in calls \(did you mean "registry"\?\)/],
+    ["an alias another worker holds", GOOD.replace('"phase": 2,', '"phase": 2, "aliases": ["registry.chitty.cc"],'), /workers\.beacon\.aliases\[0\]: domain registry\.chitty\.cc is already used by worker "registry"/],
+    ["a path route that is not a path", GOOD.replace('"phase": 2,', '"phase": 2, "paths": ["pass"],'), /workers\.beacon\.paths\[0\]: must be a path prefix such as \/pass/],
+    ["a source with both file and config", GOOD.replace('"export": "handleRegistry"', '"export": "handleRegistry", "config": "wrangler-x.toml"'), /source needs exactly one of "dir".*"file".*"config"/],
   ];
   for (const [what, text, expected] of cases) {
     it(`rejects ${what} with its location`, () => {
