@@ -5,7 +5,7 @@ import { LocalCloudStore } from "../cloud/store.js";
 import { WORKERS_DEV, localRuntime } from "../cloud/runtime.js";
 import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
 import { moveRoute, type RouteMoveResult } from "../cutover/move-route.js";
-import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, type MonorepoChange } from "../cutover/monorepo-change.js";
+import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, platformHolding, type MonorepoChange } from "../cutover/monorepo-change.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { sourceBranch } from "../git/branch.js";
 import { commitFiles } from "../git/commit-files.js";
@@ -19,12 +19,13 @@ export default defineCommand({
   writes: true,
   usage: "WORKER [--dry-run] [--apply] [--timeout MS] [--retries N]",
   description:
-    "Hands a hostname from the monorepo's platform router to the worker's own deployment. In the monorepo, on branch " +
-    "fleet/cutover/<worker> (your work tree and checked-out branch are left alone): the MIGRATED marker beside the service " +
-    "module, the router entry rewritten to env.<BINDING>.fetch(request) (every other byte of the file kept), and in the " +
-    "wrangler config the service binding added and the hostname's route removed. Then the route moves: the platform is " +
-    "redeployed from that branch without the route, the worker takes it, and the hostname's /health is checked; on failure " +
-    "both are rolled back (exit 1). --apply also fast-forwards the monorepo's branch (refused if the work tree has " +
+    "Hands a worker's hostnames (its domain and aliases, all or none) and its path routes from the monorepo's platform router " +
+    "to the worker's own deployment. In the monorepo, on branch fleet/cutover/<worker> (your work tree and checked-out " +
+    "branch are left alone): the MIGRATED marker beside the service module, each of the worker's router entries rewritten " +
+    "to env.<BINDING>.fetch(request) (every other byte of the file kept), and in the wrangler config the service binding " +
+    "added and the hostnames' routes removed, in every [env.*] section too. Then the routes move: the platform is " +
+    "redeployed from that branch without them (in the environment that holds them), the worker takes them, and each " +
+    "hostname's /health is checked; on failure both are rolled back (exit 1). --apply also fast-forwards the monorepo's branch (refused if the work tree has " +
     "uncommitted changes). Running it again finishes what is left and otherwise changes nothing.",
   maxPositionals: 1,
   options: {
@@ -46,20 +47,23 @@ export default defineCommand({
     const base = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd });
     const change = await monorepoChange(ctx.cwd, manifest, id, base);
     const cutRef = `refs/heads/${cutoverBranch(id)}`;
+    const hosts = change.hosts.join(", ");
     const existing = await reusableCutover(ctx.cwd, id, cutRef, base, change, manifest);
 
     // The worker must already run on its own name, healthy, before anything changes.
     const store = LocalCloudStore.at(ctx.cwd);
     const state = await store.state();
     if (!state.workers[change.script]) {
-      throw new UserError(`${id} is not deployed in the local cloud, so there is nothing to hand ${change.host} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
+      throw new UserError(`${id} is not deployed in the local cloud, so there is nothing to hand ${hosts} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
     }
-    const holder = state.routes[change.host];
-    if (holder !== change.script) {
+    const platform = platformHolding(change, state.routes);
+    const holders = [...new Set(change.hosts.map((h) => state.routes[h] ?? "nobody"))];
+    const moved = change.hosts.every((h) => state.routes[h] === change.script);
+    if (!moved) {
       const runtime = localRuntime(store, { persist: false });
       const own = await checkHealth((url, init) => runtime.fetch(url, init), `https://${change.script}.${WORKERS_DEV}/health`, health).finally(() => runtime.dispose());
       if (own.state !== "up") {
-        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so the hostname stays where it is`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
+        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
       }
     }
 
@@ -67,16 +71,20 @@ export default defineCommand({
       const report = {
         dryRun: true,
         worker: id,
-        host: change.host,
+        host: change.hosts[0],
+        hosts: change.hosts,
+        paths: change.paths,
+        platform: platform.script,
+        ...(platform.environment ? { environment: platform.environment } : {}),
         branch: cutoverBranch(id),
         monorepo: change.files.size === 0 ? "already holds the cutover" : existing ? `commit ${existing.slice(0, 12)} on ${cutoverBranch(id)} is ready` : "would commit",
         files: [...change.files.keys()],
-        route: holder === change.script ? "already held by the worker" : `${holder ?? "nobody"} → ${change.script}`,
+        route: moved ? "already held by the worker" : `${holders.join(", ")} → ${change.script}`,
         apply: Boolean(values.apply),
       };
       if (ctx.json) ctx.out.json(report);
       else {
-        ctx.out.print(`Cutover of ${id}: ${change.host} → ${change.script} (binding ${change.binding})\n`);
+        ctx.out.print(`Cutover of ${id}: ${hosts}${change.paths.length ? ` and paths ${change.paths.join(", ")}` : ""} → ${change.script} (binding ${change.binding})\n`);
         for (const [path, after] of change.files) {
           ctx.out.print(ctx.out.c.bold(`${change.before.has(path) ? "edit" : "add"} ${path}`));
           for (const line of lineDiff(change.before.get(path), after)) ctx.out.print(colorLine(ctx.out.c, line));
@@ -84,10 +92,10 @@ export default defineCommand({
         }
         if (change.files.size === 0) ctx.out.print(`The monorepo's ${branch} already holds the cutover.\n`);
         ctx.out.print(`Route: ${report.route}`);
-        if (holder !== change.script) {
-          ctx.out.print(`  1. deploy ${change.platform} from ${cutoverBranch(id)} (forwards ${change.host}, drops its route)`);
-          ctx.out.print(`  2. redeploy ${change.script} with ${change.host}`);
-          ctx.out.print(`  3. check https://${change.host}/health; on failure roll both back`);
+        if (!moved) {
+          ctx.out.print(`  1. deploy ${platform.script} from ${cutoverBranch(id)}${platform.environment ? ` (--env ${platform.environment})` : ""}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`);
+          ctx.out.print(`  2. redeploy ${change.script} with ${hosts}`);
+          ctx.out.print(`  3. check ${change.hosts.map((h) => `https://${h}/health`).join(", ")}; on any failure roll both back`);
         }
         if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
       }
@@ -112,39 +120,46 @@ export default defineCommand({
         committed = true;
       }
     }
-    const progress = ctx.out.progress(`moving ${change.host} to ${change.script}`);
-    const moved: RouteMoveResult = await moveRoute(store, {
+    const progress = ctx.out.progress(`moving ${hosts} to ${change.script}`);
+    const move: RouteMoveResult = await moveRoute(store, {
       monorepo: ctx.cwd,
       branch: change.files.size > 0 ? cutoverBranch(id) : branch,
-      platform: change.platform,
+      platform: platform.script,
       platformConfig: change.platformConfig,
+      ...(platform.environment ? { environment: platform.environment } : {}),
       worker: change.script,
-      host: change.host,
+      hosts: change.hosts,
       health,
       onEvent: (m) => ctx.out.debug(m),
     });
-    progress.done(moved.status === "moved" ? `${change.host} is served by ${change.script}` : moved.status === "already-moved" ? `${change.host} was already served by ${change.script}` : `${change.host} stays with ${(await store.state()).routes[change.host] ?? "nobody"}`);
+    const verb = change.hosts.length > 1 ? "are" : "is";
+    const now = (await store.state()).routes;
+    progress.done(
+      move.status === "moved" ? `${hosts} ${verb} served by ${change.script}` : move.status === "already-moved" ? `${hosts} ${change.hosts.length > 1 ? "were" : "was"} already served by ${change.script}` : `${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} with ${[...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ")}`,
+    );
 
     let applied = false;
-    const ok = moved.status === "moved" || moved.status === "already-moved";
+    const ok = move.status === "moved" || move.status === "already-moved";
     if (ok && values.apply) applied = await fastForward(ctx.cwd, branch, commit);
     const result = {
       worker: id,
-      host: change.host,
-      status: moved.status,
+      host: change.hosts[0],
+      hosts: change.hosts,
+      paths: change.paths,
+      status: move.status,
       monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
-      steps: moved.steps,
-      ...(moved.health ? { health: { state: moved.health.state, status: moved.health.status, latencyMs: moved.health.latencyMs } } : {}),
-      ...(moved.detail ? { detail: moved.detail } : {}),
+      steps: move.steps,
+      ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
+      ...(move.detail ? { detail: move.detail } : {}),
     };
     if (ctx.json) ctx.out.json(result);
     else {
       if (committed) ctx.out.print(`committed ${commit.slice(0, 12)} on ${cutoverBranch(id)}: ${[...change.files.keys()].join(", ")}`);
-      for (const s of moved.steps) ctx.out.print(`  ${s}`);
-      if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${moved.detail}`));
+      for (const s of move.steps) ctx.out.print(`  ${s}`);
+      if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${move.detail}`));
       if (applied) ctx.out.print(`fast-forwarded ${branch} to ${commit.slice(0, 12)}`);
       else if (ok && change.files.size > 0 && !values.apply) ctx.out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
-      if (ok && !committed && !applied && moved.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
+      if (ok && !committed && !applied && move.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
     }
     return ok ? 0 : EXIT_FINDINGS;
   },

@@ -1,13 +1,15 @@
 // What cutover changes in the monorepo, computed from a commit: the MIGRATED marker beside the
-// service module, the router entry rewritten to call the worker through a service binding (only
-// that expression's characters change), and the wrangler config's route and binding.
+// service module; every router entry of the worker (each of its hostnames, each path route the
+// manifest gives it) rewritten to call the worker through a service binding (only those
+// expressions' characters change); and in the wrangler config, the hostnames' routes out of every
+// section and the binding into every section.
 import { UserError } from "../errors.js";
 import { DEFAULT_ROUTER, platformConfigFile } from "../discovery/platform-config.js";
-import { locateRouterEntry } from "../discovery/router.js";
+import { locatePathRoutes, locateRouterEntry } from "../discovery/router.js";
 import { SourceTree } from "../discovery/source-tree.js";
-import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { fileAt } from "../git/commit-files.js";
-import { repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
 
@@ -15,11 +17,14 @@ export const CUTOVER_TRAILER = "Fleet-Cutover";
 
 export interface MonorepoChange {
   id: string;
-  host: string;
+  /** Every hostname of the worker, its domain first: all move together or none does. */
+  hosts: string[];
+  /** Path prefixes the router forwards to the worker on any hostname. */
+  paths: string[];
   /** The worker's script name. */
   script: string;
-  /** The platform worker's script name (its wrangler config's name). */
-  platform: string;
+  /** The platform worker's script names: the top level's, then each environment's own (`--env`). */
+  platforms: PlatformScript[];
   /** The platform's wrangler config, the one it is deployed with. */
   platformConfig: string;
   binding: string;
@@ -30,6 +35,14 @@ export interface MonorepoChange {
   before: Map<string, string>;
 }
 
+export interface PlatformScript {
+  script: string;
+  /** The wrangler environment deployed under this name (none for the top level). */
+  environment?: string;
+  /** Whether that section lists routes of its own. */
+  routes: boolean;
+}
+
 export function cutoverBranch(id: string): string {
   return `fleet/cutover/${id}`;
 }
@@ -38,11 +51,12 @@ export function markerPathFor(sourceFile: string): string {
   return `${sourceFile}.MIGRATED`;
 }
 
-export function markerContent(manifest: Manifest, id: string, host: string, binding: string): string {
+export function markerContent(manifest: Manifest, id: string, target: { hosts: string[]; paths: string[] }, binding: string): string {
   return [
     `Migrated to: ${repositoryUrl(manifest, id)}`,
     `Worker: ${repoNameFor(manifest, id)}`,
-    `Hostname: ${host} (the platform router forwards it with env.${binding}.fetch(request))`,
+    `${target.hosts.length > 1 ? "Hostnames" : "Hostname"}: ${target.hosts.join(", ")} (the platform router forwards ${target.hosts.length > 1 ? "them" : "it"} with env.${binding}.fetch(request))`,
+    ...(target.paths.length ? [`Paths on every hostname: ${target.paths.join(", ")} (forwarded the same way)`] : []),
     "",
     "This service is deployed from its own repository now. Change it there; this module stays",
     "here only until the monorepo's copy is removed.",
@@ -51,7 +65,7 @@ export function markerContent(manifest: Manifest, id: string, host: string, bind
 }
 
 /** Checks that the worker can be cut over at all (layout, domain, source module). */
-export function cutoverTarget(manifest: Manifest, id: string): { host: string; file: string; router: string } {
+export function cutoverTarget(manifest: Manifest, id: string): { hosts: string[]; paths: string[]; file: string; router: string } {
   const worker = manifest.workers[id];
   if (!worker) throw new UserError(`unknown worker: ${id}`);
   if (worker.external) throw new UserError(`${id} is external: it already lives in its own repository and the router forwards to it`);
@@ -62,7 +76,7 @@ export function cutoverTarget(manifest: Manifest, id: string): { host: string; f
   }
   if (!worker.domain) throw new UserError(`${id} has no domain in fleet.jsonc, so there is no hostname to move`);
   if (!worker.source?.file) throw new UserError(`${id} has no source.file in fleet.jsonc`);
-  return { host: worker.domain, file: worker.source.file, router: manifest.monorepo.router ?? DEFAULT_ROUTER };
+  return { hosts: workerHostnames(worker), paths: worker.paths ?? [], file: worker.source.file, router: manifest.monorepo.router ?? DEFAULT_ROUTER };
 }
 
 export async function monorepoChange(repo: string, manifest: Manifest, id: string, commit: string): Promise<MonorepoChange> {
@@ -80,39 +94,37 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
   const files = new Map<string, string>();
   const before = new Map<string, string>();
 
-  const wranglerAfter = editWranglerConfig(wranglerText, wranglerFile, { host: target.host, binding: plan, service: script });
+  const wranglerAfter = editWranglerConfig(wranglerText, wranglerFile, { hosts: target.hosts, binding: plan, service: script });
   if (wranglerAfter !== wranglerText) {
     files.set(wranglerFile, wranglerAfter);
     before.set(wranglerFile, wranglerText);
   }
 
   const routerText = await read(target.router);
-  const forward = `(request, env) => env.${plan.binding}.fetch(request)`;
-  const entry = locateRouterEntry(routerText, target.router, target.host);
-  if (!entry) {
-    throw new UserError(`${target.router} has no entry for ${target.host}`, { hint: `the router must map "${target.host}" for fleet to hand it over; check the worker's domain in fleet.jsonc` });
-  }
-  if (routerText.slice(entry.start, entry.end) !== forward) {
-    files.set(target.router, routerText.slice(0, entry.start) + forward + routerText.slice(entry.end));
+  const routerAfter = forwardEntries(routerText, target, plan.binding);
+  if (routerAfter !== routerText) {
+    files.set(target.router, routerAfter);
     before.set(target.router, routerText);
   }
 
   const markerPath = markerPathFor(target.file);
-  const marker = markerContent(manifest, id, target.host, plan.binding);
+  const marker = markerContent(manifest, id, target, plan.binding);
   const markerBefore = await fileAt(repo, commit, markerPath);
   if (markerBefore !== marker) {
     files.set(markerPath, marker);
     if (markerBefore !== undefined) before.set(markerPath, markerBefore);
   }
-  return { id, host: target.host, script, platform: config.name ?? "platform", platformConfig: wranglerFile, binding: plan.binding, markerPath, files, before };
+  return { id, hosts: target.hosts, paths: target.paths, script, platforms: platformScripts(config), platformConfig: wranglerFile, binding: plan.binding, markerPath, files, before };
 }
 
 export function cutoverMessage(change: MonorepoChange, repositoryAddress: string): string {
+  const hosts = change.hosts.join(", ");
+  const paths = change.paths.length ? ` (and the paths ${change.paths.join(", ")} on every hostname)` : "";
   return [
-    `Cut over ${change.host} to ${change.script}`,
+    `Cut over ${hosts} to ${change.script}`,
     "",
-    `The platform router forwards ${change.host} to the worker through the service binding`,
-    `${change.binding} and no longer holds its route; ${change.markerPath} records where the`,
+    `The platform router forwards ${hosts}${paths} to the worker through the service binding`,
+    `${change.binding} and no longer holds ${change.hosts.length > 1 ? "their routes" : "its route"}; ${change.markerPath} records where the`,
     `service lives now: ${repositoryAddress}.`,
     "",
     `${CUTOVER_TRAILER}: ${change.id}`,
@@ -131,4 +143,56 @@ async function platformConfigAt(repo: string, manifest: Manifest, commit: string
   } finally {
     tree.close();
   }
+}
+
+/**
+ * The router with each of the worker's entries replaced by a forward through the binding: its
+ * hostnames in the hostname map and its path routes (`return handleX(request, env, ctx)` gets
+ * the forward in parentheses, as it is called). Every other character stays.
+ */
+function forwardEntries(code: string, target: { hosts: string[]; paths: string[]; router: string }, binding: string): string {
+  const forward = `(request, env) => env.${binding}.fetch(request)`;
+  const edits: { start: number; end: number; text: string }[] = [];
+  const unmapped: string[] = [];
+  for (const host of target.hosts) {
+    const entry = locateRouterEntry(code, target.router, host);
+    if (entry) edits.push({ ...entry, text: forward });
+    else unmapped.push(host);
+  }
+  if (unmapped.length) {
+    throw new UserError(`${target.router} has no entry for ${unmapped.join(", ")}`, {
+      hint: `the router must map every hostname of the worker for fleet to hand them over; check domain and aliases in fleet.jsonc`,
+    });
+  }
+  const sites = target.paths.length ? locatePathRoutes(code, target.router) : [];
+  for (const prefix of target.paths) {
+    const routes = sites.filter((s) => s.prefix === prefix);
+    if (!routes.length) {
+      throw new UserError(`${target.router} has no path route for ${prefix}`, { hint: `the router must dispatch pathname.startsWith("${prefix}") for fleet to forward it; check paths in fleet.jsonc` });
+    }
+    for (const route of routes) edits.push({ start: route.start, end: route.end, text: route.called ? `(${forward})` : forward });
+  }
+  let out = code;
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    if (out.slice(edit.start, edit.end) !== edit.text) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  }
+  return out;
+}
+
+/** The names the platform deploys under: the top level's and each `env.*` section's own. */
+function platformScripts(config: WranglerConfig): PlatformScript[] {
+  const top = config.name ?? "platform";
+  const scripts: PlatformScript[] = [{ script: top, routes: config.routes.length > 0 }];
+  for (const [environment, section] of config.environments) scripts.push({ script: section.name ?? `${top}-${environment}`, environment, routes: section.routes.length > 0 });
+  return scripts;
+}
+
+/**
+ * Which of the platform's deployments the cutover redeploys: the one that holds the worker's
+ * hostnames now, else production's when that environment has routes of its own, else the top level.
+ */
+export function platformHolding(change: Pick<MonorepoChange, "platforms" | "hosts">, routes: Record<string, string>): PlatformScript {
+  const holding = change.platforms.find((p) => change.hosts.some((h) => routes[h] === p.script));
+  if (holding) return holding;
+  return change.platforms.find((p) => p.environment === "production" && p.routes) ?? change.platforms[0]!;
 }

@@ -1,8 +1,8 @@
 // The route move of a cutover, in the order that never leaves two workers claiming one hostname:
-// the platform is redeployed from the cutover commit (its router forwards the hostname to the
-// worker and it no longer holds the route), then the worker takes the route, then the hostname's
-// /health is checked. Any failure after the first change rolls both back to the versions they
-// had before.
+// the platform is redeployed from the cutover commit (its router forwards the hostnames to the
+// worker and it no longer holds their routes), then the worker takes every route at once, then
+// each hostname's /health is checked. All of a worker's hostnames move or none does: any failure
+// after the first change rolls both back to the versions they had before.
 import { deployInOrder } from "../cloud/deploy.js";
 import { localRuntime } from "../cloud/runtime.js";
 import type { LocalCloudStore } from "../cloud/store.js";
@@ -15,8 +15,11 @@ export interface RouteMove {
   platform: string;
   /** The platform's wrangler config (relative to the monorepo). */
   platformConfig?: string;
+  /** The wrangler environment the platform deploys with (`--env`), if any. */
+  environment?: string;
   worker: string;
-  host: string;
+  /** Every hostname of the worker, its domain first. */
+  hosts: string[];
   health: Required<HealthOptions>;
   onEvent?: (message: string) => void;
 }
@@ -24,7 +27,8 @@ export interface RouteMove {
 export interface RouteMoveResult {
   status: "moved" | "already-moved" | "rolled-back" | "failed";
   steps: string[];
-  health?: HealthResult;
+  /** Each hostname's health after the move (or when already moved). */
+  health?: HealthResult[];
   detail?: string;
 }
 
@@ -37,14 +41,20 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   const before = await store.state();
   const workerBefore = before.workers[move.worker]?.active;
   if (workerBefore === undefined) return { status: "failed", steps, detail: `${move.worker} is not deployed` };
-  if (before.routes[move.host] === move.worker) {
+  const hosts = move.hosts.join(", ");
+  if (move.hosts.every((h) => before.routes[h] === move.worker)) {
     const health = await healthAt(store, move);
-    return health.state === "up"
+    const down = health.filter((h) => h.state !== "up");
+    return down.length === 0
       ? { status: "already-moved", steps, health }
-      : { status: "failed", steps, health, detail: `${move.worker} holds ${move.host} but its /health is ${health.state}` };
+      : { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
+  }
+  const strangers = move.hosts.filter((h) => before.routes[h] && before.routes[h] !== move.platform && before.routes[h] !== move.worker);
+  if (strangers.length) {
+    return { status: "failed", steps, detail: strangers.map((h) => `${h} is held by ${before.routes[h]}`).join(", ") + `, neither the platform nor ${move.worker}` };
   }
   const platformBefore = before.workers[move.platform]?.active;
-  const rollBack = async (reason: string, health?: HealthResult): Promise<RouteMoveResult> => {
+  const rollBack = async (reason: string, health?: HealthResult[]): Promise<RouteMoveResult> => {
     const now = await store.state();
     if (now.workers[move.worker]?.active !== workerBefore) {
       await store.rollback(move.worker, workerBefore);
@@ -57,37 +67,45 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
     return { status: "rolled-back", steps, ...(health ? { health } : {}), detail: reason };
   };
 
-  if (before.routes[move.host] === move.platform) {
-    step(`deploying ${move.platform} from ${move.branch} (forwards ${move.host}, drops its route)`);
+  const platformHeld = move.hosts.filter((h) => before.routes[h] === move.platform);
+  if (platformHeld.length) {
+    step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${platformHeld.length > 1 ? "their routes" : "its route"})`);
     const [platform] = await deployInOrder(store, [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }], {
       health: move.health,
+      ...(move.environment ? { environment: move.environment } : {}),
       onEvent: (m) => move.onEvent?.(m),
     });
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
-    if ((await store.state()).routes[move.host] === move.platform) return rollBack(`the platform built from ${move.branch} still claims ${move.host}`);
-    step(`${move.platform} v${platform!.version} no longer holds ${move.host}`);
-  } else if (before.routes[move.host]) {
-    return { status: "failed", steps, detail: `${move.host} is held by ${before.routes[move.host]}, neither the platform nor ${move.worker}` };
+      const after = await store.state();
+    const kept = platformHeld.filter((h) => after.routes[h] === move.platform);
+    if (kept.length) return rollBack(`the platform built from ${move.branch} still claims ${kept.join(", ")}`);
+    step(`${move.platform} v${platform!.version} no longer holds ${platformHeld.join(", ")}`);
   }
 
   try {
     const current = (await store.state()).workers[move.worker]!;
     const routes = (await store.version(move.worker, current.active)).spec.routes;
-    const result = await store.redeployWithRoutes(move.worker, [...new Set([...routes, move.host])]);
-    step(`${move.worker} v${result.version} holds ${move.host}`);
+    const result = await store.redeployWithRoutes(move.worker, [...new Set([...routes, ...move.hosts])]);
+    step(`${move.worker} v${result.version} holds ${hosts}`);
   } catch (error) {
-    return rollBack(`${move.worker} could not take ${move.host}: ${(error as Error).message}`);
+    return rollBack(`${move.worker} could not take ${hosts}: ${(error as Error).message}`);
   }
   const health = await healthAt(store, move);
-  if (health.state !== "up") return rollBack(`https://${move.host}/health is ${health.state} after the move (${health.error?.message ?? `HTTP ${health.status}`})`, health);
-  step(`https://${move.host}/health is up (${health.latencyMs} ms)`);
+  const down = health.filter((h) => h.state !== "up");
+  if (down.length) {
+    return rollBack(down.map((h) => `${h.url} is ${h.state} after the move (${h.error?.message ?? `HTTP ${h.status}`})`).join("; "), health);
+  }
+  for (const h of health) step(`${h.url} is up (${h.latencyMs} ms)`);
   return { status: "moved", steps, health };
 }
 
-async function healthAt(store: LocalCloudStore, move: RouteMove): Promise<HealthResult> {
+/** Every hostname's /health, one runtime for all. */
+async function healthAt(store: LocalCloudStore, move: RouteMove): Promise<HealthResult[]> {
   const runtime = localRuntime(store, { persist: false });
   try {
-    return await checkHealth((url, init) => runtime.fetch(url, init), `https://${move.host}/health`, move.health);
+    const results: HealthResult[] = [];
+    for (const host of move.hosts) results.push(await checkHealth((url, init) => runtime.fetch(url, init), `https://${host}/health`, move.health));
+    return results;
   } finally {
     await runtime.dispose();
   }

@@ -1,7 +1,11 @@
-// The monorepo's wrangler config at cutover: the hostname's route removed and a service binding
-// to the worker added, as a text edit that leaves every other byte alone (comments, order,
-// formatting). TOML and JSON(C) configs; the result is parsed again and compared with what was
-// meant, so an edit that would change anything else is refused rather than written.
+// The monorepo's wrangler config at cutover: the worker's hostnames' routes removed and a service
+// binding to the worker added, as a text edit that leaves every other byte alone (comments,
+// order, formatting). TOML and JSON(C) configs. wrangler does not inherit bindings into `env.*`
+// sections, and each section may have routes of its own: so the routes leave every section that
+// has them, and the binding goes into the top level and into every environment (deployed with
+// `--env production`, a router without it would forward to a binding that does not exist). The
+// result is parsed again and compared with what was meant, so an edit that would change anything
+// else is refused rather than written.
 import { applyEdits, modify } from "jsonc-parser";
 import { UserError } from "../errors.js";
 import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
@@ -9,50 +13,88 @@ import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-
 export interface BindingPlan {
   /** The binding the router calls: an existing one to the worker's script, or a new name. */
   binding: string;
-  /** Whether the config needs the binding added. */
+  /** Whether the top level of the config needs the binding added. */
   add: boolean;
 }
 
-/** The binding to use: one the config already has for `service`, else `<ID>_SERVICE` (made unique). */
+export interface ConfigChange {
+  /** Every hostname of the worker: their routes leave the platform. */
+  hosts: readonly string[];
+  binding: BindingPlan;
+  /** The worker's script name, the binding's target. */
+  service: string;
+}
+
+/** The top level ("") or one `env.<name>` section, parsed on its own. */
+interface Section {
+  env: string;
+  config: WranglerConfig;
+}
+
+function sectionsOf(config: WranglerConfig): Section[] {
+  const envs = config.raw.env;
+  const sections: Section[] = [{ env: "", config }];
+  if (typeof envs === "object" && envs && !Array.isArray(envs)) {
+    for (const [env, raw] of Object.entries(envs)) {
+      if (typeof raw === "object" && raw && !Array.isArray(raw)) sections.push({ env, config: parseWranglerConfig(JSON.stringify(raw), `${config.file}#env.${env}.json`) });
+    }
+  }
+  return sections;
+}
+
+/** The binding to use: one the config already has for `service`, else `<ID>_SERVICE` (unique in every section). */
 export function bindingFor(config: WranglerConfig, id: string, service: string): BindingPlan {
-  for (const [binding, target] of config.services) if (target === service) return { binding, add: false };
+  const sections = sectionsOf(config);
+  for (const { config: section } of sections) {
+    for (const [binding, target] of section.services) if (target === service) return { binding, add: !config.services.has(binding) };
+  }
   const base = `${id.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_SERVICE`;
   let binding = base;
-  for (let n = 2; config.bindings.has(binding); n++) binding = `${base}_${n}`;
+  for (let n = 2; sections.some((s) => s.config.bindings.has(binding)); n++) binding = `${base}_${n}`;
   return { binding, add: true };
 }
 
-export function editWranglerConfig(text: string, file: string, change: { host: string; binding: BindingPlan; service: string }): string {
+export function editWranglerConfig(text: string, file: string, change: ConfigChange): string {
   const before = parseWranglerConfig(text, file);
-  let edited = before.routes.some((r) => r.host === change.host) ? removeRoute(text, file, change.host) : text;
-  if (change.binding.add) edited = addService(edited, file, change.binding.binding, change.service);
+  const hosts = new Set(change.hosts);
+  let edited = text;
+  for (const section of sectionsOf(before)) {
+    for (const route of section.config.routes) if (hosts.has(route.host)) edited = removeRoute(edited, file, section.env, route.host);
+  }
+  for (const section of sectionsOf(before)) {
+    if (section.config.services.get(change.binding.binding) !== change.service) edited = addService(edited, file, section.env, change.binding.binding, change.service);
+  }
   let after: WranglerConfig;
   try {
     after = parseWranglerConfig(edited, file);
   } catch {
-    throw cannotEdit(file, change.host);
+    throw cannotEdit(file, change.hosts);
   }
   check(before, after, change);
   return edited;
 }
 
-function removeRoute(text: string, file: string, host: string): string {
+function removeRoute(text: string, file: string, env: string, host: string): string {
   if (!file.endsWith(".toml")) {
-    const raw = parseWranglerConfig(text, file).raw;
+    const prefix = env ? ["env", env] : [];
+    const all = parseWranglerConfig(text, file).raw;
+    const raw = (env ? (all.env as Record<string, Record<string, unknown>>)[env]! : all) as Record<string, unknown>;
     if (Array.isArray(raw.routes)) {
       const index = raw.routes.findIndex((r) => routeHost(r) === host);
-      if (index >= 0) return applyEdits(text, modify(text, ["routes", index], undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+      if (index >= 0) return applyEdits(text, modify(text, [...prefix, "routes", index], undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
     }
-    if (raw.route !== undefined && routeHost(raw.route) === host) return applyEdits(text, modify(text, ["route"], undefined, {}));
-    throw cannotEdit(file, host);
+    if (raw.route !== undefined && routeHost(raw.route) === host) return applyEdits(text, modify(text, [...prefix, "route"], undefined, {}));
+    throw cannotEdit(file, [host]);
   }
+  // TOML: the first route of this host anywhere; called once per route, so every one goes
+  // (which section's comes first does not matter, they all leave).
   const escaped = host.replaceAll(".", "\\.");
   const pattern = `"(?:https?://)?\\*?\\.?${escaped}(?:/[^"]*)?"`;
   // An element of a routes array: an inline table or a string, with the comma that separates it.
   // (a bare string counts only as an array element or the value of `route =`)
   const element = new RegExp(`(\\{[^{}\\n]*pattern\\s*=\\s*${pattern}[^{}\\n]*\\}|(?<=(?:[[,]|\\broute\\s*=)\\s*)${pattern})`);
   const match = element.exec(text);
-  if (!match) throw cannotEdit(file, host);
+  if (!match) throw cannotEdit(file, [host]);
   const start = match.index;
   const end = start + match[0].length;
   // On a line of its own (as wrangler's docs write routes): the whole line goes. TOML allows
@@ -72,15 +114,19 @@ function removeRoute(text: string, file: string, host: string): string {
   return before ? text.slice(0, before.index) + text.slice(end) : text.slice(0, start) + text.slice(end);
 }
 
-function addService(text: string, file: string, binding: string, service: string): string {
+function addService(text: string, file: string, env: string, binding: string, service: string): string {
   if (file.endsWith(".toml")) {
-    const block = `[[services]]\nbinding = "${binding}"\nservice = "${service}"\n`;
+    const table = env ? `env.${/^[A-Za-z0-9_-]+$/.test(env) ? env : JSON.stringify(env)}.services` : "services";
+    const block = `[[${table}]]\nbinding = "${binding}"\nservice = "${service}"\n`;
     return `${text}${text.endsWith("\n") ? "" : "\n"}\n${block}`;
   }
-  const raw = parseWranglerConfig(text, file).raw;
-  const path = Array.isArray(raw.services) ? ["services", raw.services.length] : ["services"];
-  const value = Array.isArray(raw.services) ? { binding, service } : [{ binding, service }];
-  return applyEdits(text, modify(text, path, value, { isArrayInsertion: Array.isArray(raw.services), formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+  const all = parseWranglerConfig(text, file).raw;
+  const raw = (env ? (all.env as Record<string, Record<string, unknown>>)[env]! : all) as Record<string, unknown>;
+  const prefix = env ? ["env", env, "services"] : ["services"];
+  const list = Array.isArray(raw.services);
+  const path = list ? [...prefix, (raw.services as unknown[]).length] : prefix;
+  const value = list ? { binding, service } : [{ binding, service }];
+  return applyEdits(text, modify(text, path, value, { isArrayInsertion: list, formattingOptions: { insertSpaces: true, tabSize: 2 } }));
 }
 
 function routeHost(route: unknown): string | undefined {
@@ -88,23 +134,37 @@ function routeHost(route: unknown): string | undefined {
   return pattern?.replace(/^[a-z]+:\/\//, "").split("/")[0]!.replace(/^\*\.?/, "").toLowerCase();
 }
 
-/** The edited config must differ from the original only by the route and the binding. */
-function check(before: WranglerConfig, after: WranglerConfig, change: { host: string; binding: BindingPlan; service: string }): void {
-  const strip = (c: WranglerConfig) => {
-    const { routes: _r, route: _one, services: _s, ...rest } = c.raw;
+/**
+ * The edited config must differ from the original only by the routes and the bindings: in each
+ * section, the hosts' routes gone, the binding to the worker present, everything else equal.
+ */
+function check(before: WranglerConfig, after: WranglerConfig, change: ConfigChange): void {
+  const hosts = new Set(change.hosts);
+  const strip = (raw: Record<string, unknown>) => {
+    const { routes: _r, route: _one, services: _s, env: _e, ...rest } = raw;
     return JSON.stringify(rest);
   };
-  const routesOk = JSON.stringify(after.routes) === JSON.stringify(before.routes.filter((r) => r.host !== change.host));
-  const servicesOk = after.services.get(change.binding.binding) === change.service && after.services.size === before.services.size + (change.binding.add ? 1 : 0);
-  if (strip(before) !== strip(after) || !routesOk || !servicesOk) {
-    throw new UserError(`${before.file}: could not move ${change.host} to a service binding without changing anything else`, {
-      hint: `remove the route for ${change.host} and add a service binding ${change.binding.binding} → ${change.service} by hand, commit, and run the cutover again`,
+  const sectionsAfter = new Map(sectionsOf(after).map((s) => [s.env, s.config]));
+  const sectionsBefore = sectionsOf(before);
+  const ok =
+    sectionsAfter.size === sectionsBefore.length &&
+    sectionsBefore.every(({ env, config }) => {
+      const edited = sectionsAfter.get(env);
+      if (!edited || strip(config.raw) !== strip(edited.raw)) return false;
+      const routesOk = JSON.stringify(edited.routes) === JSON.stringify(config.routes.filter((r) => !hosts.has(r.host)));
+      const had = config.services.get(change.binding.binding) === change.service;
+      const servicesOk = edited.services.get(change.binding.binding) === change.service && edited.services.size === config.services.size + (had ? 0 : 1);
+      return routesOk && servicesOk;
+    });
+  if (!ok) {
+    throw new UserError(`${before.file}: could not move ${change.hosts.join(", ")} to a service binding without changing anything else`, {
+      hint: `remove the routes of ${change.hosts.join(", ")} and add a service binding ${change.binding.binding} → ${change.service} (in every [env.*] section too) by hand, commit, and run the cutover again`,
     });
   }
 }
 
-function cannotEdit(file: string, host: string): UserError {
-  return new UserError(`${file}: found the route for ${host} but not in a form fleet can edit safely`, {
-    hint: `remove the route for ${host} by hand, commit, and run the cutover again`,
+function cannotEdit(file: string, hosts: readonly string[]): UserError {
+  return new UserError(`${file}: found the route for ${hosts.join(", ")} but not in a form fleet can edit safely`, {
+    hint: `remove the route for ${hosts.join(", ")} by hand, commit, and run the cutover again`,
   });
 }

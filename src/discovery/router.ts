@@ -81,7 +81,7 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
     entries.push(await classify(hostname, value));
   }
   const paths: PathRoute[] = [];
-  for (const route of findPathRoutes(ast)) paths.push({ prefix: route.prefix, entry: await classify(route.prefix, route.value), start: route.value.start, end: route.value.end });
+  for (const route of findPathRoutes(ast)) paths.push({ prefix: route.prefix, entry: await classify(route.prefix, route.value), start: route.start, end: route.end });
   return { file, entries, paths, warnings: [...warnings] };
 
   async function classify(hostname: string, value: AnyNode): Promise<RouterEntry> {
@@ -148,12 +148,25 @@ async function definingModule(tree: SourceTree, file: string, name: string, dept
   return { file, imported: name };
 }
 
+/** Where a path route's handler expression sits, and whether the router calls it directly. */
+export interface PathRouteSite {
+  prefix: string;
+  /** The handler expression (without parentheses around it). */
+  value: Record<string, any>;
+  /** Offsets of the expression as written (parentheses included). */
+  start: number;
+  end: number;
+  /** `return handleX(request, env, ctx)`: the expression is called, so a replacement needs parentheses. */
+  called: boolean;
+}
+
 /**
  * `if (pathname.startsWith("/pass")) serviceHandler = wrapHandler(handleChittyPass)` or
- * `... return handleX(request, env, ctx)`: the prefix and the handler expression.
+ * `... return handleX(request, env, ctx)`: the prefix and the handler expression. A route
+ * already handed over (`((request, env) => env.X.fetch(request))(…)`) is found too.
  */
-function findPathRoutes(ast: AnyNode): { prefix: string; value: AnyNode }[] {
-  const routes: { prefix: string; value: AnyNode }[] = [];
+function findPathRoutes(ast: AnyNode): PathRouteSite[] {
+  const routes: PathRouteSite[] = [];
   walk(ast as never, {
     IfStatement(node, ancestors) {
       // only the router's own dispatch (its default export), not a helper for one hostname
@@ -163,16 +176,27 @@ function findPathRoutes(ast: AnyNode): { prefix: string; value: AnyNode }[] {
       const prefix = test.arguments[0];
       if (prefix?.type !== "Literal" || typeof prefix.value !== "string" || !prefix.value.startsWith("/")) return;
       const first = node.consequent.type === "BlockStatement" ? node.consequent.body[0] : node.consequent;
-      let value: AnyNode | undefined;
-      if (first?.type === "ExpressionStatement" && first.expression.type === "AssignmentExpression") value = first.expression.right;
+      let site: AnyNode | undefined;
+      let called = false;
+      if (first?.type === "ExpressionStatement" && first.expression.type === "AssignmentExpression") site = first.expression.right;
       else if (first?.type === "ReturnStatement" && first.argument?.type === "CallExpression") {
         // return handleX(request, env, ctx) or return wrapHandler(handleX)(request, env, ctx)
-        value = first.argument.callee;
+        site = first.argument.callee;
+        called = true;
       }
-      if (value && (value.type === "Identifier" || value.type === "CallExpression")) routes.push({ prefix: prefix.value, value });
+      let value = site;
+      while (value?.type === "ParenthesizedExpression") value = value.expression;
+      if (site && value && ["Identifier", "CallExpression", "ArrowFunctionExpression", "FunctionExpression"].includes(value.type)) {
+        routes.push({ prefix: prefix.value, value, start: site.start, end: site.end, called });
+      }
     },
   });
   return routes;
+}
+
+/** The router's path routes with the offsets of their handler expressions, for the cutover's edit. */
+export function locatePathRoutes(code: string, file: string): PathRouteSite[] {
+  return findPathRoutes(parseModule(code, file) as AnyNode);
 }
 
 function keyOf(prop: AnyNode): string | undefined {

@@ -20,3 +20,11 @@ export function displayName(id: string, worker: Pick<WorkerEntry, "name">): stri
 export function repositoryUrl(manifest: Pick<Manifest, "repoName" | "org" | "workers">, id: string): string {
   return manifest.workers[id]?.external ?? `https://github.com/${manifest.org}/${repoNameFor(manifest, id)}`;
 }
+
+/**
+ * Every hostname a worker answers on: its domain first, then its aliases. Each one is routed to
+ * it, health-checked, registered and moved at cutover.
+ */
+export function workerHostnames(worker: Pick<WorkerEntry, "domain" | "aliases">): string[] {
+  return [...new Set([...(worker.domain ? [worker.domain] : []), ...(worker.aliases ?? [])])];
+}

@@ -1,22 +1,51 @@
 // fleet cutover against a real monorepo and the local cloud: the monorepo edit on its own branch,
-// the route move, the rollback when the hostname's health fails, --apply and its refusal.
-import { readFile, writeFile } from "node:fs/promises";
+// the route move, the rollback when a hostname's health fails, --apply and its refusal. The
+// platform has the shape of a real one: deployed with --env production, its routes and service
+// bindings only in [env.production]; the worker has a second hostname and a path route.
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requestOnce } from "../../src/cloud/runtime.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
-import { locateRouterEntry } from "../../src/discovery/router.js";
+import { locatePathRoutes, locateRouterEntry } from "../../src/discovery/router.js";
 import { parseWranglerConfig } from "../../src/discovery/wrangler-config.js";
 import { fileAt } from "../../src/git/commit-files.js";
 import { git, gitText } from "../../src/git/git.js";
 import { runFleet } from "../helpers/run.js";
-import { NO_SECRETS, platformDeployed } from "../lifecycle/fixture.js";
+import { generateExample } from "../../src/example/index.js";
+import { parseManifest } from "../../src/manifest/load.js";
+import { tempDir } from "../helpers/tmp.js";
+import { NO_SECRETS } from "../lifecycle/fixture.js";
+import { IDENTITY } from "../repos/extracted.fixture.js";
 
 const ID = "project-initiation";
 const SCRIPT = "chittyos-project-initiation-worker";
-const PLATFORM = "chittyos-platform";
+const PLATFORM = "chittyos-platform-production";
 const HOST = "initiate.chitty.cc";
+const ALIAS = "start.chitty.cc";
+const PATH = "/api/projects/";
 const ROUTER = "src/platform-worker.js";
+const FORWARD = "(request, env) => env.PROJECT_INITIATION_SERVICE.fetch(request)";
+
+/**
+ * The example monorepo reshaped as real routers are: a second hostname and a path route for one
+ * service, and the wrangler config's routes and service bindings only under [env.production].
+ */
+async function reshape(dir: string): Promise<void> {
+  const routerPath = join(dir, ROUTER);
+  let router = await readFile(routerPath, "utf8");
+  router = router.replace(`  "${HOST}": handleProjectInitiation,\n`, `  "${HOST}": handleProjectInitiation,\n  "${ALIAS}": handleProjectInitiation,\n`);
+  router = router.replace("    const { hostname } = new URL(request.url);\n", `    const { hostname, pathname } = new URL(request.url);\n    if (pathname.startsWith("${PATH}")) return handleProjectInitiation(request, env, ctx);\n`);
+  await writeFile(routerPath, router);
+  const configPath = join(dir, "wrangler.toml");
+  let toml = await readFile(configPath, "utf8");
+  const routes = /\nroutes = \[\n[\s\S]*?\n\]\n/.exec(toml)![0];
+  toml = toml.replace(routes, "\n");
+  const services = toml.slice(toml.indexOf("[[services]]")).replaceAll("[[services]]", "[[env.production.services]]");
+  toml += `\n[env.production]\nname = "${PLATFORM}"\n${routes.trim().replace(/\n\]$/, `,\n  { pattern = "${ALIAS}/*", zone_name = "chitty.cc" }\n]`)}\n\n${services}`;
+  await writeFile(configPath, toml);
+  await git(["commit", "--quiet", "-am", "Platform: routes per environment, start.chitty.cc, /api/projects/ on every hostname"], { cwd: dir, env: IDENTITY });
+}
 
 // A worker that is healthy on its own workers.dev name and fails on its hostname: the kind of
 // fault only the move itself reveals.
@@ -38,24 +67,43 @@ describe("fleet cutover", () => {
   });
   const cloud = async () => {
     const state = await LocalCloudStore.at(dir).state();
-    return { holder: state.routes[HOST], worker: state.workers[SCRIPT]?.active, platform: state.workers[PLATFORM]?.active };
+    return { holder: state.routes[HOST], aliasHolder: state.routes[ALIAS], worker: state.workers[SCRIPT]?.active, platform: state.workers[PLATFORM]?.active };
   };
 
   beforeAll(async () => {
-    const fixture = await platformDeployed(60);
-    dir = fixture.dir;
-    const migrate = await runFleet(["migrate", ID, "--secrets-file", fixture.secretsFile, "--cwd", dir], NO_SECRETS);
+    dir = join(await tempDir("fleet-cutover-"), "monorepo");
+    await generateExample(dir, { layout: "router", commits: 60 });
+    await appendFile(join(dir, ".git", "info", "exclude"), ".fleet/\n");
+    await reshape(dir);
+    const init = await runFleet(["init", "--cwd", dir]);
+    if (init.code !== 0) throw new Error(init.stderr);
+    const deploy = await runFleet(["deploy", "--platform", "--env", "production", "--cwd", dir]);
+    if (deploy.code !== 0) throw new Error(deploy.stdout + deploy.stderr);
+    const secretsFile = join(dir, "..", "secrets.env");
+    await writeFile(secretsFile, "CLOUDFLARE_API_TOKEN=test-token-value\nCLOUDFLARE_ACCOUNT_ID=test-account\nJWT_SECRET=test-jwt\n");
+    const migrate = await runFleet(["migrate", ID, "--secrets-file", secretsFile, "--cwd", dir], NO_SECRETS);
     if (migrate.code !== 0) throw new Error(migrate.stdout + migrate.stderr);
   }, 300_000);
+
+  it("discovery gave the worker its second hostname and its path route; the platform runs its production environment", async () => {
+    const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
+    expect(manifest.workers[ID]).toMatchObject({ domain: HOST, aliases: [ALIAS], paths: [PATH] });
+    expect(await cloud()).toMatchObject({ holder: PLATFORM, aliasHolder: PLATFORM });
+  });
 
   it("--dry-run shows the edit and the move, and changes nothing", async () => {
     const before = { tree: await worktree(), cloud: await cloud() };
     const result = await runFleet(["cutover", ID, "--dry-run", "--cwd", dir], NO_SECRETS);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`-   "${HOST}": handleProjectInitiation,`);
-    expect(result.stdout).toContain(`+   "${HOST}": (request, env) => env.PROJECT_INITIATION_SERVICE.fetch(request),`);
+    expect(result.stdout).toContain(`+   "${HOST}": ${FORWARD},`);
+    expect(result.stdout).toContain(`+   "${ALIAS}": ${FORWARD},`);
+    expect(result.stdout).toContain(`+     if (pathname.startsWith("${PATH}")) return (${FORWARD})(request, env, ctx);`);
+    expect(result.stdout).toContain(`-   { pattern = "${ALIAS}/*", zone_name = "chitty.cc" }`);
+    expect(result.stdout).toContain(`+ [[env.production.services]]`);
     expect(result.stdout).toContain(`add src/services/project-initiation.js.MIGRATED`);
     expect(result.stdout).toContain(`Route: ${PLATFORM} → ${SCRIPT}`);
+    expect(result.stdout).toContain(`deploy ${PLATFORM} from fleet/cutover/${ID} (--env production)`);
     expect(await gitText(["branch", "--list", "fleet/*"], { cwd: dir })).toBe("");
     expect({ tree: await worktree(), cloud: await cloud() }).toEqual(before);
   });
@@ -91,10 +139,11 @@ describe("fleet cutover", () => {
     const report = JSON.parse(result.stdout);
     expect(report.status).toBe("rolled-back");
     expect(report.detail).toContain(`https://${HOST}/health is down`);
+    expect(report.detail).toContain(`https://${ALIAS}/health is down`);
     expect(report.steps).toEqual([
       expect.stringContaining(`deploying ${PLATFORM}`),
-      expect.stringContaining(`no longer holds ${HOST}`),
-      expect.stringContaining(`holds ${HOST}`),
+      expect.stringContaining(`no longer holds ${HOST}, ${ALIAS}`),
+      expect.stringContaining(`holds ${HOST}, ${ALIAS}`),
       `rolled ${SCRIPT} back to v${before.cloud.worker}`,
       `rolled ${PLATFORM} back to v${before.cloud.platform}`,
     ]);
@@ -105,13 +154,14 @@ describe("fleet cutover", () => {
     await store.rollback(SCRIPT, good);
   }, 180_000);
 
-  it("moves the route; the branch's router differs only in the entry; the user's work tree is untouched", async () => {
+  it("moves every hostname and the path route; the branch's router differs only in those entries; the user's work tree is untouched", async () => {
     const before = await worktree();
     const base = await gitText(["rev-parse", "main"], { cwd: dir });
     const result = await runFleet(["cutover", ID, "--cwd", dir], NO_SECRETS);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`https://${HOST}/health is up`);
-    expect((await cloud()).holder).toBe(SCRIPT);
+    expect(result.stdout).toContain(`https://${ALIAS}/health is up`);
+    expect(await cloud()).toMatchObject({ holder: SCRIPT, aliasHolder: SCRIPT });
     expect(await worktree()).toEqual(before);
     expect(await gitText(["rev-parse", "main"], { cwd: dir })).toBe(base);
 
@@ -119,25 +169,48 @@ describe("fleet cutover", () => {
     expect(await gitText(["rev-parse", `${branch}^`], { cwd: dir })).toBe(base);
     const old = (await fileAt(dir, base, ROUTER))!;
     const edited = (await fileAt(dir, branch, ROUTER))!;
-    const entry = locateRouterEntry(old, ROUTER, HOST)!;
-    const replacement = "(request, env) => env.PROJECT_INITIATION_SERVICE.fetch(request)";
-    expect(edited.slice(0, entry.start)).toBe(old.slice(0, entry.start));
-    expect(edited.slice(entry.start, entry.start + replacement.length)).toBe(replacement);
-    expect(edited.slice(entry.start + replacement.length)).toBe(old.slice(entry.end));
+    // exactly the three entries replaced, every other character as it was
+    const sites = [
+      { ...locateRouterEntry(old, ROUTER, HOST)!, text: FORWARD },
+      { ...locateRouterEntry(old, ROUTER, ALIAS)!, text: FORWARD },
+      ...locatePathRoutes(old, ROUTER).filter((r) => r.prefix === PATH).map((r) => ({ start: r.start, end: r.end, text: `(${FORWARD})` })),
+    ].sort((a, b) => b.start - a.start);
+    expect(sites).toHaveLength(3);
+    expect(edited).toBe(sites.reduce((code, site) => code.slice(0, site.start) + site.text + code.slice(site.end), old));
 
     const config = parseWranglerConfig((await fileAt(dir, branch, "wrangler.toml"))!, "wrangler.toml");
-    expect(config.routes.map((r) => r.host)).not.toContain(HOST);
-    expect(config.routes).toHaveLength(parseWranglerConfig((await fileAt(dir, base, "wrangler.toml"))!, "wrangler.toml").routes.length - 1);
+    const baseConfig = parseWranglerConfig((await fileAt(dir, base, "wrangler.toml"))!, "wrangler.toml");
+    const production = config.environments.get("production")!.routes.map((r) => r.host);
+    expect(production).not.toContain(HOST);
+    expect(production).not.toContain(ALIAS);
+    expect(production).toHaveLength(baseConfig.environments.get("production")!.routes.length - 2);
     expect(config.services.get("PROJECT_INITIATION_SERVICE")).toBe(SCRIPT);
-    expect(await fileAt(dir, branch, "src/services/project-initiation.js.MIGRATED")).toContain(`Migrated to: https://github.com/chittyos/${SCRIPT}`);
+    expect((config.raw.env as Record<string, { services: { binding: string; service: string }[] }>).production!.services).toContainEqual({ binding: "PROJECT_INITIATION_SERVICE", service: SCRIPT });
+    const marker = await fileAt(dir, branch, "src/services/project-initiation.js.MIGRATED");
+    expect(marker).toContain(`Migrated to: https://github.com/chittyos/${SCRIPT}`);
+    expect(marker).toContain(`Hostnames: ${HOST}, ${ALIAS}`);
+    expect(marker).toContain(`Paths on every hostname: ${PATH}`);
     const { stdout: changed } = await git(["diff", "--name-only", base, branch], { cwd: dir });
     expect(changed.trim().split("\n").sort()).toEqual(["src/platform-worker.js", "src/services/project-initiation.js.MIGRATED", "wrangler.toml"]);
 
-    // the platform, built from the branch, forwards the hostname through the binding
+    // the platform, built from the branch in its production environment, forwards through the binding
     const store = LocalCloudStore.at(dir);
     const platform = await store.version(PLATFORM, (await store.state()).workers[PLATFORM]!.active);
     expect(platform.source.commit).toBe(branch);
     expect(platform.spec.services.PROJECT_INITIATION_SERVICE).toBe(SCRIPT);
+
+    // the path route on another hostname reaches the worker's own deployment: a version of the
+    // worker that says who it is answers it (then the real one comes back)
+    const good = (await store.state()).workers[SCRIPT]!.active;
+    const record = await store.version(SCRIPT, good);
+    const whoAmI = `export default { fetch(request) { return Response.json({ servedBy: "worker", path: new URL(request.url).pathname }); } };`;
+    await store.deploy(record.spec, { main: "index.js", modules: [{ name: "index.js", contents: whoAmI }] }, record.source);
+    try {
+      expect((await requestOnce(store, `https://registry.chitty.cc${PATH}abc`)).body).toEqual({ servedBy: "worker", path: `${PATH}abc` });
+      expect((await requestOnce(store, "https://registry.chitty.cc/health")).body).not.toMatchObject({ servedBy: "worker" });
+    } finally {
+      await store.rollback(SCRIPT, good);
+    }
   }, 180_000);
 
   it("a second run changes nothing; --apply then fast-forwards main", async () => {

@@ -21,10 +21,38 @@ binding = "REGISTRY_SERVICE"
 service = "chittyos-registry-worker"
 `;
 
-const edit = (text: string, file: string, host: string, id: string, service: string) => {
+const edit = (text: string, file: string, host: string | string[], id: string, service: string) => {
   const plan = bindingFor(parseWranglerConfig(text, file), id, service);
-  return { plan, text: editWranglerConfig(text, file, { host, binding: plan, service }) };
+  return { plan, text: editWranglerConfig(text, file, { hosts: typeof host === "string" ? [host] : host, binding: plan, service }) };
 };
+
+// The shape of a router deployed with --env production: routes only in [env.production], which
+// has bindings of its own, and a staging section without any.
+const ENVIRONMENTS = `name = "chittyos-unified-platform"
+main = "src/platform-worker.js"
+
+[ai]
+binding = "AI"
+
+[env.production]
+name = "chittyos-platform-production"
+routes = [
+  { pattern = "gateway.chitty.cc/*", zone_name = "chitty.cc" },
+  { pattern = "sync.chitty.cc/*", zone_name = "chitty.cc" },
+  { pattern = "registry.chitty.cc/*", zone_name = "chitty.cc" }
+]
+
+[[env.production.services]]
+binding = "IDENTITY"
+service = "chittyid-production"
+
+[env.production.vars]
+ENVIRONMENT = "production"
+
+[env.staging]
+name = "chittyos-platform-staging"
+routes = [ { pattern = "staging.chitty.cc/*", zone_name = "chitty.cc" }, { pattern = "sync.chitty.cc/staging/*", zone_name = "chitty.cc" } ]
+`;
 
 describe("cutover's wrangler config edit", () => {
   it("removes a route line from a TOML routes array and appends the service binding, nothing else", () => {
@@ -67,5 +95,37 @@ describe("cutover's wrangler config edit", () => {
   it("refuses, changing nothing, when the route is in a form it cannot edit safely", () => {
     const tables = `name = "p"\n\n[[routes]]\npattern = "initiate.chitty.cc/*"\nzone_name = "chitty.cc"\n`;
     expect(() => edit(tables, "wrangler.toml", "initiate.chitty.cc", "project-initiation", "w")).toThrow(/not in a form fleet can edit safely/);
+  });
+
+  it("moves every hostname of a worker out of every environment's routes and binds it in every environment", () => {
+    const { plan, text } = edit(ENVIRONMENTS, "wrangler.toml", ["sync.chitty.cc", "gateway.chitty.cc"], "sync", "chittyos-sync-worker");
+    expect(plan).toEqual({ binding: "SYNC_SERVICE", add: true });
+    const after = parseWranglerConfig(text, "wrangler.toml");
+    expect(after.environments.get("production")!.routes.map((r) => r.host)).toEqual(["registry.chitty.cc"]);
+    expect(after.environments.get("staging")!.routes.map((r) => r.host)).toEqual(["staging.chitty.cc"]);
+    expect(after.services.get("SYNC_SERVICE")).toBe("chittyos-sync-worker");
+    const env = after.raw.env as Record<string, { services: { binding: string; service: string }[] }>;
+    expect(env.production!.services).toEqual([{ binding: "IDENTITY", service: "chittyid-production" }, { binding: "SYNC_SERVICE", service: "chittyos-sync-worker" }]);
+    expect(env.staging!.services).toEqual([{ binding: "SYNC_SERVICE", service: "chittyos-sync-worker" }]);
+    // the rest of the file is as it was: only route lines left, only binding tables came
+    const removed = ENVIRONMENTS.split("\n").filter((l) => !text.split("\n").includes(l));
+    expect(removed).toEqual([
+      `  { pattern = "gateway.chitty.cc/*", zone_name = "chitty.cc" },`,
+      `  { pattern = "sync.chitty.cc/*", zone_name = "chitty.cc" },`,
+      `routes = [ { pattern = "staging.chitty.cc/*", zone_name = "chitty.cc" }, { pattern = "sync.chitty.cc/staging/*", zone_name = "chitty.cc" } ]`,
+    ]);
+    expect(text).toContain(`[[env.production.services]]\nbinding = "SYNC_SERVICE"`);
+    // a second run finds nothing to do
+    expect(edit(text, "wrangler.toml", ["sync.chitty.cc", "gateway.chitty.cc"], "sync", "chittyos-sync-worker").text).toBe(text);
+  });
+
+  it("does the same in a JSONC config's env sections", () => {
+    const jsonc = `{\n  "name": "p",\n  "env": {\n    // production\n    "production": {\n      "name": "p-production",\n      "routes": [{ "pattern": "sync.chitty.cc/*", "zone_name": "chitty.cc" }, { "pattern": "ai.chitty.cc/*", "zone_name": "chitty.cc" }],\n      "services": [{ "binding": "IDENTITY", "service": "id" }]\n    }\n  }\n}\n`;
+    const { text } = edit(jsonc, "wrangler.jsonc", ["sync.chitty.cc"], "sync", "chittyos-sync-worker");
+    expect(text).toContain("// production");
+    const after = parseWranglerConfig(text, "wrangler.jsonc");
+    expect(after.environments.get("production")!.routes.map((r) => r.host)).toEqual(["ai.chitty.cc"]);
+    expect((after.raw.env as Record<string, { services: unknown[] }>).production!.services).toEqual([{ binding: "IDENTITY", service: "id" }, { binding: "SYNC_SERVICE", service: "chittyos-sync-worker" }]);
+    expect(after.services.get("SYNC_SERVICE")).toBe("chittyos-sync-worker");
   });
 });
