@@ -2,6 +2,7 @@
 import { localRuntime } from "../cloud/runtime.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
+import { workerHostnames } from "../manifest/names.js";
 import { boundedMap } from "../repos/clone.js";
 import { openSession, workersOf, type FleetOptions } from "./session.js";
 
@@ -18,30 +19,30 @@ export interface HealthCall extends FleetOptions {
 
 export interface WorkerHealth extends HealthResult {
   id: string;
+  /** The hostname checked: the worker's domain or one of its aliases. */
+  host: string;
 }
 
 /**
- * Checks `https://<domain>/health` of each worker: on the local cloud the fleet's hostnames are
+ * Checks `https://<hostname>/health` of each worker, for its domain and each alias (one result
+ * per hostname): on the local cloud the fleet's hostnames are
  * answered by it (the URLs stay the real ones); on Cloudflare they are fetched over the internet.
  */
 export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> {
   const session = openSession(options);
   const manifest = await session.manifest();
   const named = workersOf(manifest, options.workers);
-  const targets = named.flatMap((id) => {
-    const domain = manifest.workers[id]!.domain;
-    return domain ? [{ id, url: `https://${domain}/health` }] : [];
-  });
+  const targets = named.flatMap((id) => workerHostnames(manifest.workers[id]!).map((host) => ({ id, host, url: `https://${host}/health` })));
   const checks = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, backoffMs: 200 };
   const concurrency = options.concurrency ?? 16;
   if (manifest.providers.cloud === "cloudflare") {
-    return boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => fetch(url, init), t.url, checks)) }));
+    return boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => fetch(url, init), t.url, checks)) }));
   }
   const runtime = localRuntime(LocalCloudStore.at(session.cwd), { persist: false });
   try {
     // workerd starts on the first request: start it first, so latencies are the workers' own
     await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
-    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, checks)) }));
+    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, checks)) }));
   } finally {
     await runtime.dispose();
   }

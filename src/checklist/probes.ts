@@ -3,7 +3,7 @@
 import { parse as parseYaml } from "yaml";
 import { markerPathFor } from "../cutover/monorepo-change.js";
 import { listedWorkers, WORKERS_DOC } from "../docs/workers-doc.js";
-import { repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
 import { topicsFor } from "../repos/ensure.js";
 import type { FleetFacts } from "./observe.js";
 import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } from "./steps.js";
@@ -133,11 +133,19 @@ const PROBES: Record<StepKey, Probe> = {
     const pending = facts.cutoverBranches.has(id) ? ` (the cutover is on fleet/cutover/${id}; fleet cutover ${id} --apply brings it)` : "";
     if (text === undefined) return missing(`no ${marker} on ${facts.branch}${pending}`);
     if (!text.includes(`Migrated to: ${repositoryUrl(facts.manifest, id)}`)) return missing(`${marker} does not name ${repositoryUrl(facts.manifest, id)}`);
-    const entry = facts.router.map.entries.find((e) => e.hostname === worker.domain);
     const script = repoNameFor(facts.manifest, id);
-    if (entry?.kind !== "binding") return missing(`${marker} exists but the router still serves ${worker.domain} itself${pending}`);
-    if (facts.router.services.get(entry.binding) !== script) return missing(`the router forwards ${worker.domain} to env.${entry.binding}, which is not bound to ${script}`);
-    return done(`${marker}; the router forwards ${worker.domain} to env.${entry.binding} (${script})`);
+    // every hostname and every path route of the worker goes through a binding to its script
+    const router = facts.router;
+    const sites = [
+      ...workerHostnames(worker).map((host) => ({ what: host, entry: router.map.entries.find((e) => e.hostname === host) })),
+      ...(worker.paths ?? []).map((prefix) => ({ what: `path ${prefix}`, entry: router.map.paths.find((p) => p.prefix === prefix)?.entry })),
+    ];
+    const own = sites.filter((s) => s.entry?.kind !== "binding");
+    if (own.length) return missing(`${marker} exists but the router still serves ${own.map((s) => s.what).join(", ")} itself${pending}`);
+    const astray = sites.filter((s) => s.entry?.kind === "binding" && router.services.get(s.entry.binding) !== script);
+    if (astray.length) return missing(`the router forwards ${astray.map((s) => `${s.what} to env.${(s.entry as { binding: string }).binding}`).join(", ")}, not bound to ${script}`);
+    const binding = (sites[0]!.entry as { binding: string }).binding;
+    return done(`${marker}; the router forwards ${sites.map((s) => s.what).join(", ")} to env.${binding} (${script})`);
   },
 };
 

@@ -3,11 +3,12 @@ import { sessionOf } from "../cli/context.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { health } from "../api/health.js";
 import { EXIT_FINDINGS } from "../errors.js";
+import { table } from "../report/table.js";
 
 export default defineCommand({
   usage: "[WORKER...] [--json] [--timeout MS] [--retries N] [--concurrency N]",
   description:
-    "Checks every worker's https://<domain>/health (external workers too), several at a time, with a timeout per request, " +
+    "Checks https://<hostname>/health of every worker, for its domain and each alias (external workers too), several at a time, with a timeout per request, " +
     "retries and a body check (status ok or healthy; another status is degraded). With the local cloud, fleet hostnames are " +
     "answered by it (the output keeps the real URLs); with providers.cloud cloudflare they are fetched over the internet. Exit 1 if any worker is down.",
   maxPositionals: Infinity,
@@ -26,10 +27,11 @@ export default defineCommand({
       concurrency: wholeNumberOption("--concurrency", values.concurrency, 16, 1),
     });
     if (ctx.json) {
-      ctx.out.json({ workers: results.map((r) => ({ id: r.id, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });
+      ctx.out.json({ workers: results.map((r) => ({ id: r.id, host: r.host, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });
     } else {
-      const mark = { up: "✅", degraded: "⚠️ ", down: "❌" };
-      for (const r of results) ctx.out.print(`${mark[r.state]} ${r.id} (${r.status ?? r.error?.kind ?? "—"}) ${r.url}  ${ctx.out.c.dim(`${r.latencyMs} ms`)}${r.error && r.state !== "up" ? ctx.out.c.dim(`  ${r.error.message}`) : ""}`);
+      const mark = { up: "✅ up", degraded: "⚠️  degraded", down: "❌ down" };
+      const rows = results.map((r) => [mark[r.state], r.id, String(r.status ?? r.error?.kind ?? "—"), r.url, `${r.latencyMs} ms`, r.error && r.state !== "up" ? r.error.message : ""]);
+      ctx.out.print(table(["state", "worker", "answer", "url", "latency", "detail"], rows, ["left", "left", "left", "left", "right"]));
       const count = (s: string) => results.filter((r) => r.state === s).length;
       ctx.out.print(`\n${count("up")} up, ${count("degraded")} degraded, ${count("down")} down`);
     }

@@ -12,7 +12,7 @@ export default defineCommand({
   writes: true,
   usage: "sync [--dry-run] [--timeout MS] [--retries N]",
   description:
-    "Upserts every worker's entry in the service registry (serviceId, name, version, repository, cloudflareWorker, domain, " +
+    "Upserts every worker's entry in the service registry (serviceId, name, version, repository, cloudflareWorker, domain, aliases, " +
     "endpoint, healthEndpoint, capabilities, deployedAt) from the manifest, the forge and the cloud. The local registry is " +
     "fleet's registry worker in the local cloud; a remote one is the URL in providers.registry, with a bearer token from " +
     "FLEET_REGISTRY_TOKEN.",

@@ -10,6 +10,8 @@ export interface RegistryEntry {
   repository: string;
   cloudflareWorker: string;
   domain: string | null;
+  /** Its other hostnames (the domain's aliases), each answered the same way. */
+  aliases: string[];
   endpoint: string | null;
   healthEndpoint: string | null;
   capabilities: string[];

@@ -1,6 +1,6 @@
 // Every worker's registry entry, from the manifest, the forge and the cloud.
 import type { LocalCloudStore } from "../cloud/store.js";
-import { displayName, repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { displayName, repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import type { RegistryEntry } from "./client.js";
 
@@ -26,6 +26,7 @@ export async function registryEntries(manifest: Manifest, store: LocalCloudStore
       repository: repositoryUrl(manifest, id),
       cloudflareWorker: script,
       domain: worker.domain ?? null,
+      aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
       endpoint: worker.domain ? `https://${worker.domain}` : null,
       healthEndpoint: worker.domain ? `https://${worker.domain}/health` : null,
       capabilities: [...capabilities].sort(),

@@ -4,7 +4,7 @@
 export const REGISTRY_SCRIPT = "fleet-registry";
 
 export const REGISTRY_WORKER = `
-const FIELDS = ["serviceId", "name", "version", "repository", "cloudflareWorker", "domain", "endpoint", "healthEndpoint", "capabilities", "deployedAt"];
+const FIELDS = ["serviceId", "name", "version", "repository", "cloudflareWorker", "domain", "aliases", "endpoint", "healthEndpoint", "capabilities", "deployedAt"];
 const json = (data, status = 200) => Response.json(data, { status });
 
 export default {

@@ -7,7 +7,7 @@ import { fleetOrder } from "../plan/order.js";
 import { readRouter } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import type { Binding, WranglerConfig } from "../discovery/wrangler-config.js";
-import { displayName, repoNameFor } from "../manifest/names.js";
+import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 
 export interface ScaffoldInput {
@@ -18,6 +18,8 @@ export interface ScaffoldInput {
   zone: string;
   repo: string;
   domain: string | null;
+  /** Its other hostnames (routed to it as custom domains too). */
+  aliases: string[];
   layout: "router" | "directories";
   /** Router layout: the handler to adapt, and the router's context wrapper when it uses one. */
   handler?: { file: string; export: string; style: "fetch" | "context"; wrapper?: { name: string; file: string } };
@@ -105,6 +107,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     zone: manifest.zone,
     repo: repoNameFor(manifest, id),
     domain: worker.domain ?? null,
+    aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
     layout: manifest.monorepo.layout,
     ...(handler ? { handler } : {}),
     ownedPaths: analysis.paths.map(strip),

@@ -40,7 +40,8 @@ export function bindingSections(input: ScaffoldInput): Record<string, unknown> {
 
 export function renderWrangler(input: ScaffoldInput): string {
   const bindings = bindingSections(input);
-  const routes = input.domain ? [{ pattern: input.domain, custom_domain: true }] : undefined;
+  const hostnames = [...(input.domain ? [input.domain] : []), ...input.aliases];
+  const routes = hostnames.length ? hostnames.map((pattern) => ({ pattern, custom_domain: true })) : undefined;
   const config = {
     $schema: "node_modules/wrangler/config-schema.json",
     name: input.repo,

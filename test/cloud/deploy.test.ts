@@ -45,7 +45,7 @@ describe("fleet deploy to the local cloud", () => {
     expect(workers.find((w) => w.id === "id")).toMatchObject({ state: "down", status: 404, error: "http" });
     expect(result.code).toBe(1);
     const text = await runFleet(["health", "registry", "--cwd", dir]);
-    expect(text.stdout).toMatch(/^✅ registry \(200\) https:\/\/registry\.chitty\.cc\/health/m);
+    expect(text.stdout).toMatch(/^✅ up\s+registry\s+200\s+https:\/\/registry\.chitty\.cc\/health\s+\d+ ms$/m);
     expect(text.code).toBe(0);
     const typo = await runFleet(["health", "registy", "--cwd", dir]);
     expect(typo.code).toBe(2);

@@ -110,13 +110,18 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     const tree = await SourceTree.open(dir);
     const config = JSON.parse(renderWrangler(await scaffoldInput(manifest, "ai-gateway", tree, "platform")).replace(/^\/\/.*\n/gm, ""));
     expect(config).toMatchObject({ compatibility_date: "2024-09-01", compatibility_flags: ["nodejs_compat"], ai: { binding: "AI" } });
+    // one worker, every hostname: its domain and aliases are all its custom domains
+    const sync = JSON.parse(renderWrangler(await scaffoldInput(manifest, "sync", tree, "platform")).replace(/^\/\/.*\n/gm, ""));
+    expect(sync.routes).toEqual(["gateway.chitty.cc", "sync.chitty.cc", "api.chitty.cc"].map((pattern) => ({ pattern, custom_domain: true })));
+    expect(sync.env.production.routes).toEqual(sync.routes);
   });
 
   it("deploys the platform with that config, its production routes serving the hostnames", async () => {
     const deployed = await runFleet(["deploy", "--platform", "--env", "production", "--cwd", dir]);
     expect(deployed.code, deployed.stderr).toBe(0);
     const health = await runFleet(["health", "sync", "chittypass", "--json", "--cwd", dir]);
-    const states = JSON.parse(health.stdout).workers.map((w: { id: string; state: string }) => `${w.id}:${w.state}`).sort();
-    expect(states).toEqual(["chittypass:up", "sync:up"]);
+    // one check per hostname: a worker's aliases are checked like its domain
+    const states = JSON.parse(health.stdout).workers.map((w: { id: string; host: string; state: string }) => `${w.id} ${w.host}:${w.state}`).sort();
+    expect(states).toEqual(["chittypass pass.chitty.cc:up", "sync api.chitty.cc:up", "sync gateway.chitty.cc:up", "sync sync.chitty.cc:up"]);
   });
 });

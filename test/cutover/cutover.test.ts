@@ -15,7 +15,7 @@ import { runFleet } from "../helpers/run.js";
 import { generateExample } from "../../src/example/index.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { tempDir } from "../helpers/tmp.js";
-import { NO_SECRETS } from "../lifecycle/fixture.js";
+import { NO_SECRETS, statusOf } from "../lifecycle/fixture.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 
 const ID = "project-initiation";
@@ -229,6 +229,10 @@ describe("fleet cutover", () => {
     const last = await runFleet(["cutover", ID, "--apply", "--cwd", dir], NO_SECRETS);
     expect(last.stderr).toContain(`nothing to do: ${ID} is cut over`);
     expect(await cloud()).toEqual(versions);
+    // the checklist observes the whole hand-over: both hostnames and the path route forwarded
+    const migrated = (await statusOf(dir, ID)).migrated!;
+    expect(migrated.state).toBe("done");
+    expect(migrated.evidence).toContain(`forwards ${HOST}, ${ALIAS}, path ${PATH} to env.PROJECT_INITIATION_SERVICE`);
   }, 180_000);
 
   it("refuses a worker it cannot cut over, naming why", async () => {

@@ -13,7 +13,7 @@ import { tempDir } from "../helpers/tmp.js";
 
 const MANIFEST = {
   org: "acme", repoName: "acme-{service}-worker", zone: "acme.dev", monorepo: { layout: "directories" },
-  workers: { api: { domain: "api.acme.dev", source: { dir: "workers/api" } }, auth: { domain: "auth.acme.dev", external: "https://github.com/acme/auth" } },
+  workers: { api: { domain: "api.acme.dev", aliases: ["gateway.acme.dev"], source: { dir: "workers/api" } }, auth: { domain: "auth.acme.dev", external: "https://github.com/acme/auth" } },
 };
 
 describe("the service registry", () => {
@@ -49,9 +49,9 @@ describe("the service registry", () => {
     const mf = new Miniflare((await miniflareOptions(LocalCloudStore.at(dir))) as never);
     try {
       const api = await (await mf.dispatchFetch(`${LOCAL_REGISTRY_URL}/api/services/api`)).json();
-      expect(api).toMatchObject({ serviceId: "api", cloudflareWorker: "acme-api-worker", domain: "api.acme.dev", healthEndpoint: "https://api.acme.dev/health", repository: "https://github.com/acme/acme-api-worker", version: "not deployed" });
+      expect(api).toMatchObject({ serviceId: "api", cloudflareWorker: "acme-api-worker", domain: "api.acme.dev", aliases: ["gateway.acme.dev"], healthEndpoint: "https://api.acme.dev/health", repository: "https://github.com/acme/acme-api-worker", version: "not deployed" });
       const auth = await (await mf.dispatchFetch(`${LOCAL_REGISTRY_URL}/api/services/auth`)).json();
-      expect(auth).toMatchObject({ repository: "https://github.com/acme/auth", version: "external" });
+      expect(auth).toMatchObject({ repository: "https://github.com/acme/auth", version: "external", aliases: [] });
     } finally {
       await mf.dispose();
     }
