@@ -3,7 +3,7 @@
 // package.json lists. wrangler itself (and Vitest with Cloudflare's plugin, for tests) are
 // linked from fleet's installation rather than downloaded into every checkout.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -103,8 +103,15 @@ async function linkPackages(dir: string, shared: string): Promise<void> {
   }
 }
 
+/**
+ * The wrangler config of a checkout: wrangler.{jsonc,json,toml}, else the one root
+ * `wrangler*.{toml,json,jsonc}` (a config worker keeps its name, such as wrangler-evidence.toml).
+ */
 export function configFileIn(dir: string): string | undefined {
-  return WRANGLER_CONFIGS.find((f) => existsSync(join(dir, f)));
+  const standard = WRANGLER_CONFIGS.find((f) => existsSync(join(dir, f)));
+  if (standard) return standard;
+  const named = readdirSync(dir).filter((f) => /^wrangler[\w.-]*\.(toml|jsonc?)$/.test(f));
+  return named.length === 1 ? named[0] : undefined;
 }
 
 export interface Bundle {

@@ -6,7 +6,7 @@ import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config
 import { fleetOrder } from "../plan/order.js";
 import { readRouter } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
-import type { Binding, WranglerConfig } from "../discovery/wrangler-config.js";
+import { WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 
@@ -144,4 +144,18 @@ function filterMigration(step: Record<string, unknown>, classes: Set<string>): R
     }
   }
   return any ? out : undefined;
+}
+
+/** The worker repository's wrangler config: its own (at the root, as the split leaves it), or the scaffold's. */
+export function configPathOf(input: Pick<ScaffoldInput, "ownConfig">): string {
+  return input.ownConfig ? (input.ownConfig.file.split("/").pop() ?? "wrangler.toml") : "wrangler.jsonc";
+}
+
+/**
+ * ` --config <file>` when wrangler would not find the config by itself (a config worker keeps
+ * its name, such as wrangler-evidence.toml), else nothing.
+ */
+export function configFlag(input: Pick<ScaffoldInput, "ownConfig">): string {
+  const path = configPathOf(input);
+  return (WRANGLER_FILES as readonly string[]).includes(path) ? "" : ` --config ${path}`;
 }

@@ -1,12 +1,13 @@
 // package.json of a worker repository: its identity, scripts, the npm packages its code imports
 // (ranges from the monorepo), and the tools to build and test it.
-import type { ScaffoldInput } from "./input.js";
+import { configFlag, type ScaffoldInput } from "./input.js";
 import { VERSION } from "./entry.js";
 
 /** Tool versions the generated repositories use; the same ones fleet is tested with. */
 export const TOOL_VERSIONS = { wrangler: "^4.164.0", vitest: "^4.1.0", "@cloudflare/vitest-plugin": "^1.5.0" } as const;
 
 export function renderPackageJson(input: ScaffoldInput): string {
+  const flag = configFlag(input);
   const pkg = {
     name: `@${input.org.toLowerCase()}/${input.id}-worker`,
     version: VERSION,
@@ -14,7 +15,7 @@ export function renderPackageJson(input: ScaffoldInput): string {
     private: true,
     type: "module",
     repository: { type: "git", url: `https://github.com/${input.org}/${input.repo}.git` },
-    scripts: { dev: "wrangler dev", deploy: "wrangler deploy", test: "vitest run", "cf-typegen": "wrangler types" },
+    scripts: { dev: `wrangler dev${flag}`, deploy: `wrangler deploy${flag}`, test: "vitest run", "cf-typegen": `wrangler types${flag}` },
     ...(Object.keys(input.npmDependencies).length ? { dependencies: sortKeys(input.npmDependencies) } : {}),
     devDependencies: sortKeys({ ...TOOL_VERSIONS }),
     engines: { node: ">=22.12" },

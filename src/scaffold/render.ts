@@ -2,7 +2,7 @@
 // Paths the monorepo owns (what sync brings in) are never generated: the monorepo's file wins.
 import { renderCatalogInfo, renderChangelog, renderEnvExample, renderReadme } from "./docs.js";
 import { entryPath, renderEntry } from "./entry.js";
-import type { ScaffoldInput } from "./input.js";
+import { configPathOf, type ScaffoldInput } from "./input.js";
 import { renderPackageJson } from "./package-json.js";
 import { renderIntegrationTest, renderVitestConfig } from "./tests.js";
 import { renderWorkflow } from "./workflow.js";
@@ -24,7 +24,7 @@ export interface RenderOptions {
 
 export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Scaffold {
   const files = new Map<string, string>();
-  const configPath = input.ownConfig ? (input.ownConfig.file.split("/").pop() ?? "wrangler.toml") : "wrangler.jsonc";
+  const configPath = configPathOf(input);
   if (input.handler) {
     files.set(entryPath(input), renderEntry(input));
     files.set("wrangler.jsonc", renderWrangler(input));

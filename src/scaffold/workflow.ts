@@ -1,6 +1,6 @@
 // .github/workflows/deploy.yml: test, wait for the dependencies' health, deploy with
 // cloudflare/wrangler-action, check the worker's own health, roll back when that fails.
-import type { ScaffoldInput } from "./input.js";
+import { configFlag, type ScaffoldInput } from "./input.js";
 
 /** The first steps of both jobs: the code, Node 24 and the locked dependencies. */
 const CHECKOUT_AND_INSTALL = [
@@ -75,6 +75,7 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     "        with:",
     ...cf,
     `          environment: ${env}`,
+    ...(configFlag(input) ? [`          command: deploy${configFlag(input)}`] : []),
     ...(input.secrets.length ? ["          secrets: |", ...input.secrets.map((s) => `            ${s}`)] : []),
     ...(input.secrets.length ? ["        env:", ...secretEnv] : []),
     "      - name: Check health",
@@ -86,7 +87,7 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     "        with:",
     ...cf,
     `          environment: ${env}`,
-    '          command: rollback --message "health check failed after ${{ github.sha }}" --yes',
+    `          command: rollback${configFlag(input)} --message "health check failed after \${{ github.sha }}" --yes`,
     "",
   );
   void sharedSecrets;

@@ -124,4 +124,21 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     const states = JSON.parse(health.stdout).workers.map((w: { id: string; host: string; state: string }) => `${w.id} ${w.host}:${w.state}`).sort();
     expect(states).toEqual(["chittypass pass.chitty.cc:up", "sync api.chitty.cc:up", "sync gateway.chitty.cc:up", "sync sync.chitty.cc:up"]);
   });
+
+  it("a config worker deploys from its own repository with the config it keeps (wrangler-evidence.toml)", async () => {
+    const identity = { GIT_AUTHOR_NAME: "Fleet Test", GIT_AUTHOR_EMAIL: "test@chitty.cc", GIT_COMMITTER_NAME: "Fleet Test", GIT_COMMITTER_EMAIL: "test@chitty.cc" };
+    for (const args of [["create", "evidence"], ["sync", "evidence"], ["deploy", "evidence"]]) {
+      const result = await runFleet([...args, "--cwd", dir], identity);
+      expect(result.code, `${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
+    }
+    const health = JSON.parse((await runFleet(["health", "evidence", "--json", "--cwd", dir])).stdout);
+    expect(health.workers).toMatchObject([{ id: "evidence", host: "evidence.chitty.cc", state: "up" }]);
+    // and the repository tells wrangler which config it is, in its scripts and its workflow
+    const clone = join(dir, ".fleet", "cloud", "build", "chittyos-evidence-worker");
+    const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
+    expect(pkg.scripts).toMatchObject({ deploy: "wrangler deploy --config wrangler-evidence.toml", dev: "wrangler dev --config wrangler-evidence.toml" });
+    const workflow = await readFile(join(clone, ".github/workflows/deploy.yml"), "utf8");
+    expect(workflow).toContain("command: deploy --config wrangler-evidence.toml");
+    expect(workflow).toContain("command: rollback --config wrangler-evidence.toml");
+  });
 });
