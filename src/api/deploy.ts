@@ -10,6 +10,7 @@ import { sourceBranch } from "../git/branch.js";
 import { repoNameFor } from "../manifest/names.js";
 import { fleetOrder } from "../plan/order.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 /** The monorepo's own platform worker, as a deploy target and a rollback name. */
 export const PLATFORM = "platform";
@@ -70,7 +71,8 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
         // its dependencies and the workers it calls that order without a cycle: deployed and
         // healthy first
         dependsOn: after.get(id) ?? [],
-        ...(domain ? { healthUrl: `https://${domain}/health` } : {}),
+        health: probeOf(manifest.workers[id]),
+        ...(domain ? { healthUrl: probeUrl(domain, probeOf(manifest.workers[id])) } : {}),
       });
     }
     const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 5, backoffMs: 200 };

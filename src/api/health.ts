@@ -5,6 +5,7 @@ import { checkHealth, type HealthResult } from "../health/check.js";
 import { workerHostnames } from "../manifest/names.js";
 import { boundedMap } from "../repos/clone.js";
 import { openSession, workersOf, type FleetOptions } from "./session.js";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 export interface HealthCall extends FleetOptions {
   /** Worker ids (default: every worker with a domain, external ones too). */
@@ -24,7 +25,7 @@ export interface WorkerHealth extends HealthResult {
 }
 
 /**
- * Checks `https://<hostname>/health` of each worker, for its domain and each alias (one result
+ * Checks `https://<hostname><health path>` of each worker (its probe: /health by default), for its domain and each alias (one result
  * per hostname): on the local cloud the fleet's hostnames are
  * answered by it (the URLs stay the real ones); on Cloudflare they are fetched over the internet.
  */
@@ -32,17 +33,20 @@ export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> 
   const session = openSession(options);
   const manifest = await session.manifest();
   const named = workersOf(manifest, options.workers);
-  const targets = named.flatMap((id) => workerHostnames(manifest.workers[id]!).map((host) => ({ id, host, url: `https://${host}/health` })));
+  const targets = named.flatMap((id) => {
+    const probe = probeOf(manifest.workers[id]);
+    return workerHostnames(manifest.workers[id]!).map((host) => ({ id, host, url: probeUrl(host, probe), expect: probe }));
+  });
   const checks = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, backoffMs: 200 };
   const concurrency = options.concurrency ?? 16;
   if (manifest.providers.cloud === "cloudflare") {
-    return boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => fetch(url, init), t.url, checks)) }));
+    return boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => fetch(url, init), t.url, { ...checks, expect: t.expect })) }));
   }
   const runtime = localRuntime(LocalCloudStore.at(session.cwd), { persist: false });
   try {
     // workerd starts on the first request: start it first, so latencies are the workers' own
     await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
-    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, checks)) }));
+    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, { ...checks, expect: t.expect })) }));
   } finally {
     await runtime.dispose();
   }

@@ -24,6 +24,7 @@ import { snapshot, type RepoSnapshot } from "./worker-repo.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 export interface FleetFacts {
   monorepo: string;
@@ -97,7 +98,7 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
       await boundedMap(ids, options.concurrency, async (id) => {
         const url = healthUrl(manifest, cloud, id);
-        if (url) health.set(id, await checkHealth((u, init) => runtime.fetch(u, init), url, healthOptions));
+        if (url) health.set(id, await checkHealth((u, init) => runtime.fetch(u, init), url, { ...healthOptions, expect: probeOf(manifest.workers[id]) }));
       });
     }
 
@@ -138,11 +139,12 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
  */
 export function healthUrl(manifest: Manifest, cloud: CloudState, id: string): string | undefined {
   const worker = manifest.workers[id]!;
-  if (worker.external) return worker.domain ? `https://${worker.domain}/health` : undefined;
+  const probe = probeOf(worker);
+  if (worker.external) return worker.domain ? probeUrl(worker.domain, probe) : undefined;
   const script = repoNameFor(manifest, id);
   if (!cloud.workers[script]) return undefined;
-  if (worker.domain && cloud.routes[worker.domain] === script) return `https://${worker.domain}/health`;
-  return `https://${script}.${WORKERS_DEV}/health`;
+  if (worker.domain && cloud.routes[worker.domain] === script) return probeUrl(worker.domain, probe);
+  return probeUrl(`${script}.${WORKERS_DEV}`, probe);
 }
 
 async function readRouterFacts(tree: SourceTree, manifest: Manifest): Promise<FleetFacts["router"]> {

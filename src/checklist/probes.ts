@@ -8,6 +8,7 @@ import { topicsFor } from "../repos/ensure.js";
 import type { FleetFacts } from "./observe.js";
 import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } from "./steps.js";
 import { displayName } from "../manifest/names.js";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
 export const INTEGRATION_TEST = "test/integration.test.js";
@@ -115,7 +116,7 @@ const PROBES: Record<StepKey, Probe> = {
     const worker = facts.manifest.workers[id]!;
     const readme = await facts.snapshots.get(id)?.text("README.md");
     if (readme === undefined) return missing("the repository has no README.md");
-    const links = worker.domain ? [`https://${worker.domain}`, `https://${worker.domain}/health`] : [];
+    const links = worker.domain ? [`https://${worker.domain}`, probeUrl(worker.domain, probeOf(worker))] : [];
     const absent = links.filter((l) => !readme.includes(l));
     if (absent.length) return missing(`README.md lacks ${absent.join(", ")}`);
     if (!listedWorkers(facts.docs.text, facts.manifest).includes(id)) return missing(`the monorepo's ${WORKERS_DOC} does not list ${repoNameFor(facts.manifest, id)}`);

@@ -14,6 +14,7 @@ import { localRuntime, WORKERS_DEV } from "./runtime.js";
 import { availableParallelism } from "node:os";
 import { specFromConfig } from "./spec.js";
 import type { DeployResult, LocalCloudStore } from "./store.js";
+import { HEALTH_ENDPOINT, probeUrl, type HealthProbe } from "../health/probe.js";
 
 export interface DeployTarget {
   id: string;
@@ -25,8 +26,10 @@ export interface DeployTarget {
   dependsOn: string[];
   /** Environment for git when fetching the repository (the forge's credentials). */
   gitEnv?: Record<string, string>;
-  /** The worker's own /health on its hostname (where a real cloud serves it). */
+  /** The worker's own health URL on its hostname (where a real cloud serves it). */
   healthUrl?: string;
+  /** What its health check asks and accepts (default: /health, a 200 saying ok). */
+  health?: HealthProbe;
   /** Hostnames of external dependencies to wait for (they are not deployed here). */
   externalHealthUrls?: string[];
   /** The wrangler config to deploy with, relative to the repository (default: wrangler.{jsonc,json,toml}). */
@@ -143,7 +146,8 @@ export async function deployInOrder(store: LocalCloudStore, targets: DeployTarge
       await runtime.reload();
       await Promise.all(
         deployed.map(async ({ target, result, host }) => {
-          const health = await checkHealth(fetcher, `https://${host}/health`, options.health);
+          const probe = target.health ?? HEALTH_ENDPOINT;
+          const health = await checkHealth(fetcher, probeUrl(host, probe), { ...options.health, expect: probe });
           outcomes.set(target.id, {
             id: target.id,
             script: result.script,
@@ -151,7 +155,7 @@ export async function deployInOrder(store: LocalCloudStore, targets: DeployTarge
             version: result.version,
             refusedRoutes: result.refused,
             health,
-            ...(health.state === "up" ? {} : { detail: `deployed version ${result.version} but /health is ${health.state}` }),
+            ...(health.state === "up" ? {} : { detail: `deployed version ${result.version} but ${probe.path} is ${health.state}` }),
           });
         }),
       );

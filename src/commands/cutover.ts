@@ -14,6 +14,7 @@ import { checkHealth } from "../health/check.js";
 import { repositoryUrl } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { lineDiff } from "../report/line-diff.js";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 export default defineCommand({
   writes: true,
@@ -48,6 +49,7 @@ export default defineCommand({
     const change = await monorepoChange(ctx.cwd, manifest, id, base);
     const cutRef = `refs/heads/${cutoverBranch(id)}`;
     const hosts = change.hosts.join(", ");
+    const probe = probeOf(manifest.workers[id]);
     const existing = await reusableCutover(ctx.cwd, id, cutRef, base, change, manifest);
 
     // The worker must already run on its own name, healthy, before anything changes.
@@ -61,7 +63,7 @@ export default defineCommand({
     const moved = change.hosts.every((h) => state.routes[h] === change.script);
     if (!moved) {
       const runtime = localRuntime(store, { persist: false });
-      const own = await checkHealth((url, init) => runtime.fetch(url, init), `https://${change.script}.${WORKERS_DEV}/health`, health).finally(() => runtime.dispose());
+      const own = await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(`${change.script}.${WORKERS_DEV}`, probe), { ...health, expect: probe }).finally(() => runtime.dispose());
       if (own.state !== "up") {
         throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
       }
@@ -95,7 +97,7 @@ export default defineCommand({
         if (!moved) {
           ctx.out.print(`  1. deploy ${platform.script} from ${cutoverBranch(id)}${platform.environment ? ` (--env ${platform.environment})` : ""}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`);
           ctx.out.print(`  2. redeploy ${change.script} with ${hosts}`);
-          ctx.out.print(`  3. check ${change.hosts.map((h) => `https://${h}/health`).join(", ")}; on any failure roll both back`);
+          ctx.out.print(`  3. check ${change.hosts.map((h) => probeUrl(h, probe)).join(", ")}; on any failure roll both back`);
         }
         if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
       }
@@ -130,6 +132,7 @@ export default defineCommand({
       worker: change.script,
       hosts: change.hosts,
       health,
+      probe,
       onEvent: (m) => ctx.out.debug(m),
     });
     const verb = change.hosts.length > 1 ? "are" : "is";

@@ -7,6 +7,7 @@ import { deployInOrder } from "../cloud/deploy.js";
 import { localRuntime } from "../cloud/runtime.js";
 import type { LocalCloudStore } from "../cloud/store.js";
 import { checkHealth, type HealthOptions, type HealthResult } from "../health/check.js";
+import { probeUrl, type HealthProbe } from "../health/probe.js";
 
 export interface RouteMove {
   monorepo: string;
@@ -20,7 +21,9 @@ export interface RouteMove {
   worker: string;
   /** Every hostname of the worker, its domain first. */
   hosts: string[];
-  health: Required<HealthOptions>;
+  health: Required<Omit<HealthOptions, "expect">>;
+  /** The worker's health probe (path and what counts). */
+  probe: HealthProbe;
   onEvent?: (message: string) => void;
 }
 
@@ -99,12 +102,12 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   return { status: "moved", steps, health };
 }
 
-/** Every hostname's /health, one runtime for all. */
+/** Every hostname's health (the worker's probe), one runtime for all. */
 async function healthAt(store: LocalCloudStore, move: RouteMove): Promise<HealthResult[]> {
   const runtime = localRuntime(store, { persist: false });
   try {
     const results: HealthResult[] = [];
-    for (const host of move.hosts) results.push(await checkHealth((url, init) => runtime.fetch(url, init), `https://${host}/health`, move.health));
+    for (const host of move.hosts) results.push(await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(host, move.probe), { ...move.health, expect: move.probe }));
     return results;
   } finally {
     await runtime.dispose();

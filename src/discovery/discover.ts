@@ -15,6 +15,7 @@ import type { SourceTree } from "./source-tree.js";
 import { hostnamesOf, WRANGLER_FILES, type WranglerConfig } from "./wrangler-config.js";
 import { readPackageJson } from "./package-json.js";
 import { DEFAULT_ROUTER, findPlatformConfig, readConfig } from "./platform-config.js";
+import { discoveredHealth } from "./health-route.js";
 
 export type Layout = "router" | "directories";
 export { DEFAULT_ROUTER } from "./platform-config.js";
@@ -167,6 +168,11 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   }
   for (const worker of workers) {
     if (worker.entry.source) worker.analysis = await analyzeWorker(mono, worker.id, worker.entry as WorkerEntry);
+    // a config worker answers with its own code (a router worker's entry adds /health itself)
+    if (worker.entry.source?.config && worker.analysis) {
+      const health = await discoveredHealth(tree, worker.analysis.runtimeFiles);
+      if (health) worker.entry.health = health;
+    }
   }
   return {
     layout: "router",
@@ -265,6 +271,8 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
     const names = [config?.name, ...[...(config?.environments ?? new Map()).entries()].map(([env, e]) => (e.name ? `${env}: ${e.name}` : undefined))].filter(Boolean);
     const worker: DiscoveredWorker = { id, entry, note: `${dir}/ (${config?.file.slice(dir.length + 1)}${names.length ? `, name ${names.join(", ")}` : ""})` };
     worker.analysis = await analyzeWorker(mono, id, entry as WorkerEntry);
+    const health = await discoveredHealth(tree, worker.analysis.runtimeFiles);
+    if (health) entry.health = health;
     workers.push(worker);
   }
   // workspace packages the workers depend on ("workspace:*"): shared code, not workers
@@ -389,13 +397,14 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
   for (const worker of discovery.workers) {
     const phase = worker.entry.external ? 1 : phaseOf(worker.id);
     // Rebuilt so the keys appear in the order people read them.
-    const { domain, aliases, paths, stagingHostnames, dependsOn, source, external: repo } = worker.entry;
+    const { domain, aliases, paths, stagingHostnames, health, dependsOn, source, external: repo } = worker.entry;
     const soft = calls.get(worker.id);
     worker.entry = {
       ...(domain ? { domain } : {}),
       ...(aliases?.length ? { aliases } : {}),
       ...(paths?.length ? { paths } : {}),
       ...(stagingHostnames?.length ? { stagingHostnames } : {}),
+      ...(health ? { health } : {}),
       phase,
       week: phase,
       dependsOn,

@@ -2,6 +2,7 @@
 // markers, so that the rest of the file is the team's own and is never touched.
 import { displayName, repoNameFor, repositoryUrl } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 export const WORKERS_DOC = "docs/workers.md";
 const BEGIN = "<!-- fleet:workers — written by `fleet migrate`; edit outside this block -->";
@@ -28,7 +29,7 @@ export function withWorkersListed(text: string | undefined, manifest: Manifest, 
   const rows = ids.map((id) => {
     const w = manifest.workers[id]!;
     const host = w.domain ? `https://${w.domain}` : "—";
-    const health = w.domain ? `https://${w.domain}/health` : "—";
+    const health = w.domain ? probeUrl(w.domain, probeOf(w)) : "—";
     return `| ${displayName(id, w)} | [${repoNameFor(manifest, id)}](${repositoryUrl(manifest, id)}) | ${host} | ${health} |`;
   });
   const rendered = [BEGIN, "| Service | Repository | Hostname | Health |", "| --- | --- | --- | --- |", ...rows, END].join("\n");

@@ -1,5 +1,8 @@
-// One health check: GET <url>/health with a timeout per attempt, retries with backoff, latency,
-// and a body check (status "ok" or "healthy"; another status with a 200 is "degraded").
+// One health check: GET <url> with a timeout per attempt, retries with backoff, latency, and the
+// probe's expectation: by default a 200 whose JSON body says status "ok" or "healthy" (another
+// body with a 200 is "degraded"); a worker without a health route is up when it answers with a
+// status its probe counts.
+import { HEALTH_ENDPOINT, statusCounts, type HealthProbe } from "./probe.js";
 
 export type HealthState = "up" | "degraded" | "down";
 export type HealthErrorKind = "dns" | "connect" | "timeout" | "tls" | "http" | "body";
@@ -20,6 +23,8 @@ export interface HealthOptions {
   retries?: number;
   /** Pause before the n-th retry: backoffMs * n. */
   backoffMs?: number;
+  /** What counts as healthy (default: a 200 with status "ok" or "healthy" in its JSON body). */
+  expect?: Pick<HealthProbe, "statuses" | "body">;
 }
 
 export async function checkHealth(fetcher: Fetcher, url: string, options: HealthOptions = {}): Promise<HealthResult> {
@@ -27,14 +32,14 @@ export async function checkHealth(fetcher: Fetcher, url: string, options: Health
   const retries = options.retries ?? 2;
   let last: HealthResult | undefined;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
-    last = await once(fetcher, url, timeoutMs, attempt);
+    last = await once(fetcher, url, timeoutMs, attempt, options.expect ?? HEALTH_ENDPOINT);
     if (last.state === "up") return last;
     if (attempt <= retries) await new Promise((r) => setTimeout(r, (options.backoffMs ?? 200) * attempt));
   }
   return last!;
 }
 
-async function once(fetcher: Fetcher, url: string, timeoutMs: number, attempts: number): Promise<HealthResult> {
+async function once(fetcher: Fetcher, url: string, timeoutMs: number, attempts: number, expect: Pick<HealthProbe, "statuses" | "body">): Promise<HealthResult> {
   const started = performance.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -42,15 +47,16 @@ async function once(fetcher: Fetcher, url: string, timeoutMs: number, attempts: 
   try {
     const response = await fetcher(url, { signal: controller.signal });
     const text = await response.text();
-    if (response.status !== 200) return { url, state: "down", status: response.status, latencyMs: latency(), attempts, error: { kind: "http", message: `HTTP ${response.status}` } };
+    if (!statusCounts(response.status, expect.statuses)) return { url, state: "down", status: response.status, latencyMs: latency(), attempts, error: { kind: "http", message: `HTTP ${response.status}` } };
+    if (expect.body === "any") return { url, state: "up", status: response.status, latencyMs: latency(), attempts };
     let status: unknown;
     try {
       status = (JSON.parse(text) as { status?: unknown }).status;
     } catch {
-      return { url, state: "degraded", status: 200, latencyMs: latency(), attempts, error: { kind: "body", message: "the body is not JSON" } };
+      return { url, state: "degraded", status: response.status, latencyMs: latency(), attempts, error: { kind: "body", message: "the body is not JSON" } };
     }
-    if (status === "ok" || status === "healthy") return { url, state: "up", status: 200, latencyMs: latency(), attempts };
-    return { url, state: "degraded", status: 200, latencyMs: latency(), attempts, error: { kind: "body", message: `status is ${JSON.stringify(status)}` } };
+    if (status === "ok" || status === "healthy") return { url, state: "up", status: response.status, latencyMs: latency(), attempts };
+    return { url, state: "degraded", status: response.status, latencyMs: latency(), attempts, error: { kind: "body", message: `status is ${JSON.stringify(status)}` } };
   } catch (error) {
     return { url, state: "down", status: null, latencyMs: latency(), attempts, error: classify(error, controller.signal.aborted) };
   } finally {

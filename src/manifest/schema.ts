@@ -48,6 +48,18 @@ export const WorkerSchema = z
       .optional()
       .describe("Path prefixes the platform router sends to this worker on any hostname (pathname.startsWith)"),
     stagingHostnames: z.array(hostname).optional().describe("Hostnames of its staging environment (routes of env.staging)"),
+    health: z
+      .strictObject({
+        path: z.string().regex(/^\/[^\s]*$/, { message: "must be a path such as /health" }).optional().describe("Path asked on its hostname (default /health)"),
+        statuses: z
+          .array(z.string().regex(/^[1-5](\d\d|xx)$/, { message: "must be a status code such as 200 or a class such as 2xx" }))
+          .min(1)
+          .optional()
+          .describe("Statuses that count as healthy (default [\"200\"])"),
+        body: z.enum(["ok", "any"]).optional().describe("'ok': the JSON body's status must be ok or healthy (default); 'any': the status alone decides"),
+      })
+      .optional()
+      .describe("How to tell it is healthy; discovery writes { path: '/', statuses: ['2xx','3xx','4xx'], body: 'any' } for a worker whose code routes no /health"),
     phase: z.int().positive().default(1).describe("Migration phase (1 first); dependencies should not be in a later phase"),
     week: z.int().positive().optional().describe("Planned migration week"),
     dependsOn: z.array(z.string()).default([]).describe("Ids of workers that must be deployed and healthy first (hard: service bindings, or your word); a cycle is refused"),

@@ -3,6 +3,7 @@ import type { LocalCloudStore } from "../cloud/store.js";
 import { displayName, repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import type { RegistryEntry } from "./client.js";
+import { probeOf, probeUrl } from "../health/probe.js";
 
 export async function registryEntries(manifest: Manifest, store: LocalCloudStore): Promise<RegistryEntry[]> {
   const state = await store.state();
@@ -28,7 +29,7 @@ export async function registryEntries(manifest: Manifest, store: LocalCloudStore
       domain: worker.domain ?? null,
       aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
       endpoint: worker.domain ? `https://${worker.domain}` : null,
-      healthEndpoint: worker.domain ? `https://${worker.domain}/health` : null,
+      healthEndpoint: worker.domain ? probeUrl(worker.domain, probeOf(worker)) : null,
       capabilities: [...capabilities].sort(),
       deployedAt: version?.createdAt ?? null,
     });

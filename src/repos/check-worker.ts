@@ -20,7 +20,7 @@ export interface WorkerCheck {
   error?: string;
 }
 
-export async function checkWorker(clone: string, options: { host: string; configFile: string; tests: boolean }): Promise<WorkerCheck> {
+export async function checkWorker(clone: string, options: { host: string; configFile: string; tests: boolean; healthPath?: string }): Promise<WorkerCheck> {
   await prepareCheckout(clone);
   let bundle: Bundle;
   try {
@@ -47,13 +47,13 @@ export async function checkWorker(clone: string, options: { host: string; config
  * Deploys the built bundle into a throwaway local cloud (the same runtime `fleet up` uses:
  * other workers' bindings are stand-ins answering 503) and asks it for /health.
  */
-async function healthInWorkerd(clone: string, bundle: Bundle, options: { host: string; configFile: string }): Promise<{ status: number; body: unknown }> {
+async function healthInWorkerd(clone: string, bundle: Bundle, options: { host: string; configFile: string; healthPath?: string }): Promise<{ status: number; body: unknown }> {
   const config = parseWranglerConfig(await readFile(join(clone, options.configFile), "utf8"), options.configFile);
   const scratch = await mkdtemp(join(tmpdir(), "fleet-check-cloud-"));
   try {
     const store = new LocalCloudStore(scratch);
     await store.deploy({ ...specFromConfig(config), routes: [options.host] }, bundle, { repository: clone, commit: "", message: "check" });
-    return await requestOnce(store, `https://${options.host}/health`);
+    return await requestOnce(store, `https://${options.host}${options.healthPath ?? "/health"}`);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -2,9 +2,10 @@
 import { stringify } from "yaml";
 import type { ScaffoldInput } from "./input.js";
 import { VERSION } from "./entry.js";
+import { probeUrl } from "../health/probe.js";
 
 export function renderReadme(input: ScaffoldInput): string {
-  const health = input.domain ? `https://${input.domain}/health` : null;
+  const health = input.domain ? probeUrl(input.domain, input.health) : null;
   const deps = input.dependsOn.map((d) => `- [${d.repo}](https://github.com/${input.org}/${d.repo})${d.domain ? ` — https://${d.domain}` : ""}`);
   return [
     `# ${input.name}`,
@@ -75,7 +76,7 @@ export function renderCatalogInfo(input: ScaffoldInput): string {
       description: input.description,
       annotations: { "github.com/project-slug": `${input.org}/${input.repo}` },
       tags: ["cloudflare-workers", "worker"],
-      ...(input.domain ? { links: [{ url: `https://${input.domain}`, title: "Production" }, { url: `https://${input.domain}/health`, title: "Health" }] } : {}),
+      ...(input.domain ? { links: [{ url: `https://${input.domain}`, title: "Production" }, { url: probeUrl(input.domain, input.health), title: "Health" }] } : {}),
     },
     spec: {
       type: "service",

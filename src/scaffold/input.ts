@@ -9,6 +9,7 @@ import type { SourceTree } from "../discovery/source-tree.js";
 import { WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
+import { probeOf, type HealthProbe } from "../health/probe.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -20,6 +21,8 @@ export interface ScaffoldInput {
   domain: string | null;
   /** Its other hostnames (routed to it as custom domains too). */
   aliases: string[];
+  /** How its health is checked: the generated test and the deploy workflow ask the same. */
+  health: HealthProbe;
   layout: "router" | "directories";
   /** Router layout: the handler to adapt, and the router's context wrapper when it uses one. */
   handler?: { file: string; export: string; style: "fetch" | "context"; wrapper?: { name: string; file: string } };
@@ -33,7 +36,7 @@ export interface ScaffoldInput {
   compatibilityDate: string;
   compatibilityFlags: string[];
   npmDependencies: Record<string, string>;
-  dependsOn: { id: string; repo: string; domain: string | null }[];
+  dependsOn: { id: string; repo: string; domain: string | null; health: HealthProbe }[];
   /** Names of other workers' scripts, for Durable Objects defined elsewhere. */
   scriptNameOf: (className: string) => string | undefined;
   monorepoName: string;
@@ -108,6 +111,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     repo: repoNameFor(manifest, id),
     domain: worker.domain ?? null,
     aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
+    health: probeOf(worker),
     layout: manifest.monorepo.layout,
     ...(handler ? { handler } : {}),
     ownedPaths: analysis.paths.map(strip),
@@ -120,7 +124,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     npmDependencies: analysis.npmDependencies,
     // what it waits for before a deploy: its dependencies, and the workers it calls where that
     // orders without a cycle (the fleet's deploy order)
-    dependsOn: (fleetOrder(manifest).after.get(id) ?? []).map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null })),
+    dependsOn: (fleetOrder(manifest).after.get(id) ?? []).map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null, health: probeOf(manifest.workers[d]) })),
     scriptNameOf,
     monorepoName,
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),

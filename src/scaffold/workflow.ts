@@ -1,6 +1,7 @@
 // .github/workflows/deploy.yml: test, wait for the dependencies' health, deploy with
 // cloudflare/wrangler-action, check the worker's own health, roll back when that fails.
 import { configFlag, type ScaffoldInput } from "./input.js";
+import { probeUrl, type HealthProbe } from "../health/probe.js";
 
 /** The first steps of both jobs: the code, Node 24 and the locked dependencies. */
 const CHECKOUT_AND_INSTALL = [
@@ -14,13 +15,16 @@ const CHECKOUT_AND_INSTALL = [
 
 export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly string[]): string {
   const env = "${{ inputs.environment || 'production' }}";
-  const dependencyUrls = input.dependsOn.filter((d) => d.domain).map((d) => `https://${d.domain}/health`);
+  const dependencies = input.dependsOn.filter((d) => d.domain).map((d) => ({ url: probeUrl(d.domain!, d.health), probe: d.health }));
   const secretEnv = input.secrets.map((s) => `          ${s}: \${{ secrets.${s} }}`);
   const cf = ["          apiToken: ${{ secrets.CLOUDFLARE_API_TOKEN }}", "          accountId: ${{ secrets.CLOUDFLARE_ACCOUNT_ID }}"];
-  const healthCheck = (url: string, what: string) => [
+  // the same judgement as fleet's: a JSON status of ok/healthy, or only the HTTP status
+  const healthCheck = (url: string, what: string, probe: HealthProbe) => [
     `          url="${url}"`,
     "          for attempt in 1 2 3 4 5 6 7 8; do",
-    `            if curl -fsS --max-time 10 "$url" | grep -Eq '"status" *: *"(ok|healthy)"'; then echo "$url is healthy"; exit 0; fi`,
+    probe.body === "ok"
+      ? `            if curl -fsS --max-time 10 "$url" | grep -Eq '"status" *: *"(ok|healthy)"'; then echo "$url is healthy"; exit 0; fi`
+      : `            case "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "$url")" in ${probe.statuses.map((s) => s.replace(/xx$/, "??")).join("|")}) echo "$url answers"; exit 0;; esac`,
     "            sleep $((attempt * 5))",
     "          done",
     `          echo "::error::${what} at $url did not become healthy"`,
@@ -62,10 +66,10 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     "    steps:",
     ...CHECKOUT_AND_INSTALL,
   ];
-  if (dependencyUrls.length) {
+  if (dependencies.length) {
     lines.push("      - name: Wait for dependencies to be healthy", "        run: |");
-    for (const url of dependencyUrls) {
-      lines.push(`          (`, ...healthCheck(url, "dependency").map((l) => `  ${l}`), "          )");
+    for (const { url, probe } of dependencies) {
+      lines.push(`          (`, ...healthCheck(url, "dependency", probe).map((l) => `  ${l}`), "          )");
     }
   }
   lines.push(
@@ -80,7 +84,7 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     ...(input.secrets.length ? ["        env:", ...secretEnv] : []),
     "      - name: Check health",
     "        run: |",
-    ...healthCheck(input.domain ? `\${{ steps.deploy.outputs.deployment-url || 'https://${input.domain}' }}/health` : "${{ steps.deploy.outputs.deployment-url }}/health", input.id),
+    ...healthCheck(`${input.domain ? `\${{ steps.deploy.outputs.deployment-url || 'https://${input.domain}' }}` : "${{ steps.deploy.outputs.deployment-url }}"}${input.health.path === "/" ? "/" : input.health.path}`, input.id, input.health),
     "      - name: Roll back when the new version is unhealthy",
     "        if: failure() && steps.deploy.outcome == 'success'",
     "        uses: cloudflare/wrangler-action@v4",

@@ -10,6 +10,8 @@ export interface TsWorkerTruth {
   bindings: string[];
   secrets: string[];
   npm: Record<string, string>;
+  /** Whether its code routes /health (every fourth worker does not, as in the real monorepo). */
+  routesHealth: boolean;
 }
 
 const NAMES = [
@@ -31,6 +33,7 @@ export function directoriesTsCorpus(count = 32): { files: Record<string, string>
     const routed = i % 5 !== 4; // every fifth worker has no route of its own
     const usesDb = i % 3 === 0;
     const domain = routed ? `${name}.acme.dev` : undefined;
+    const routesHealth = i % 4 !== 3;
     files[`${dir}/wrangler.jsonc`] = JSON.stringify(
       {
         $schema: "node_modules/wrangler/config-schema.json",
@@ -102,7 +105,7 @@ export function directoriesTsCorpus(count = 32): { files: Record<string, string>
       "const Query = z.object({ key: z.string() });",
       "const app = new Hono<{ Bindings: Env }>();",
       "",
-      `app.get("/health", (c) => c.json({ status: "ok", service: c.env.SERVICE }));`,
+      ...(routesHealth ? [`app.get("/health", (c) => c.json({ status: "ok", service: c.env.SERVICE }));`] : []),
       `app.get("/", (c) => c.html(<Page title={c.env.SERVICE} />));`,
       `app.get("/read", async (c) => {`,
       `  if (c.req.header("authorization") !== \`Bearer \${c.env.API_TOKEN}\`) return c.text("no", 401);`,
@@ -133,6 +136,7 @@ export function directoriesTsCorpus(count = 32): { files: Record<string, string>
       bindings: ["CACHE", ...(usesDb ? ["DB"] : []), "SERVICE"].sort(),
       secrets: ["API_TOKEN"],
       npm: { hono: "^4.9.0", zod: "^4.1.0" },
+      routesHealth,
     });
   }
   return { files, workers };

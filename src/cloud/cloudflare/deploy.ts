@@ -13,7 +13,7 @@ export interface CloudflareDeployOptions {
   environment: string;
   /** Where checkouts and the package cache go (.fleet/cloudflare). */
   workDir: string;
-  health: Required<HealthOptions>;
+  health: Required<Omit<HealthOptions, "expect">>;
   fetcher: Fetcher;
   onEvent?: (message: string) => void;
 }
@@ -26,10 +26,16 @@ export async function deployToCloudflare(targets: DeployTarget[], options: Cloud
       outcomes.set(target.id, { id: target.id, script: target.script, status: "skipped", detail: `dependency ${failed} was not deployed healthy` });
       continue;
     }
-    const waitFor = [...target.dependsOn.map((d) => targets.find((t) => t.id === d)?.healthUrl).filter((u): u is string => Boolean(u)), ...(target.externalHealthUrls ?? [])];
+    const waitFor = [
+      ...target.dependsOn.flatMap((d) => {
+        const dep = targets.find((t) => t.id === d);
+        return dep?.healthUrl ? [{ url: dep.healthUrl, expect: dep.health }] : [];
+      }),
+      ...(target.externalHealthUrls ?? []).map((url) => ({ url, expect: undefined })),
+    ];
     let unhealthy: string | undefined;
-    for (const url of waitFor) {
-      const health = await checkHealth(options.fetcher, url, options.health);
+    for (const { url, expect } of waitFor) {
+      const health = await checkHealth(options.fetcher, url, { ...options.health, ...(expect ? { expect } : {}) });
       if (health.state !== "up") unhealthy ??= `${url} (${health.error?.message ?? health.state})`;
     }
     if (unhealthy) {
@@ -51,7 +57,7 @@ export async function deployToCloudflare(targets: DeployTarget[], options: Cloud
         outcomes.set(target.id, { id: target.id, script: deployed.script, status: "deployed", detail: `version ${deployed.versionId}; no hostname to check` });
         continue;
       }
-      const health = await checkHealth(options.fetcher, target.healthUrl, options.health);
+      const health = await checkHealth(options.fetcher, target.healthUrl, { ...options.health, ...(target.health ? { expect: target.health } : {}) });
       if (health.state === "up") {
         outcomes.set(target.id, { id: target.id, script: deployed.script, status: "deployed", health, detail: `version ${deployed.versionId}` });
         continue;
