@@ -9,6 +9,7 @@ import { scaffoldInput } from "../scaffold/input.js";
 import { renderScaffold } from "../scaffold/render.js";
 import { sourceName } from "../sync/sync.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+import { lockfileFor } from "../npm/lockfile.js";
 
 export interface CreateCall extends FleetOptions {
   /** Worker ids (default: every worker of the manifest; external ones are left out). */
@@ -57,6 +58,11 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
         const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
         const secrets = [...manifest.secrets, ...input.secrets];
         try {
+          // the repository's CI installs with `npm ci`: the package.json fleet writes comes with its lockfile
+          const pkg = scaffold.files.get("package.json");
+          if (pkg && !input.ownedPaths.includes("package-lock.json")) {
+            scaffold.files = new Map<string, string>([...scaffold.files, ["package-lock.json", await lockfileFor(pkg, session.env)] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
+          }
           repositories.push(await ensureRepository({ monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) }, id, input.description, secrets, scaffold));
         } catch (error) {
           if (error instanceof UserError) throw error;

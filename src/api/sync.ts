@@ -49,7 +49,7 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     const actions = await planSync(session.cwd, remote, workers);
     if (options.dryRun) return { ...result, actions, outcomes: [] };
     const source = { name: await sourceName(session.cwd), commit: await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd }) };
-    const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false });
+    const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false, ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}), env: session.env });
     return { ...result, actions, outcomes };
   });
 }

@@ -108,6 +108,12 @@ export const ManifestSchema = z
     zone: hostname.describe("The Cloudflare zone the fleet's hostnames live in"),
     topics: z.array(z.string().regex(TOPIC, { message: "topics are lowercase letters, digits and '-'" })).default([]).describe("Topics every worker repository gets"),
     secrets: z.array(z.string().regex(ENV_NAME, { message: "must be an environment variable name" })).default([]).describe("Secrets every worker repository needs (names only)"),
+    npm: z
+      .strictObject({
+        overrides: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())])).optional().describe("npm overrides every worker repository's package.json gets (pin a transitive dependency fleet-wide)"),
+      })
+      .optional()
+      .describe("npm settings of the worker repositories"),
     monorepo: MonorepoSchema,
     providers: ProvidersSchema.default({ forge: "local", cloud: "local", registry: "local" }),
     workers: z.record(z.string().regex(WORKER_ID, { message: "worker ids are 1-40 of a-z, 0-9 and '-'" }), WorkerSchema),

@@ -23,6 +23,8 @@ export interface ScaffoldInput {
   aliases: string[];
   /** How its health is checked: the generated test and the deploy workflow ask the same. */
   health: HealthProbe;
+  /** The manifest's npm overrides, for every package.json fleet writes. */
+  npmOverrides: Record<string, unknown>;
   layout: "router" | "directories";
   /** Router layout: the handler to adapt, and the router's context wrapper when it uses one. */
   handler?: { file: string; export: string; style: "fetch" | "context"; wrapper?: { name: string; file: string } };
@@ -112,6 +114,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     domain: worker.domain ?? null,
     aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
     health: probeOf(worker),
+    npmOverrides: manifest.npm?.overrides ?? {},
     layout: manifest.monorepo.layout,
     ...(handler ? { handler } : {}),
     ownedPaths: analysis.paths.map(strip),
@@ -162,4 +165,14 @@ export function configPathOf(input: Pick<ScaffoldInput, "ownConfig">): string {
 export function configFlag(input: Pick<ScaffoldInput, "ownConfig">): string {
   const path = configPathOf(input);
   return (WRANGLER_FILES as readonly string[]).includes(path) ? "" : ` --config ${path}`;
+}
+
+/** A Vitest config of the worker's own, at its repository's root: then its tests run as it says. */
+export function ownVitestConfig(input: Pick<ScaffoldInput, "ownedPaths">): string | undefined {
+  return input.ownedPaths.find((p) => /^vitest\.config\.[cm]?[jt]s$/.test(p));
+}
+
+/** The worker's own test files (`*.test.*`, `*.spec.*`), which fleet's Vitest config runs too. */
+export function ownTestFiles(input: Pick<ScaffoldInput, "ownedPaths">): string[] {
+  return input.ownedPaths.filter((p) => /(^|\/)[^/]+\.(test|spec)\.[cm]?[jt]sx?$/.test(p) && !p.startsWith("node_modules/")).sort();
 }

@@ -19,6 +19,7 @@ export function renderPackageJson(input: ScaffoldInput): string {
     ...(Object.keys(input.npmDependencies).length ? { dependencies: sortKeys(input.npmDependencies) } : {}),
     devDependencies: sortKeys({ ...TOOL_VERSIONS }),
     engines: { node: ">=22.12" },
+    ...(Object.keys(input.npmOverrides).length ? { overrides: input.npmOverrides } : {}),
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

@@ -2,7 +2,7 @@
 // Paths the monorepo owns (what sync brings in) are never generated: the monorepo's file wins.
 import { renderCatalogInfo, renderChangelog, renderEnvExample, renderReadme } from "./docs.js";
 import { entryPath, renderEntry } from "./entry.js";
-import { configPathOf, type ScaffoldInput } from "./input.js";
+import { configPathOf, ownTestFiles, ownVitestConfig, type ScaffoldInput } from "./input.js";
 import { renderPackageJson } from "./package-json.js";
 import { renderIntegrationTest, renderVitestConfig } from "./tests.js";
 import { renderWorkflow } from "./workflow.js";
@@ -35,9 +35,14 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   files.set(".env.example", renderEnvExample(input));
   files.set("catalog-info.yaml", renderCatalogInfo(input));
   files.set(".github/workflows/deploy.yml", renderWorkflow(input, options.sharedSecrets));
-  files.set("test/integration.test.js", renderIntegrationTest(input));
-  const services = input.ownConfig ? [...input.ownConfig.services.keys()] : input.bindings.filter((b) => b.kind === "service").map((b) => b.name);
-  files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort()));
+  // The worker's own test setup wins: with a Vitest config of its own, its tests run as it says
+  // and fleet adds no second config; otherwise fleet's config runs the worker's own tests and
+  // the generated health test, in workerd.
+  if (!ownVitestConfig(input)) {
+    files.set("test/integration.test.js", renderIntegrationTest(input));
+    const services = input.ownConfig ? [...input.ownConfig.services.keys()] : input.bindings.filter((b) => b.kind === "service").map((b) => b.name);
+    files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort(), ownTestFiles(input)));
+  }
   files.set(".gitignore", "node_modules/\n.wrangler/\n.dev.vars\ndist/\n");
   const owned = new Set(input.ownedPaths);
   const ownedByMonorepo = [...files.keys()].filter((p) => owned.has(p)).sort();

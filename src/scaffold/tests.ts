@@ -26,7 +26,7 @@ export function renderIntegrationTest(input: ScaffoldInput): string {
   ].join("\n");
 }
 
-export function renderVitestConfig(configPath: string, serviceBindings: readonly string[]): string {
+export function renderVitestConfig(configPath: string, serviceBindings: readonly string[], ownTests: readonly string[] = []): string {
   const standIns = serviceBindings.length
     ? [
         "// Other workers of the fleet do not run in these tests: their service bindings answer 503.",
@@ -43,7 +43,7 @@ export function renderVitestConfig(configPath: string, serviceBindings: readonly
     "export default defineConfig({",
     "  // remoteBindings: false — tests run offline; bindings that only exist remotely (AI) are not called.",
     `  plugins: [cloudflareTest({ remoteBindings: false, wrangler: { configPath: "./${configPath}" }${miniflare} })],`,
-    `  test: { include: ["test/integration.test.js"] },`,
+    `  test: { include: ${JSON.stringify(["test/integration.test.js", ...ownTests])} },`,
     "});",
     "",
   ].join("\n");

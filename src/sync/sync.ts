@@ -9,6 +9,7 @@ import { git, gitText } from "../git/git.js";
 import { identityFallback } from "../git/identity.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
+import { derivedFiles } from "./derived-files.js";
 
 export type SyncAction =
   | { kind: "up-to-date"; id: string; split: string }
@@ -86,6 +87,10 @@ export interface ExecuteOptions {
   source: SyncSource;
   /** Push to the worker repository (default); without, the merge is kept at refs/fleet/sync/<id>. */
   push: boolean;
+  /** The manifest's npm overrides, for the worker's derived package.json. */
+  npmOverrides?: Record<string, unknown>;
+  /** Environment for npm (its cache, the registry). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Carries out a plan: the merge commit, then a fast-forward-only push. */
@@ -110,7 +115,7 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
         break;
       case "merge":
         try {
-          const commit = await mergeCommit(repo, action, options.source);
+          const commit = await mergeCommit(repo, action, options);
           crashPoint("sync:after-merge-commit");
           if (options.push) {
             await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
@@ -129,7 +134,9 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
   return outcomes;
 }
 
-async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, source: SyncSource): Promise<string> {
+async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, options: ExecuteOptions): Promise<string> {
+  const source = options.source;
+  const derived = await derivedFiles(repo, action.split, action.state.tip ?? undefined, options.npmOverrides, options.env ?? process.env);
   const scratch = await mkdtemp(join(tmpdir(), "fleet-sync-"));
   try {
     const env = { GIT_INDEX_FILE: join(scratch, "index"), ...(await identityFallback(repo)) };
@@ -140,6 +147,10 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
       ...action.ownedBefore.map((p) => `0 ${zero}\t${p}`),
       ...splitEntries.split("\0").filter(Boolean).map((line) => line.replace(/^(\d+) \w+ ([0-9a-f]+)\t/, "$1 $2\t")),
     ];
+    for (const [path, content] of derived) {
+      const blob = await gitText(["hash-object", "-w", "--stdin", "--no-filters"], { cwd: repo, input: content });
+      entries.push(`100644 ${blob}\t${path}`);
+    }
     await git(["update-index", "-z", "--index-info"], { cwd: repo, env, input: entries.map((e) => `${e}\0`).join("") });
     const tree = await gitText(["write-tree"], { cwd: repo, env });
     const parents = action.state.tip ? ["-p", action.state.tip, "-p", action.split] : ["-p", action.split];

@@ -1,0 +1,54 @@
+// package-lock.json for a worker repository, so that its CI's `npm ci` works from the first
+// push. npm resolves it (`npm install --package-lock-only`: metadata only, nothing installed,
+// no scripts). Repositories of one fleet share most dependency sets, so resolutions are kept in
+// a cache keyed by what decides them (the dependency fields and overrides), and each lockfile's
+// root entry is then written from its own package.json, as npm writes it.
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../cloud/build.js";
+
+const RESOLUTION_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides"] as const;
+// the fields of package.json npm copies into the lockfile's root entry (packages[""])
+const ROOT_FIELDS = ["name", "version", "license", "dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta", "bin", "engines", "funding", "os", "cpu"] as const;
+
+function cacheDir(env: NodeJS.ProcessEnv): string {
+  return env.FLEET_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "worker-fleet");
+}
+
+export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const pkg = JSON.parse(packageJson) as Record<string, unknown>;
+  const key = createHash("sha256")
+    .update(JSON.stringify(RESOLUTION_FIELDS.map((f) => [f, pkg[f] ?? null])))
+    .digest("hex")
+    .slice(0, 32);
+  const cached = join(cacheDir(env), "npm-locks", `${key}.json`);
+  let lock = await readFile(cached, "utf8").then((t) => JSON.parse(t) as Record<string, any>, () => undefined);
+  if (!lock) {
+    lock = await resolve(pkg);
+    await mkdir(join(cacheDir(env), "npm-locks"), { recursive: true });
+    const temp = `${cached}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(lock));
+    await rename(temp, cached);
+  }
+  const root: Record<string, unknown> = {};
+  for (const field of ROOT_FIELDS) if (pkg[field] !== undefined) root[field] = pkg[field];
+  const { name: _n, version: _v, ...rest } = lock;
+  const out = { ...(pkg.name !== undefined ? { name: pkg.name } : {}), ...(pkg.version !== undefined ? { version: pkg.version } : {}), ...rest, packages: { ...lock.packages, "": root } };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+async function resolve(pkg: Record<string, unknown>): Promise<Record<string, any>> {
+  const dir = await mkdtemp(join(tmpdir(), "fleet-lock-"));
+  try {
+    const minimal: Record<string, unknown> = { name: "fleet-lock", version: "0.0.0", private: true };
+    for (const field of RESOLUTION_FIELDS) if (pkg[field] !== undefined) minimal[field] = pkg[field];
+    await writeFile(join(dir, "package.json"), JSON.stringify(minimal, null, 2));
+    const npm = await run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"], dir);
+    if (npm.code !== 0) throw new Error(`npm could not resolve the worker's dependencies:\n${npm.output.slice(-2000)}`);
+    return JSON.parse(await readFile(join(dir, "package-lock.json"), "utf8")) as Record<string, any>;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
