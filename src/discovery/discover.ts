@@ -15,7 +15,7 @@ import type { SourceTree } from "./source-tree.js";
 import { hostnamesOf, WRANGLER_FILES, type WranglerConfig } from "./wrangler-config.js";
 import { readPackageJson } from "./package-json.js";
 import { DEFAULT_ROUTER, findPlatformConfig, readConfig } from "./platform-config.js";
-import { discoveredHealth } from "./health-route.js";
+import { discoveredHealth, handlerHealth } from "./health-route.js";
 
 export type Layout = "router" | "directories";
 export { DEFAULT_ROUTER } from "./platform-config.js";
@@ -168,9 +168,11 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   }
   for (const worker of workers) {
     if (worker.entry.source) worker.analysis = await analyzeWorker(mono, worker.id, worker.entry as WorkerEntry);
-    // a config worker answers with its own code (a router worker's entry adds /health itself)
-    if (worker.entry.source?.config && worker.analysis) {
-      const health = await discoveredHealth(tree, worker.analysis.runtimeFiles);
+    // the handler's own code answers every path it knows; a /health the router-worker entry adds
+    // only stands in for a 404, so code that never routes /health is probed on "/" instead
+    if (worker.entry.source && worker.analysis) {
+      const { file, export: name } = worker.entry.source;
+      const health = file && name ? await handlerHealth(tree, file, name) : await discoveredHealth(tree, worker.analysis.runtimeFiles);
       if (health) worker.entry.health = health;
     }
   }

@@ -97,6 +97,11 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
       if (otherId === id || !other.source?.file) continue;
       for (const file of [other.source.file]) for (const name of await exportsOf(file)) classesElsewhere.set(name, repoNameFor(manifest, otherId));
     }
+    // ... and one the platform router defines itself stays in the platform worker (its production name)
+    if (manifest.monorepo.layout === "router") {
+      const platformScript = platformConfig.environments.get("production")?.name ?? platformConfig.name;
+      if (platformScript) for (const name of await exportsOf(manifest.monorepo.router ?? DEFAULT_ROUTER)) if (!classesElsewhere.has(name)) classesElsewhere.set(name, platformScript);
+    }
   }
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
   const ownClasses = new Set(durableObjectClasses.map((c) => c.className));
