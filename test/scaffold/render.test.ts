@@ -62,7 +62,10 @@ describe("the scaffold of a router worker", () => {
   it("writes a workflow that tests, waits for dependencies, deploys, checks health and rolls back", () => {
     const workflow = parseYaml(api.files.get(".github/workflows/deploy.yml")!) as { jobs: Record<string, { steps: { name?: string; uses?: string; run?: string; with?: Record<string, string> }[] }> };
     const steps = workflow.jobs.deploy!.steps;
-    expect(steps.find((s) => s.name === "Wait for dependencies to be healthy")?.run).toContain("https://billing.acme.dev/health");
+    // billing's handler routes no /health: the wait asks its probe, "/", and takes any answer below 500
+    const wait = steps.find((s) => s.name === "Wait for dependencies to be healthy")?.run;
+    expect(wait).toContain(`url="https://billing.acme.dev/"`);
+    expect(wait).toContain("in 2??|3??|4??)");
     expect(steps.find((s) => s.name === "Deploy")?.uses).toBe("cloudflare/wrangler-action@v4");
     expect(steps.find((s) => s.name === "Deploy")?.with?.secrets).toContain("API_TOKEN");
     expect(steps.find((s) => s.name === "Check health")?.run).toContain("https://api.acme.dev");
