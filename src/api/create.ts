@@ -61,7 +61,12 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
           // the repository's CI installs with `npm ci`: the package.json fleet writes comes with its lockfile
           const pkg = scaffold.files.get("package.json");
           if (pkg && !input.ownedPaths.includes("package-lock.json")) {
-            scaffold.files = new Map<string, string>([...scaffold.files, ["package-lock.json", await lockfileFor(pkg, session.env)] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
+            const lock = await lockfileFor(pkg, session.env).catch((error: Error) => {
+              // a package npm cannot reach from here must not stop the repository: it comes without a lockfile, said
+              session.log(`warning: ${repoNameFor(manifest, id)}: no package-lock.json (${error.message.split("\n")[0]}); its CI's npm ci needs one`);
+              return undefined;
+            });
+            if (lock) scaffold.files = new Map<string, string>([...scaffold.files, ["package-lock.json", lock] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
           }
           repositories.push(await ensureRepository({ monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) }, id, input.description, secrets, scaffold));
         } catch (error) {

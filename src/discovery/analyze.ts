@@ -74,9 +74,18 @@ async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: stri
   if (config && !main) warnings.push(`${file} has no main`);
   const runtime = await moduleClosure(mono.tree, main ? [main] : []);
   const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
-  const paths = [...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].filter((p) => mono.tree.has(p)).sort();
+  const paths = notPlatformManifest([...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].filter((p) => mono.tree.has(p))).sort();
   const result = summarize(id, runtime, config, mono.rootPackages, {}, warnings);
   return { ...result, paths, filter: { paths } };
+}
+
+/**
+ * The monorepo's root package.json and lockfile are the platform's, even when a module of the
+ * worker reads them (a test importing "./package.json"): the worker's repository has a
+ * package.json of its own at that path, which fleet writes.
+ */
+function notPlatformManifest(paths: string[]): string[] {
+  return paths.filter((p) => p !== "package.json" && p !== "package-lock.json");
 }
 
 async function analyzeRouterService(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<WorkerAnalysis> {
@@ -84,7 +93,7 @@ async function analyzeRouterService(mono: MonorepoContext, id: string, file: str
   for (const path of [file, ...include]) if (!mono.tree.has(path)) warnings.push(`${path} is not in the monorepo`);
   const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !TEST_FILE.test(p))]);
   const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
-  const paths = [...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))])].sort();
+  const paths = notPlatformManifest([...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))])]).sort();
   const result = summarize(id, runtime, mono.platformConfig, mono.rootPackages, {}, warnings);
   return { ...result, paths, filter: { paths } };
 }

@@ -1,13 +1,18 @@
 // package-lock.json for a worker repository, so that its CI's `npm ci` works from the first
 // push. npm resolves it (`npm install --package-lock-only`: metadata only, nothing installed,
-// no scripts). Repositories of one fleet share most dependency sets, so resolutions are kept in
-// a cache keyed by what decides them (the dependency fields and overrides), and each lockfile's
-// root entry is then written from its own package.json, as npm writes it.
+// no scripts). Repositories of one fleet share most dependency sets, so resolutions are kept for
+// a day in a cache keyed by what decides them (the dependency fields and overrides; under
+// $FLEET_CACHE_DIR, else ~/.cache/worker-fleet), and each lockfile's root entry is then written
+// from its own package.json, as npm writes it.
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../cloud/build.js";
+
+// A resolution is reused for a day: long enough for one `fleet create --all`, short enough that
+// repositories created later get the versions published since.
+const CACHE_FOR_MS = 24 * 60 * 60 * 1000;
 
 const RESOLUTION_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides"] as const;
 // the fields of package.json npm copies into the lockfile's root entry (packages[""])
@@ -24,7 +29,8 @@ export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = 
     .digest("hex")
     .slice(0, 32);
   const cached = join(cacheDir(env), "npm-locks", `${key}.json`);
-  let lock = await readFile(cached, "utf8").then((t) => JSON.parse(t) as Record<string, any>, () => undefined);
+  const fresh = await stat(cached).then((s) => Date.now() - s.mtimeMs < CACHE_FOR_MS, () => false);
+  let lock = fresh ? await readFile(cached, "utf8").then((t) => JSON.parse(t) as Record<string, any>, () => undefined) : undefined;
   if (!lock) {
     lock = await resolve(pkg);
     await mkdir(join(cacheDir(env), "npm-locks"), { recursive: true });
@@ -46,7 +52,11 @@ async function resolve(pkg: Record<string, unknown>): Promise<Record<string, any
     for (const field of RESOLUTION_FIELDS) if (pkg[field] !== undefined) minimal[field] = pkg[field];
     await writeFile(join(dir, "package.json"), JSON.stringify(minimal, null, 2));
     const npm = await run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"], dir);
-    if (npm.code !== 0) throw new Error(`npm could not resolve the worker's dependencies:\n${npm.output.slice(-2000)}`);
+    if (npm.code !== 0) {
+      // the first line is what a per-worker result shows: npm's own reason, not only that it failed
+      const reason = npm.output.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim()).find((l) => l && !/^code\b/.test(l)) ?? `npm exited ${npm.code}`;
+      throw new Error(`npm could not resolve the worker's dependencies: ${reason}\n${npm.output.slice(-2000)}`);
+    }
     return JSON.parse(await readFile(join(dir, "package-lock.json"), "utf8")) as Record<string, any>;
   } finally {
     await rm(dir, { recursive: true, force: true });

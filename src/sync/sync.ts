@@ -115,7 +115,7 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
         break;
       case "merge":
         try {
-          const commit = await mergeCommit(repo, action, options);
+          const { commit, lockProblem } = await mergeCommit(repo, action, options);
           crashPoint("sync:after-merge-commit");
           if (options.push) {
             await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
@@ -124,7 +124,8 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
           }
           crashPoint("sync:after-push");
           await git(["update-ref", `refs/fleet/synced/${action.id}`, action.split], { cwd: repo });
-          outcomes.push({ id: action.id, status: "merged", commit, detail: `${action.commits} new commit${action.commits === 1 ? "" : "s"}` });
+          const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
+          outcomes.push({ id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits });
         } catch (error) {
           outcomes.push({ id: action.id, status: "failed", detail: firstLine(error) });
         }
@@ -134,9 +135,9 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
   return outcomes;
 }
 
-async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, options: ExecuteOptions): Promise<string> {
+async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, options: ExecuteOptions): Promise<{ commit: string; lockProblem?: string }> {
   const source = options.source;
-  const derived = await derivedFiles(repo, action.split, action.state.tip ?? undefined, options.npmOverrides, options.env ?? process.env);
+  const { files: derived, lockProblem } = await derivedFiles(repo, action.split, action.state.tip ?? undefined, options.npmOverrides, options.env ?? process.env);
   const scratch = await mkdtemp(join(tmpdir(), "fleet-sync-"));
   try {
     const env = { GIT_INDEX_FILE: join(scratch, "index"), ...(await identityFallback(repo)) };
@@ -163,7 +164,8 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
       `${SPLIT_TRAILER}: ${action.split}`,
       "",
     ].join("\n");
-    return await gitText(["commit-tree", tree, ...parents, "-F", "-"], { cwd: repo, env, input: message });
+    const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], { cwd: repo, env, input: message });
+    return { commit, ...(lockProblem ? { lockProblem } : {}) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

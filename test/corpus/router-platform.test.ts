@@ -100,6 +100,9 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
 
   it("brings tests named after their service", () => {
     expect(manifest.workers.chittypass!.source!.include).toContain("test-chittypass.js");
+    // the platform's package.json a test reads stays the platform's: the worker gets its own
+    expect(worker("chittypass").paths).toContain("test-chittypass.js");
+    expect(worker("chittypass").paths).not.toContain("package.json");
     expect(manifest.workers.ledger!.source!.include).toContain("tests/ledger.test.js");
     expect(manifest.workers.cases!.source!.include).toContain("src/services/cases.test.ts");
     expect(manifest.workers.beacon!.source!.include).toContain("tests/beacon-integration.js");

@@ -258,7 +258,8 @@ export async function handleChat(context) {
 }
 `;
   // tests named after their service, in the places this team keeps them
-  files["test-chittypass.js"] = `import { handleChittyPass } from "./src/services/chittypass.js";\nconsole.log(typeof handleChittyPass);\n`;
+  // (it also reads the platform's package.json, as a test of the real monorepo does)
+  files["test-chittypass.js"] = `import { handleChittyPass } from "./src/services/chittypass.js";\nconst pkg = await import("./package.json", { with: { type: "json" } });\nconsole.log(typeof handleChittyPass, pkg.default.version);\n`;
   files["tests/ledger.test.js"] = `import { it, expect } from "vitest";\nit("ledger", () => expect(1).toBe(1));\n`;
   files["src/services/cases.test.ts"] = `import { it, expect } from "vitest";\nimport { handleCases } from "./cases.js";\nit("cases", () => expect(typeof handleCases).toBe("function"));\n`;
   files["tests/beacon-integration.js"] = `import { handleBeacon } from "../src/services/beacon.js";\nexport const t = handleBeacon;\n`;

@@ -61,6 +61,9 @@ describe("manifest", () => {
     ["an unknown worker in calls", GOOD.replace('"phase": 2,', '"phase": 2, "calls": ["registy"],'), /workers\.beacon\.calls\[0\]: unknown worker "registy" in calls \(did you mean "registry"\?\)/],
     ["an alias another worker holds", GOOD.replace('"phase": 2,', '"phase": 2, "aliases": ["registry.chitty.cc"],'), /workers\.beacon\.aliases\[0\]: domain registry\.chitty\.cc is already used by worker "registry"/],
     ["a path route that is not a path", GOOD.replace('"phase": 2,', '"phase": 2, "paths": ["pass"],'), /workers\.beacon\.paths\[0\]: must be a path prefix such as \/pass/],
+    ["a health path that is not a path", GOOD.replace('"phase": 2,', '"phase": 2, "health": { "path": "health" },'), /workers\.beacon\.health\.path: must be a path such as \/health/],
+    ["a health status that is not one", GOOD.replace('"phase": 2,', '"phase": 2, "health": { "statuses": ["20x"] },'), /workers\.beacon\.health\.statuses\[0\]: must be a status code such as 200 or a class such as 2xx/],
+    ["npm overrides that are not a map", GOOD.replace('"org": "chittyos",', '"org": "chittyos", "npm": { "overrides": ["vite"] },'), /npm\.overrides: /],
     ["a source with both file and config", GOOD.replace('"export": "handleRegistry"', '"export": "handleRegistry", "config": "wrangler-x.toml"'), /source needs exactly one of "dir".*"file".*"config"/],
   ];
   for (const [what, text, expected] of cases) {
