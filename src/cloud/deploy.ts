@@ -3,7 +3,7 @@
 // (retries with backoff, a deadline). One worker failing does not stop independent ones; its
 // dependants are skipped, naming the dependency that never came up. Builds (checkout, npm
 // packages, wrangler) run ahead in parallel; the cloud changes strictly in dependency order.
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
@@ -71,17 +71,32 @@ interface Built {
   message: string;
 }
 
+/**
+ * A build directory of this run's own. A run killed mid-build leaves its git and wrangler
+ * processes running for a while; a fixed directory would be theirs to write into while the next
+ * run checks out there, and that run's build would fail.
+ */
+export async function buildDir(root: string, script: string): Promise<string> {
+  await mkdir(join(root, "build"), { recursive: true });
+  return mkdtemp(join(root, "build", `${script}-`));
+}
+
 /** Checkout, npm packages and wrangler's bundling: everything before the cloud is touched. */
 async function build(store: LocalCloudStore, target: DeployTarget, environment: string | undefined): Promise<Built> {
-  const dir = join(store.root, "build", target.script);
-  const commit = await checkout(target.repository, target.branch, dir, target.gitEnv);
-  await prepareCheckout(dir, join(store.root, "packages"));
-  const configFile = target.config ?? configFileIn(dir);
-  if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);
-  const bundle = await buildBundle(dir, configFile, join(dir, ".fleet-dist"));
-  const spec = specFromConfig(parseWranglerConfig(await readFile(join(dir, configFile), "utf8"), configFile), environment);
-  const message = (await gitText(["log", "-1", "--format=%s", "HEAD"], { cwd: dir })).trim();
-  return { commit, bundle, spec, message };
+  const dir = await buildDir(store.root, target.script);
+  try {
+    const commit = await checkout(target.repository, target.branch, dir, target.gitEnv);
+    await prepareCheckout(dir, join(store.root, "packages"));
+    const configFile = target.config ?? configFileIn(dir);
+    if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);
+    const bundle = await buildBundle(dir, configFile, join(dir, ".fleet-dist"));
+    const spec = specFromConfig(parseWranglerConfig(await readFile(join(dir, configFile), "utf8"), configFile), environment);
+    const message = (await gitText(["log", "-1", "--format=%s", "HEAD"], { cwd: dir })).trim();
+    return { commit, bundle, spec, message };
+  } finally {
+    // the bundle is in memory now
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Level of each target: 1 + the deepest of its dependencies among the targets. */

@@ -8,6 +8,7 @@ import { parseManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/schema.js";
 import { scaffoldInput } from "../../src/scaffold/input.js";
 import { renderWrangler } from "../../src/scaffold/wrangler.js";
+import { gitText } from "../../src/git/git.js";
 import { runFleet } from "../helpers/run.js";
 import { corpusRepo } from "./repo.js";
 import { ROUTER_CONFIG, routerPlatformCorpus } from "./router-platform.js";
@@ -137,10 +138,10 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     const health = JSON.parse((await runFleet(["health", "evidence", "--json", "--cwd", dir])).stdout);
     expect(health.workers).toMatchObject([{ id: "evidence", host: "evidence.chitty.cc", state: "up" }]);
     // and the repository tells wrangler which config it is, in its scripts and its workflow
-    const clone = join(dir, ".fleet", "cloud", "build", "chittyos-evidence-worker");
-    const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
+    const repo = join(dir, ".fleet", "forge", "chittyos", "chittyos-evidence-worker.git");
+    const pkg = JSON.parse(await gitText(["show", "main:package.json"], { cwd: repo }));
     expect(pkg.scripts).toMatchObject({ deploy: "wrangler deploy --config wrangler-evidence.toml", dev: "wrangler dev --config wrangler-evidence.toml" });
-    const workflow = await readFile(join(clone, ".github/workflows/deploy.yml"), "utf8");
+    const workflow = await gitText(["show", "main:.github/workflows/deploy.yml"], { cwd: repo });
     expect(workflow).toContain("command: deploy --config wrangler-evidence.toml");
     expect(workflow).toContain("command: rollback --config wrangler-evidence.toml");
   });

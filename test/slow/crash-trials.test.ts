@@ -122,18 +122,22 @@ describe("crash trials", () => {
       { args: ["cutover", "project-initiation", "--apply"], kills: delays(4, 10, 300, 3000) },
     ];
     let killed = 0;
+    // what each run said, to tell a difference in the end state by its cause
+    const said: string[] = [];
     for (const trial of trials) {
       for (const ms of trial.kills) {
         const r = await fleet(dir, trial.args, ms);
+        said.push(`$ fleet ${trial.args.join(" ")} (${r.signal === "SIGKILL" ? `killed at ${ms} ms` : `exit ${r.code}`})\n${r.output}`);
         if (r.signal === "SIGKILL") killed++;
         await checkIntegrity(dir);
       }
       // then to completion
       const done = await fleet(dir, trial.args);
+      said.push(`$ fleet ${trial.args.join(" ")} (to completion, exit ${done.code})\n${done.output}`);
       expect(done.code, `${trial.args.join(" ")}: ${done.output}`).toBe(0);
     }
     expect(killed).toBeGreaterThanOrEqual(25); // most kills landed while the command was running
     await checkIntegrity(dir);
-    expect(await endState(dir)).toEqual(reference);
+    expect(await endState(dir), said.filter((s) => /deploy|cutover/.test(s.split("\n")[0]!)).join("\n")).toEqual(reference);
   }, 1_800_000);
 });

@@ -1,10 +1,11 @@
 // `fleet deploy` against a Cloudflare account: in dependency order, each worker's dependencies
 // must answer healthy on their hostnames first; then its checkout is deployed with wrangler, its
 // own /health is checked, and an unhealthy new version is rolled back to the one that was live.
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { checkHealth, type Fetcher, type HealthOptions } from "../../health/check.js";
 import { configFileIn, prepareCheckout } from "../build.js";
-import { checkout, type DeployOutcome, type DeployTarget } from "../deploy.js";
+import { buildDir, checkout, type DeployOutcome, type DeployTarget } from "../deploy.js";
 import type { CloudflareCloud } from "./cloudflare-cloud.js";
 
 export interface CloudflareDeployOptions {
@@ -42,8 +43,8 @@ export async function deployToCloudflare(targets: DeployTarget[], options: Cloud
       outcomes.set(target.id, { id: target.id, script: target.script, status: "skipped", detail: `dependency ${unhealthy} never answered healthy` });
       continue;
     }
+    const dir = await buildDir(options.workDir, target.script);
     try {
-      const dir = join(options.workDir, "build", target.script);
       await checkout(target.repository, target.branch, dir, target.gitEnv);
       await prepareCheckout(dir, join(options.workDir, "packages"));
       const config = target.config ?? configFileIn(dir);
@@ -70,6 +71,8 @@ export async function deployToCloudflare(targets: DeployTarget[], options: Cloud
       outcomes.set(target.id, { id: target.id, script: deployed.script, status: "failed", health, detail });
     } catch (error) {
       outcomes.set(target.id, { id: target.id, script: target.script, status: "failed", detail: (error as Error).message.split("\n").slice(0, 4).join(" ") });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
   return targets.map((t) => outcomes.get(t.id)!);
