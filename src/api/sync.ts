@@ -2,7 +2,9 @@
 import { git, gitText } from "../git/git.js";
 import { forgeFor } from "../forge/select.js";
 import { forgeRemote } from "../sync/remote.js";
-import { executeSync, planSync, sourceName, type SyncAction, type SyncOutcome } from "../sync/sync.js";
+import { blobId, executeSync, planSync, sourceName, type SyncAction, type SyncOutcome, type SyncTarget } from "../sync/sync.js";
+import { SourceTree } from "../discovery/source-tree.js";
+import { carriedContextFiles } from "../scaffold/carried-context.js";
 import { openSession, whileLocked, type FleetOptions } from "./session.js";
 import { splitIn } from "./split.js";
 
@@ -38,24 +40,32 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     const manifest = await session.manifest();
     const split = await splitIn(session, options.workers, options.onProgress);
     options.onSplit?.(split.commitsRead);
-    let workers = split.workers.map((w) => ({ id: w.id, split: w.commit }));
+    const sourceCommit = await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd });
+    // the router's context wrapper, carried into the workers it wraps, as the monorepo has it now
+    const wrapped = split.workers.map((w) => w.id).filter((id) => manifest.workers[id]?.source?.style === "context");
+    const carried = wrapped.length ? await SourceTree.atCommit(session.cwd, sourceCommit).then((tree) => carriedContextFiles(tree, manifest, wrapped).finally(() => tree.close())) : new Map<string, { path: string; content: string }>();
+    let workers: SyncTarget[] = split.workers.map((w) => ({ id: w.id, split: w.commit, ...(carried.has(w.id) ? { carried: carried.get(w.id)! } : {}) }));
     if (options.changed) {
-      const synced = await syncedSplits(session.cwd);
-      workers = workers.filter((w) => w.split !== synced.get(w.id));
+      const synced = await syncedRefs(session.cwd, "synced");
+      const carriedBlobs = await syncedRefs(session.cwd, "carried");
+      workers = workers.filter((w) => w.split !== synced.get(w.id) || (w.carried !== undefined && blobId(w.carried.content) !== carriedBlobs.get(w.id)));
     }
     const result = { commitsRead: split.commitsRead, external: split.external };
     if (workers.length === 0) return { ...result, actions: [], outcomes: [] };
     const remote = await forgeRemote(forgeFor(manifest, session.cwd, session.env, session.log), manifest, workers.map((w) => w.id));
     const actions = await planSync(session.cwd, remote, workers);
     if (options.dryRun) return { ...result, actions, outcomes: [] };
-    const source = { name: await sourceName(session.cwd), commit: await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd }) };
+    const source = { name: await sourceName(session.cwd), commit: sourceCommit };
     const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false, ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}), env: session.env });
     return { ...result, actions, outcomes };
   });
 }
 
-/** The split each worker had when fleet last synced it from this monorepo (refs/fleet/synced/). */
-async function syncedSplits(repo: string): Promise<Map<string, string>> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", "refs/fleet/synced/"], { cwd: repo });
+/**
+ * What fleet last synced into each worker from this monorepo: its split (refs/fleet/synced/) and
+ * the blob of its carried context file (refs/fleet/carried/).
+ */
+async function syncedRefs(repo: string, kind: "synced" | "carried"): Promise<Map<string, string>> {
+  const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", `refs/fleet/${kind}/`], { cwd: repo });
   return new Map(stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
 }

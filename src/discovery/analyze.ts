@@ -5,6 +5,8 @@ import { posix } from "node:path";
 import type { WorkerEntry } from "../manifest/schema.js";
 import { CODE_FILE } from "./ast.js";
 import { moduleClosure, type Closure } from "./closure.js";
+import { moduleFacts } from "./js-module.js";
+import { readRouter, type CarriedWrapper, type RouterMap } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
 import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
@@ -53,6 +55,8 @@ export interface MonorepoContext {
   tree: SourceTree;
   /** The platform worker's config (router layout). */
   platformConfig?: WranglerConfig;
+  /** The router module (router layout): a context wrapper it defines travels with its workers. */
+  router?: string;
   rootPackages: PackageVersions;
 }
 
@@ -61,7 +65,16 @@ export async function analyzeWorker(mono: MonorepoContext, id: string, worker: W
   if (!source) return { ...empty(id), filter: { paths: [] } };
   if (source.dir !== undefined) return analyzeDirectory(mono, id, source.dir);
   if (source.config !== undefined) return analyzeConfigWorker(mono, id, source.config, source.include ?? []);
-  return analyzeRouterService(mono, id, source.file!, source.include ?? []);
+  const carried = source.style === "context" && mono.router ? await carriedWrapperOf(mono.tree, mono.router, source.file!, source.export) : undefined;
+  return analyzeRouterService(mono, id, source.file!, source.include ?? [], carried);
+}
+
+/** The router's own context wrapper around this handler, when the router defines it and it can be carried. */
+async function carriedWrapperOf(tree: SourceTree, router: string, file: string, name: string | undefined): Promise<CarriedWrapper | undefined> {
+  if (!tree.has(router)) return undefined;
+  const map = (await tree.memo(`router:${router}`, () => readRouter(tree, router))) as RouterMap;
+  const entry = [...map.entries, ...map.paths.map((p) => p.entry)].find((e) => e.kind === "handler" && e.file === file && e.export === name);
+  return entry?.kind === "handler" ? entry.carried : undefined;
 }
 
 /** A root wrangler config with its own main: the config, its main's closure, kept where they are. */
@@ -88,10 +101,19 @@ function notPlatformManifest(paths: string[]): string[] {
   return paths.filter((p) => p !== "package.json" && p !== "package-lock.json");
 }
 
-async function analyzeRouterService(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<WorkerAnalysis> {
+async function analyzeRouterService(mono: MonorepoContext, id: string, file: string, include: string[], carried?: CarriedWrapper): Promise<WorkerAnalysis> {
   const warnings: string[] = [];
   for (const path of [file, ...include]) if (!mono.tree.has(path)) warnings.push(`${path} is not in the monorepo`);
-  const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !TEST_FILE.test(p))]);
+  // the router's carried wrapper runs in the worker too: the modules it imports, the env it reads
+  const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !TEST_FILE.test(p)), ...(carried?.modules ?? [])]);
+  if (carried) {
+    const facts = moduleFacts(carried.code, carried.path);
+    const merge = (into: string[], more: string[]) => [...new Set([...into, ...more])].sort();
+    runtime.envReads = merge(runtime.envReads, facts.envReads);
+    runtime.envObjects = merge(runtime.envObjects, facts.envObjects);
+    runtime.urlHosts = merge(runtime.urlHosts, facts.urlHosts);
+    runtime.packages = merge(runtime.packages, carried.packages);
+  }
   const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
   const paths = notPlatformManifest([...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))])]).sort();
   const result = summarize(id, runtime, mono.platformConfig, mono.rootPackages, {}, warnings);

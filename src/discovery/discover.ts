@@ -71,7 +71,7 @@ export async function discover(tree: SourceTree, options: DiscoverOptions): Prom
 async function discoverRouter(tree: SourceTree, routerFile: string, options: DiscoverOptions): Promise<Discovery> {
   const found = await findPlatformConfig(tree, routerFile);
   const platformConfig = found ? await readConfig(tree, found.file) : undefined;
-  const mono: MonorepoContext = { tree, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
+  const mono: MonorepoContext = { tree, router: routerFile, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
   const map = await readRouter(tree, routerFile);
   const warnings = [...map.warnings];
   if (!platformConfig) warnings.push(`found no wrangler config for ${routerFile} (no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router): every env name counts as a secret`);
@@ -138,7 +138,7 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
         dependsOn: [],
         source: { file: handler.file, export: handler.export, style: handler.style, include: [...new Set(include)] },
       },
-      note: `${[...hostnames, ...paths.map((p) => `any host${p}`)].join(", ")} → ${call} from ${handler.file}`,
+      note: `${[...hostnames, ...paths.map((p) => `any host${p}`)].join(", ")} → ${call} from ${handler.file}${handler.carried ? ` (the router's ${handler.carried.names.join(", ")} carried into ${handler.carried.path})` : ""}`,
     });
   }
   // A hostname both the router maps and another config routes goes to whoever the deploy configs

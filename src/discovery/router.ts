@@ -1,11 +1,26 @@
 // Reads the platform router: the object literal that maps hostnames to handlers, and where each
 // handler comes from. Parsed with a real parser, so formatting and comments do not matter.
 import { parseModule, walk } from "./ast.js";
-import { resolveRelative } from "./closure.js";
+import { packageName, resolveRelative } from "./closure.js";
+import { carriedContextPath, sliceContext } from "./router-context.js";
 import type { SourceTree } from "./source-tree.js";
 
+/** A context wrapper the router defines itself, carried into each worker it wraps. */
+export interface CarriedWrapper {
+  /** Where the worker gets it (beside the router's path). */
+  path: string;
+  /** The router's declarations carried (the wrapper and what it uses). */
+  names: string[];
+  /** The module's text. */
+  code: string;
+  /** Modules of the repository it imports (they travel with the worker). */
+  modules: string[];
+  /** npm packages it imports. */
+  packages: string[];
+}
+
 export type RouterEntry =
-  | { kind: "handler"; hostname: string; style: "fetch" | "context"; handler: string; file: string; export: string; wrapper?: string; wrapperFile?: string }
+  | { kind: "handler"; hostname: string; style: "fetch" | "context"; handler: string; file: string; export: string; wrapper?: string; wrapperFile?: string; carried?: CarriedWrapper }
   | { kind: "binding"; hostname: string; binding: string }
   | { kind: "skipped"; hostname: string; reason: string };
 
@@ -73,6 +88,28 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
     return { ...(await definingModule(tree, target, found.imported)), source: found.source };
   };
 
+  // A wrapper the router defines inline is carried: its code, what it uses, the modules it imports.
+  const carriedWrappers = new Map<string, CarriedWrapper | undefined>();
+  const carry = (wrapper: string): CarriedWrapper | undefined => {
+    if (carriedWrappers.has(wrapper)) return carriedWrappers.get(wrapper);
+    const result = sliceContext(code, file, wrapper);
+    let carried: CarriedWrapper | undefined;
+    let reason = result.ok ? undefined : result.reason;
+    if (result.ok) {
+      const relative = result.slice.sources.filter((s) => s.startsWith("."));
+      const modules = relative.map((s) => resolveRelative(tree, file, s));
+      const missing = relative.filter((_, i) => !modules[i]);
+      if (missing.length) reason = `it imports ${missing.join(", ")}, which ${missing.length > 1 ? "do" : "does"} not exist`;
+      else {
+        const packages = result.slice.sources.filter((s) => !s.startsWith(".")).map((s) => packageName(s)).filter((p): p is string => Boolean(p));
+        carried = { path: carriedContextPath(file), names: result.slice.names, code: result.slice.code, modules: modules as string[], packages: [...new Set(packages)] };
+      }
+    }
+    if (reason) warnings.add(`${file}: the context wrapper ${wrapper} cannot be carried into the workers it wraps (${reason}); they call their handler with { request, env, ctx } instead`);
+    carriedWrappers.set(wrapper, carried);
+    return carried;
+  };
+
   const entries: RouterEntry[] = [];
   for (const prop of map.properties as AnyNode[]) {
     const hostname = keyOf(prop)?.toLowerCase();
@@ -97,10 +134,8 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       const origin = await resolveImport(inner);
       if (!origin?.file) return { kind: "skipped", hostname, reason: `${wrapper}(${inner}): ${inner} is not imported from a service module` };
       const wrapperOrigin = await resolveImport(wrapper);
-      if (!wrapperOrigin?.file) {
-        if (locals.has(wrapper)) warnings.add(`${file}: context wrapper ${wrapper} is defined in the router itself; move it to its own module so extracted workers can bring it along`);
-        else warnings.add(`${file}: context wrapper ${wrapper} is not imported from a file of this repository`);
-      }
+      const carried = !wrapperOrigin?.file && locals.has(wrapper) ? carry(wrapper) : undefined;
+      if (!wrapperOrigin?.file && !locals.has(wrapper)) warnings.add(`${file}: context wrapper ${wrapper} is not imported from a file of this repository; the workers it wraps call their handler with { request, env, ctx } instead`);
       return {
         kind: "handler",
         hostname,
@@ -110,6 +145,7 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
         export: origin.imported,
         wrapper,
         ...(wrapperOrigin?.file ? { wrapperFile: wrapperOrigin.file } : {}),
+        ...(carried ? { carried } : {}),
       };
     }
     if (value.type === "ArrowFunctionExpression" || value.type === "FunctionExpression") {

@@ -1,7 +1,7 @@
 // The fleet plan: deploy order, phases and weeks, and what each worker needs, as data.
 // `fleet plan` prints it; later commands (split, create, deploy) consume it.
 import { analyzeWorker, packageVersions, type MonorepoContext } from "../discovery/analyze.js";
-import { readPlatformConfig } from "../discovery/platform-config.js";
+import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { displayName, repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
@@ -49,6 +49,7 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
   const mono: MonorepoContext = { tree: source, rootPackages: await packageVersions(source, "package.json") };
   if (manifest.monorepo.layout === "router") {
     const config = await readPlatformConfig(source, manifest);
+    mono.router = manifest.monorepo.router ?? DEFAULT_ROUTER;
     if (config) mono.platformConfig = config;
     else warnings.push(`no platform wrangler config${manifest.monorepo.wrangler ? ` at ${manifest.monorepo.wrangler}` : ""}: every env name counts as a secret`);
   }

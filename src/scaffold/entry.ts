@@ -28,11 +28,15 @@ export function renderEntry(input: ScaffoldInput): string {
   for (const { className, file } of input.durableObjectClasses) lines.push(`export { ${className} } from "${importPath(path, file)}";`);
   lines.push("", `const SERVICE = ${JSON.stringify(input.id)};`, `const VERSION = ${JSON.stringify(VERSION)};`);
   if (handler.style === "fetch") lines.push(`const handler = ${handler.export};`);
-  else if (handler.wrapper) lines.push(`// The platform router's own context building, brought along from the monorepo.`, `const handler = ${handler.wrapper.name}(${handler.export});`);
-  else {
+  else if (handler.wrapper) {
+    const from = input.carriedContext ? `carried from ${input.carriedContext.router} into ${handler.wrapper.file}` : `from ${handler.wrapper.file}`;
+    lines.push(`// The platform router's own context wrapper (${from}): the same context the router builds.`, `const handler = ${handler.wrapper.name}(${handler.export});`);
+  } else {
+    // nothing of the router's could be carried (init said why): say plainly what the handler gets
     lines.push(
-      `// The router defines its context wrapper inline; this builds the same context object.`,
-      `const handler = (request, env, ctx) => ${handler.export}({ request, env, ctx, url: new URL(request.url), service: SERVICE });`,
+      `// The router's context wrapper could not be carried (see fleet init's warnings), so this is`,
+      `// NOT the router's context: the handler gets { request, env, ctx } only.`,
+      `const handler = (request, env, ctx) => ${handler.export}({ request, env, ctx });`,
     );
   }
   lines.push(

@@ -28,6 +28,8 @@ export interface ScaffoldInput {
   layout: "router" | "directories";
   /** Router layout: the handler to adapt, and the router's context wrapper when it uses one. */
   handler?: { file: string; export: string; style: "fetch" | "context"; wrapper?: { name: string; file: string } };
+  /** The router's own context wrapper, carried as a module of the worker (router layout). */
+  carriedContext?: { path: string; code: string; router: string; names: string[] };
   /** The monorepo-owned paths, as they appear in the worker repository. */
   ownedPaths: string[];
   bindings: Binding[];
@@ -51,7 +53,12 @@ export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
 export async function scaffoldInput(manifest: Manifest, id: string, tree: SourceTree, monorepoName: string, analyses?: Map<string, WorkerAnalysis>): Promise<ScaffoldInput> {
   const worker = manifest.workers[id]!;
   const platformConfig = await readPlatformConfig(tree, manifest);
-  const mono = { tree, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
+  const mono = {
+    tree,
+    rootPackages: await packageVersions(tree, "package.json"),
+    ...(platformConfig ? { platformConfig } : {}),
+    ...(manifest.monorepo.layout === "router" ? { router: manifest.monorepo.router ?? DEFAULT_ROUTER } : {}),
+  };
   const analysisOf = async (wid: string) => analyses?.get(wid) ?? (await analyzeWorker(mono, wid, manifest.workers[wid]!));
   const analysis = await analysisOf(id);
   const config = analysis.config;
@@ -80,11 +87,19 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
   }
 
   let handler: ScaffoldInput["handler"];
+  let carriedContext: ScaffoldInput["carriedContext"];
   const source = worker.source;
   if (source?.file) {
-    const router = await readRouter(tree, manifest.monorepo.router ?? DEFAULT_ROUTER);
-    const entry = router.entries.find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export);
-    const wrapper = entry?.kind === "handler" && entry.wrapper && entry.wrapperFile ? { name: entry.wrapper, file: entry.wrapperFile } : undefined;
+    const routerFile = manifest.monorepo.router ?? DEFAULT_ROUTER;
+    const router = await readRouter(tree, routerFile);
+    const entry = [...router.entries, ...router.paths.map((p) => p.entry)].find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export);
+    let wrapper: { name: string; file: string } | undefined;
+    if (entry?.kind === "handler" && entry.wrapper && entry.wrapperFile) wrapper = { name: entry.wrapper, file: entry.wrapperFile };
+    else if (entry?.kind === "handler" && entry.wrapper && entry.carried) {
+      const carried = entry.carried;
+      wrapper = { name: entry.wrapper, file: carried.path };
+      carriedContext = { path: carried.path, code: carried.code, router: routerFile, names: carried.names };
+    }
     handler = { file: source.file, export: source.export!, style: source.style ?? "fetch", ...(wrapper ? { wrapper } : {}) };
   }
 
@@ -122,6 +137,7 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     npmOverrides: manifest.npm?.overrides ?? {},
     layout: manifest.monorepo.layout,
     ...(handler ? { handler } : {}),
+    ...(carriedContext ? { carriedContext } : {}),
     ownedPaths: analysis.paths.map(strip),
     bindings,
     secrets: analysis.secrets,

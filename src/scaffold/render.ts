@@ -1,6 +1,7 @@
 // The scaffold of a worker repository: the repo-owned files, rendered from its ScaffoldInput.
 // Paths the monorepo owns (what sync brings in) are never generated: the monorepo's file wins.
 import { renderCatalogInfo, renderChangelog, renderEnvExample, renderReadme } from "./docs.js";
+import { renderCarriedContext } from "./carried-context.js";
 import { entryPath, renderEntry } from "./entry.js";
 import { configPathOf, ownTestFiles, ownVitestConfig, type ScaffoldInput } from "./input.js";
 import { renderPackageJson } from "./package-json.js";
@@ -27,6 +28,7 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   const configPath = configPathOf(input);
   if (input.handler) {
     files.set(entryPath(input), renderEntry(input));
+    if (input.carriedContext) files.set(input.carriedContext.path, renderCarriedContext(input.carriedContext.router, input.carriedContext));
     files.set("wrangler.jsonc", renderWrangler(input));
   }
   files.set("package.json", renderPackageJson(input));

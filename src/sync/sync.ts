@@ -1,6 +1,7 @@
 // Sync merges a worker's split into its repository, like `git subtree merge`: one merge commit
 // on main (first parent the previous tip, second the new split tip), whose tree is the previous
 // tree with the monorepo-owned paths replaced by the split's. Plan first, then carry it out.
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { derivedFiles } from "./derived-files.js";
 
 export type SyncAction =
   | { kind: "up-to-date"; id: string; split: string }
-  | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number }
+  | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number; carried?: { path: string; content: string } }
   | { kind: "refused"; id: string; split: string; paths: string[] }
   | { kind: "no-split"; id: string }
   | { kind: "no-repository"; id: string; hint: string }
@@ -34,15 +35,22 @@ export interface SyncOutcome {
 }
 
 /** Decides, per worker, what a sync would do. Reads the worker repositories; changes none. */
-export async function planSync(repo: string, remote: WorkerRemote, targets: { id: string; split: string | null }[]): Promise<SyncAction[]> {
+export interface SyncTarget {
+  id: string;
+  split: string | null;
+  /** A file derived from the monorepo beside the split (the router's carried context wrapper). */
+  carried?: { path: string; content: string };
+}
+
+export async function planSync(repo: string, remote: WorkerRemote, targets: SyncTarget[]): Promise<SyncAction[]> {
   const actions: SyncAction[] = [];
-  for (const { id, split } of targets) {
+  for (const { id, split, carried } of targets) {
     if (!split) {
       actions.push({ kind: "no-split", id });
       continue;
     }
     try {
-      actions.push(await planOne(repo, remote, id, split));
+      actions.push(await planOne(repo, remote, id, split, carried));
     } catch (error) {
       // a worker repository that cannot be read now (network, forge down) does not stop the others
       actions.push({ kind: "unreachable", id, reason: firstLine(error) });
@@ -51,17 +59,33 @@ export async function planSync(repo: string, remote: WorkerRemote, targets: { id
   return actions;
 }
 
-async function planOne(repo: string, remote: WorkerRemote, id: string, split: string): Promise<SyncAction> {
+async function planOne(repo: string, remote: WorkerRemote, id: string, split: string, carried?: SyncTarget["carried"]): Promise<SyncAction> {
   if (!(await remote.exists(id))) return { kind: "no-repository", id, hint: remote.createHint(id) };
   const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
-  if (state.lastSync?.split === split) return { kind: "up-to-date", id, split };
+  // a change to the router's context wrapper alone leaves the split as it was, but not the worker
+  const carriedStale = carried !== undefined && state.tip !== null && (await blobAt(repo, state.tip, carried.path)) !== carried.content;
+  if (state.lastSync?.split === split && !carriedStale) return { kind: "up-to-date", id, split };
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
   const ownedAfter = await treeFiles(repo, split);
-  const touched = state.tip ? await changedByRepository(repo, state, new Set([...ownedBefore, ...ownedAfter]), split) : [];
+  // the carried file is the monorepo's like the split's paths: an edit made in the repository is refused, not overwritten
+  // (before the first sync the scaffold wrote it: that is fleet's own copy)
+  const owned = new Set([...ownedBefore, ...ownedAfter, ...(carried && state.lastSync ? [carried.path] : [])]);
+  const touched = state.tip ? await changedByRepository(repo, state, owned, split) : [];
   if (touched.length > 0) return { kind: "refused", id, split, paths: touched };
   const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
   const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
-  return { kind: "merge", id, split, state, ownedBefore, commits };
+  return { kind: "merge", id, split, state, ownedBefore, commits, ...(carried ? { carried } : {}) };
+}
+
+/** git's id of a blob with this content (what `git hash-object` says), without a process. */
+export function blobId(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+async function blobAt(repo: string, commit: string, path: string): Promise<string | undefined> {
+  const shown = await git(["cat-file", "-p", `${commit}:${path}`], { cwd: repo, okCodes: [128] });
+  return shown.code === 0 ? shown.stdout : undefined;
 }
 
 /**
@@ -124,6 +148,7 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
           }
           crashPoint("sync:after-push");
           await git(["update-ref", `refs/fleet/synced/${action.id}`, action.split], { cwd: repo });
+          if (action.carried) await git(["update-ref", `refs/fleet/carried/${action.id}`, blobId(action.carried.content)], { cwd: repo });
           const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
           outcomes.push({ id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits });
         } catch (error) {
@@ -148,17 +173,21 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
       ...action.ownedBefore.map((p) => `0 ${zero}\t${p}`),
       ...splitEntries.split("\0").filter(Boolean).map((line) => line.replace(/^(\d+) \w+ ([0-9a-f]+)\t/, "$1 $2\t")),
     ];
+    if (action.carried) derived.set(action.carried.path, action.carried.content);
     for (const [path, content] of derived) {
       const blob = await gitText(["hash-object", "-w", "--stdin", "--no-filters"], { cwd: repo, input: content });
       entries.push(`100644 ${blob}\t${path}`);
     }
     await git(["update-index", "-z", "--index-info"], { cwd: repo, env, input: entries.map((e) => `${e}\0`).join("") });
     const tree = await gitText(["write-tree"], { cwd: repo, env });
-    const parents = action.state.tip ? ["-p", action.state.tip, "-p", action.split] : ["-p", action.split];
+    // the split already merged (only the carried file changed): a plain commit on the tip
+    const parents = !action.state.tip ? ["-p", action.split] : action.state.lastSync?.split === action.split ? ["-p", action.state.tip] : ["-p", action.state.tip, "-p", action.split];
     const message = [
       `Sync ${action.id} from ${source.name}`,
       "",
-      `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.`,
+      action.commits === 0 && action.carried
+        ? `Brings ${action.carried.path} as the monorepo's router has it now.`
+        : `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.`,
       "",
       `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
       `${SPLIT_TRAILER}: ${action.split}`,

@@ -1,6 +1,6 @@
 // Discovery on a platform router shaped like the real ones: fleet init writes a manifest the next
 // command takes without hand edits, and the plan says what the code and the configs say.
-import { readFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SourceTree } from "../../src/discovery/source-tree.js";
@@ -8,7 +8,9 @@ import { parseManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/schema.js";
 import { scaffoldInput } from "../../src/scaffold/input.js";
 import { renderWrangler } from "../../src/scaffold/wrangler.js";
-import { gitText } from "../../src/git/git.js";
+import { git, gitText } from "../../src/git/git.js";
+import { localRuntime } from "../../src/cloud/runtime.js";
+import { LocalCloudStore } from "../../src/cloud/store.js";
 import { runFleet } from "../helpers/run.js";
 import { corpusRepo } from "./repo.js";
 import { ROUTER_CONFIG, routerPlatformCorpus } from "./router-platform.js";
@@ -91,8 +93,9 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
 
   it("takes bindings from the deploy config: ai and the Durable Object; KV commented out there reads as a secret, said once", () => {
     expect(worker("ai-gateway").bindings).toEqual(["AI"]);
-    expect(worker("sync").bindings).toEqual(["PLATFORM_STATE"]);
-    expect(worker("registry").secrets).toEqual(["PLATFORM_KV"]);
+    // the router's own buildContext, carried with the handler, reads env.AI (and PLATFORM_CACHE, PLATFORM_DB)
+    expect(worker("sync").bindings).toEqual(["AI", "PLATFORM_STATE"]);
+    expect(worker("registry").secrets).toEqual(["PLATFORM_CACHE", "PLATFORM_DB", "PLATFORM_KV"]);
     const lines = init.stderr.split("\n").filter((l) => l.includes("PLATFORM_KV"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^warning: 6 workers use env\.PLATFORM_KV like a binding, which wrangler\.optimized\.toml does not bind \(commented out there\): treated as secrets — /);
@@ -127,6 +130,72 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     // one check per hostname: a worker's aliases are checked like its domain
     const states = JSON.parse(health.stdout).workers.map((w: { id: string; host: string; state: string }) => `${w.id} ${w.host}:${w.state}`).sort();
     expect(states).toEqual(["chittypass pass.chitty.cc:up", "sync api.chitty.cc:up", "sync gateway.chitty.cc:up", "sync sync.chitty.cc:up"]);
+  });
+
+  it("carries the router's own context wrapper: through the router and through the extracted worker, the handler gets the same context", async () => {
+    const identity = { GIT_AUTHOR_NAME: "Fleet Test", GIT_AUTHOR_EMAIL: "test@chitty.cc", GIT_COMMITTER_NAME: "Fleet Test", GIT_COMMITTER_EMAIL: "test@chitty.cc" };
+    for (const args of [["create", "beacon"], ["sync", "beacon"], ["deploy", "beacon"]]) {
+      const result = await runFleet([...args, "--cwd", dir], identity);
+      expect(result.code, `${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
+    }
+    // the worker's module is the router's code as written: buildContext and wrapHandler, and the import they use
+    const repo = join(dir, ".fleet", "forge", "chittyos", "chittyos-beacon-worker.git");
+    const carried = await gitText(["show", "main:src/fleet-router-context.js"], { cwd: repo });
+    const router = routerPlatformCorpus()["src/platform-worker.js"]!;
+    for (const name of ["buildContext", "wrapHandler"]) {
+      const declaration = new RegExp(`^function ${name}\\([\\s\\S]*?^}\n`, "m").exec(router)![0];
+      expect(carried).toContain(declaration);
+    }
+    expect(carried).toContain(`import { createKVCache } from "./lib/kv-cache.js";`);
+    expect(carried).toContain(`const PLATFORM_NAME = "ChittyOS";`);
+    expect(carried).not.toMatch(/handleBeacon|SERVICE_ROUTES|services\//);
+    expect((await git(["show", "main:src/lib/kv-cache.js"], { cwd: repo })).stdout).toBe(routerPlatformCorpus()["src/lib/kv-cache.js"]);
+
+    // the same request, through the platform's router (it still holds beacon.chitty.cc) and through the worker
+    const runtime = localRuntime(LocalCloudStore.at(dir), { persist: false });
+    try {
+      const viaRouter = await runtime.fetch("https://beacon.chitty.cc/context-shape", {});
+      const viaWorker = await runtime.fetch("https://chittyos-beacon-worker.workers.dev/context-shape", {});
+      expect(viaRouter.status).toBe(200);
+      expect(viaWorker.status).toBe(200);
+      const routerShape = await viaRouter.json();
+      expect(routerShape).toMatchObject({ request: "object", env: "object", ctx: "object", platform: "string", cache: ["get", "put"] });
+      expect(await viaWorker.json()).toEqual(routerShape);
+    } finally {
+      await runtime.dispose();
+    }
+  });
+
+  it("keeps the carried wrapper in step: a change to the router alone reaches the worker at the next sync, once; an edit made in the worker repository is refused", async () => {
+    const identity = { GIT_AUTHOR_NAME: "Fleet Test", GIT_AUTHOR_EMAIL: "test@chitty.cc", GIT_COMMITTER_NAME: "Fleet Test", GIT_COMMITTER_EMAIL: "test@chitty.cc" };
+    const repo = join(dir, ".fleet", "forge", "chittyos", "chittyos-beacon-worker.git");
+    const routerFile = join(dir, "src", "platform-worker.js");
+    const before = await readFile(routerFile, "utf8");
+    await writeFile(routerFile, before.replace("    platform: PLATFORM_NAME,\n", "    platform: PLATFORM_NAME,\n    region: \"eu\",\n"));
+    await git(["commit", "-q", "-am", "The context says its region"], { cwd: dir, env: identity });
+    try {
+      const synced = await runFleet(["sync", "beacon", "--json", "--cwd", dir], identity);
+      expect(synced.code, synced.stderr).toBe(0);
+      expect(JSON.parse(synced.stdout).workers).toMatchObject([{ id: "beacon", status: "merged" }]);
+      expect(await gitText(["show", "main:src/fleet-router-context.js"], { cwd: repo })).toContain(`region: "eu",`);
+      expect(await gitText(["log", "-1", "--format=%P", "main"], { cwd: repo })).not.toContain(" "); // a plain commit: the split did not move
+      const again = await runFleet(["sync", "beacon", "--json", "--cwd", dir], identity);
+      expect(JSON.parse(again.stdout).workers).toMatchObject([{ id: "beacon", status: "up-to-date" }]);
+
+      // an edit made in the worker repository to the carried file is the monorepo's to make
+      const clone = join(dir, ".fleet", "beacon-clone");
+      await git(["clone", "-q", repo, clone], { cwd: dir });
+      await writeFile(join(clone, "src", "fleet-router-context.js"), "export const wrapHandler = (h) => h;\n");
+      await git(["commit", "-q", "-am", "Simpler"], { cwd: clone, env: identity });
+      await git(["push", "-q", "origin", "main"], { cwd: clone });
+      await writeFile(routerFile, before);
+      await git(["commit", "-q", "-am", "No region after all"], { cwd: dir, env: identity });
+      const refused = await runFleet(["sync", "beacon", "--json", "--cwd", dir], identity);
+      expect(JSON.parse(refused.stdout).workers).toMatchObject([{ id: "beacon", status: "refused" }]);
+      expect(JSON.parse(refused.stdout).workers[0].detail).toContain("src/fleet-router-context.js");
+    } finally {
+      await rm(join(dir, ".fleet", "beacon-clone"), { recursive: true, force: true });
+    }
   });
 
   it("a config worker deploys from its own repository with the config it keeps (wrangler-evidence.toml)", async () => {

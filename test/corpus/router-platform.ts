@@ -9,8 +9,12 @@
 
 export const ROUTER_CONFIG = "wrangler.optimized.toml";
 
+// Every service can say what context it was given: each key with its type (an object's keys
+// for the ones the router builds), so a test can compare the router's and the worker's.
+const CONTEXT_SHAPE = `  if (url.pathname === "/context-shape") {\n    const shape = (k, v) => (v === null ? "null" : typeof v === "object" && !["request", "env", "ctx"].includes(k) ? Object.keys(v).sort() : typeof v);\n    return Response.json(Object.fromEntries(Object.entries(context).map(([k, v]) => [k, shape(k, v)])));\n  }\n`;
+
 function service(name: string, handler: string, body: string, imports = ""): string {
-  return `${imports}/** The ${name} service. */\nexport async function ${handler}(context) {\n  const { request, env } = context;\n  const url = new URL(request.url);\n  if (url.pathname === "/health") return Response.json({ status: "ok", service: "${name}" });\n${body}\n  return Response.json({ service: "${name}", path: url.pathname });\n}\n`;
+  return `${imports}/** The ${name} service. */\nexport async function ${handler}(context) {\n  const { request, env } = context;\n  const url = new URL(request.url);\n  if (url.pathname === "/health") return Response.json({ status: "ok", service: "${name}" });\n${CONTEXT_SHAPE}${body}\n  return Response.json({ service: "${name}", path: url.pathname });\n}\n`;
 }
 
 export function routerPlatformCorpus(): Record<string, string> {
