@@ -5,6 +5,7 @@ import { forgeRemote } from "../sync/remote.js";
 import { blobId, executeSync, planSync, sourceName, type SyncAction, type SyncOutcome, type SyncTarget } from "../sync/sync.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { carriedContextFiles } from "../scaffold/carried-context.js";
+import { readWorkspace, type Workspace } from "../npm/workspace.js";
 import { openSession, whileLocked, type FleetOptions } from "./session.js";
 import { splitIn } from "./split.js";
 
@@ -43,7 +44,19 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     const sourceCommit = await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd });
     // the router's context wrapper, carried into the workers it wraps, as the monorepo has it now
     const wrapped = split.workers.map((w) => w.id).filter((id) => manifest.workers[id]?.source?.style === "context");
-    const carried = wrapped.length ? await SourceTree.atCommit(session.cwd, sourceCommit).then((tree) => carriedContextFiles(tree, manifest, wrapped).finally(() => tree.close())) : new Map<string, { path: string; content: string }>();
+    const folders = manifest.monorepo.layout === "directories";
+    let carried = new Map<string, { path: string; content: string }>();
+    let workspace: Workspace | undefined;
+    if (wrapped.length || folders) {
+      const tree = await SourceTree.atCommit(session.cwd, sourceCommit);
+      try {
+        if (wrapped.length) carried = await carriedContextFiles(tree, manifest, wrapped);
+        // catalog and workspace ranges as the synced commit has them
+        if (folders) workspace = await readWorkspace(tree);
+      } finally {
+        tree.close();
+      }
+    }
     let workers: SyncTarget[] = split.workers.map((w) => ({ id: w.id, split: w.commit, ...(carried.has(w.id) ? { carried: carried.get(w.id)! } : {}) }));
     if (options.changed) {
       const synced = await syncedRefs(session.cwd, "synced");
@@ -56,7 +69,7 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     const actions = await planSync(session.cwd, remote, workers);
     if (options.dryRun) return { ...result, actions, outcomes: [] };
     const source = { name: await sourceName(session.cwd), commit: sourceCommit };
-    const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false, ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}), env: session.env });
+    const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false, ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}), ...(workspace ? { workspace } : {}), env: session.env });
     return { ...result, actions, outcomes };
   });
 }

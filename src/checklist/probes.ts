@@ -1,5 +1,6 @@
 // One probe per step: each looks at what the step is about and says done / missing / n/a with
 // the evidence it saw. Probes only read the facts gathered in observe.ts.
+import { pathMapper } from "../history/path-filter.js";
 import { parse as parseYaml } from "yaml";
 import { markerPathFor } from "../cutover/monorepo-change.js";
 import { listedWorkers, WORKERS_DOC } from "../docs/workers-doc.js";
@@ -37,7 +38,7 @@ const PROBES: Record<StepKey, Probe> = {
     if (!snap.lastSync) return missing("never synced from the monorepo");
     const source = snap.lastSync.source.slice(snap.lastSync.source.lastIndexOf("@") + 1);
     const filter = facts.plans.get(id)?.filter;
-    const paths = !filter ? [] : "subdirectory" in filter ? [filter.subdirectory] : filter.paths;
+    const paths = !filter ? [] : "subdirectory" in filter ? [filter.subdirectory] : [...filter.paths];
     const behind = paths.length ? await facts.commitsSince(source, paths) : 0;
     if (behind === null) return missing(`last synced from ${short(source)}, a commit this monorepo does not have`);
     if (behind > 0) return missing(`behind by ${behind} commit${behind === 1 ? "" : "s"}: last synced from ${short(source)} (split ${short(snap.lastSync.split)})`);
@@ -48,9 +49,9 @@ const PROBES: Record<StepKey, Probe> = {
     const snap = facts.snapshots.get(id);
     if (!snap?.tip) return missing("the repository has no commits");
     const plan = facts.plans.get(id);
-    // a directory worker's files sit at the repository's root (the split is a subdirectory filter)
-    const prefix = plan?.filter && "subdirectory" in plan.filter ? `${plan.filter.subdirectory}/` : "";
-    const own = (plan?.paths ?? []).map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p)).filter((p) => TEST_FILE.test(p));
+    // where each path lands in the repository (a directory worker's files at its root)
+    const mapPath = plan?.filter ? pathMapper(plan.filter) : (p: string) => p;
+    const own = (plan?.paths ?? []).map((p) => mapPath(p) ?? p).filter((p) => TEST_FILE.test(p));
     const expected = [...new Set([...own, INTEGRATION_TEST])];
     const absent = expected.filter((p) => !snap.files.has(p));
     if (absent.length) return missing(`not in the repository: ${absent.join(", ")}`);

@@ -20,6 +20,28 @@ export default defineCommand({
   },
 });
 
+/** Each workspace or catalog dependency once, with what the worker repositories get and which workers. */
+function printWorkspace(out: Output, plan: FleetPlan): void {
+  const groups = new Map<string, string[]>();
+  for (const w of plan.workers) {
+    for (const r of w.workspace) {
+      const what =
+        r.as === "carried" ? `carried: ${r.dir}/ travels with the worker's split (file:${r.dir})` :
+        r.as === "published" ? `published: ${r.version}` :
+        r.as === "catalog" ? `${r.version} from the pnpm catalog${r.catalog === "default" ? "" : ` "${r.catalog}"`}` :
+        out.c.yellow(`left as written: ${r.reason}`);
+      const key = `${r.name} (${r.spec}) → ${what}`;
+      groups.set(key, [...(groups.get(key) ?? []), w.id]);
+    }
+  }
+  if (groups.size === 0) return;
+  out.print();
+  out.print("Workspace dependencies, as each worker repository gets them:");
+  for (const [key, ids] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out.print(`  ${key}: ${ids.length > 6 ? `${ids.slice(0, 6).join(", ")} and ${ids.length - 6} more` : ids.join(", ")}`);
+  }
+}
+
 export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   const rows = plan.order.map((id, i) => {
     const w = plan.workers.find((x) => x.id === id)!;
@@ -47,6 +69,7 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
     out.print("Entry points besides the domain (each is routed, checked and moved with it):");
     for (const w of entryPoints) out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`)].join(", ")}`);
   }
+  printWorkspace(out, plan);
   const findings: WorkerWarning[] = [...plan.warnings.map((message) => ({ message })), ...plan.workers.flatMap((w) => w.warnings.map((message) => ({ worker: w.id, message })))];
   for (const line of verbose ? findings.map((f) => (f.worker ? `${f.worker}: ${f.message}` : f.message)) : groupWarnings(findings)) out.warn(line);
   if (!verbose && findings.length) out.info(out.c.dim(`(${findings.length} findings in all; --verbose lists each)`));

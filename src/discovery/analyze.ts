@@ -6,6 +6,8 @@ import type { WorkerEntry } from "../manifest/schema.js";
 import { CODE_FILE } from "./ast.js";
 import { moduleClosure, type Closure } from "./closure.js";
 import { moduleFacts } from "./js-module.js";
+import type { SplitFilter } from "../history/path-filter.js";
+import { carriedDirs, readWorkspace, workspaceResolutions, type Resolution } from "../npm/workspace.js";
 import { readRouter, type CarriedWrapper, type RouterMap } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
@@ -15,8 +17,13 @@ export interface WorkerAnalysis {
   id: string;
   /** Every monorepo path the worker's split will contain, sorted. */
   paths: string[];
-  /** The split filter: a subdirectory, or a list of paths kept where they are. */
-  filter: { subdirectory: string } | { paths: string[] };
+  /**
+   * The split filter: a subdirectory; a list of paths kept where they are; or (a folder worker
+   * carrying workspace packages) its folder and theirs, its folder renamed to the root.
+   */
+  filter: SplitFilter;
+  /** Workspace and catalog dependencies, and how the worker repository gets each (folder workers). */
+  workspace?: Resolution[];
   /** Modules the worker runs (not its tests). */
   runtimeFiles: string[];
   bindings: string[];
@@ -133,8 +140,22 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
     warnings.push(`code in ${dir}/ imports ${outside}, which is outside the worker's folder: the split will not contain it`);
   }
   const own = await packageVersions(mono.tree, `${dir}/package.json`);
+  // workspace:* and catalog: ranges: resolved as the worker repository will have them, and the
+  // private workspace packages it needs carried with it (their folders, their history)
+  const workspace = await readWorkspace(mono.tree);
+  const resolutions = workspace ? workspaceResolutions(workspace, own) : [];
+  for (const r of resolutions) {
+    if (r.as === "unresolved") warnings.push(`${dir}/package.json: ${r.name} "${r.spec}": ${r.reason}; the worker repository keeps the range as written`);
+    else if (r.name in own) own[r.name] = r.as === "carried" ? `file:${r.dir}` : r.version;
+  }
+  const carried = carriedDirs(resolutions).filter((d) => d !== dir);
   const result = summarize(id, runtime, config, mono.rootPackages, own, warnings);
-  return { ...result, runtimeFiles: result.runtimeFiles.filter((f) => f.startsWith(`${dir}/`)), paths: files, filter: { subdirectory: dir } };
+  const runtimeFiles = result.runtimeFiles.filter((f) => f.startsWith(`${dir}/`));
+  if (carried.length === 0) return { ...result, runtimeFiles, paths: files, filter: { subdirectory: dir }, ...(resolutions.length ? { workspace: resolutions } : {}) };
+  const paths = [...files, ...carried.flatMap((d) => mono.tree.under(d))].sort();
+  // git filter-repo --path <dir>/ --path <package>/… --path-rename <dir>/:
+  const filter: SplitFilter = { paths: [`${dir}/`, ...carried.map((d) => `${d}/`)], renames: [[`${dir}/`, ""]] };
+  return { ...result, runtimeFiles, paths, filter, workspace: resolutions };
 }
 
 function summarize(

@@ -2,7 +2,7 @@
 // note saying where it was found. The manifest is the only output; nothing is written here.
 import { posix } from "node:path";
 import picomatch from "picomatch";
-import { parse as parseYaml } from "yaml";
+import { workspacePatterns } from "../npm/workspace.js";
 import { UserError } from "../errors.js";
 import type { ManifestInput, WorkerEntry } from "../manifest/schema.js";
 import { analyzeWorker, inferDependencies, packageVersions, readWranglerIn, TEST_FILE, type MonorepoContext, type WorkerAnalysis, type WorkerIdentity } from "./analyze.js";
@@ -350,18 +350,6 @@ export async function directoryCandidates(tree: SourceTree): Promise<string[]> {
     if (dir !== "." && !dir.split("/").includes("node_modules") && isMember(dir)) dirs.add(dir);
   }
   return [...dirs].sort();
-}
-
-async function workspacePatterns(tree: SourceTree): Promise<string[]> {
-  const patterns: string[] = [];
-  const workspaces = (await readPackageJson(tree, "package.json"))?.workspaces;
-  patterns.push(...(Array.isArray(workspaces) ? workspaces : (workspaces?.packages ?? [])));
-  const pnpm = await tree.read("pnpm-workspace.yaml");
-  if (pnpm) {
-    const doc = parseYaml(pnpm) as { packages?: string[] } | null;
-    patterns.push(...(doc?.packages ?? []).filter((p) => !p.startsWith("!")));
-  }
-  return patterns.filter((p): p is string => typeof p === "string");
 }
 
 /**

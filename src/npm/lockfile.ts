@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { run } from "../cloud/build.js";
 
 // A resolution is reused for a day: long enough for one `fleet create --all`, short enough that
@@ -22,17 +22,22 @@ function cacheDir(env: NodeJS.ProcessEnv): string {
   return env.FLEET_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "worker-fleet");
 }
 
-export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/**
+ * `local`: package.json files of packages the worker repository holds (workspace packages it
+ * carries, path → content), which its `file:` dependencies point at: npm reads them to resolve.
+ */
+export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = process.env, local: ReadonlyMap<string, string> = new Map()): Promise<string> {
   const pkg = JSON.parse(packageJson) as Record<string, unknown>;
   const key = createHash("sha256")
     .update(JSON.stringify(RESOLUTION_FIELDS.map((f) => [f, pkg[f] ?? null])))
+    .update(JSON.stringify([...local].sort(([a], [b]) => (a < b ? -1 : 1))))
     .digest("hex")
     .slice(0, 32);
   const cached = join(cacheDir(env), "npm-locks", `${key}.json`);
   const fresh = await stat(cached).then((s) => Date.now() - s.mtimeMs < CACHE_FOR_MS, () => false);
   let lock = fresh ? await readFile(cached, "utf8").then((t) => JSON.parse(t) as Record<string, any>, () => undefined) : undefined;
   if (!lock) {
-    lock = await resolve(pkg);
+    lock = await resolve(pkg, local);
     await mkdir(join(cacheDir(env), "npm-locks"), { recursive: true });
     const temp = `${cached}.${process.pid}.tmp`;
     await writeFile(temp, JSON.stringify(lock));
@@ -45,9 +50,13 @@ export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = 
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-async function resolve(pkg: Record<string, unknown>): Promise<Record<string, any>> {
+async function resolve(pkg: Record<string, unknown>, local: ReadonlyMap<string, string>): Promise<Record<string, any>> {
   const dir = await mkdtemp(join(tmpdir(), "fleet-lock-"));
   try {
+    for (const [path, content] of local) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), content);
+    }
     const minimal: Record<string, unknown> = { name: "fleet-lock", version: "0.0.0", private: true };
     for (const field of RESOLUTION_FIELDS) if (pkg[field] !== undefined) minimal[field] = pkg[field];
     await writeFile(join(dir, "package.json"), JSON.stringify(minimal, null, 2));

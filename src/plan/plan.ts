@@ -8,6 +8,8 @@ import type { Manifest } from "../manifest/schema.js";
 import { softCycleNote } from "./graph.js";
 import { fleetOrder } from "./order.js";
 import type { BindingKind } from "../discovery/wrangler-config.js";
+import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
+import type { Resolution } from "../npm/workspace.js";
 
 export interface WorkerPlan {
   id: string;
@@ -25,11 +27,15 @@ export interface WorkerPlan {
   calls: string[];
   /** Every monorepo path the worker's split will contain, sorted. */
   paths: string[];
-  filter: { subdirectory: string } | { paths: string[] } | null;
+  filter: SplitFilter | null;
+  /** The git filter-repo arguments that give the same split, commit for commit. */
+  filterRepo: string | null;
   bindings: string[];
   bindingKinds: Record<string, BindingKind>;
   secrets: string[];
   npmDependencies: Record<string, string>;
+  /** Workspace and catalog dependencies and how its repository gets each (carried, published version, catalog version). */
+  workspace: Resolution[];
   warnings: string[];
 }
 
@@ -77,10 +83,12 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       calls: [...(worker.calls ?? [])].sort(),
       paths: analysis.paths,
       filter: worker.source ? analysis.filter : null,
+      filterRepo: worker.source ? filterRepoArgs(analysis.filter).map((a) => (/^[\w./:@-]+$/.test(a) ? a : JSON.stringify(a))).join(" ") : null,
       bindings: analysis.bindings,
       bindingKinds: analysis.bindingKinds,
       secrets: analysis.secrets,
       npmDependencies: analysis.npmDependencies,
+      workspace: analysis.workspace ?? [],
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }

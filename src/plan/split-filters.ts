@@ -10,7 +10,7 @@ import type { SplitFilter } from "../history/path-filter.js";
 import type { Manifest } from "../manifest/schema.js";
 
 /** How fleet reads code (parser, what facts it keeps): bumped when that changes, so remembered facts and filters are computed again. */
-const FACTS_VERSION = "v3-oxc";
+const FACTS_VERSION = "v4-carried-context";
 
 export interface SplitFilters {
   filters: Record<string, SplitFilter>;

@@ -103,7 +103,8 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     handler = { file: source.file, export: source.export!, style: source.style ?? "fetch", ...(wrapper ? { wrapper } : {}) };
   }
 
-  const strip = source?.dir ? (p: string) => p.slice(source.dir!.length + 1) : (p: string) => p;
+  // a folder worker's files sit at the repository's root; workspace packages it carries keep their path
+  const strip = source?.dir ? (p: string) => (p.startsWith(`${source.dir}/`) ? p.slice(source.dir!.length + 1) : p) : (p: string) => p;
   const classesElsewhere = new Map<string, string>();
   const scriptNameOf = (className: string) => classesElsewhere.get(className);
   if (platformConfig) {

@@ -7,6 +7,7 @@
 import { git } from "../git/git.js";
 import { lockfileFor } from "../npm/lockfile.js";
 import { overlayPackageJson } from "../npm/package-overlay.js";
+import { rewriteWorkspaceRanges, type Workspace } from "../npm/workspace.js";
 
 async function blobText(repo: string, commit: string | undefined, path: string): Promise<string | undefined> {
   if (!commit) return undefined;
@@ -20,29 +21,55 @@ export interface Derived {
   lockProblem?: string;
 }
 
-export async function derivedFiles(repo: string, split: string, tip: string | undefined, overrides: Record<string, unknown> | undefined, env: NodeJS.ProcessEnv): Promise<Derived> {
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface DeriveOptions {
+  overrides?: Record<string, unknown>;
+  /** The monorepo's package workspace: catalog and workspace ranges become what npm installs. */
+  workspace?: Workspace;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function derivedFiles(repo: string, split: string, tip: string | undefined, options: DeriveOptions): Promise<Derived> {
   const files = new Map<string, string>();
   const own = await blobText(repo, split, "package.json");
   if (own === undefined) return { files };
-  let parsedOk = true;
-  try {
-    JSON.parse(own);
-  } catch {
-    parsedOk = false;
-  }
-  if (!parsedOk) return { files }; // the monorepo's file as it is: its CI will say what is wrong
+  if (!parses(own)) return { files }; // the monorepo's file as it is: its CI will say what is wrong
   const { stdout: names } = await git(["ls-tree", "--name-only", split], { cwd: repo });
   const ownVitest = names.split("\n").some((n) => /^vitest\.config\.[cm]?[jt]s$/.test(n));
-  const overlaid = overlayPackageJson(own, { fleetTests: !ownVitest, ...(overrides ? { overrides } : {}) });
+  const workspace = options.workspace;
+  const resolved = workspace ? rewriteWorkspaceRanges(own, workspace, "") : own;
+  const overlaid = overlayPackageJson(resolved, { fleetTests: !ownVitest, ...(options.overrides ? { overrides: options.overrides } : {}) });
   files.set("package.json", overlaid);
+  // the workspace packages carried with the worker (kept at their monorepo paths): their
+  // package.json files get the same treatment, and npm needs them to resolve the lockfile
+  const carried = new Map<string, string>();
+  if (workspace) {
+    for (const pkg of workspace.packages.values()) {
+      const path = `${pkg.dir}/package.json`;
+      const text = await blobText(repo, split, path);
+      if (text === undefined || !parses(text)) continue;
+      const rewritten = rewriteWorkspaceRanges(text, workspace, pkg.dir);
+      carried.set(path, rewritten);
+      if (rewritten !== text) files.set(path, rewritten);
+    }
+  }
   const before = await blobText(repo, tip, "package.json");
   const lock = await blobText(repo, tip, "package-lock.json");
-  if (before === overlaid && lock !== undefined) {
+  const carriedBefore = await Promise.all([...carried].map(async ([path, text]) => (await blobText(repo, tip, path)) === text));
+  if (before === overlaid && lock !== undefined && carriedBefore.every(Boolean)) {
     files.set("package-lock.json", lock);
     return { files };
   }
   try {
-    files.set("package-lock.json", await lockfileFor(overlaid, env));
+    files.set("package-lock.json", await lockfileFor(overlaid, options.env, carried));
     return { files };
   } catch (error) {
     // a package npm cannot reach from here (a private scope, the registry down) must not hold

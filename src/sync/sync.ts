@@ -11,6 +11,7 @@ import { identityFallback } from "../git/identity.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
 import { derivedFiles } from "./derived-files.js";
+import type { Workspace } from "../npm/workspace.js";
 
 export type SyncAction =
   | { kind: "up-to-date"; id: string; split: string }
@@ -115,6 +116,8 @@ export interface ExecuteOptions {
   npmOverrides?: Record<string, unknown>;
   /** Environment for npm (its cache, the registry). */
   env?: NodeJS.ProcessEnv;
+  /** The monorepo's package workspace at the synced commit (catalog and workspace ranges). */
+  workspace?: Workspace;
 }
 
 /** Carries out a plan: the merge commit, then a fast-forward-only push. */
@@ -162,7 +165,11 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
 
 async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, options: ExecuteOptions): Promise<{ commit: string; lockProblem?: string }> {
   const source = options.source;
-  const { files: derived, lockProblem } = await derivedFiles(repo, action.split, action.state.tip ?? undefined, options.npmOverrides, options.env ?? process.env);
+  const { files: derived, lockProblem } = await derivedFiles(repo, action.split, action.state.tip ?? undefined, {
+    ...(options.npmOverrides ? { overrides: options.npmOverrides } : {}),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
+    env: options.env ?? process.env,
+  });
   const scratch = await mkdtemp(join(tmpdir(), "fleet-sync-"));
   try {
     const env = { GIT_INDEX_FILE: join(scratch, "index"), ...(await identityFallback(repo)) };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git, gitText } from "../../src/git/git.js";
-import type { SplitFilter } from "../../src/history/path-filter.js";
+import { filterRepoArgs, type SplitFilter } from "../../src/history/path-filter.js";
 
 
 /** The commit filter-repo makes of `branch` in `repo` under `filter`, or undefined if nothing is left. */
@@ -11,7 +11,7 @@ export async function filterRepoTip(repo: string, branch: string, filter: SplitF
   const dir = await mkdtemp(join(tmpdir(), "fleet-oracle-"));
   try {
     await git(["clone", "-q", "--no-local", "--single-branch", "--no-tags", "--branch", branch, repo, dir], { cwd: tmpdir() });
-    const args = "subdirectory" in filter ? ["--subdirectory-filter", filter.subdirectory] : filter.paths.flatMap((p) => ["--path", p]);
+    const args = filterRepoArgs(filter);
     await git(["filter-repo", "--force", "--quiet", ...args], { cwd: dir });
     const tip = await gitText(["rev-parse", "--verify", "-q", `refs/heads/${branch}`], { cwd: dir, okCodes: [1] });
     return tip || undefined;

@@ -68,4 +68,7 @@ export const HAND_TARGETS: SplitTarget[] = [
   { id: "vendor", filter: { paths: ["vendor/lib.js", "file with space.js"] } },
   { id: "shared", filter: { paths: ["shared", "archive"] } },
   { id: "nothing", filter: { paths: ["does/not/exist.js"] } },
+  // a folder worker carrying packages it needs: its folder becomes the root, theirs keep their path
+  { id: "api-carrying", filter: { paths: ["workers/api/", "shared/", "src/lib/"], renames: [["workers/api/", ""]] } },
+  { id: "api-carrying-moved", filter: { paths: ["workers/api/", "src/lib/"], renames: [["workers/api/", ""], ["src/lib/", "packages/lib/"]] } },
 ];
