@@ -20,7 +20,9 @@ export function renderIntegrationTest(input: ScaffoldInput): string {
       ? [`    expect(response.status).toBe(${statuses[0]});`]
       : [`    expect(${classes.join(" || ")}, \`HTTP \${response.status}\`).toBe(true);`]),
     ...(body === "ok" ? ["    const body = await response.json();", `    expect(["ok", "healthy"]).toContain(body.status);`] : ["    await response.body?.cancel();"]),
-    "  });",
+    // the first request loads the worker's whole module graph into workerd: seconds for a worker
+    // with large dependencies (an agents/MCP SDK stack), more than Vitest's default 5 s
+    "  }, 30_000);",
     "});",
     "",
   ].join("\n");

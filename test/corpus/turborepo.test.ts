@@ -57,7 +57,7 @@ describe("a turborepo of TypeScript workers under apps/ with shared packages", (
   it("says how each worker gets its workspace and catalog dependencies, and carries the unpublished packages with their history: the split is what the stated git filter-repo command gives", async () => {
     const text = (await runFleet(["plan", "--cwd", dir])).stdout;
     expect(text).toContain("@repo/mcp-common (workspace:*) → carried: packages/mcp-common/ travels with the worker's split (file:packages/mcp-common)");
-    expect(text).toContain("agents (catalog:) → ^0.2.1 from the pnpm catalog");
+    expect(text).toContain("agents (catalog:) → 0.2.35 from the pnpm catalog");
     const auth = (JSON.parse((await runFleet(["plan", "--json", "--cwd", dir])).stdout) as { workers: { id: string; filter: SplitFilter; filterRepo: string }[] }).workers.find((w) => w.id === "auth")!;
     expect(auth.filterRepo).toBe("--path apps/auth/ --path packages/mcp-common/ --path packages/typescript-config/ --path-rename apps/auth/:");
     // a history: the shared package and the worker change, other workers and packages too

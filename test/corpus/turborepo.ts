@@ -18,12 +18,12 @@ const APPS = ["auth", "billing", "calendar", "contacts", "drive", "mail", "notes
 export function turborepoCorpus(): { files: Record<string, string>; workers: TurboWorkerTruth[]; shared: string[] } {
   const files: Record<string, string> = {
     "package.json": JSON.stringify({ name: "mcp-servers", private: true, packageManager: "pnpm@10.4.0", scripts: { build: "turbo build", deploy: "turbo deploy", test: "turbo test" }, devDependencies: { turbo: "^2.5.0" } }, null, 2),
-    "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n\ncatalog:\n  agents: ^0.2.1\n  zod: ^3.25.0\n  wrangler: ^4.40.0\n  '@modelcontextprotocol/sdk': ^1.17.0\n",
+    "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n\ncatalog:\n  agents: 0.2.35\n  ai: ^5.0.0\n  zod: ^3.25.0\n  wrangler: ^4.40.0\n  typescript: ^5.5.4\n  '@cloudflare/workers-types': ^4.20250801.0\n  '@modelcontextprotocol/sdk': 1.23.0\n",
     "turbo.json": JSON.stringify({ tasks: { build: {}, deploy: { dependsOn: ["build"] }, test: {} } }, null, 2),
     "packages/mcp-common/package.json": JSON.stringify({ name: "@repo/mcp-common", version: "0.0.0", private: true, type: "module", main: "src/index.ts", dependencies: { zod: "catalog:" } }, null, 2),
     "packages/mcp-common/src/index.ts": `import { z } from "zod";\nexport const Params = z.object({ q: z.string() });\nexport function ok(body: unknown): Response {\n  return Response.json(body);\n}\n`,
     "packages/typescript-config/package.json": JSON.stringify({ name: "@repo/typescript-config", version: "0.0.0", private: true }, null, 2),
-    "packages/typescript-config/workers.json": JSON.stringify({ compilerOptions: { target: "es2022", module: "esnext", moduleResolution: "bundler", strict: true, types: ["@cloudflare/workers-types"] } }, null, 2),
+    "packages/typescript-config/workers.json": JSON.stringify({ compilerOptions: { target: "es2022", lib: ["es2022"], module: "es2022", moduleResolution: "bundler", strict: true, skipLibCheck: true, noEmit: true, types: ["@cloudflare/workers-types"] } }, null, 2),
     "packages/eval-harness/package.json": JSON.stringify({ name: "@repo/eval-harness", version: "0.0.0", private: true, scripts: { test: "vitest run" }, devDependencies: { vitest: "^3.2.0" } }, null, 2),
     "packages/eval-harness/wrangler.json": JSON.stringify({ name: "eval-harness", main: "test/harness.ts", compatibility_date: "2025-03-10" }, null, 2),
     "packages/eval-harness/test/harness.ts": `export default { fetch: () => new Response("harness") };\n`,
@@ -37,8 +37,9 @@ export function turborepoCorpus(): { files: Record<string, string>; workers: Tur
         private: true,
         type: "module",
         scripts: { dev: "wrangler dev", deploy: "wrangler deploy --env production", "deploy:staging": "wrangler deploy --env staging", test: "vitest run" },
-        dependencies: { "@repo/mcp-common": "workspace:*", agents: "catalog:", "@modelcontextprotocol/sdk": "catalog:" },
-        devDependencies: { "@repo/typescript-config": "workspace:*", wrangler: "catalog:" },
+        // agents imports the ai SDK, an optional peer of it: the apps list it themselves
+        dependencies: { "@repo/mcp-common": "workspace:*", agents: "catalog:", ai: "catalog:", "@modelcontextprotocol/sdk": "catalog:" },
+        devDependencies: { "@cloudflare/workers-types": "catalog:", "@repo/typescript-config": "workspace:*", typescript: "catalog:", wrangler: "catalog:" },
       },
       null,
       2,

@@ -14,6 +14,7 @@ import { checkWorker } from "../../src/repos/check-worker.js";
 import { directoriesTsCorpus } from "../corpus/directories-ts.js";
 import { corpusRepo } from "../corpus/repo.js";
 import { routerPlatformCorpus } from "../corpus/router-platform.js";
+import { turborepoCorpus } from "../corpus/turborepo.js";
 import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
@@ -51,7 +52,8 @@ async function cloneOf(dir: string, org: string, repo: string): Promise<string> 
 /** What the repository's CI runs, in a plain clone: npm ci, npm test, and a wrangler build. */
 async function ciPasses(clone: string, config: string): Promise<void> {
   for (const [command, args] of [
-    ["npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"]],
+    // as a fresh CI machine does: metadata from the registry, not an older cached copy
+    ["npm", ["ci", "--no-audit", "--no-fund"]],
     ["npm", ["test"]],
     ["npx", ["--no-install", "wrangler", "deploy", "--dry-run", "--outdir", "dist", "--config", config]],
   ] as const) {
@@ -99,9 +101,26 @@ describe("worker repositories pass their own CI", () => {
     await ciPasses(clone, "wrangler.jsonc");
   });
 
-  it("platform router: a handler worker and a config worker", async () => {
+  it("turborepo: a worker depending on unpublished workspace packages and on catalog versions installs, typechecks and builds on its own", async () => {
+    const dir = await initialised(turborepoCorpus().files, "acme");
+    await created(dir, ["auth"]);
+    const clone = await cloneOf(dir, "acme", "acme-auth-worker");
+    const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
+    expect(pkg.dependencies).toMatchObject({ "@repo/mcp-common": "file:packages/mcp-common", agents: "0.2.35", "@modelcontextprotocol/sdk": "1.23.0" });
+    expect(pkg.devDependencies).toMatchObject({ "@repo/typescript-config": "file:packages/typescript-config", typescript: "^5.5.4" });
+    expect(JSON.parse(await readFile(join(clone, "packages/mcp-common/package.json"), "utf8")).dependencies).toEqual({ zod: "^3.25.0" });
+    await ciPasses(clone, "wrangler.jsonc");
+    // its tsconfig extends the carried @repo/typescript-config, resolved through node_modules
+    const tsc = await run("npx", ["--no-install", "tsc", "--noEmit", "-p", "."], clone, ENV);
+    expect(tsc.code, tsc.output.slice(-4000)).toBe(0);
+    await healthAnswers(dir, "acme", "acme-auth-worker", "auth", "auth.mcp.example.com", "wrangler.jsonc");
+  });
+
+  it("platform router: a handler worker, one the router wraps with its own context, and a config worker", async () => {
     const dir = await initialised(routerPlatformCorpus(), "chittyos");
-    await created(dir, ["ai-gateway", "evidence"]);
+    await created(dir, ["ai-gateway", "beacon", "evidence"]);
+    await ciPasses(await cloneOf(dir, "chittyos", "chittyos-beacon-worker"), "wrangler.jsonc");
+    await healthAnswers(dir, "chittyos", "chittyos-beacon-worker", "beacon", "beacon.chitty.cc", "wrangler.jsonc");
     await ciPasses(await cloneOf(dir, "chittyos", "chittyos-ai-gateway-worker"), "wrangler.jsonc");
     await healthAnswers(dir, "chittyos", "chittyos-ai-gateway-worker", "ai-gateway", "ai.chitty.cc", "wrangler.jsonc");
     await ciPasses(await cloneOf(dir, "chittyos", "chittyos-evidence-worker"), "wrangler-evidence.toml");
