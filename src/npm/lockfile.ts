@@ -63,7 +63,12 @@ async function resolve(pkg: Record<string, unknown>, local: ReadonlyMap<string, 
     const npm = await run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"], dir);
     if (npm.code !== 0) {
       // the first line is what a per-worker result shows: npm's own reason, not only that it failed
-      const reason = npm.output.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim()).find((l) => l && !/^code\b/.test(l)) ?? `npm exited ${npm.code}`;
+      const lines = npm.output.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());
+      let reason = lines.find((l) => l && !/^code\b/.test(l)) ?? `npm exited ${npm.code}`;
+      // a peer conflict (pnpm lets it pass, npm does not): name the two sides
+      const conflict = lines.indexOf("Could not resolve dependency:");
+      const found = lines.find((l) => l.startsWith("Found: "));
+      if (conflict >= 0 && lines[conflict + 1]) reason += `: ${lines[conflict + 1]}${found ? ` (${found.replace(/^Found: /, "found ")})` : ""}; an npm override in fleet.jsonc's npm.overrides can settle it`;
       throw new Error(`npm could not resolve the worker's dependencies: ${reason}\n${npm.output.slice(-2000)}`);
     }
     return JSON.parse(await readFile(join(dir, "package-lock.json"), "utf8")) as Record<string, any>;
