@@ -8,7 +8,7 @@ import { moduleClosure, type Closure } from "./closure.js";
 import { moduleFacts } from "./js-module.js";
 import type { SplitFilter } from "../history/path-filter.js";
 import { carriedDirs, readWorkspace, workspaceResolutions, type Resolution } from "../npm/workspace.js";
-import { readRouter, type CarriedWrapper, type RouterMap } from "./router.js";
+import { handlerEntry, routerOf, type CarriedWrapper } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
 import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
@@ -79,9 +79,7 @@ export async function analyzeWorker(mono: MonorepoContext, id: string, worker: W
 /** The router's own context wrapper around this handler, when the router defines it and it can be carried. */
 async function carriedWrapperOf(tree: SourceTree, router: string, file: string, name: string | undefined): Promise<CarriedWrapper | undefined> {
   if (!tree.has(router)) return undefined;
-  const map = (await tree.memo(`router:${router}`, () => readRouter(tree, router))) as RouterMap;
-  const entry = [...map.entries, ...map.paths.map((p) => p.entry)].find((e) => e.kind === "handler" && e.file === file && e.export === name);
-  return entry?.kind === "handler" ? entry.carried : undefined;
+  return handlerEntry(await routerOf(tree, router), file, name)?.carried;
 }
 
 /** A root wrangler config with its own main: the config, its main's closure, kept where they are. */

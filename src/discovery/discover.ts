@@ -9,7 +9,7 @@ import { analyzeWorker, inferDependencies, packageVersions, readWranglerIn, TEST
 import { resolveRelative } from "./closure.js";
 import { commonZone, idFromHandler, idFromName } from "./ids.js";
 import { moduleFacts } from "./js-module.js";
-import { readRouter, type RouterEntry } from "./router.js";
+import { routerOf, type RouterEntry } from "./router.js";
 import { softCycleNote, withSoftEdges } from "../plan/graph.js";
 import type { SourceTree } from "./source-tree.js";
 import { hostnamesOf, WRANGLER_FILES, type WranglerConfig } from "./wrangler-config.js";
@@ -72,7 +72,7 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   const found = await findPlatformConfig(tree, routerFile);
   const platformConfig = found ? await readConfig(tree, found.file) : undefined;
   const mono: MonorepoContext = { tree, router: routerFile, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
-  const map = await readRouter(tree, routerFile);
+  const map = await routerOf(tree, routerFile);
   const warnings = [...map.warnings];
   if (!platformConfig) warnings.push(`found no wrangler config for ${routerFile} (no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router): every env name counts as a secret`);
   const tests = await testImports(tree);

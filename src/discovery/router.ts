@@ -161,6 +161,17 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
   }
 }
 
+/** The router of `tree`, read once per tree (analysis, the scaffold and sync all ask). */
+export function routerOf(tree: SourceTree, file: string): Promise<RouterMap> {
+  return tree.memo(`router:${file}`, () => readRouter(tree, file)) as Promise<RouterMap>;
+}
+
+/** The router's entry (hostname or path route) that leads to `name` of `file`. */
+export function handlerEntry(map: RouterMap, file: string, name: string | undefined): Extract<RouterEntry, { kind: "handler" }> | undefined {
+  const entry = [...map.entries, ...map.paths.map((p) => p.entry)].find((e) => e.kind === "handler" && e.file === file && e.export === name);
+  return entry?.kind === "handler" ? entry : undefined;
+}
+
 /** Where `name`, exported by `file`, is defined: follows `export { name } from "./other.js"`. */
 async function definingModule(tree: SourceTree, file: string, name: string, depth = 0): Promise<{ file: string; imported: string }> {
   if (depth > 8 || !/\.[cm]?[jt]sx?$/.test(file)) return { file, imported: name };

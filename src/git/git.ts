@@ -75,6 +75,13 @@ export async function gitText(args: readonly string[], options: GitOptions): Pro
   return stdout.replace(/\n$/, "");
 }
 
+/** The text of `path` at `commit`, or undefined when the commit does not have it (or there is no commit). */
+export async function fileAt(repo: string, commit: string | undefined, path: string): Promise<string | undefined> {
+  if (!commit) return undefined;
+  const shown = await git(["cat-file", "-p", `${commit}:${path}`], { cwd: repo, okCodes: [128] });
+  return shown.code === 0 ? shown.stdout : undefined;
+}
+
 /**
  * Starts a long-running git process whose standard input is streamed (fast-import,
  * cat-file --batch). The caller writes to `stdin` and awaits `done`.

@@ -6,7 +6,8 @@
 // the same path, and the dependency becomes `file:` that folder.
 import { posix } from "node:path";
 import picomatch from "picomatch";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLError } from "yaml";
+import { UserError } from "../errors.js";
 import { readPackageJson } from "../discovery/package-json.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 
@@ -45,14 +46,26 @@ export async function workspacePatterns(tree: SourceTree): Promise<string[]> {
   return patterns.filter((p): p is string => typeof p === "string");
 }
 
-async function pnpmWorkspace(tree: SourceTree): Promise<{ packages?: unknown[]; catalog?: Record<string, string>; catalogs?: Record<string, Record<string, string>> }> {
-  const text = await tree.read("pnpm-workspace.yaml");
-  if (!text) return {};
-  try {
-    return (parseYaml(text) as object | null) ?? {};
-  } catch {
-    return {}; // discovery reads the same file and says what is wrong with it
-  }
+type PnpmWorkspace = { packages?: unknown[]; catalog?: Record<string, string>; catalogs?: Record<string, Record<string, string>> };
+
+/** pnpm-workspace.yaml, read once per tree; one that does not parse is the user's to fix (exit 2, where). */
+function pnpmWorkspace(tree: SourceTree): Promise<PnpmWorkspace> {
+  return tree.memo("pnpm-workspace", async () => {
+    const text = await tree.read("pnpm-workspace.yaml");
+    if (!text) return {};
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (error) {
+      const at = error instanceof YAMLError && error.linePos ? `:${error.linePos[0].line}:${error.linePos[0].col}` : "";
+      throw new UserError(`pnpm-workspace.yaml${at}: not valid YAML (${(error as Error).message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")})`, {
+        hint: "fix pnpm-workspace.yaml; pnpm cannot read it either",
+      });
+    }
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new UserError("pnpm-workspace.yaml: must hold a mapping (packages:, catalog:)");
+    return doc as PnpmWorkspace;
+  }) as Promise<PnpmWorkspace>;
 }
 
 /** The workspace's packages by name and its catalogs; undefined for a monorepo without one. */

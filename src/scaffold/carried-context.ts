@@ -2,7 +2,7 @@
 // scaffold at create, and derived again by every sync from the monorepo's router at the synced
 // commit, so a change to the router's buildContext reaches the workers like any other change.
 import { DEFAULT_ROUTER } from "../discovery/platform-config.js";
-import { readRouter, type CarriedWrapper } from "../discovery/router.js";
+import { handlerEntry, routerOf, type CarriedWrapper } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import type { Manifest } from "../manifest/schema.js";
 
@@ -24,11 +24,11 @@ export async function carriedContextFiles(tree: SourceTree, manifest: Manifest, 
   if (wrapped.length === 0) return files;
   const routerFile = manifest.monorepo.router ?? DEFAULT_ROUTER;
   if ((await tree.read(routerFile)) === undefined) return files;
-  const router = await readRouter(tree, routerFile);
+  const router = await routerOf(tree, routerFile);
   for (const id of wrapped) {
     const source = manifest.workers[id]!.source!;
-    const entry = router.entries.find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export) ?? router.paths.map((p) => p.entry).find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export);
-    if (entry?.kind === "handler" && entry.carried) files.set(id, { path: entry.carried.path, content: renderCarriedContext(routerFile, entry.carried) });
+    const entry = handlerEntry(router, source.file!, source.export);
+    if (entry?.carried) files.set(id, { path: entry.carried.path, content: renderCarriedContext(routerFile, entry.carried) });
   }
   return files;
 }

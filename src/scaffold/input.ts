@@ -4,7 +4,7 @@ import { posix } from "node:path";
 import { analyzeWorker, packageVersions, type WorkerAnalysis } from "../discovery/analyze.js";
 import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
 import { fleetOrder } from "../plan/order.js";
-import { readRouter } from "../discovery/router.js";
+import { handlerEntry, routerOf } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import { WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
@@ -91,11 +91,10 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
   const source = worker.source;
   if (source?.file) {
     const routerFile = manifest.monorepo.router ?? DEFAULT_ROUTER;
-    const router = await readRouter(tree, routerFile);
-    const entry = [...router.entries, ...router.paths.map((p) => p.entry)].find((e) => e.kind === "handler" && e.file === source.file && e.export === source.export);
+    const entry = handlerEntry(await routerOf(tree, routerFile), source.file, source.export);
     let wrapper: { name: string; file: string } | undefined;
-    if (entry?.kind === "handler" && entry.wrapper && entry.wrapperFile) wrapper = { name: entry.wrapper, file: entry.wrapperFile };
-    else if (entry?.kind === "handler" && entry.wrapper && entry.carried) {
+    if (entry?.wrapper && entry.wrapperFile) wrapper = { name: entry.wrapper, file: entry.wrapperFile };
+    else if (entry?.wrapper && entry.carried) {
       const carried = entry.carried;
       wrapper = { name: entry.wrapper, file: carried.path };
       carriedContext = { path: carried.path, code: carried.code, router: routerFile, names: carried.names };

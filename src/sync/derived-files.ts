@@ -4,16 +4,10 @@
 // for it when that package.json changed (else the repository's lockfile stays). Recomputed at
 // every sync from the monorepo's current file, so the monorepo's edits and fleet's additions are
 // both kept without a three-way merge.
-import { git } from "../git/git.js";
+import { fileAt, git } from "../git/git.js";
 import { lockfileFor } from "../npm/lockfile.js";
 import { overlayPackageJson } from "../npm/package-overlay.js";
 import { rewriteWorkspaceRanges, type Workspace } from "../npm/workspace.js";
-
-async function blobText(repo: string, commit: string | undefined, path: string): Promise<string | undefined> {
-  if (!commit) return undefined;
-  const shown = await git(["cat-file", "-p", `${commit}:${path}`], { cwd: repo, okCodes: [128] });
-  return shown.code === 0 ? shown.stdout : undefined;
-}
 
 export interface Derived {
   files: Map<string, string>;
@@ -39,7 +33,7 @@ export interface DeriveOptions {
 
 export async function derivedFiles(repo: string, split: string, tip: string | undefined, options: DeriveOptions): Promise<Derived> {
   const files = new Map<string, string>();
-  const own = await blobText(repo, split, "package.json");
+  const own = await fileAt(repo, split, "package.json");
   if (own === undefined) return { files };
   if (!parses(own)) return { files }; // the monorepo's file as it is: its CI will say what is wrong
   const { stdout: names } = await git(["ls-tree", "--name-only", split], { cwd: repo });
@@ -52,18 +46,21 @@ export async function derivedFiles(repo: string, split: string, tip: string | un
   // package.json files get the same treatment, and npm needs them to resolve the lockfile
   const carried = new Map<string, string>();
   if (workspace) {
+    const { stdout: all } = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", split], { cwd: repo });
+    const inSplit = new Set(all.split("\0"));
     for (const pkg of workspace.packages.values()) {
       const path = `${pkg.dir}/package.json`;
-      const text = await blobText(repo, split, path);
+      if (!inSplit.has(path)) continue;
+      const text = await fileAt(repo, split, path);
       if (text === undefined || !parses(text)) continue;
       const rewritten = rewriteWorkspaceRanges(text, workspace, pkg.dir);
       carried.set(path, rewritten);
       if (rewritten !== text) files.set(path, rewritten);
     }
   }
-  const before = await blobText(repo, tip, "package.json");
-  const lock = await blobText(repo, tip, "package-lock.json");
-  const carriedBefore = await Promise.all([...carried].map(async ([path, text]) => (await blobText(repo, tip, path)) === text));
+  const before = await fileAt(repo, tip, "package.json");
+  const lock = await fileAt(repo, tip, "package-lock.json");
+  const carriedBefore = await Promise.all([...carried].map(async ([path, text]) => (await fileAt(repo, tip, path)) === text));
   if (before === overlaid && lock !== undefined && carriedBefore.every(Boolean)) {
     files.set("package-lock.json", lock);
     return { files };

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crashPoint } from "../fs/crash-points.js";
-import { git, gitText } from "../git/git.js";
+import { fileAt, git, gitText } from "../git/git.js";
 import { identityFallback } from "../git/identity.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
@@ -64,7 +64,7 @@ async function planOne(repo: string, remote: WorkerRemote, id: string, split: st
   if (!(await remote.exists(id))) return { kind: "no-repository", id, hint: remote.createHint(id) };
   const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
   // a change to the router's context wrapper alone leaves the split as it was, but not the worker
-  const carriedStale = carried !== undefined && state.tip !== null && (await blobAt(repo, state.tip, carried.path)) !== carried.content;
+  const carriedStale = carried !== undefined && state.tip !== null && (await fileAt(repo, state.tip, carried.path)) !== carried.content;
   if (state.lastSync?.split === split && !carriedStale) return { kind: "up-to-date", id, split };
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
   const ownedAfter = await treeFiles(repo, split);
@@ -82,11 +82,6 @@ async function planOne(repo: string, remote: WorkerRemote, id: string, split: st
 export function blobId(content: string): string {
   const bytes = Buffer.from(content, "utf8");
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
-
-async function blobAt(repo: string, commit: string, path: string): Promise<string | undefined> {
-  const shown = await git(["cat-file", "-p", `${commit}:${path}`], { cwd: repo, okCodes: [128] });
-  return shown.code === 0 ? shown.stdout : undefined;
 }
 
 /**

@@ -1,10 +1,11 @@
-// A package.json that does not parse is the user's to fix: exit 2, file:line:column, no stack,
+// A package.json (or pnpm-workspace.yaml) that does not parse is the user's to fix: exit 2, file:line:column, no stack,
 // nothing written — wherever discovery meets it.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run.js";
 import { directoriesTsCorpus } from "./directories-ts.js";
+import { turborepoCorpus } from "./turborepo.js";
 import { corpusRepo } from "./repo.js";
 
 const BROKEN = '{\n  "name": "@acme/x",\n  "dependencies": { "hono": "^4" ,, }\n}\n';
@@ -21,4 +22,14 @@ describe("a package.json that does not parse", () => {
       expect(existsSync(join(dir, "fleet.jsonc"))).toBe(false);
     });
   }
+
+  it("pnpm-workspace.yaml that does not parse: fleet init exits 2 naming it with line and column, writes nothing", async () => {
+    const { files } = turborepoCorpus();
+    const dir = await corpusRepo({ ...files, "pnpm-workspace.yaml": "packages:\n  - apps/*\ncatalog:\n  agents: [0.2.35\n" });
+    const result = await runFleet(["init", "--cwd", dir, "--org", "acme"]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/error: pnpm-workspace\.yaml:\d+:\d+: not valid YAML/);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(existsSync(join(dir, "fleet.jsonc"))).toBe(false);
+  });
 });
