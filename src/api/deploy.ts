@@ -1,7 +1,6 @@
 // Deploys workers in dependency order to the cloud the manifest names, with health checks.
-import { join } from "node:path";
 import { deployInOrder, type DeployOutcome, type DeployTarget } from "../cloud/deploy.js";
-import { LocalCloudStore } from "../cloud/store.js";
+import { cloudFor } from "../cloud/select.js";
 import { platformConfigFile } from "../discovery/platform-config.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { UserError } from "../errors.js";
@@ -10,7 +9,7 @@ import { sourceBranch } from "../git/branch.js";
 import { repoNameFor } from "../manifest/names.js";
 import { fleetOrder } from "../plan/order.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
-import { probeOf, probeUrl } from "../health/probe.js";
+import { probeOf } from "../health/probe.js";
 
 /** The monorepo's own platform worker, as a deploy target and a rollback name. */
 export const PLATFORM = "platform";
@@ -61,7 +60,6 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     for (const id of order) {
       const repo = await forge.get(repoNameFor(manifest, id));
       if (!repo) throw new UserError(`worker ${id} has no repository yet`, { hint: `create and sync it first: fleet create ${id} && fleet sync ${id}` });
-      const domain = manifest.workers[id]!.domain;
       targets.push({
         id,
         script: repoNameFor(manifest, id),
@@ -72,20 +70,18 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
         // healthy first
         dependsOn: after.get(id) ?? [],
         health: probeOf(manifest.workers[id]),
-        ...(domain ? { healthUrl: probeUrl(domain, probeOf(manifest.workers[id])) } : {}),
       });
     }
     const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 5, backoffMs: 200 };
-    const cloud = manifest.providers.cloud === "cloudflare" ? "cloudflare" : "local";
-    options.onStart?.(targets.length, cloud);
-    const onEvent = options.onEvent ?? session.log;
-    if (cloud === "cloudflare") {
-      const [{ CloudflareCloud, cloudflareCredentials }, { deployToCloudflare }] = await Promise.all([import("../cloud/cloudflare/cloudflare-cloud.js"), import("../cloud/cloudflare/deploy.js")]);
-      const provider = new CloudflareCloud(cloudflareCredentials(session.env));
-      const workers = await deployToCloudflare(targets, { cloud: provider, environment: environment ?? "production", workDir: join(session.cwd, ".fleet", "cloudflare"), health, fetcher: (url, init) => fetch(url, init), onEvent });
-      return { cloud, workers };
+    const cloud = await cloudFor(manifest, session.cwd, session.env);
+    options.onStart?.(targets.length, cloud.kind);
+    try {
+      // Cloudflare deploys production unless told; the local cloud the top level
+      const env = environment ?? (cloud.kind === "cloudflare" ? "production" : undefined);
+      const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent: options.onEvent ?? session.log });
+      return { cloud: cloud.kind, workers };
+    } finally {
+      await cloud.dispose();
     }
-    const workers = await deployInOrder(LocalCloudStore.at(session.cwd), targets, { ...(environment ? { environment } : {}), health, onEvent });
-    return { cloud, workers };
   });
 }

@@ -1,6 +1,5 @@
 // Every worker's health endpoint, several at a time, through the cloud the manifest names.
-import { localRuntime } from "../cloud/runtime.js";
-import { LocalCloudStore } from "../cloud/store.js";
+import { cloudFor } from "../cloud/select.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { workerHostnames } from "../manifest/names.js";
 import { boundedMap } from "../repos/clone.js";
@@ -27,7 +26,8 @@ export interface WorkerHealth extends HealthResult {
 /**
  * Checks `https://<hostname><health path>` of each worker (its probe: /health by default), for its domain and each alias (one result
  * per hostname): on the local cloud the fleet's hostnames are
- * answered by it (the URLs stay the real ones); on Cloudflare they are fetched over the internet.
+ * answered by it (the URLs stay the real ones); on Cloudflare they are fetched over the internet
+ * (or through the edge FLEET_EDGE_URL names).
  */
 export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> {
   const session = openSession(options);
@@ -39,15 +39,12 @@ export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> 
   });
   const checks = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, backoffMs: 200 };
   const concurrency = options.concurrency ?? 16;
-  if (manifest.providers.cloud === "cloudflare") {
-    return boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => fetch(url, init), t.url, { ...checks, expect: t.expect })) }));
-  }
-  const runtime = localRuntime(LocalCloudStore.at(session.cwd), { persist: false });
+  const cloud = await cloudFor(manifest, session.cwd, session.env, { persist: false });
   try {
-    // workerd starts on the first request: start it first, so latencies are the workers' own
-    await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
-    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth((url, init) => runtime.fetch(url, init), t.url, { ...checks, expect: t.expect })) }));
+    // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
+    if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
+    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth(cloud.fetch, t.url, { ...checks, expect: t.expect })) }));
   } finally {
-    await runtime.dispose();
+    await cloud.dispose();
   }
 }

@@ -1,8 +1,9 @@
 // Gathers what the checklist's probes look at — the monorepo, the forge and each worker
 // repository, the cloud, the registry, the workers' /health — once per run, concurrently and
 // read-only, then lets every probe judge its step from it.
-import { LocalCloudStore, type CloudState, type VersionRecord } from "../cloud/store.js";
-import { localRuntime, WORKERS_DEV, type LocalRuntime } from "../cloud/runtime.js";
+import type { Cloud, CloudKind, CloudVersion } from "../cloud/cloud.js";
+import { LocalCloud } from "../cloud/local-cloud.js";
+import { cloudFor } from "../cloud/select.js";
 import { readRouter, type RouterMap } from "../discovery/router.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
@@ -36,8 +37,11 @@ export interface FleetFacts {
   forge: Forge;
   repos: Map<string, Repository>;
   snapshots: Map<string, RepoSnapshot>;
-  cloud: CloudState;
-  active: Map<string, VersionRecord>;
+  /** What the manifest's cloud holds: every hostname's holder, and each fleet script's live version. */
+  cloud: { kind: CloudKind; hostnames: Map<string, string> } | { kind: CloudKind; error: string };
+  active: Map<string, CloudVersion>;
+  /** Runtime secret names of each deployed fleet script (the cloud's, never values). */
+  runtimeSecrets: Map<string, string[]>;
   registry: { entries: Map<string, RegistryEntry> } | { error: string };
   health: Map<string, HealthResult>;
   docs: { text: string | undefined; committed: string | undefined };
@@ -60,10 +64,11 @@ export interface ObserveOptions {
 export async function observeFleet(monorepo: string, manifest: Manifest, branch: string, ids: string[], options: ObserveOptions): Promise<FleetFacts> {
   const tip = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: monorepo });
   const forge = forgeFor(manifest, monorepo, options.env);
-  const store = LocalCloudStore.at(monorepo);
-  // The registry's entries live in the persisted KV; where nothing was ever persisted, run
+  // The local registry's entries live in the persisted KV; where nothing was ever persisted, run
   // without persistence so that observing creates nothing.
-  const runtime = localRuntime(store, { persist: existsSync(join(store.root, "data")) });
+  const persist = existsSync(join(monorepo, ".fleet", "cloud", "data"));
+  const cloud = await cloudFor(manifest, monorepo, options.env, { persist });
+  const local = cloud instanceof LocalCloud ? cloud : LocalCloud.at(monorepo, { persist });
   try {
     options.onProgress?.("reading the monorepo");
     const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);
@@ -85,20 +90,18 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
     });
 
     options.onProgress?.("reading the cloud");
-    const cloud = await store.state();
-    const active = new Map<string, VersionRecord>();
-    for (const [script, entry] of Object.entries(cloud.workers)) active.set(script, await store.version(script, entry.active));
-    const registry = await readRegistry(manifest, cloud, runtime, options.env);
+    const { facts: cloudFacts, active, runtimeSecrets } = await readCloud(cloud, manifest, ids, options.concurrency);
+    const registry = await readRegistry(manifest, local, options.env);
 
     const health = new Map<string, HealthResult>();
     const healthOptions = options.health;
     if (healthOptions) {
       options.onProgress?.("checking health");
-      // workerd starts on the first request: start it first, so latencies are the workers' own
-      await runtime.fetch("https://warm-up.invalid/").catch(() => undefined);
+      // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
+      if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
       await boundedMap(ids, options.concurrency, async (id) => {
-        const url = healthUrl(manifest, cloud, id);
-        if (url) health.set(id, await checkHealth((u, init) => runtime.fetch(u, init), url, { ...healthOptions, expect: probeOf(manifest.workers[id]) }));
+        const url = await healthUrl(manifest, cloud, cloudFacts, active, id);
+        if (url) health.set(id, await checkHealth(cloud.fetch, url, { ...healthOptions, expect: probeOf(manifest.workers[id]) }));
       });
     }
 
@@ -113,8 +116,9 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       forge,
       repos,
       snapshots,
-      cloud,
+      cloud: cloudFacts,
       active,
+      runtimeSecrets,
       registry,
       health,
       docs: { text: docsText, committed: await fileAt(monorepo, tip, WORKERS_DOC) },
@@ -128,7 +132,27 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       cutoverBranches: new Set(branches.split("\n").filter(Boolean)),
     };
   } finally {
-    await runtime.dispose();
+    await cloud.dispose();
+    if (local !== cloud) await local.dispose();
+  }
+}
+
+/** Every hostname's holder, and each fleet script's live version and runtime secret names. */
+async function readCloud(cloud: Cloud, manifest: Manifest, ids: string[], concurrency: number): Promise<Pick<FleetFacts, "active" | "runtimeSecrets"> & { facts: FleetFacts["cloud"] }> {
+  const active = new Map<string, CloudVersion>();
+  const runtimeSecrets = new Map<string, string[]>();
+  try {
+    const hostnames = await cloud.hostnames();
+    const scripts = [...new Set([...ids.filter((id) => !manifest.workers[id]!.external).map((id) => repoNameFor(manifest, id)), REGISTRY_SCRIPT])];
+    await boundedMap(scripts, concurrency, async (script) => {
+      const live = await cloud.live(script);
+      if (!live) return;
+      active.set(script, live);
+      runtimeSecrets.set(script, await cloud.secretNames(script));
+    });
+    return { facts: { kind: cloud.kind, hostnames }, active, runtimeSecrets };
+  } catch (error) {
+    return { facts: { kind: cloud.kind, error: `cannot read the ${cloud.kind} cloud: ${(error as Error).message}` }, active, runtimeSecrets };
   }
 }
 
@@ -137,14 +161,14 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
  * <script>.workers.dev name (before cutover the hostname is still answered by the platform).
  * External workers are checked on their hostname.
  */
-export function healthUrl(manifest: Manifest, cloud: CloudState, id: string): string | undefined {
+export async function healthUrl(manifest: Manifest, cloud: Cloud, facts: FleetFacts["cloud"], active: Map<string, CloudVersion>, id: string): Promise<string | undefined> {
   const worker = manifest.workers[id]!;
   const probe = probeOf(worker);
   if (worker.external) return worker.domain ? probeUrl(worker.domain, probe) : undefined;
   const script = repoNameFor(manifest, id);
-  if (!cloud.workers[script]) return undefined;
-  if (worker.domain && cloud.routes[worker.domain] === script) return probeUrl(worker.domain, probe);
-  return probeUrl(`${script}.${WORKERS_DEV}`, probe);
+  if (!active.has(script)) return undefined;
+  if (worker.domain && "hostnames" in facts && facts.hostnames.get(worker.domain) === script) return probeUrl(worker.domain, probe);
+  return probeUrl(await cloud.workersDevHost(script), probe);
 }
 
 async function readRouterFacts(tree: SourceTree, manifest: Manifest): Promise<FleetFacts["router"]> {
@@ -157,12 +181,13 @@ async function readRouterFacts(tree: SourceTree, manifest: Manifest): Promise<Fl
   }
 }
 
-async function readRegistry(manifest: Manifest, cloud: CloudState, runtime: LocalRuntime, env: NodeJS.ProcessEnv): Promise<FleetFacts["registry"]> {
+/** The registry the manifest names: fleet's registry worker in the local cloud, or a URL. */
+async function readRegistry(manifest: Manifest, local: LocalCloud, env: NodeJS.ProcessEnv): Promise<FleetFacts["registry"]> {
   const provider = manifest.providers.registry;
   let client: RegistryClient;
   if (provider === "local") {
-    if (!cloud.workers[REGISTRY_SCRIPT]) return { error: "the local registry is not running yet (fleet registry sync starts it)" };
-    client = new RegistryClient(LOCAL_REGISTRY_URL, ((url: string, init?: RequestInit) => runtime.fetch(url, init as never)) as RegistryFetch);
+    if (!(await local.live(REGISTRY_SCRIPT))) return { error: "the local registry is not running yet (fleet registry sync starts it)" };
+    client = new RegistryClient(LOCAL_REGISTRY_URL, ((url: string, init?: RequestInit) => local.fetch(url, init as never)) as RegistryFetch);
   } else {
     client = new RegistryClient(provider, fetch, env.FLEET_REGISTRY_TOKEN);
   }

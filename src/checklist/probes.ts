@@ -91,9 +91,13 @@ const PROBES: Record<StepKey, Probe> = {
     if (!version) return missing(`${script} is not deployed`);
     const repo = facts.repos.get(script);
     const tip = facts.snapshots.get(id)?.tip;
-    if (!repo || version.source.repository !== repo.url) return missing(`v${version.version} came from ${version.source.repository}, not from its repository`);
-    if (version.source.commit !== tip) return missing(`v${version.version} is ${short(version.source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
-    return done(`v${version.version} from ${short(version.source.commit)} (${version.source.message})`);
+    const source = version.source;
+    if (!source) return missing(`v${version.number} was not deployed by fleet: no repository commit is recorded with it`);
+    if (!repo) return missing(`v${version.number} is live but ${script} has no repository`);
+    // Cloudflare keeps the commit with a version, not the repository it came from
+    if (source.repository !== undefined && source.repository !== repo.url) return missing(`v${version.number} came from ${source.repository}, not from its repository`);
+    if (source.commit !== tip) return missing(`v${version.number} is ${short(source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
+    return done(`v${version.number} from ${short(source.commit)} (${source.message})`);
   },
 
   health(facts, id) {

@@ -1,15 +1,83 @@
-// Where workers run. The local cloud (LocalCloudStore + the workerd runtime) is the reference
-// implementation; the Cloudflare provider implements the same calls with wrangler.
+// Where workers run. Every command asks a cloud the same questions through this interface, and
+// two clouds answer them: the local cloud (.fleet/cloud, run by workerd through Miniflare) and a
+// Cloudflare account (wrangler for what wrangler does, the Cloudflare API for the rest). The same
+// contract suite (test/cloud/contract.test.ts) holds both to it.
 import type { Bundle } from "./build.js";
 import type { WorkerSpec } from "./spec.js";
-import type { CloudState, DeployResult, VersionRecord, VersionSource } from "./store.js";
+import type { Fetcher } from "../health/check.js";
+
+export type CloudKind = "local" | "cloudflare";
+
+/** The repository commit a version was built from; fleet records it with every deploy. */
+export interface VersionSource {
+  repository: string;
+  commit: string;
+  message: string;
+}
+
+export interface CloudVersion {
+  /** The cloud's id for it: "3" for the local cloud's v3, a version UUID on Cloudflare. */
+  id: string;
+  /** 1, 2, 3… in upload order. */
+  number: number;
+  createdAt: string;
+  /** Where it came from, when fleet deployed it (a version uploaded by hand has none; Cloudflare keeps the commit, not the repository). */
+  source?: { commit: string; message: string; repository?: string };
+}
+
+/** A checked-out worker, ready to go out: its config read, and its bundle where the cloud takes one. */
+export interface Prepared {
+  checkout: string;
+  /** The wrangler config, relative to the checkout. */
+  config: string;
+  environment?: string;
+  spec: WorkerSpec;
+  /** wrangler's bundle, built ahead (the local cloud); Cloudflare's wrangler bundles as it deploys. */
+  bundle?: Bundle;
+}
+
+export interface Deployed {
+  script: string;
+  version: CloudVersion;
+  /** Hostnames it holds now. */
+  routes: string[];
+  /** Hostnames it asked for that another worker holds (not taken). */
+  refused: { host: string; holder: string }[];
+  /** Where it answers now: its first hostname, else its workers.dev name. */
+  host: string;
+}
 
 export interface Cloud {
-  /** Uploads a version and makes it active; hostnames another worker holds are refused. */
-  deploy(spec: WorkerSpec, bundle: Bundle, source: VersionSource, options?: { routes: "strict" | "available" }): Promise<DeployResult>;
-  /** Makes an earlier version active (the previous one by default). */
-  rollback(script: string, to?: number): Promise<{ from: number; to: number }>;
-  versions(script: string): Promise<VersionRecord[]>;
-  /** Active versions and hostname ownership. */
-  state(): Promise<CloudState>;
+  readonly kind: CloudKind;
+  /** Where this cloud's builds and package cache live (under .fleet/). */
+  readonly workDir: string;
+  /** Reads the config (and bundles, where the cloud takes a bundle) before anything is deployed. */
+  prepare(checkout: string, config: string, environment?: string): Promise<Prepared>;
+  /** Uploads a version, makes it live and takes the hostnames it may (never one another worker holds). */
+  deploy(prepared: Prepared, source: VersionSource): Promise<Deployed>;
+  /** The version live now (undefined: not deployed). */
+  live(script: string): Promise<CloudVersion | undefined>;
+  /** Every version, oldest first. */
+  versions(script: string): Promise<CloudVersion[]>;
+  /** Makes an earlier version live again: `to`, or the one live before the current one. */
+  rollback(script: string, to?: string, reason?: string): Promise<{ from: string; to: string }>;
+  /** Every hostname a worker holds (routes and custom domains): hostname → script. */
+  hostnames(): Promise<Map<string, string>>;
+  /** The names of a worker's runtime secrets (never their values). */
+  secretNames(script: string): Promise<string[]>;
+  /** Where a worker answers without a hostname of its own. */
+  workersDevHost(script: string): Promise<string>;
+  /** Reaches `https://<hostname>/…` as this cloud serves it. */
+  readonly fetch: Fetcher;
+  /** After a batch of deploys, before asking them anything (the local runtime reloads). */
+  settle(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A hostname another worker holds; the deploy or move that needed it did not happen. */
+export class RouteConflict extends Error {
+  constructor(readonly refused: { host: string; holder: string }[]) {
+    super(refused.map((r) => `${r.host} is held by worker ${r.holder}`).join("; "));
+    this.name = "RouteConflict";
+  }
 }

@@ -1,19 +1,17 @@
-// Deploys workers to the local cloud in dependency order: each is built from its repository
-// (wrangler's own bundling), and before it goes out its dependencies must answer healthy
-// (retries with backoff, a deadline). One worker failing does not stop independent ones; its
-// dependants are skipped, naming the dependency that never came up. Builds (checkout, npm
-// packages, wrangler) run ahead in parallel; the cloud changes strictly in dependency order.
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+// Deploys workers to a cloud (local or Cloudflare) in dependency order: each is checked out from
+// its repository, and before it goes out its dependencies must answer healthy (retries with
+// backoff, a deadline); after, its own health is checked and an unhealthy new version is rolled
+// back. One worker failing does not stop independent ones; its dependants are skipped, naming
+// the dependency that never came up. Builds (checkout, npm packages, the local cloud's wrangler
+// bundling) run ahead in parallel; the cloud changes strictly in dependency order.
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
-import { buildBundle, configFileIn, prepareCheckout } from "./build.js";
-import { localRuntime, WORKERS_DEV } from "./runtime.js";
+import { configFileIn, prepareCheckout } from "./build.js";
 import { availableParallelism } from "node:os";
-import { specFromConfig } from "./spec.js";
-import type { DeployResult, LocalCloudStore } from "./store.js";
+import type { Cloud, CloudVersion, Deployed, Prepared } from "./cloud.js";
 import { HEALTH_ENDPOINT, probeUrl, type HealthProbe } from "../health/probe.js";
 
 export interface DeployTarget {
@@ -26,8 +24,6 @@ export interface DeployTarget {
   dependsOn: string[];
   /** Environment for git when fetching the repository (the forge's credentials). */
   gitEnv?: Record<string, string>;
-  /** The worker's own health URL on its hostname (where a real cloud serves it). */
-  healthUrl?: string;
   /** What its health check asks and accepts (default: /health, a 200 saying ok). */
   health?: HealthProbe;
   /** Hostnames of external dependencies to wait for (they are not deployed here). */
@@ -40,7 +36,10 @@ export interface DeployOutcome {
   id: string;
   script: string;
   status: "deployed" | "failed" | "skipped";
-  version?: number;
+  /** The version deployed (still live unless it was rolled back). */
+  version?: CloudVersion;
+  /** The version made live again when the new one was unhealthy. */
+  rolledBackTo?: CloudVersion;
   refusedRoutes?: { host: string; holder: string }[];
   health?: HealthResult;
   detail?: string;
@@ -65,10 +64,11 @@ export async function checkout(repository: string, branch: string, dir: string, 
 }
 
 interface Built {
+  /** The build directory (a checkout of the repository), removed once deployed. */
+  dir: string;
   commit: string;
-  bundle: Awaited<ReturnType<typeof buildBundle>>;
-  spec: ReturnType<typeof specFromConfig>;
   message: string;
+  prepared: Prepared;
 }
 
 /**
@@ -81,21 +81,20 @@ export async function buildDir(root: string, script: string): Promise<string> {
   return mkdtemp(join(root, "build", `${script}-`));
 }
 
-/** Checkout, npm packages and wrangler's bundling: everything before the cloud is touched. */
-async function build(store: LocalCloudStore, target: DeployTarget, environment: string | undefined): Promise<Built> {
-  const dir = await buildDir(store.root, target.script);
+/** Checkout, npm packages, and whatever the cloud does before it is touched (the local cloud bundles). */
+async function build(cloud: Cloud, target: DeployTarget, environment: string | undefined): Promise<Built> {
+  const dir = await buildDir(cloud.workDir, target.script);
   try {
     const commit = await checkout(target.repository, target.branch, dir, target.gitEnv);
-    await prepareCheckout(dir, join(store.root, "packages"));
+    await prepareCheckout(dir, join(cloud.workDir, "packages"));
     const configFile = target.config ?? configFileIn(dir);
     if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);
-    const bundle = await buildBundle(dir, configFile, join(dir, ".fleet-dist"));
-    const spec = specFromConfig(parseWranglerConfig(await readFile(join(dir, configFile), "utf8"), configFile), environment);
+    const prepared = await cloud.prepare(dir, configFile, environment);
     const message = (await gitText(["log", "-1", "--format=%s", "HEAD"], { cwd: dir })).trim();
-    return { commit, bundle, spec, message };
-  } finally {
-    // the bundle is in memory now
+    return { dir, commit, message, prepared };
+  } catch (error) {
     await rm(dir, { recursive: true, force: true });
+    throw error;
   }
 }
 
@@ -116,22 +115,21 @@ function levels(targets: DeployTarget[]): DeployTarget[][] {
 }
 
 /**
- * Builds run ahead, several at a time (they touch nothing shared); deploys go out level by level
- * in dependency order: every worker of a level whose dependencies came up healthy is deployed,
- * the runtime reloads once, and the level's /health checks run concurrently.
+ * The one deploy loop, for every cloud. Builds run ahead, several at a time (they touch nothing
+ * shared); deploys go out level by level in dependency order: every worker of a level whose
+ * dependencies came up healthy is deployed, the cloud settles once, and the level's health
+ * checks run concurrently. A new version that does not answer healthy is rolled back to the
+ * version that was live before it (a first deploy has none and stays, reported failed).
  */
-export async function deployInOrder(store: LocalCloudStore, targets: DeployTarget[], options: DeployOptions): Promise<DeployOutcome[]> {
-  const runtime = localRuntime(store);
-  const fetcher = (url: string, init: { signal: AbortSignal }) => runtime.fetch(url, init);
+export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], options: DeployOptions): Promise<DeployOutcome[]> {
   // Builds start in deploy order, a few at a time, and are awaited when their turn comes.
   const limit = limiter(options.buildConcurrency ?? Math.max(1, Math.min(4, availableParallelism())));
-  const builds = new Map(targets.map((t) => [t.id, limit(() => build(store, t, options.environment))]));
+  const builds = new Map(targets.map((t) => [t.id, limit(() => build(cloud, t, options.environment))]));
   for (const b of builds.values()) b.catch(() => {}); // a failed build is reported at its turn
-  const built = (id: string): Promise<Built> => builds.get(id)!;
   const outcomes = new Map<string, DeployOutcome>();
   try {
     for (const level of levels(targets)) {
-      const deployed: { target: DeployTarget; result: DeployResult; host: string }[] = [];
+      const deployed: { target: DeployTarget; result: Deployed; before: CloudVersion | undefined }[] = [];
       for (const target of level) {
         const failedDep = target.dependsOn.find((d) => outcomes.get(d) && outcomes.get(d)!.status !== "deployed");
         if (failedDep) {
@@ -140,44 +138,56 @@ export async function deployInOrder(store: LocalCloudStore, targets: DeployTarge
         }
         let unhealthy: string | undefined;
         for (const url of target.externalHealthUrls ?? []) {
-          const health = await checkHealth(fetcher, url, options.health);
-          if (health.state !== "up") unhealthy = `${url} (${health.error?.message ?? health.state})`;
+          const health = await checkHealth(cloud.fetch, url, options.health);
+          if (health.state !== "up") unhealthy ??= `${url} (${health.error?.message ?? health.state})`;
         }
         if (unhealthy) {
           outcomes.set(target.id, { id: target.id, script: target.script, status: "skipped", detail: `dependency ${unhealthy} never answered healthy` });
           continue;
         }
+        let dir: string | undefined;
         try {
-          const b = await built(target.id);
+          const b = await builds.get(target.id)!;
+          dir = b.dir;
+          const before = await cloud.live(b.prepared.spec.script);
           options.onEvent?.(`deploying ${target.id}`);
-          const result = await store.deploy(b.spec, b.bundle, { repository: target.repository, commit: b.commit, message: b.message }, { routes: "available" });
-          // A worker answers on its hostname when it holds one (the platform answers only there), else on workers.dev.
-          deployed.push({ target, result, host: result.routes[0] ?? `${result.script}.${WORKERS_DEV}` });
+          const result = await cloud.deploy(b.prepared, { repository: target.repository, commit: b.commit, message: b.message });
+          deployed.push({ target, result, before });
         } catch (error) {
           outcomes.set(target.id, { id: target.id, script: target.script, status: "failed", detail: (error as Error).message.split("\n").slice(0, 6).join(" ") });
+        } finally {
+          if (dir) await rm(dir, { recursive: true, force: true });
         }
       }
       if (deployed.length === 0) continue;
-      await runtime.reload();
+      await cloud.settle();
+      let rolledBack = false;
       await Promise.all(
-        deployed.map(async ({ target, result, host }) => {
+        deployed.map(async ({ target, result, before }) => {
           const probe = target.health ?? HEALTH_ENDPOINT;
-          const health = await checkHealth(fetcher, probeUrl(host, probe), { ...options.health, expect: probe });
-          outcomes.set(target.id, {
-            id: target.id,
-            script: result.script,
-            status: health.state === "up" ? "deployed" : "failed",
-            version: result.version,
-            refusedRoutes: result.refused,
-            health,
-            ...(health.state === "up" ? {} : { detail: `deployed version ${result.version} but ${probe.path} is ${health.state}` }),
-          });
+          const health = await checkHealth(cloud.fetch, probeUrl(result.host, probe), { ...options.health, expect: probe });
+          const outcome: DeployOutcome = { id: target.id, script: result.script, status: health.state === "up" ? "deployed" : "failed", version: result.version, refusedRoutes: result.refused, health };
+          if (health.state !== "up") {
+            outcome.detail = `deployed v${result.version.number} but ${probe.path} on ${result.host} is ${health.state}`;
+            if (before) {
+              try {
+                await cloud.rollback(result.script, before.id, `fleet: ${probe.path} was ${health.state} after deploying v${result.version.number}`);
+                outcome.detail += `; rolled back to v${before.number}`;
+                outcome.rolledBackTo = before;
+                rolledBack = true;
+              } catch (error) {
+                outcome.detail += `; the rollback to v${before.number} failed: ${(error as Error).message}`;
+              }
+            }
+          }
+          outcomes.set(target.id, outcome);
         }),
       );
+      if (rolledBack) await cloud.settle();
     }
   } finally {
-    await Promise.allSettled(builds.values());
-    await runtime.dispose();
+    // builds never deployed (skipped, or after a failure) still hold a directory
+    await Promise.all([...builds.values()].map((b) => b.then((x) => rm(x.dir, { recursive: true, force: true }), () => undefined)));
   }
   return targets.map((t) => outcomes.get(t.id)!);
 }

@@ -6,14 +6,10 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
 import type { Bundle } from "./build.js";
-import type { Cloud } from "./cloud.js";
+import { RouteConflict, type VersionSource } from "./cloud.js";
 import type { WorkerSpec } from "./spec.js";
 
-export interface VersionSource {
-  repository: string;
-  commit: string;
-  message: string;
-}
+export { RouteConflict, type VersionSource };
 
 export interface VersionRecord {
   version: number;
@@ -39,14 +35,7 @@ export interface DeployResult {
   refused: { host: string; holder: string }[];
 }
 
-export class RouteConflict extends Error {
-  constructor(readonly refused: { host: string; holder: string }[]) {
-    super(refused.map((r) => `${r.host} is held by worker ${r.holder}`).join("; "));
-    this.name = "RouteConflict";
-  }
-}
-
-export class LocalCloudStore implements Cloud {
+export class LocalCloudStore {
   constructor(readonly root: string) {}
 
   static at(monorepo: string): LocalCloudStore {

@@ -14,9 +14,10 @@ export default defineCommand({
   usage: "[WORKER...|--all] [--platform] [--env staging|production] [--timeout MS] [--retries N]",
   description:
     "Deploys workers in dependency order, to the local cloud (default) or, with providers.cloud cloudflare, to the account " +
-    "in CLOUDFLARE_ACCOUNT_ID with wrangler (an unhealthy new version is rolled back). On the local cloud each worker is built from its repository on the forge with wrangler's " +
-    "own bundling, after its dependencies answer healthy; then its own /health is checked. A hostname another worker holds " +
-    "is not taken (the worker still answers on <script>.workers.dev) and the holder is named. --platform deploys the " +
+    "in CLOUDFLARE_ACCOUNT_ID with wrangler. Each worker is checked out from its repository on the forge and deployed once its " +
+    "dependencies answer healthy; then its own health path is checked, and an unhealthy new version is rolled back to the one " +
+    "live before it. A hostname another worker holds is not taken (the worker still answers on its workers.dev name) and the " +
+    "holder is named. --platform deploys the " +
     "monorepo's platform worker with its routes. One failure does not stop independent workers; exit 1 on any failure.",
   maxPositionals: Infinity,
   options: {
@@ -49,7 +50,7 @@ export default defineCommand({
     progress?.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
-      ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, o.version ? `v${o.version}` : "", o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "", o.detail ?? ""])));
+      ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "", o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "", o.detail ?? ""])));
       for (const o of outcomes) for (const r of o.refusedRoutes ?? []) ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
     }
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;

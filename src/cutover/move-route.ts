@@ -4,6 +4,7 @@
 // each hostname's /health is checked. All of a worker's hostnames move or none does: any failure
 // after the first change rolls both back to the versions they had before.
 import { deployInOrder } from "../cloud/deploy.js";
+import { LocalCloud } from "../cloud/local-cloud.js";
 import { localRuntime } from "../cloud/runtime.js";
 import type { LocalCloudStore } from "../cloud/store.js";
 import { checkHealth, type HealthOptions, type HealthResult } from "../health/check.js";
@@ -73,16 +74,17 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   const platformHeld = move.hosts.filter((h) => before.routes[h] === move.platform);
   if (platformHeld.length) {
     step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${platformHeld.length > 1 ? "their routes" : "its route"})`);
-    const [platform] = await deployInOrder(store, [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }], {
+    const local = new LocalCloud(store);
+    const [platform] = await deployInOrder(local, [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }], {
       health: move.health,
       ...(move.environment ? { environment: move.environment } : {}),
       onEvent: (m) => move.onEvent?.(m),
-    });
+    }).finally(() => local.dispose());
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
-      const after = await store.state();
+    const after = await store.state();
     const kept = platformHeld.filter((h) => after.routes[h] === move.platform);
     if (kept.length) return rollBack(`the platform built from ${move.branch} still claims ${kept.join(", ")}`);
-    step(`${move.platform} v${platform!.version} no longer holds ${platformHeld.join(", ")}`);
+    step(`${move.platform} v${platform!.version!.number} no longer holds ${platformHeld.join(", ")}`);
   }
 
   try {

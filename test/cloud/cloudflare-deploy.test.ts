@@ -1,11 +1,11 @@
-// fleet's deploy to a Cloudflare account — real wrangler against the Cloudflare API stand-in:
-// dependency order, dependencies' health first, and the rollback of an unhealthy new version.
+// fleet's deploy to a Cloudflare account — the one deploy loop, real wrangler against the
+// Cloudflare API stand-in, whose edge runs what was deployed: dependency order, health through
+// the hostname, the rollback of an unhealthy new version, and fleet rollback.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudflareCloud } from "../../src/cloud/cloudflare/cloudflare-cloud.js";
-import { deployToCloudflare } from "../../src/cloud/cloudflare/deploy.js";
-import type { DeployTarget } from "../../src/cloud/deploy.js";
+import { deployInOrder, type DeployOptions, type DeployTarget } from "../../src/cloud/deploy.js";
 import { git } from "../../src/git/git.js";
 import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -26,17 +26,12 @@ async function workerRepo(root: string, script: string, host: string, version: s
   return dir;
 }
 
-describe("fleet deploy to Cloudflare (wrangler against the API stand-in)", () => {
+describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its edge)", () => {
   let api: CloudflareStandIn;
   let root: string;
-  const healthy = new Map<string, boolean>();
-  // The workers' hostnames as the internet would answer them; here a table the test controls.
-  const fetcher = async (url: string) => {
-    const host = new URL(url).hostname;
-    return healthy.get(host) ? Response.json({ status: "ok" }) : new Response("bad gateway", { status: 502 });
-  };
+  let cloud: CloudflareCloud;
   let targets: DeployTarget[];
-  let options: Parameters<typeof deployToCloudflare>[1];
+  const options: DeployOptions = { environment: "production", health: { timeoutMs: 5000, retries: 0, backoffMs: 10 } };
 
   beforeAll(async () => {
     api = await new CloudflareStandIn(ACCOUNT, TOKEN).start();
@@ -44,37 +39,40 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in)", () =>
     const registry = await workerRepo(root, "chittyos-registry-worker", "registry.chitty.cc", "1");
     const beacon = await workerRepo(root, "chittyos-beacon-worker", "beacon.chitty.cc", "1");
     targets = [
-      { id: "registry", script: "chittyos-registry-worker", repository: registry, branch: "main", dependsOn: [], healthUrl: "https://registry.chitty.cc/health" },
-      { id: "beacon", script: "chittyos-beacon-worker", repository: beacon, branch: "main", dependsOn: ["registry"], healthUrl: "https://beacon.chitty.cc/health" },
+      { id: "registry", script: "chittyos-registry-worker", repository: registry, branch: "main", dependsOn: [] },
+      { id: "beacon", script: "chittyos-beacon-worker", repository: beacon, branch: "main", dependsOn: ["registry"] },
     ];
-    options = {
-      cloud: new CloudflareCloud({ apiToken: TOKEN, accountId: ACCOUNT, apiBaseUrl: api.baseUrl }),
-      environment: "production",
-      workDir: join(root, ".fleet", "cloudflare"),
-      health: { timeoutMs: 1000, retries: 0, backoffMs: 10 },
-      fetcher,
-    };
+    cloud = new CloudflareCloud({ apiToken: TOKEN, accountId: ACCOUNT, apiBaseUrl: api.baseUrl, edgeUrl: api.origin }, join(root, ".fleet", "cloudflare"));
   });
   afterAll(() => api.stop());
 
-  it("deploys in dependency order once each dependency answers healthy", async () => {
-    healthy.set("registry.chitty.cc", true).set("beacon.chitty.cc", true);
-    const outcomes = await deployToCloudflare(targets, options);
-    expect(outcomes.map((o) => [o.id, o.status])).toEqual([["registry", "deployed"], ["beacon", "deployed"]]);
+  it("deploys in dependency order, checks each on its hostname, and records the commit with the version", async () => {
+    const outcomes = await deployInOrder(cloud, targets, options);
+    expect(outcomes.map((o) => [o.id, o.status, o.health?.url])).toEqual([
+      ["registry", "deployed", "https://registry.chitty.cc/health"],
+      ["beacon", "deployed", "https://beacon.chitty.cc/health"],
+    ]);
     const uploads = api.requests.filter((r) => r.method === "PUT" && /\/workers\/scripts\/[^/]+$/.test(r.path)).map((r) => r.path.split("/").pop());
     expect(uploads).toEqual(["chittyos-registry-worker", "chittyos-beacon-worker"]);
+    // the edge answered with the deployed code
+    expect(api.edgeLog.filter((e) => e.host === "beacon.chitty.cc")).toEqual([{ host: "beacon.chitty.cc", status: 200, script: "chittyos-beacon-worker" }]);
+    const commit = (await git(["rev-parse", "HEAD"], { cwd: targets[1]!.repository })).stdout.trim();
+    expect(await cloud.live("chittyos-beacon-worker")).toMatchObject({ number: 1, source: { commit, message: "version 1" } });
+    expect(outcomes[1]!.version).toMatchObject({ number: 1, source: { commit } });
   }, 120_000);
 
   it("rolls an unhealthy new version back to the one that was live", async () => {
     const beacon = targets[1]!.repository;
     await writeFile(join(beacon, "src", "index.js"), `export default { fetch() { return new Response("broken", { status: 500 }); } };\n`);
     await git(["commit", "-qam", "version 2"], { cwd: beacon, env: IDENTITY });
-    healthy.set("beacon.chitty.cc", false);
-    const [outcome] = await deployToCloudflare([{ ...targets[1]!, dependsOn: [] }], options);
+    const [outcome] = await deployInOrder(cloud, [{ ...targets[1]!, dependsOn: [] }], options);
     const script = api.scripts.get("chittyos-beacon-worker")!;
     const [v1, v2] = script.versions.map((v) => v.id);
-    expect(outcome).toMatchObject({ status: "failed", detail: `version ${v2} is down at https://beacon.chitty.cc/health; rolled back to ${v1}` });
-    expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v1, percentage: 100 }], annotations: { "workers/message": expect.stringContaining("health check failed") } });
+    expect(outcome).toMatchObject({ status: "failed", version: { id: v2, number: 2 }, rolledBackTo: { id: v1, number: 1 } });
+    expect(outcome!.detail).toBe("deployed v2 but /health on beacon.chitty.cc is down; rolled back to v1");
+    expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v1, percentage: 100 }], annotations: { "workers/message": expect.stringContaining("/health was down") } });
+    // and the edge serves v1 again
+    expect(await (await cloud.fetch("https://beacon.chitty.cc/health", { signal: AbortSignal.timeout(10_000) })).json()).toEqual({ status: "ok", version: "1" });
   }, 120_000);
 
   it("fleet rollback on Cloudflare goes back to the version live before the current one", async () => {
@@ -84,21 +82,20 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in)", () =>
     const dir = await tempDir("fleet-cf-rollback-");
     await git(["init", "-q", "-b", "main"], { cwd: dir });
     await writeFile(join(dir, "fleet.jsonc"), JSON.stringify({ org: "chittyos", zone: "chitty.cc", monorepo: { layout: "directories" }, providers: { cloud: "cloudflare" }, workers: { beacon: { domain: "beacon.chitty.cc", source: { dir: "workers/beacon" } } } }));
-    const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: api.baseUrl };
-    const result = await runFleet(["rollback", "beacon", "--json", "--cwd", dir], env);
+    const result = await runFleet(["rollback", "beacon", "--json", "--cwd", dir], api.env);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ worker: "beacon", script: "chittyos-beacon-worker", from: v1, to: v2 });
+    expect(JSON.parse(result.stdout)).toEqual({ worker: "beacon", script: "chittyos-beacon-worker", from: 1, to: 2, fromId: v1, toId: v2 });
     expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v2, percentage: 100 }], annotations: { "workers/message": "fleet rollback beacon" } });
-    const noToken = await runFleet(["rollback", "beacon", "--cwd", dir], { ...env, CLOUDFLARE_API_TOKEN: "" });
+    const noToken = await runFleet(["rollback", "beacon", "--cwd", dir], { ...api.env, CLOUDFLARE_API_TOKEN: "" });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain("CLOUDFLARE_API_TOKEN is not set");
   }, 60_000);
 
   it("skips a worker whose dependency is not healthy, naming it", async () => {
-    healthy.set("registry.chitty.cc", false);
     const before = api.requests.length;
-    const [outcome] = await deployToCloudflare([{ ...targets[1]!, dependsOn: [] , externalHealthUrls: ["https://registry.chitty.cc/health"] }], options);
-    expect(outcome).toMatchObject({ status: "skipped", detail: expect.stringContaining("https://registry.chitty.cc/health") });
+    const [outcome] = await deployInOrder(cloud, [{ ...targets[1]!, dependsOn: [], externalHealthUrls: ["https://nobody.chitty.cc/health"] }], options);
+    expect(outcome).toMatchObject({ status: "skipped", detail: expect.stringContaining("https://nobody.chitty.cc/health") });
     expect(api.requests.length).toBe(before);
+    expect(api.edgeLog.at(-1)).toEqual({ host: "nobody.chitty.cc", status: 530 });
   });
 });

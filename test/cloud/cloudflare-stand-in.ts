@@ -1,12 +1,22 @@
-// A stand-in for the Cloudflare API on 127.0.0.1 (wrangler reaches it through
-// CLOUDFLARE_API_BASE_URL), for the one test that runs real wrangler against "an account": it
-// records every request and keeps just enough state — scripts, versions, deployments, secrets,
-// workers.dev, custom domains — for wrangler's deploy, versions, deployments, rollback and secret
-// commands to go through. It is not Cloudflare: it checks the token and the shapes wrangler
-// reads, nothing about what Cloudflare would accept.
+// A stand-in for a Cloudflare account on 127.0.0.1, for tests that run real wrangler and fleet
+// against "an account" (wrangler reaches it through CLOUDFLARE_API_BASE_URL, fleet's SDK calls
+// too). It records every request and keeps just enough state — scripts, versions with their
+// annotations, deployments, secret names, workers.dev, zones, Workers Routes, custom domains —
+// for wrangler's deploy, versions, deployments, rollback and secret commands and fleet's API calls
+// to go through. It also plays the edge: a request carrying X-Forwarded-Host (fleet's
+// FLEET_EDGE_URL) is answered by the script that holds that hostname — a route first, then a
+// custom domain, then <script>.<subdomain>.workers.dev — running its live version in workerd.
+// It is not Cloudflare: it checks the token and the shapes wrangler reads, not everything
+// Cloudflare would refuse.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+// .ts: this file also runs on its own under Node (see the end)
+import { StandInEdge, type LiveScript } from "./cloudflare-edge.ts";
+
+export const SUBDOMAIN = "fleet-stand-in";
 
 export interface CfRequest {
   method: string;
@@ -22,6 +32,14 @@ interface Version {
   number: number;
   created: string;
   metadata: Record<string, unknown>;
+  modules: LiveScript["modules"];
+}
+
+export interface Route {
+  id: string;
+  zoneId: string;
+  pattern: string;
+  script: string | null;
 }
 
 interface Script {
@@ -36,26 +54,106 @@ interface Script {
 export class CloudflareStandIn {
   readonly requests: CfRequest[] = [];
   readonly scripts = new Map<string, Script>();
+  /** zone name → id */
+  readonly zones = new Map<string, string>();
+  readonly routes: Route[] = [];
+  /** Requests the edge answered: hostname, status, and the script that answered (none: no script holds it). */
+  readonly edgeLog: { host: string; status: number; script?: string }[] = [];
   private server?: Server;
   private clock = Date.parse("2026-01-01T00:00:00Z");
+  /** Bumped whenever what is live changes; the edge rebuilds its runtime then. */
+  private generation = 0;
+  private readonly edge = new StandInEdge(() => ({ generation: this.generation, scripts: this.liveScripts() }));
 
-  constructor(
-    readonly accountId: string,
-    readonly token: string,
-  ) {}
+  readonly accountId: string;
+  readonly token: string;
 
-  get baseUrl(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/client/v4`;
+  constructor(accountId: string, token: string, zones: string[] = ["chitty.cc"]) {
+    this.accountId = accountId;
+    this.token = token;
+    for (const zone of zones) this.zones.set(zone, `zone-${zone.replaceAll(".", "-")}`);
   }
 
-  async start(): Promise<this> {
+  get origin(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  get baseUrl(): string {
+    return `${this.origin}/client/v4`;
+  }
+
+  /** The environment that points wrangler and fleet at this account and its edge. */
+  get env(): Record<string, string> {
+    return { CLOUDFLARE_API_BASE_URL: this.baseUrl, CLOUDFLARE_API_TOKEN: this.token, CLOUDFLARE_ACCOUNT_ID: this.accountId, FLEET_EDGE_URL: this.origin };
+  }
+
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+    await new Promise<void>((r) => this.server!.listen(port, "127.0.0.1", r));
     return this;
   }
 
-  stop(): Promise<void> {
-    return new Promise((r) => this.server?.close(() => r()));
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await this.edge.dispose();
+  }
+
+  /** hostname → the script holding it: routes (whole-host ones), then custom domains. */
+  holders(): Map<string, string> {
+    const held = new Map<string, string>();
+    for (const s of this.scripts.values()) for (const d of s.domains) held.set(d, s.name);
+    for (const r of this.routes) if (r.script) held.set(r.pattern.replace(/\/\*$/, ""), r.script);
+    return held;
+  }
+
+  /** The script that answers `host`: a route takes precedence over a custom domain, then workers.dev. */
+  private holderOf(host: string, path: string): string | undefined {
+    const route = this.routes
+      .filter((r) => r.script && matches(r.pattern, host, path))
+      .sort((a, b) => b.pattern.length - a.pattern.length)[0];
+    if (route) return route.script!;
+    const domain = [...this.scripts.values()].find((s) => s.domains.includes(host));
+    if (domain) return domain.name;
+    const dev = new RegExp(`^([^.]+)\\.${SUBDOMAIN}\\.workers\\.dev$`).exec(host);
+    return dev && this.scripts.get(dev[1]!)?.workersDev ? dev[1] : undefined;
+  }
+
+  private liveScripts(): LiveScript[] {
+    return [...this.scripts.values()].flatMap((s) => {
+      const live = s.deployments[0]?.versions.reduce((a, b) => (b.percentage > a.percentage ? b : a));
+      const version = live && s.versions.find((v) => v.id === live.version_id);
+      if (!version) return [];
+      const m = version.metadata as { main_module?: string; compatibility_date?: string; compatibility_flags?: string[]; bindings?: Record<string, unknown>[] };
+      return [{ name: s.name, mainModule: m.main_module ?? version.modules[0]?.name ?? "index.js", modules: version.modules, compatibilityDate: m.compatibility_date ?? "2025-09-01", compatibilityFlags: m.compatibility_flags ?? [], bindings: m.bindings ?? [], secrets: [...s.secrets] }];
+    });
+  }
+
+  private changed(): void {
+    this.generation++;
+  }
+
+  private async serveEdge(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const host = String(req.headers["x-forwarded-host"]).toLowerCase();
+    const url = `${req.headers["x-forwarded-proto"] ?? "https"}://${host}${req.url}`;
+    const script = this.holderOf(host, new URL(url).pathname);
+    if (!script) {
+      this.edgeLog.push({ host, status: 530 });
+      res.writeHead(530, { "content-type": "text/plain" });
+      return void res.end(`stand-in edge: no script holds ${host}`);
+    }
+    try {
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === "string" && !["host", "x-forwarded-host", "x-forwarded-proto", "connection"].includes(k))) as Record<string, string>;
+      const response = await this.edge.fetch(script, new Request(url, { method: req.method, headers, ...(body.length ? { body } : {}) }));
+      const bytes = Buffer.from(await response.arrayBuffer());
+      this.edgeLog.push({ host, status: response.status, script });
+      res.writeHead(response.status, Object.fromEntries([...response.headers].filter(([k]) => k !== "content-length" && k !== "transfer-encoding")));
+      res.end(bytes);
+    } catch (error) {
+      this.edgeLog.push({ host, status: 500, script });
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`stand-in edge: ${script} threw: ${(error as Error).message}`);
+    }
   }
 
   private now(): string {
@@ -72,126 +170,271 @@ export class CloudflareStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    if (req.headers["x-forwarded-host"]) return this.serveEdge(req, res, raw);
     const url = new URL(req.url!, "http://api.cloudflare.test");
     const record: CfRequest = {
       method: req.method!,
       path: url.pathname.replace(/^\/client\/v4/, ""),
       query: url.search,
       contentType: req.headers["content-type"] ?? "",
-      body: Buffer.concat(chunks).toString("utf8"),
+      body: raw.toString("utf8"),
       authorized: req.headers.authorization === `Bearer ${this.token}`,
     };
     this.requests.push(record);
-    const send = (status: number, result: unknown, errors: { code: number; message: string }[] = []) => {
+    const send = (status: number, result: unknown, errors: { code: number; message: string }[] = [], extra: Record<string, unknown> = {}) => {
       res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify({ success: status < 400, errors, messages: [], result }));
+      res.end(JSON.stringify({ success: status < 400, errors, messages: [], result, ...extra }));
     };
     if (!record.authorized) return send(401, null, [{ code: 10000, message: "Authentication error" }]);
-    const prefix = `/accounts/${this.accountId}/workers`;
-    if (!record.path.startsWith(prefix) && !record.path.startsWith("/user") && !record.path.startsWith("/memberships") && !record.path.startsWith("/zones")) {
-      return send(404, null, [{ code: 7003, message: `the stand-in does not know ${record.path}` }]);
+    let answer: Answer | undefined;
+    try {
+      answer = await this.route(record, raw, url.searchParams);
+    } catch (error) {
+      return send(400, null, [{ code: 10021, message: `stand-in could not read the request: ${(error as Error).message}` }]);
     }
-    const answer = this.route(record, record.path.slice(prefix.length), url.searchParams);
     if (!answer) return send(404, null, [{ code: 7003, message: `the stand-in does not implement ${record.method} ${record.path}` }]);
-    send(answer.status ?? 200, answer.result, answer.errors);
+    send(answer.status ?? 200, answer.result, answer.errors, answer.extra);
   }
 
-  private route(r: CfRequest, path: string, query: URLSearchParams): { status?: number; result: unknown; errors?: { code: number; message: string }[] } | undefined {
-    const m = (pattern: RegExp) => pattern.exec(path);
+  private async route(r: CfRequest, raw: Buffer, query: URLSearchParams): Promise<Answer | undefined> {
     let match: RegExpExecArray | null;
-    const missing = (name: string) => ({ status: 404, result: null, errors: [{ code: 10007, message: `This Worker does not exist on your account. (${name})` }] });
-    if (path === "/subdomain") return { result: { subdomain: "fleet-stand-in" } };
-    if ((match = m(/^\/services\/([^/]+)$/))) {
+    const account = `/accounts/${this.accountId}`;
+    const m = (pattern: string) => new RegExp(`^${pattern.replace("{account}", account)}$`).exec(r.path);
+    const missing = (name: string): Answer => ({ status: 404, result: null, errors: [{ code: 10007, message: `This Worker does not exist on your account. (${name})` }] });
+    const json = <T>() => JSON.parse(r.body || "null") as T;
+
+    // zones and their Workers Routes
+    if (r.path === "/zones" && r.method === "GET") {
+      const name = query.get("name");
+      const zones = [...this.zones].filter(([zone]) => !name || zone === name).map(([zone, id]) => ({ id, name: zone, status: "active", account: { id: this.accountId } }));
+      return { result: zones, extra: { result_info: { page: 1, per_page: 50, count: zones.length, total_count: zones.length, total_pages: 1 } } };
+    }
+    if ((match = m("/zones/([^/]+)/workers/routes"))) {
+      const zoneId = match[1]!;
+      if (![...this.zones.values()].includes(zoneId)) return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
+      if (r.method === "GET") return { result: this.routes.filter((x) => x.zoneId === zoneId).map(routeOut) };
+      if (r.method === "POST") {
+        const body = json<{ pattern: string; script?: string }>();
+        if (this.routes.some((x) => x.pattern === body.pattern)) return duplicateRoute(body.pattern);
+        const route: Route = { id: randomUUID().replaceAll("-", ""), zoneId, pattern: body.pattern, script: body.script ?? null };
+        this.routes.push(route);
+        this.changed();
+        return { result: routeOut(route) };
+      }
+      return undefined;
+    }
+    if ((match = m("/zones/([^/]+)/workers/routes/([^/]+)"))) {
+      const route = this.routes.find((x) => x.zoneId === match![1] && x.id === match![2]);
+      if (!route) return { status: 404, result: null, errors: [{ code: 10005, message: "Route not found" }] };
+      if (r.method === "GET") return { result: routeOut(route) };
+      if (r.method === "PUT") {
+        // one write: the pattern's script changes at once (how cutover hands a hostname over)
+        const body = json<{ pattern: string; script?: string }>();
+        if (this.routes.some((x) => x !== route && x.pattern === body.pattern)) return duplicateRoute(body.pattern);
+        route.pattern = body.pattern;
+        route.script = body.script ?? null;
+        this.changed();
+        return { result: routeOut(route) };
+      }
+      if (r.method === "DELETE") {
+        this.routes.splice(this.routes.indexOf(route), 1);
+        this.changed();
+        return { result: { id: route.id } };
+      }
+      return undefined;
+    }
+
+    if (r.path === `${account}/workers/subdomain`) return { result: { subdomain: SUBDOMAIN } };
+    if ((match = m("{account}/workers/services/([^/]+)"))) {
       const s = this.scripts.get(match[1]!);
       return s ? { result: { id: s.name, default_environment: { environment: "production", script: { id: s.name, tag: s.name } } } } : missing(match[1]!);
     }
-    if ((match = m(/^\/workers\/([^/]+)$/)) && r.method === "GET") {
+    if ((match = m("{account}/workers/workers/([^/]+)")) && r.method === "GET") {
       const s = this.scripts.get(match[1]!);
       return s ? { result: { id: s.name, name: s.name, subdomain: { enabled: s.workersDev, previews_enabled: false } } } : missing(match[1]!);
     }
-    if ((match = m(/^\/scripts\/([^/]+)$/)) && r.method === "PUT") {
+    if ((match = m("{account}/workers/scripts/([^/]+)")) && r.method === "PUT") {
       // the upload: a new version, deployed at 100% (what `wrangler deploy` does)
       const s = this.script(match[1]!);
-      const version: Version = { id: randomUUID(), number: s.versions.length + 1, created: this.now(), metadata: metadataOf(r.body) };
-      s.versions.push(version);
+      const version = await this.newVersion(s, r, raw);
       s.deployments.unshift({ id: randomUUID(), created_on: version.created, source: "wrangler", strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
+      this.changed();
       // as Cloudflare does, the upload answers the new version's id as "deployment_id"
       return { result: { id: s.name, etag: version.id, deployment_id: version.id, startup_time_ms: 1, has_modules: true } };
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/secrets$/))) {
+    if ((match = m("{account}/workers/scripts/([^/]+)/routes")) && r.method === "PUT") {
+      // wrangler's bulk route update: this script's routes become exactly these; a pattern
+      // another script holds refuses the whole update (Cloudflare: code 10020)
+      const script = match[1]!;
+      const wanted = json<{ pattern: string; zone_name?: string; zone_id?: string }[]>();
+      const taken = wanted.find((w) => this.routes.some((x) => x.pattern === w.pattern && x.script && x.script !== script));
+      if (taken) return duplicateRoute(taken.pattern);
+      for (const route of this.routes.filter((x) => x.script === script)) this.routes.splice(this.routes.indexOf(route), 1);
+      for (const w of wanted) {
+        const zoneId = w.zone_id ?? this.zones.get(w.zone_name ?? "") ?? [...this.zones].find(([zone]) => w.pattern.split("/")[0]!.endsWith(zone))?.[1];
+        if (!zoneId) return { status: 400, result: null, errors: [{ code: 10022, message: `no zone for the route ${w.pattern}` }] };
+        const existing = this.routes.find((x) => x.pattern === w.pattern);
+        if (existing) existing.script = script;
+        else this.routes.push({ id: randomUUID().replaceAll("-", ""), zoneId, pattern: w.pattern, script });
+      }
+      this.changed();
+      return { result: wanted.map((w) => ({ id: this.routes.find((x) => x.pattern === w.pattern)!.id, pattern: w.pattern, script })) };
+    }
+    if ((match = m("{account}/workers/scripts/([^/]+)/secrets"))) {
       const s = this.scripts.get(match[1]!);
-      if (r.method === "GET") return { result: s ? [...s.secrets].sort().map((name) => ({ name, type: "secret_text" })) : [] };
+      if (r.method === "GET") return s ? { result: [...s.secrets].sort().map((name) => ({ name, type: "secret_text" })) } : missing(match[1]!);
       if (r.method === "PUT" && s) {
-        const { name } = JSON.parse(r.body) as { name: string };
+        const { name } = json<{ name: string }>();
         s.secrets.add(name);
+        this.changed();
         return { result: { name, type: "secret_text" } };
       }
       return s ? undefined : missing(match[1]!);
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/settings$/))) return { result: { bindings: [], compatibility_date: "2025-09-01", compatibility_flags: [] } };
-    if ((match = m(/^\/scripts\/([^/]+)\/script-settings$/))) return { result: { tags: [] } };
-    if ((match = m(/^\/scripts\/([^/]+)\/subdomain$/))) {
+    if ((match = m("{account}/workers/scripts/([^/]+)/settings"))) return { result: { bindings: [], compatibility_date: "2025-09-01", compatibility_flags: [] } };
+    if ((match = m("{account}/workers/scripts/([^/]+)/script-settings"))) return { result: { tags: [] } };
+    if ((match = m("{account}/workers/scripts/([^/]+)/subdomain"))) {
       const s = this.script(match[1]!);
-      if (r.method === "POST") s.workersDev = (JSON.parse(r.body || "{}") as { enabled?: boolean }).enabled ?? true;
+      if (r.method === "POST") s.workersDev = json<{ enabled?: boolean } | null>()?.enabled ?? true;
+      this.changed();
       return { result: { enabled: s.workersDev, previews_enabled: false } };
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/deployments$/))) {
+    if ((match = m("{account}/workers/scripts/([^/]+)/deployments"))) {
       const s = this.scripts.get(match[1]!);
       if (!s) return missing(match[1]!);
       if (r.method === "GET") return { result: { deployments: s.deployments } };
-      const body = JSON.parse(r.body) as { strategy: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> };
+      const body = json<{ strategy: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> }>();
       const deployment = { id: randomUUID(), created_on: this.now(), source: "wrangler", strategy: body.strategy, versions: body.versions, ...(body.annotations ? { annotations: body.annotations } : {}) };
       s.deployments.unshift(deployment);
+      this.changed();
       return { result: deployment };
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/versions$/))) {
+    if ((match = m("{account}/workers/scripts/([^/]+)/versions"))) {
       const s = this.scripts.get(match[1]!);
       if (!s) return missing(match[1]!);
-      if (r.method === "POST") {
-        // `versions upload` (and deploy of an existing worker): a new version, not yet deployed
-        const version: Version = { id: randomUUID(), number: s.versions.length + 1, created: this.now(), metadata: metadataOf(r.body) };
-        s.versions.push(version);
-        return { result: this.version(version) };
-      }
+      // `versions upload` (and deploy of an existing worker): a new version, not yet deployed
+      if (r.method === "POST") return { result: this.version(await this.newVersion(s, r, raw)) };
       return { result: { items: [...s.versions].reverse().map((v) => this.version(v)) } };
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/versions\/([^/]+)$/))) {
+    if ((match = m("{account}/workers/scripts/([^/]+)/versions/([^/]+)"))) {
       const v = this.scripts.get(match[1]!)?.versions.find((x) => x.id === match![2]);
       return v ? { result: this.version(v) } : missing(match[2]!);
     }
-    if (path === "/domains/records" || path === "/domains") {
-      if (r.method === "GET") return { result: [...this.scripts.values()].flatMap((s) => s.domains.map((hostname) => ({ id: hostname, hostname, service: s.name, environment: "production", zone_name: hostname.split(".").slice(-2).join(".") }))) };
+    if (r.path === `${account}/workers/domains/records` || r.path === `${account}/workers/domains`) {
+      if (r.method === "GET") {
+        const domains = [...this.scripts.values()].flatMap((s) => s.domains.map((hostname) => ({ id: hostname, hostname, service: s.name, environment: "production", zone_name: this.zoneOf(hostname)?.[0], zone_id: this.zoneOf(hostname)?.[1] })));
+        return { result: domains.filter((d) => !query.get("hostname") || d.hostname === query.get("hostname")) };
+      }
+      if (r.method === "PUT") {
+        // attach one custom domain (Cloudflare: the hostname moves to this service, override or not)
+        const body = json<{ hostname: string; service: string; environment?: string; zone_id?: string }>();
+        for (const s of this.scripts.values()) s.domains = s.domains.filter((d) => d !== body.hostname);
+        const s = this.scripts.get(body.service);
+        if (!s) return missing(body.service);
+        s.domains.push(body.hostname);
+        this.changed();
+        return { result: { id: body.hostname, hostname: body.hostname, service: s.name, environment: body.environment ?? "production", zone_id: this.zoneOf(body.hostname)?.[1] } };
+      }
       return undefined;
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/domains\/changeset$/))) {
+    if ((match = m("{account}/workers/domains/([^/]+)")) && r.method === "DELETE") {
+      for (const s of this.scripts.values()) s.domains = s.domains.filter((d) => d !== match![1]);
+      this.changed();
+      return { result: null };
+    }
+    if ((match = m("{account}/workers/scripts/([^/]+)/domains/changeset"))) {
       const s = this.script(match[1]!);
-      const origins = JSON.parse(r.body || "[]") as { hostname: string }[];
+      const origins = json<{ hostname: string }[] | null>() ?? [];
       return { result: { added: origins.filter((o) => !s.domains.includes(o.hostname)), removed: [], updated: [], conflicting: [] } };
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/secrets-bulk$/)) && r.method === "PATCH") {
+    if ((match = m("{account}/workers/scripts/([^/]+)/secrets-bulk")) && r.method === "PATCH") {
       const s = this.scripts.get(match[1]!);
       if (!s) return missing(match[1]!);
       // the values are read and dropped: the stand-in keeps names only
-      for (const name of Object.keys((JSON.parse(r.body) as { secrets: Record<string, unknown> }).secrets)) s.secrets.add(name);
+      for (const name of Object.keys(json<{ secrets: Record<string, unknown> }>().secrets)) s.secrets.add(name);
+      this.changed();
       return { result: {} };
     }
-    if ((match = m(/^\/scripts\/([^/]+)\/domains\/records$/))) {
+    if ((match = m("{account}/workers/scripts/([^/]+)/domains/records"))) {
       const s = this.script(match[1]!);
-      const body = JSON.parse(r.body || "{}") as { origins?: { hostname: string }[] };
-      for (const o of body.origins ?? []) if (!s.domains.includes(o.hostname)) s.domains.push(o.hostname);
+      const body = json<{ origins?: { hostname: string }[] } | null>() ?? {};
+      for (const o of body.origins ?? []) {
+        // wrangler sends override_existing_origin in CI: the hostname moves to this script
+        for (const other of this.scripts.values()) if (other !== s) other.domains = other.domains.filter((d) => d !== o.hostname);
+        if (!s.domains.includes(o.hostname)) s.domains.push(o.hostname);
+      }
+      this.changed();
       return { result: s.domains.map((hostname) => ({ id: hostname, hostname, service: s.name })) };
     }
-    void query;
     return undefined;
   }
 
+  private zoneOf(hostname: string): [string, string] | undefined {
+    return [...this.zones].find(([zone]) => hostname === zone || hostname.endsWith(`.${zone}`));
+  }
+
+  /** A version from a multipart upload: its metadata (bindings, annotations) and its modules. */
+  private async newVersion(s: Script, r: CfRequest, raw: Buffer): Promise<Version> {
+    const form = await new Response(raw, { headers: { "content-type": r.contentType } }).formData();
+    const part = form.get("metadata");
+    const metadata = JSON.parse(typeof part === "string" ? part : await (part as Blob).text()) as Record<string, unknown>;
+    const modules: LiveScript["modules"] = [];
+    for (const [name, part] of form) {
+      if (name === "metadata" || typeof part === "string") continue;
+      const type = moduleType(part.type);
+      if (type) modules.push({ name, type, contents: new Uint8Array(await part.arrayBuffer()) });
+    }
+    const version: Version = { id: randomUUID(), number: s.versions.length + 1, created: this.now(), metadata, modules };
+    s.versions.push(version);
+    return version;
+  }
+
   private version(v: Version): unknown {
-    return { id: v.id, number: v.number, metadata: { created_on: v.created, modified_on: v.created, source: "wrangler", author_email: "fleet@example.invalid" }, annotations: {}, resources: { bindings: v.metadata.bindings ?? [], script: { etag: v.id, handlers: ["fetch"] }, script_runtime: { compatibility_date: v.metadata.compatibility_date } } };
+    return { id: v.id, number: v.number, metadata: { created_on: v.created, modified_on: v.created, source: "wrangler", author_email: "fleet@example.invalid" }, annotations: { ...((v.metadata.annotations as Record<string, string> | undefined) ?? {}) }, resources: { bindings: v.metadata.bindings ?? [], script: { etag: v.id, handlers: ["fetch"] }, script_runtime: { compatibility_date: v.metadata.compatibility_date } } };
   }
 }
 
-/** The "metadata" part of a multipart upload (bindings, compatibility date, main module). */
-function metadataOf(body: string): Record<string, unknown> {
-  const part = /name="metadata"\r?\n(?:[^\r\n]*\r?\n)*?\r?\n([\s\S]*?)\r?\n--/.exec(body)?.[1];
-  return part ? (JSON.parse(part) as Record<string, unknown>) : {};
+interface Answer {
+  status?: number;
+  result: unknown;
+  errors?: { code: number; message: string }[];
+  extra?: Record<string, unknown>;
+}
+
+function routeOut(route: Route): { id: string; pattern: string; script?: string } {
+  return { id: route.id, pattern: route.pattern, ...(route.script ? { script: route.script } : {}) };
+}
+
+function duplicateRoute(pattern: string): Answer {
+  return { status: 409, result: null, errors: [{ code: 10020, message: `A route with the same pattern already exists: ${pattern} (duplicate_route)` }] };
+}
+
+/** Does a route pattern (`host/*`, `*.host/path*`) match a request? */
+function matches(pattern: string, host: string, path: string): boolean {
+  const slash = pattern.indexOf("/");
+  const [hostPattern, pathPattern] = slash < 0 ? [pattern, "/*"] : [pattern.slice(0, slash), pattern.slice(slash)];
+  const glob = (p: string) => new RegExp(`^${p.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return glob(hostPattern).test(host) && glob(pathPattern).test(path);
+}
+
+/** A module part's type as workerd runs it (source maps and the like are not modules). */
+function moduleType(contentType: string): LiveScript["modules"][number]["type"] | undefined {
+  if (contentType.startsWith("application/javascript+module")) return "ESModule";
+  if (contentType.startsWith("application/javascript")) return "CommonJS";
+  if (contentType.startsWith("application/wasm")) return "CompiledWasm";
+  if (contentType.startsWith("text/plain")) return "Text";
+  if (contentType.startsWith("application/octet-stream")) return "Data";
+  return undefined;
+}
+
+// On its own, for trying fleet without an account:
+//   node test/cloud/cloudflare-stand-in.ts --port 8787 [--zone chitty.cc]…
+// prints the environment (NAME=value, one a line) that points wrangler and fleet at it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { port: { type: "string", default: "8787" }, zone: { type: "string", multiple: true }, token: { type: "string", default: "stand-in-token" }, account: { type: "string", default: "0123456789abcdef0123456789abcdef" } } });
+  const standIn = await new CloudflareStandIn(values.account, values.token, values.zone ?? ["chitty.cc"]).start(Number(values.port));
+  for (const [name, value] of Object.entries(standIn.env)) console.log(`${name}=${value}`);
+  const stop = () => void standIn.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop).on("SIGTERM", stop);
 }

@@ -3,7 +3,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cloudflareCredentials, CloudflareCloud } from "../../src/cloud/cloudflare/cloudflare-cloud.js";
+import { cloudflareCredentials } from "../../src/cloud/cloudflare/credentials.js";
+import { Wrangler } from "../../src/cloud/cloudflare/wrangler.js";
 import { wranglerCommands } from "../../src/cloud/cloudflare/wrangler-commands.js";
 import { tempDir } from "../helpers/tmp.js";
 import { CloudflareStandIn } from "./cloudflare-stand-in.js";
@@ -16,18 +17,20 @@ describe("wrangler commands, as data", () => {
   const target = { config: "wrangler.jsonc", environment: "production" };
   it("deploy, versions, deployments, rollback and secret bulk, with the token only in the environment", () => {
     const commands = [
-      wranglerCommands.deploy(credentials, target, "/o/out.ndjson", "/o/logs"),
+      wranglerCommands.deploy(credentials, target, "/o/out.ndjson", "/o/logs", { tag: "0123abcd", message: "0123abcd add beacon" }),
       wranglerCommands.versionsList(credentials, target, "/o/logs"),
       wranglerCommands.deploymentsList(credentials, target, "/o/logs"),
       wranglerCommands.rollback(credentials, target, "v-1", "health check failed", "/o/logs"),
       wranglerCommands.secretBulk(credentials, target, "/o/logs"),
+      wranglerCommands.secretList(credentials, target, "/o/logs"),
     ];
     expect(commands.map((c) => c.args)).toEqual([
-      ["deploy", "--config", "wrangler.jsonc", "--env", "production"],
+      ["deploy", "--config", "wrangler.jsonc", "--env", "production", "--tag", "0123abcd", "--message", "0123abcd add beacon"],
       ["versions", "list", "--json", "--config", "wrangler.jsonc", "--env", "production"],
       ["deployments", "list", "--json", "--config", "wrangler.jsonc", "--env", "production"],
       ["rollback", "v-1", "--config", "wrangler.jsonc", "--env", "production", "--message", "health check failed", "--yes"],
       ["secret", "bulk", "--config", "wrangler.jsonc", "--env", "production"],
+      ["secret", "list", "--format", "json", "--config", "wrangler.jsonc", "--env", "production"],
     ]);
     for (const c of commands) {
       expect(c.args.join(" ")).not.toContain(TOKEN);
@@ -64,7 +67,7 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
   afterAll(() => api.stop());
 
   it("deploys twice, lists versions and deployments, rolls back to the first, and uploads secrets from stdin", async () => {
-    const cloud = new CloudflareCloud({ ...credentials, apiBaseUrl: api.baseUrl });
+    const cloud = new Wrangler({ ...credentials, apiBaseUrl: api.baseUrl });
     const target = { config: "wrangler.jsonc", environment: "production" };
     const first = await cloud.deploy(worker, target);
     const second = await cloud.deploy(worker, target);
@@ -82,12 +85,13 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
 
     await cloud.putSecrets(worker, target, { JWT_SECRET: "jwt-value", OTHER: "other-value" });
     expect([...script.secrets].sort()).toEqual(["JWT_SECRET", "OTHER"]);
+    expect(await cloud.secretNames(undefined, { name: "chittyos-beacon-worker" })).toEqual(["JWT_SECRET", "OTHER"]);
     expect(api.requests.every((r) => r.authorized)).toBe(true);
     expect(api.requests.some((r) => r.path === `/accounts/${ACCOUNT}/workers/scripts/chittyos-beacon-worker/secrets-bulk` && r.method === "PATCH")).toBe(true);
   }, 120_000);
 
   it("a refused token is an error that does not repeat the token", async () => {
-    const cloud = new CloudflareCloud({ apiToken: "cf-wrong-token-11223344", accountId: ACCOUNT, apiBaseUrl: api.baseUrl });
+    const cloud = new Wrangler({ apiToken: "cf-wrong-token-11223344", accountId: ACCOUNT, apiBaseUrl: api.baseUrl });
     const error = await cloud.deploy(worker, { config: "wrangler.jsonc", environment: "production" }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/wrangler deploy .*failed/);

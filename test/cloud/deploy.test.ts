@@ -72,7 +72,9 @@ describe("fleet deploy to the local cloud", () => {
     const result = await runFleet(["deploy", "registry", "beacon", "analytics", "--retries", "1", "--json", "--cwd", dir]);
     expect(result.code).toBe(1);
     const byId = Object.fromEntries(JSON.parse(result.stdout).workers.map((w: { id: string }) => [w.id, w]));
-    expect(byId.registry).toMatchObject({ status: "failed", detail: expect.stringContaining("/health is down") });
+    // the unhealthy new version is rolled back to the one live before it, which answers again
+    expect(byId.registry).toMatchObject({ status: "failed", version: { number: 3 }, rolledBackTo: { number: 1 }, detail: "deployed v3 but /health on chittyos-registry-worker.workers.dev is down; rolled back to v1" });
+    expect((await get(dir, "https://chittyos-registry-worker.workers.dev/health")).body.status).toBe("ok");
     expect(byId.beacon).toMatchObject({ status: "skipped", detail: "dependency registry was not deployed healthy" });
     expect(byId.analytics).toMatchObject({ status: "deployed" });
   }, 300_000);

@@ -1,16 +1,19 @@
-// Slow suite: the worker repositories fleet creates from the corpus monorepos pass their own CI
-// as a new clone runs it — `npm ci`, `npm test`, a wrangler build — as created, and again after
-// a sync that brought a change to a file both sides edit (the worker's own package.json). Their
-// health path answers in workerd as the manifest's probe says. npm talks to the real registry.
-import { readFile, writeFile } from "node:fs/promises";
+// Slow suite: every worker repository fleet creates from the corpus monorepos passes its own CI
+// as a new clone runs it — `npm ci`, `npm test`, a wrangler build — and answers its health path
+// in workerd as the manifest's probe says: as created, and again after a later sync that changed
+// a file both sides edit (the worker's package.json: the monorepo's dependencies, fleet's test
+// script and devDependencies). npm talks to the real registry, as a fresh CI machine does.
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { applyEdits, modify } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cloud/build.js";
 import { git } from "../../src/git/git.js";
-import { statusCounts } from "../../src/health/probe.js";
+import { probeOf, statusCounts } from "../../src/health/probe.js";
 import { parseManifest } from "../../src/manifest/load.js";
+import { repoNameFor, type Manifest } from "../../src/manifest/schema.js";
 import { checkWorker } from "../../src/repos/check-worker.js";
+import { boundedMap } from "../../src/repos/clone.js";
 import { directoriesTsCorpus } from "../corpus/directories-ts.js";
 import { corpusRepo } from "../corpus/repo.js";
 import { routerPlatformCorpus } from "../corpus/router-platform.js";
@@ -36,94 +39,147 @@ async function initialised(files: Record<string, string>, org: string): Promise<
   return dir;
 }
 
-async function created(dir: string, ids: string[]): Promise<void> {
-  for (const command of ["create", "sync"]) {
-    const result = await runFleet([command, ...ids, "--cwd", dir], IDENTITY);
-    expect(result.code, `${command}: ${result.stdout}${result.stderr}`).toBe(0);
-  }
+async function manifestOf(dir: string): Promise<Manifest> {
+  return parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
 }
 
-async function cloneOf(dir: string, org: string, repo: string): Promise<string> {
+async function fleet(dir: string, ...args: string[]): Promise<void> {
+  const result = await runFleet([...args, "--cwd", dir], IDENTITY);
+  expect(result.code, `fleet ${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
+}
+
+/** A plain clone of the worker's repository in the local forge. */
+async function cloneOf(dir: string, manifest: Manifest, id: string): Promise<string> {
+  const repo = repoNameFor(manifest, id);
   const clone = join(await tempDir("fleet-ci-clone-"), repo);
-  await git(["clone", "-q", join(dir, ".fleet", "forge", org, `${repo}.git`), clone], { cwd: dir });
+  await git(["clone", "-q", join(dir, ".fleet", "forge", manifest.org, `${repo}.git`), clone], { cwd: dir });
   return clone;
 }
 
-/** What the repository's CI runs, in a plain clone: npm ci, npm test, and a wrangler build. */
-async function ciPasses(clone: string, config: string): Promise<void> {
-  for (const [command, args] of [
-    // as a fresh CI machine does: metadata from the registry, not an older cached copy
-    ["npm", ["ci", "--no-audit", "--no-fund"]],
-    ["npm", ["test"]],
-    ["npx", ["--no-install", "wrangler", "deploy", "--dry-run", "--outdir", "dist", "--config", config]],
-  ] as const) {
-    const result = await run(command, [...args], clone, ENV);
-    expect(result.code, `${clone}: ${command} ${args.join(" ")}\n${result.output.slice(-4000)}`).toBe(0);
+/** The one wrangler config the repository deploys with (wrangler.jsonc, or the config worker's own). */
+async function configOf(clone: string): Promise<string> {
+  const configs = (await readdir(clone)).filter((f) => /^wrangler.*\.(jsonc?|toml)$/.test(f));
+  expect(configs, clone).toHaveLength(1);
+  return configs[0]!;
+}
+
+/**
+ * What the repository's CI runs, in a plain clone — npm ci, npm test, a wrangler build — and
+ * then its health path asked in workerd; `extra` runs more in the clone before it is removed.
+ * Returns what failed ("" when nothing did), so one run reports every worker that fails.
+ */
+async function ciOf(dir: string, manifest: Manifest, id: string, extra?: (clone: string) => Promise<string>): Promise<string> {
+  const clone = await cloneOf(dir, manifest, id);
+  try {
+    const config = await configOf(clone);
+    for (const [command, args] of [
+      ["npm", ["ci", "--no-audit", "--no-fund"]],
+      ["npm", ["test"]],
+      ["npx", ["--no-install", "wrangler", "deploy", "--dry-run", "--outdir", "dist", "--config", config]],
+    ] as const) {
+      const result = await run(command, [...args], clone, ENV);
+      if (result.code !== 0) return `${id}: ${command} ${args.join(" ")} exited ${result.code}\n${result.output.slice(-3000)}`;
+    }
+    // before the health check: it prepares the clone for workerd (production packages only)
+    const more = extra ? await extra(clone) : "";
+    if (more) return more;
+    const worker = manifest.workers[id]!;
+    const probe = probeOf(worker);
+    const check = await checkWorker(clone, { host: worker.domain ?? `${id}.workers.dev`, configFile: config, tests: false, healthPath: probe.path });
+    if (check.error) return `${id}: ${check.error}`;
+    const { status, body } = check.health!;
+    if (!statusCounts(status, probe.statuses)) return `${id}: ${probe.path} answered ${status}, healthy is ${probe.statuses.join(" or ")}`;
+    const said = (body as { status?: unknown } | null)?.status;
+    if (probe.body === "ok" && said !== "ok" && said !== "healthy") return `${id}: ${probe.path} answered ${JSON.stringify(body)}`;
+    return "";
+  } finally {
+    // ~500 MB of node_modules per clone: gone before the next one
+    await rm(dirname(clone), { recursive: true, force: true });
   }
 }
 
-async function healthAnswers(dir: string, org: string, repo: string, id: string, host: string, config: string): Promise<void> {
-  const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
-  const probe = manifest.workers[id]!.health ?? { path: "/health", statuses: ["200"], body: "ok" };
-  const check = await checkWorker(await cloneOf(dir, org, repo), { host, configFile: config, tests: false, healthPath: probe.path ?? "/health" });
-  expect(check.error, id).toBeUndefined();
-  expect(statusCounts(check.health!.status, probe.statuses ?? ["200"]), `${id}: ${probe.path} answered ${check.health!.status}`).toBe(true);
+/** Every worker's CI, two at a time; the failures, all of them. */
+async function everyCi(dir: string, ids: string[], extra?: (id: string, clone: string) => Promise<string>): Promise<string[]> {
+  const manifest = await manifestOf(dir);
+  const failures = await boundedMap(ids, 2, (id) => ciOf(dir, manifest, id, extra && ((clone) => extra(id, clone))));
+  return failures.filter(Boolean);
 }
 
-describe("worker repositories pass their own CI", () => {
-  it("directories monorepo of TypeScript workers, with and without a /health route; again after a sync that changed package.json", async () => {
-    const corpus = directoriesTsCorpus(4);
-    const dir = await initialised(corpus.files, "acme");
-    const workers = corpus.workers.filter((w) => w.domain).slice(0, 2).concat(corpus.workers.filter((w) => !w.routesHealth && w.domain).slice(0, 1));
-    expect(workers.some((w) => !w.routesHealth)).toBe(true);
-    await created(dir, workers.map((w) => w.id));
-    for (const w of workers) {
-      const repo = `acme-${w.id}-worker`;
-      await ciPasses(await cloneOf(dir, "acme", repo), "wrangler.jsonc");
-      await healthAnswers(dir, "acme", repo, w.id, w.domain!, "wrangler.jsonc");
-    }
+async function editJson(path: string, change: (value: Record<string, any>) => void): Promise<void> {
+  const value = JSON.parse(await readFile(path, "utf8"));
+  change(value);
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+}
 
-    // the monorepo changes the worker's package.json; the next sync keeps both sides' changes
-    const first = workers[0]!;
-    const pkgPath = join(dir, first.dir, "package.json");
-    const pkg = JSON.parse(await readFile(pkgPath, "utf8"));
-    pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" };
-    await writeFile(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
-    await git(["commit", "-qam", `${first.id}: nanoid`], { cwd: dir, env: IDENTITY });
-    const sync = await runFleet(["sync", first.id, "--cwd", dir], IDENTITY);
-    expect(sync.code, sync.stdout + sync.stderr).toBe(0);
-    const clone = await cloneOf(dir, "acme", `acme-${first.id}-worker`);
-    const synced = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
-    expect(synced.dependencies.nanoid).toBe("^5.1.0");
-    expect(synced.scripts).toMatchObject({ deploy: "wrangler deploy", test: "vitest run" });
-    expect(synced.devDependencies).toHaveProperty("@cloudflare/vitest-plugin");
-    expect(JSON.parse(await readFile(join(clone, "package-lock.json"), "utf8")).packages).toHaveProperty("node_modules/nanoid");
-    await ciPasses(clone, "wrangler.jsonc");
-  });
-
-  it("turborepo: a worker depending on unpublished workspace packages and on catalog versions installs, typechecks and builds on its own", async () => {
-    const dir = await initialised(turborepoCorpus().files, "acme");
-    await created(dir, ["auth"]);
-    const clone = await cloneOf(dir, "acme", "acme-auth-worker");
+/** In the clone: the monorepo's new dependency and fleet's test setup, both in package.json and the lockfile. */
+function keptBothSides(name: string, range: string) {
+  return async (id: string, clone: string): Promise<string> => {
     const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
-    expect(pkg.dependencies).toMatchObject({ "@repo/mcp-common": "file:packages/mcp-common", agents: "0.2.35", "@modelcontextprotocol/sdk": "1.23.0" });
-    expect(pkg.devDependencies).toMatchObject({ "@repo/typescript-config": "file:packages/typescript-config", typescript: "^5.5.4" });
-    expect(JSON.parse(await readFile(join(clone, "packages/mcp-common/package.json"), "utf8")).dependencies).toEqual({ zod: "^3.25.0" });
-    await ciPasses(clone, "wrangler.jsonc");
-    // its tsconfig extends the carried @repo/typescript-config, resolved through node_modules
-    const tsc = await run("npx", ["--no-install", "tsc", "--noEmit", "-p", "."], clone, ENV);
-    expect(tsc.code, tsc.output.slice(-4000)).toBe(0);
-    await healthAnswers(dir, "acme", "acme-auth-worker", "auth", "auth.mcp.example.com", "wrangler.jsonc");
+    const lock = JSON.parse(await readFile(join(clone, "package-lock.json"), "utf8"));
+    if (pkg.dependencies?.[name] !== range) return `${id}: package.json lost the monorepo's ${name} ${range}: ${JSON.stringify(pkg.dependencies)}`;
+    if (pkg.scripts?.test !== "vitest run" || !pkg.devDependencies?.["@cloudflare/vitest-plugin"]) return `${id}: package.json lost fleet's test setup: ${JSON.stringify(pkg)}`;
+    if (!lock.packages?.[`node_modules/${name}`]) return `${id}: package-lock.json has no ${name}`;
+    return "";
+  };
+}
+
+describe("every worker repository of the corpus passes its own CI", () => {
+  it("directories monorepo of TypeScript workers (with and without a /health route): as created, and after a sync that changed every worker's package.json", async () => {
+    const corpus = directoriesTsCorpus();
+    const dir = await initialised(corpus.files, "acme");
+    const ids = corpus.workers.map((w) => w.id);
+    expect(corpus.workers.some((w) => !w.routesHealth) && corpus.workers.some((w) => !w.domain)).toBe(true);
+    await fleet(dir, "create", "--all");
+    await fleet(dir, "sync", "--all");
+    expect(await everyCi(dir, ids)).toEqual([]);
+
+    // the monorepo changes every worker's own package.json; the next sync keeps both sides' changes
+    for (const w of corpus.workers) await editJson(join(dir, w.dir, "package.json"), (pkg) => (pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" }));
+    await git(["commit", "-qam", "every worker: nanoid"], { cwd: dir, env: IDENTITY });
+    await fleet(dir, "sync", "--all");
+    expect(await everyCi(dir, ids, keptBothSides("nanoid", "^5.1.0"))).toEqual([]);
   });
 
-  it("platform router: a handler worker, one the router wraps with its own context, and a config worker", async () => {
+  it("turborepo: workers depending on unpublished workspace packages and catalog versions install, typecheck, build and test on their own, before and after a sync", async () => {
+    const corpus = turborepoCorpus();
+    const dir = await initialised(corpus.files, "acme");
+    const ids = corpus.workers.map((w) => w.id);
+    await fleet(dir, "create", "--all");
+    await fleet(dir, "sync", "--all");
+    const typechecks = async (id: string, clone: string): Promise<string> => {
+      const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
+      expect(pkg.dependencies, id).toMatchObject({ "@repo/mcp-common": "file:packages/mcp-common", agents: "0.2.35", "@modelcontextprotocol/sdk": "1.23.0" });
+      expect(pkg.devDependencies, id).toMatchObject({ "@repo/typescript-config": "file:packages/typescript-config", typescript: "^5.5.4" });
+      // its tsconfig extends the carried @repo/typescript-config, resolved through node_modules
+      const tsc = await run("npx", ["--no-install", "tsc", "--noEmit", "-p", "."], clone, ENV);
+      return tsc.code === 0 ? "" : `${id}: tsc\n${tsc.output.slice(-3000)}`;
+    };
+    expect(await everyCi(dir, ids, typechecks)).toEqual([]);
+
+    for (const w of corpus.workers) await editJson(join(dir, w.dir, "package.json"), (pkg) => (pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" }));
+    await git(["commit", "-qam", "every app: nanoid"], { cwd: dir, env: IDENTITY });
+    await fleet(dir, "sync", "--all");
+    const both = keptBothSides("nanoid", "^5.1.0");
+    expect(await everyCi(dir, ids, async (id, clone) => (await both(id, clone)) || (await typechecks(id, clone)))).toEqual([]);
+  });
+
+  it("platform router: every handler worker, those the router wraps with its own context, and the config worker, before and after a sync that changed the root package.json and the carried context", async () => {
     const dir = await initialised(routerPlatformCorpus(), "chittyos");
-    await created(dir, ["ai-gateway", "beacon", "evidence"]);
-    await ciPasses(await cloneOf(dir, "chittyos", "chittyos-beacon-worker"), "wrangler.jsonc");
-    await healthAnswers(dir, "chittyos", "chittyos-beacon-worker", "beacon", "beacon.chitty.cc", "wrangler.jsonc");
-    await ciPasses(await cloneOf(dir, "chittyos", "chittyos-ai-gateway-worker"), "wrangler.jsonc");
-    await healthAnswers(dir, "chittyos", "chittyos-ai-gateway-worker", "ai-gateway", "ai.chitty.cc", "wrangler.jsonc");
-    await ciPasses(await cloneOf(dir, "chittyos", "chittyos-evidence-worker"), "wrangler-evidence.toml");
-    await healthAnswers(dir, "chittyos", "chittyos-evidence-worker", "evidence", "evidence.chitty.cc", "wrangler-evidence.toml");
+    const manifest = await manifestOf(dir);
+    const ids = Object.keys(manifest.workers).filter((id) => !manifest.workers[id]!.external);
+    expect(ids).toEqual(expect.arrayContaining(["ai-gateway", "beacon", "evidence", "langchain"]));
+    await fleet(dir, "create", "--all");
+    await fleet(dir, "sync", "--all");
+    expect(await everyCi(dir, ids)).toEqual([]);
+
+    // the monorepo moves zod (langchain's dependency, written into its package.json) and edits
+    // the lib module the router's context wrapper uses (carried into the wrapped workers)
+    await editJson(join(dir, "package.json"), (pkg) => (pkg.dependencies.zod = "^3.24.0"));
+    const cache = join(dir, "src/lib/kv-cache.js");
+    await writeFile(cache, (await readFile(cache, "utf8")).replace("get: async (key) => kv?.get(key),", "get: async (key) => (key ? kv?.get(key) : undefined),"));
+    await git(["commit", "-qam", "zod ^3.24.0; the cache ignores empty keys"], { cwd: dir, env: IDENTITY });
+    await fleet(dir, "sync", "--all");
+    const langchain = keptBothSides("zod", "^3.24.0");
+    expect(await everyCi(dir, ids, async (id, clone) => (id === "langchain" ? langchain(id, clone) : ""))).toEqual([]);
   });
 });

@@ -1,115 +1,118 @@
-// Workers on a Cloudflare account, through wrangler itself (fleet's own installation): deploy
-// from a prepared checkout, list versions and deployments, roll back, upload secrets. Version
-// ids come from wrangler's NDJSON output file, not from its human output.
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// A Cloudflare account as a Cloud: wrangler deploys, lists versions and deployments, rolls back
+// and lists secret names; the API (through the official SDK) says who holds which hostname and
+// what the account's workers.dev subdomain is. Every deploy records the repository commit it was
+// built from in the version's tag and message, which is how `live()` ties a version to a commit.
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UserError } from "../../errors.js";
-import { packageDir } from "../build.js";
-import { wranglerCommands, type CloudflareCredentials, type Target, type WranglerCommand } from "./wrangler-commands.js";
+import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
+import type { Fetcher } from "../../health/check.js";
+import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "../cloud.js";
+import { specFromConfig } from "../spec.js";
+import { CloudflareApi } from "./api.js";
+import type { CloudflareAccess } from "./credentials.js";
+import { Wrangler, type CloudflareVersion } from "./wrangler.js";
 
-export interface CloudflareVersion {
-  id: string;
-  number: number;
-  createdOn: string;
+// Cloudflare keeps a version's message to 100 characters and its tag to 25.
+const MESSAGE_LIMIT = 100;
+const TAG_LIMIT = 25;
+
+export class CloudflareCloud implements Cloud {
+  readonly kind = "cloudflare" as const;
+  readonly wrangler: Wrangler;
+  readonly api: CloudflareApi;
+  readonly fetch: Fetcher;
+  private subdomain?: Promise<string>;
+
+  constructor(
+    readonly access: CloudflareAccess,
+    readonly workDir: string,
+  ) {
+    this.wrangler = new Wrangler(access);
+    this.api = new CloudflareApi(access);
+    this.fetch = edgeFetcher(access.edgeUrl);
+  }
+
+  async prepare(checkout: string, config: string, environment?: string): Promise<Prepared> {
+    const spec = specFromConfig(parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config), environment);
+    return { checkout, config, ...(environment ? { environment } : {}), spec };
+  }
+
+  async deploy(prepared: Prepared, source: VersionSource): Promise<Deployed> {
+    await mkdir(this.workDir, { recursive: true });
+    const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: `${source.commit} ${source.message}`.slice(0, MESSAGE_LIMIT) };
+    const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate);
+    const listed = (await this.wrangler.versions(undefined, { name: result.script })).find((v) => v.id === result.versionId);
+    const version = listed ? versionOf(listed) : { id: result.versionId, number: 0, createdAt: new Date().toISOString(), source: { repository: source.repository, commit: source.commit, message: source.message } };
+    // wrangler takes every route of the config or fails (another script holding one is an error)
+    const routes = prepared.spec.routes;
+    return { script: result.script, version, routes, refused: [], host: routes[0] ?? (await this.workersDevHost(result.script)) };
+  }
+
+  async live(script: string): Promise<CloudVersion | undefined> {
+    const deployments = await this.wrangler.deployments(undefined, { name: script }).catch(notDeployed);
+    const current = liveVersionId(deployments[0]);
+    if (!current) return undefined;
+    const listed = (await this.wrangler.versions(undefined, { name: script })).find((v) => v.id === current);
+    return listed ? versionOf(listed) : { id: current, number: 0, createdAt: deployments[0]!.createdOn };
+  }
+
+  async versions(script: string): Promise<CloudVersion[]> {
+    return (await this.wrangler.versions(undefined, { name: script }).catch(notDeployed)).map(versionOf);
+  }
+
+  async rollback(script: string, to?: string, reason?: string): Promise<{ from: string; to: string }> {
+    const deployments = await this.wrangler.deployments(undefined, { name: script });
+    const current = liveVersionId(deployments[0]);
+    if (!current) throw new Error(`${script} has no deployment on Cloudflare`);
+    const target = to ?? deployments.map(liveVersionId).find((v) => v && v !== current);
+    if (!target) throw new Error(`${script} has only ever had one version live; there is nothing earlier to roll back to`);
+    await this.wrangler.rollback(undefined, { name: script }, target, (reason ?? `fleet rollback of ${script}`).slice(0, MESSAGE_LIMIT));
+    return { from: current, to: target };
+  }
+
+  hostnames(): Promise<Map<string, string>> {
+    return this.api.hostnames();
+  }
+
+  secretNames(script: string): Promise<string[]> {
+    return this.wrangler.secretNames(undefined, { name: script });
+  }
+
+  async workersDevHost(script: string): Promise<string> {
+    this.subdomain ??= this.api.subdomain();
+    return `${script}.${await this.subdomain}.workers.dev`;
+  }
+
+  async settle(): Promise<void> {}
+
+  async dispose(): Promise<void> {}
 }
 
-export interface CloudflareDeployment {
-  id: string;
-  createdOn: string;
-  versions: { versionId: string; percentage: number }[];
-  message?: string;
+/** The version a deployment serves: the one at the highest percentage (100% after a plain deploy). */
+function liveVersionId(deployment: { versions: { versionId: string; percentage: number }[] } | undefined): string | undefined {
+  return deployment?.versions.reduce<{ versionId: string; percentage: number } | undefined>((best, v) => (!best || v.percentage > best.percentage ? v : best), undefined)?.versionId;
 }
 
-/** The credentials from the environment, or a clear error naming what to set. */
-export function cloudflareCredentials(env: NodeJS.ProcessEnv): CloudflareCredentials {
-  const apiToken = env.CLOUDFLARE_API_TOKEN;
-  const accountId = env.CLOUDFLARE_ACCOUNT_ID;
-  if (!apiToken || !accountId) {
-    throw new UserError(`providers.cloud is cloudflare, and ${[!apiToken && "CLOUDFLARE_API_TOKEN", !accountId && "CLOUDFLARE_ACCOUNT_ID"].filter(Boolean).join(" and ")} ${!apiToken && !accountId ? "are" : "is"} not set`, {
-      hint: "the token needs Account › Workers Scripts: Edit, and Zone › Workers Routes: Edit for the fleet's zone (custom domains also need Zone › DNS: Edit)",
-    });
-  }
-  return { apiToken, accountId, ...(env.CLOUDFLARE_API_BASE_URL ? { apiBaseUrl: env.CLOUDFLARE_API_BASE_URL } : {}) };
+/** A version with the commit fleet wrote into its message ("<commit> <subject>"), when it did. */
+function versionOf(v: CloudflareVersion): CloudVersion {
+  const said = /^([0-9a-f]{40}) ?(.*)$/s.exec(v.message ?? "");
+  return { id: v.id, number: v.number, createdAt: v.createdOn, ...(said ? { source: { commit: said[1]!, message: said[2]! } } : {}) };
 }
 
-export class CloudflareCloud {
-  constructor(private readonly credentials: CloudflareCredentials) {}
-
-  /** Deploys the checkout; resolves with the new version's id. */
-  async deploy(checkout: string, target: Target): Promise<{ script: string; versionId: string; targets: string[] }> {
-    return this.withScratch(async (scratch) => {
-      const command = wranglerCommands.deploy(this.credentials, target, join(scratch, "out.ndjson"), join(scratch, "logs"));
-      await this.run(command, checkout);
-      const events = (await readFile(command.outputFile!, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-      const deploy = events.find((e) => e.type === "deploy");
-      if (!deploy || typeof deploy.version_id !== "string") throw new Error("wrangler deployed but reported no version id");
-      return { script: String(deploy.worker_name), versionId: deploy.version_id, targets: (deploy.targets as string[] | undefined) ?? [] };
-    });
-  }
-
-  /** Oldest first, as wrangler lists them. */
-  async versions(checkout: string, target: Target): Promise<CloudflareVersion[]> {
-    const out = await this.withScratch((s) => this.run(wranglerCommands.versionsList(this.credentials, target, join(s, "logs")), checkout));
-    return (JSON.parse(jsonPart(out)) as { id: string; number: number; metadata: { created_on: string } }[]).map((v) => ({ id: v.id, number: v.number, createdOn: v.metadata.created_on }));
-  }
-
-  /** Newest first. */
-  async deployments(checkout: string, target: Target): Promise<CloudflareDeployment[]> {
-    const out = await this.withScratch((s) => this.run(wranglerCommands.deploymentsList(this.credentials, target, join(s, "logs")), checkout));
-    return (JSON.parse(jsonPart(out)) as { id: string; created_on: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> }[]).map((d) => ({
-      id: d.id,
-      createdOn: d.created_on,
-      versions: d.versions.map((v) => ({ versionId: v.version_id, percentage: v.percentage })),
-      ...(d.annotations?.["workers/message"] ? { message: d.annotations["workers/message"] } : {}),
-    })).sort((a, b) => (a.createdOn < b.createdOn ? 1 : -1)); // newest first, whatever order wrangler prints
-  }
-
-  async rollback(checkout: string, target: Target, versionId: string, message: string): Promise<void> {
-    await this.withScratch((s) => this.run(wranglerCommands.rollback(this.credentials, target, versionId, message, join(s, "logs")), checkout));
-  }
-
-  /** Uploads secrets through wrangler's standard input: the values are never written to a file. */
-  async putSecrets(checkout: string, target: Target, values: Record<string, string>): Promise<void> {
-    await this.withScratch((s) => this.run(wranglerCommands.secretBulk(this.credentials, target, join(s, "logs")), checkout, JSON.stringify(values)));
-  }
-
-  /** wrangler's logs and output file go to a scratch folder that is removed afterwards. */
-  private async withScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(join(tmpdir(), "fleet-wrangler-"));
-    try {
-      return await work(dir);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  private run(command: WranglerCommand, cwd: string, input?: string): Promise<string> {
-    const cli = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--no-warnings", cli, ...command.args], { cwd, env: { ...process.env, ...command.env }, stdio: ["pipe", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.stdin.on("error", () => {});
-      child.stdin.end(input ?? "");
-      child.on("close", (code) => {
-        if (code === 0) return resolve(stdout);
-        const reason = (stderr + stdout).split("\n").filter((l) => /ERROR|✘|failed/i.test(l)).slice(0, 4).join(" ").replace(/\x1b\[[0-9;]*m/g, "").trim();
-        reject(new Error(`wrangler ${command.args[0]} ${command.args[1] ?? ""} failed (exit ${code}): ${redact(reason || stderr.slice(-500), this.credentials)}`));
-      });
-    });
-  }
+/** A script that does not exist has no versions and no deployments (wrangler says 10007). */
+function notDeployed(error: Error): never[] {
+  if (/10007|does not exist/i.test(error.message)) return [];
+  throw error;
 }
 
-/** wrangler prints its banner before the JSON on some versions: take the JSON. */
-function jsonPart(out: string): string {
-  const start = out.search(/^[[{]/m);
-  return start >= 0 ? out.slice(start) : out;
-}
-
-function redact(text: string, credentials: CloudflareCredentials): string {
-  return text.replaceAll(credentials.apiToken, "[redacted]").replaceAll(Buffer.from(credentials.apiToken).toString("base64"), "[redacted]");
+/**
+ * `https://<hostname>/…` over the internet, or through an edge that answers for every hostname
+ * (the API stand-in's), which is told the hostname in X-Forwarded-Host.
+ */
+function edgeFetcher(edgeUrl: string | undefined): Fetcher {
+  if (!edgeUrl) return (url, init) => fetch(url, init);
+  return (url, init) => {
+    const target = new URL(url);
+    return fetch(new URL(`${target.pathname}${target.search}`, edgeUrl), { ...init, headers: { "x-forwarded-host": target.host, "x-forwarded-proto": target.protocol.slice(0, -1) } });
+  };
 }

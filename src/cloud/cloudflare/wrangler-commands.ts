@@ -40,8 +40,9 @@ const where = (t: Target) => [...(t.config ? ["--config", t.config] : ["--name",
 
 export const wranglerCommands = {
   /** Build, upload and deploy at 100%; the NDJSON "deploy" event carries the version id. */
-  deploy(c: CloudflareCredentials, t: Target, outputFile: string, logDir: string): WranglerCommand {
-    return { args: ["deploy", ...where(t)], env: base(c, { WRANGLER_OUTPUT_FILE_PATH: outputFile, WRANGLER_LOG_PATH: logDir }), outputFile };
+  deploy(c: CloudflareCredentials, t: Target, outputFile: string, logDir: string, annotate: { tag?: string; message?: string } = {}): WranglerCommand {
+    const annotations = [...(annotate.tag ? ["--tag", annotate.tag] : []), ...(annotate.message ? ["--message", annotate.message] : [])];
+    return { args: ["deploy", ...where(t), ...annotations], env: base(c, { WRANGLER_OUTPUT_FILE_PATH: outputFile, WRANGLER_LOG_PATH: logDir }), outputFile };
   },
   /** The build alone, as Cloudflare would receive it (no account needed). */
   dryRun(t: Target, outdir: string): WranglerCommand {
@@ -56,6 +57,10 @@ export const wranglerCommands = {
   /** Back to an earlier version (wrangler: only recent ones, not across a Durable Object migration). */
   rollback(c: CloudflareCredentials, t: Target, versionId: string, message: string, logDir: string): WranglerCommand {
     return { args: ["rollback", versionId, ...where(t), "--message", message, "--yes"], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
+  },
+  /** Names and types of the worker's secrets, as JSON. */
+  secretList(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {
+    return { args: ["secret", "list", "--format", "json", ...where(t)], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
   },
   /** Secrets from standard input (a JSON object), so the values never touch a file. */
   secretBulk(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {

@@ -1,0 +1,92 @@
+// The Cloudflare API calls wrangler does not make — the account's workers.dev subdomain, and who
+// holds each hostname (custom domains, and Workers Routes zone by zone). A handful of endpoints:
+// plain fetch through undici's RetryAgent, which retries 429 and 5xx answers (and dropped
+// connections) with backoff, honouring Retry-After. The official SDK covers the whole API and
+// installs at 120 MB; undici is already in fleet's installation (Miniflare's).
+import { fetch as undiciFetch, RetryAgent, Agent } from "undici";
+import type { CloudflareAccess } from "./credentials.js";
+
+const API = "https://api.cloudflare.com/client/v4";
+
+interface Envelope<T> {
+  success: boolean;
+  errors: { code: number; message: string }[];
+  result: T;
+  result_info?: { page: number; total_pages?: number };
+}
+
+export class CloudflareApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly codes: number[],
+    message: string,
+  ) {
+    super(message);
+    this.name = "CloudflareApiError";
+  }
+}
+
+export class CloudflareApi {
+  private readonly dispatcher = new RetryAgent(new Agent(), { maxRetries: 4, minTimeout: 500, statusCodes: [429, 500, 502, 503, 504] });
+
+  constructor(private readonly access: CloudflareAccess) {}
+
+  /** One call; an answer Cloudflare calls unsuccessful is an error with its codes and messages. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<Envelope<T>> {
+    const response = await undiciFetch(`${this.access.apiBaseUrl ?? API}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.access.apiToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      dispatcher: this.dispatcher,
+    });
+    const text = await response.text();
+    let envelope: Envelope<T>;
+    try {
+      envelope = JSON.parse(text) as Envelope<T>;
+    } catch {
+      throw new CloudflareApiError(response.status, [], `${method} ${path}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
+    }
+    if (!response.ok || !envelope.success) {
+      const said = envelope.errors?.map((e) => `${e.message} (${e.code})`).join("; ") || `HTTP ${response.status}`;
+      throw new CloudflareApiError(response.status, envelope.errors?.map((e) => e.code) ?? [], `${method} ${path}: ${said}`);
+    }
+    return envelope;
+  }
+
+  /** Every page of a list. */
+  async list<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; ; page++) {
+      const answer = await this.call<T[]>("GET", `${path}${path.includes("?") ? "&" : "?"}page=${page}&per_page=50`);
+      items.push(...(answer.result ?? []));
+      if (!answer.result_info?.total_pages || page >= answer.result_info.total_pages) return items;
+    }
+  }
+
+  /** The account's workers.dev subdomain: a worker answers on <script>.<subdomain>.workers.dev. */
+  async subdomain(): Promise<string> {
+    return (await this.call<{ subdomain: string }>("GET", `/accounts/${this.access.accountId}/workers/subdomain`)).result.subdomain;
+  }
+
+  /** The account's zones, by name. */
+  async zones(): Promise<{ id: string; name: string }[]> {
+    return this.list<{ id: string; name: string }>(`/zones?account.id=${encodeURIComponent(this.access.accountId)}`);
+  }
+
+  /**
+   * hostname → the script holding it: the account's custom domains, then every zone's Workers
+   * Routes (a route `host/*` holds the host; a path route `host/api/*` is keyed `host/api`).
+   */
+  async hostnames(): Promise<Map<string, string>> {
+    const held = new Map<string, string>();
+    for (const domain of (await this.call<{ hostname: string; service: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)).result ?? []) {
+      held.set(domain.hostname, domain.service);
+    }
+    for (const zone of await this.zones()) {
+      for (const route of (await this.call<{ pattern: string; script?: string }[]>("GET", `/zones/${zone.id}/workers/routes`)).result ?? []) {
+        if (route.script) held.set(route.pattern.replace(/\/\*$/, ""), route.script);
+      }
+    }
+    return held;
+  }
+}

@@ -1,0 +1,119 @@
+// Workers on a Cloudflare account, through wrangler itself (fleet's own installation): deploy
+// from a prepared checkout, list versions and deployments, roll back, list and upload secrets.
+// Version ids come from wrangler's NDJSON output file, not from its human output.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packageDir } from "../build.js";
+import { wranglerCommands, type CloudflareCredentials, type Target, type WranglerCommand } from "./wrangler-commands.js";
+
+export interface CloudflareVersion {
+  id: string;
+  number: number;
+  createdOn: string;
+  /** What the deploy said with --tag and --message (workers/tag, workers/message). */
+  tag?: string;
+  message?: string;
+}
+
+export interface CloudflareDeployment {
+  id: string;
+  createdOn: string;
+  versions: { versionId: string; percentage: number }[];
+  message?: string;
+}
+
+export class Wrangler {
+  constructor(private readonly credentials: CloudflareCredentials) {}
+
+  /** Deploys the checkout; resolves with the new version's id. */
+  async deploy(checkout: string, target: Target, annotate: { tag?: string; message?: string } = {}): Promise<{ script: string; versionId: string; targets: string[] }> {
+    return this.withScratch(async (scratch) => {
+      const command = wranglerCommands.deploy(this.credentials, target, join(scratch, "out.ndjson"), join(scratch, "logs"), annotate);
+      await this.run(command, checkout);
+      const events = (await readFile(command.outputFile!, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const deploy = events.find((e) => e.type === "deploy");
+      if (!deploy || typeof deploy.version_id !== "string") throw new Error("wrangler deployed but reported no version id");
+      return { script: String(deploy.worker_name), versionId: deploy.version_id, targets: (deploy.targets as string[] | undefined) ?? [] };
+    });
+  }
+
+  /** Oldest first, as wrangler lists them. */
+  async versions(checkout: string | undefined, target: Target): Promise<CloudflareVersion[]> {
+    const out = await this.withScratch((s) => this.run(wranglerCommands.versionsList(this.credentials, target, join(s, "logs")), checkout ?? s));
+    return (JSON.parse(jsonPart(out)) as { id: string; number: number; metadata: { created_on: string }; annotations?: Record<string, string> }[])
+      .map((v) => ({
+        id: v.id,
+        number: v.number,
+        createdOn: v.metadata.created_on,
+        ...(v.annotations?.["workers/tag"] ? { tag: v.annotations["workers/tag"] } : {}),
+        ...(v.annotations?.["workers/message"] ? { message: v.annotations["workers/message"] } : {}),
+      }))
+      .sort((a, b) => a.number - b.number);
+  }
+
+  /** Newest first. */
+  async deployments(checkout: string | undefined, target: Target): Promise<CloudflareDeployment[]> {
+    const out = await this.withScratch((s) => this.run(wranglerCommands.deploymentsList(this.credentials, target, join(s, "logs")), checkout ?? s));
+    return (JSON.parse(jsonPart(out)) as { id: string; created_on: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> }[]).map((d) => ({
+      id: d.id,
+      createdOn: d.created_on,
+      versions: d.versions.map((v) => ({ versionId: v.version_id, percentage: v.percentage })),
+      ...(d.annotations?.["workers/message"] ? { message: d.annotations["workers/message"] } : {}),
+    })).sort((a, b) => (a.createdOn < b.createdOn ? 1 : -1)); // newest first, whatever order wrangler prints
+  }
+
+  async rollback(checkout: string | undefined, target: Target, versionId: string, message: string): Promise<void> {
+    await this.withScratch((s) => this.run(wranglerCommands.rollback(this.credentials, target, versionId, message, join(s, "logs")), checkout ?? s));
+  }
+
+  /** The names of the worker's runtime secrets (wrangler prints names and types, never values). */
+  async secretNames(checkout: string | undefined, target: Target): Promise<string[]> {
+    const out = await this.withScratch((s) => this.run(wranglerCommands.secretList(this.credentials, target, join(s, "logs")), checkout ?? s));
+    return (JSON.parse(jsonPart(out)) as { name: string }[]).map((s) => s.name).sort();
+  }
+
+  /** Uploads secrets through wrangler's standard input: the values are never written to a file. */
+  async putSecrets(checkout: string | undefined, target: Target, values: Record<string, string>): Promise<void> {
+    await this.withScratch((s) => this.run(wranglerCommands.secretBulk(this.credentials, target, join(s, "logs")), checkout ?? s, JSON.stringify(values)));
+  }
+
+  /** wrangler's logs and output file go to a scratch folder that is removed afterwards. */
+  private async withScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(join(tmpdir(), "fleet-wrangler-"));
+    try {
+      return await work(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private run(command: WranglerCommand, cwd: string, input?: string): Promise<string> {
+    const cli = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--no-warnings", cli, ...command.args], { cwd, env: { ...process.env, ...command.env }, stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.stdin.on("error", () => {});
+      child.stdin.end(input ?? "");
+      child.on("close", (code) => {
+        if (code === 0) return resolve(stdout);
+        const reason = (stderr + stdout).split("\n").filter((l) => /ERROR|✘|failed|\[code: \d+\]/i.test(l)).slice(0, 6).join(" ").replace(/\x1b\[[0-9;]*m/g, "").trim();
+        reject(new Error(`wrangler ${command.args[0]} ${command.args[1] ?? ""} failed (exit ${code}): ${redact(reason || stderr.slice(-500), this.credentials)}`));
+      });
+    });
+  }
+}
+
+/** wrangler prints its banner before the JSON on some versions: take the JSON. */
+function jsonPart(out: string): string {
+  const start = out.search(/^[[{]/m);
+  return start >= 0 ? out.slice(start) : out;
+}
+
+function redact(text: string, credentials: CloudflareCredentials): string {
+  return text.replaceAll(credentials.apiToken, "[redacted]").replaceAll(Buffer.from(credentials.apiToken).toString("base64"), "[redacted]");
+}

@@ -1,0 +1,89 @@
+// The local cloud as a Cloud: versions and hostnames in the store under .fleet/cloud, bundles
+// built by wrangler ahead of the deploy, and every active version served by one workerd that
+// starts on the first request and reloads after a batch of deploys.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { buildBundle } from "./build.js";
+import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "./cloud.js";
+import { localRuntime, WORKERS_DEV, type LocalRuntime } from "./runtime.js";
+import { specFromConfig } from "./spec.js";
+import { LocalCloudStore, type VersionRecord } from "./store.js";
+
+export class LocalCloud implements Cloud {
+  readonly kind = "local" as const;
+  private runtime: LocalRuntime;
+
+  /** `persist: false` serves without the persisted KV/D1/R2 state (reading creates nothing). */
+  constructor(
+    readonly store: LocalCloudStore,
+    options: { persist?: boolean } = {},
+  ) {
+    this.runtime = localRuntime(store, options);
+  }
+
+  static at(monorepo: string, options: { persist?: boolean } = {}): LocalCloud {
+    return new LocalCloud(LocalCloudStore.at(monorepo), options);
+  }
+
+  get workDir(): string {
+    return this.store.root;
+  }
+
+  readonly fetch = (url: string, init?: { signal?: AbortSignal }): Promise<Response> => this.runtime.fetch(url, init);
+
+  async prepare(checkout: string, config: string, environment?: string): Promise<Prepared> {
+    const bundle = await buildBundle(checkout, config, join(checkout, ".fleet-dist"));
+    const spec = specFromConfig(parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config), environment);
+    return { checkout, config, ...(environment ? { environment } : {}), spec, bundle };
+  }
+
+  async deploy(prepared: Prepared, source: VersionSource): Promise<Deployed> {
+    if (!prepared.bundle) throw new Error(`${prepared.spec.script} was prepared without a bundle`);
+    const result = await this.store.deploy(prepared.spec, prepared.bundle, source, { routes: "available" });
+    const version = versionOf(await this.store.version(result.script, result.version));
+    return { script: result.script, version, routes: result.routes, refused: result.refused, host: result.routes[0] ?? `${result.script}.${WORKERS_DEV}` };
+  }
+
+  async live(script: string): Promise<CloudVersion | undefined> {
+    const entry = (await this.store.state()).workers[script];
+    return entry ? versionOf(await this.store.version(script, entry.active)) : undefined;
+  }
+
+  async versions(script: string): Promise<CloudVersion[]> {
+    return (await this.store.versions(script)).map(versionOf);
+  }
+
+  async rollback(script: string, to?: string): Promise<{ from: string; to: string }> {
+    const number = to === undefined ? undefined : Number(to.replace(/^v/, ""));
+    if (number !== undefined && !Number.isInteger(number)) throw new Error(`${to} is not a version of the local cloud (they are numbers: 3 or v3)`);
+    if (number === undefined && ((await this.store.state()).workers[script]?.active ?? 0) <= 1) throw new Error(`${script} is at its first version; there is nothing earlier to roll back to`);
+    const result = await this.store.rollback(script, number);
+    return { from: String(result.from), to: String(result.to) };
+  }
+
+  async hostnames(): Promise<Map<string, string>> {
+    return new Map(Object.entries((await this.store.state()).routes));
+  }
+
+  /** The local cloud keeps no runtime secrets: a worker reads what its vars say. */
+  async secretNames(): Promise<string[]> {
+    return [];
+  }
+
+  async workersDevHost(script: string): Promise<string> {
+    return `${script}.${WORKERS_DEV}`;
+  }
+
+  settle(): Promise<void> {
+    return this.runtime.reload();
+  }
+
+  dispose(): Promise<void> {
+    return this.runtime.dispose();
+  }
+}
+
+function versionOf(record: VersionRecord): CloudVersion {
+  return { id: String(record.version), number: record.version, createdAt: record.createdAt, source: record.source };
+}
