@@ -31,5 +31,6 @@ export async function status(options: StatusCall = {}): Promise<FleetStatus> {
   const ids = fleetOrder(manifest).order.filter((id) => named.includes(id));
   const facts = await observeFleet(session.cwd, manifest, branch, ids, { health, concurrency, env: session.env, onProgress: session.log });
   const workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
-  return summarize(workers, { monorepo: await sourceName(session.cwd), branch, commit: facts.tip });
+  const cloud = { kind: facts.cloud.kind, ...("error" in facts.cloud ? { error: facts.cloud.error } : {}) };
+  return summarize(workers, { monorepo: await sourceName(session.cwd), branch, commit: facts.tip, cloud });
 }

@@ -75,13 +75,22 @@ const PROBES: Record<StepKey, Probe> = {
   },
 
   secrets(facts, id) {
-    const required = [...new Set([...facts.manifest.secrets, ...(facts.plans.get(id)?.secrets ?? [])])].sort();
+    const runtime = facts.plans.get(id)?.secrets ?? [];
+    const required = [...new Set([...facts.manifest.secrets, ...runtime])].sort();
     if (required.length === 0) return na("the worker needs no secrets");
-    const repo = facts.repos.get(repoNameFor(facts.manifest, id));
+    const script = repoNameFor(facts.manifest, id);
+    const repo = facts.repos.get(script);
     if (!repo) return missing(`needs ${required.join(", ")}; no repository yet`);
     const set = new Set(repo.secrets.map((s) => s.name));
     const absent = required.filter((s) => !set.has(s));
     if (absent.length) return missing(`not set: ${absent.join(", ")} (of ${required.length})`);
+    // on Cloudflare the code's secrets must also be the deployed worker's own (the local cloud keeps none)
+    const onCloud = facts.runtimeSecrets.get(script);
+    if (facts.cloud.kind === "cloudflare" && onCloud && runtime.length) {
+      const notOnWorker = runtime.filter((s) => !onCloud.includes(s));
+      if (notOnWorker.length) return missing(`set in the repository, but not on the worker on Cloudflare: ${notOnWorker.join(", ")}`);
+      return done(`all ${required.length} set: ${required.join(", ")}; on the worker: ${runtime.join(", ")}`);
+    }
     return done(`all ${required.length} set: ${required.join(", ")}`);
   },
 
@@ -165,6 +174,17 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
     else steps.push({ step: key, ...(await PROBES[key](facts, id)) });
   }
   const health = facts.health.get(id);
+  const script = repoNameFor(facts.manifest, id);
+  const live = facts.active.get(script);
+  const cloud = worker.external
+    ? null
+    : {
+        kind: facts.cloud.kind,
+        script,
+        live: live ? { id: live.id, number: live.number, commit: live.source?.commit ?? null } : null,
+        hostnames: "hostnames" in facts.cloud ? [...facts.cloud.hostnames].filter(([, holder]) => holder === script).map(([host]) => host).sort() : [],
+        secrets: facts.runtimeSecrets.get(script) ?? [],
+      };
   return {
     id,
     name: displayName(id, worker),
@@ -177,5 +197,6 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
     steps,
     next: nextAction(id, steps),
     health: health ? { state: health.state, latencyMs: health.latencyMs, url: health.url } : null,
+    cloud,
   };
 }

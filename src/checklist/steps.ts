@@ -38,6 +38,19 @@ export interface WorkerStatus {
   next: { step: StepKey; command: string } | null;
   /** The worker's own /health as observed for the health step. */
   health: { state: "up" | "degraded" | "down"; latencyMs: number; url: string } | null;
+  /** What the manifest's cloud holds for the worker's script (null: external). */
+  cloud: WorkerInCloud | null;
+}
+
+export interface WorkerInCloud {
+  kind: "local" | "cloudflare";
+  script: string;
+  /** The live version, and the repository commit it was built from when fleet deployed it. */
+  live: { id: string; number: number; commit: string | null } | null;
+  /** Hostnames (and path routes) the script holds, sorted. */
+  hostnames: string[];
+  /** Runtime secret names (never values). */
+  secrets: string[];
 }
 
 /** The command that does a step for a worker. */

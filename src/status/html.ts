@@ -114,7 +114,7 @@ footer { color:var(--muted); padding:0 32px 24px; }
 <header>
 ${ring(o.percent, "of all steps done")}
 <div><h1>${escape(manifest.org)} fleet — One Worker, One Repository</h1>
-<p>${o.migrated} of ${o.workers} workers migrated · ${o.done} of ${o.applicable} checklist steps observed done · ${escape(status.branch)} @ ${escape(status.commit.slice(0, 12))}</p>
+<p>${o.migrated} of ${o.workers} workers migrated · ${o.done} of ${o.applicable} checklist steps observed done · ${escape(status.branch)} @ ${escape(status.commit.slice(0, 12))} · ${status.cloud.kind === "local" ? "local cloud" : "Cloudflare"}${status.cloud.error ? ` (${escape(status.cloud.error)})` : ""}</p>
 <p>Observed ${escape(status.generatedAt.replace("T", " ").slice(0, 19))} UTC by <code>fleet status</code></p></div>
 </header>
 <main>

@@ -17,6 +17,8 @@ export interface FleetStatus {
   monorepo: string;
   branch: string;
   commit: string;
+  /** The cloud observed (the manifest's), and why it could not be read when it could not. */
+  cloud: { kind: "local" | "cloudflare"; error?: string };
   workers: WorkerStatus[];
   progress: { overall: Progress; phases: (Progress & { phase: number })[] };
   timeline: { week: number; workers: { id: string; migrated: boolean; percent: number }[] }[];
@@ -43,7 +45,7 @@ export function workerPercent(w: WorkerStatus): number {
   return steps.length ? Math.round((100 * steps.filter((s) => s.state === "done").length) / steps.length) : 100;
 }
 
-export function summarize(workers: WorkerStatus[], about: { monorepo: string; branch: string; commit: string }): FleetStatus {
+export function summarize(workers: WorkerStatus[], about: { monorepo: string; branch: string; commit: string; cloud: FleetStatus["cloud"] }): FleetStatus {
   const phases = [...new Set(workers.map((w) => w.phase))].sort((a, b) => a - b);
   const weeks = new Map<number, WorkerStatus[]>();
   for (const w of workers.filter((x) => !x.external)) {

@@ -25,6 +25,7 @@ export function renderText(status: FleetStatus): string {
   }
   const h = status.health;
   out.push("", `health: ${h.up} up, ${h.degraded} degraded, ${h.down} down, ${h.unchecked} not deployed`);
+  out.push(`cloud: ${status.cloud.kind === "local" ? "the local cloud (.fleet/cloud)" : "Cloudflare"}${status.cloud.error ? ` — ${status.cloud.error}` : ""}`);
   return out.join("\n");
 }
 
@@ -32,7 +33,7 @@ export function renderMarkdown(status: FleetStatus): string {
   const out = [
     `## Migration status — ${status.progress.overall.percent}% (${status.progress.overall.migrated}/${status.progress.overall.workers} workers migrated)`,
     "",
-    `Observed by \`fleet status\` on ${status.branch} at \`${status.commit.slice(0, 12)}\`, ${status.generatedAt}.`,
+    `Observed by \`fleet status\` on ${status.branch} at \`${status.commit.slice(0, 12)}\`, ${status.generatedAt}, in ${status.cloud.kind === "local" ? "the local cloud" : "Cloudflare"}${status.cloud.error ? ` (${status.cloud.error})` : ""}.`,
     "",
     `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | next |`,
     `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- |`,

@@ -1,0 +1,89 @@
+// fleet status on a Cloudflare account (the API stand-in and its edge): what it reports for every
+// worker — the live version and the commit it came from, the hostnames its script holds, its
+// runtime secrets by name, its health through the hostname — is what the account holds, read
+// back from the stand-in's own state, and nothing else.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Wrangler } from "../../src/cloud/cloudflare/wrangler.js";
+import { generateExample } from "../../src/example/index.js";
+import { gitText } from "../../src/git/git.js";
+import type { WorkerInCloud, WorkerStatus } from "../../src/checklist/steps.js";
+import { setManifest } from "../forge/github-fixture.js";
+import { runFleet } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+import { IDENTITY } from "../repos/extracted.fixture.js";
+import { CloudflareStandIn } from "./cloudflare-stand-in.js";
+
+const WORKERS = ["registry", "beacon", "analytics"];
+
+describe("fleet status on Cloudflare", () => {
+  let api: CloudflareStandIn;
+  let dir: string;
+
+  beforeAll(async () => {
+    api = await new CloudflareStandIn("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "cf-status-token-3141592653").start();
+    dir = join(await tempDir("fleet-cf-status-"), "monorepo");
+    await generateExample(dir, { layout: "router", commits: 40 });
+    expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
+    for (const command of ["create", "sync"]) {
+      const result = await runFleet([command, ...WORKERS, "--cwd", dir], IDENTITY);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+    }
+    await setManifest(dir, ["providers", "cloud"], "cloudflare");
+  }, 180_000);
+  afterAll(() => api.stop());
+
+  it("reports for every worker what the account holds, and differs from it in nothing", async () => {
+    // two deployed through fleet (the commit recorded), one secret put on one of them by hand
+    const deploy = await runFleet(["deploy", "registry", "beacon", "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    await new Wrangler({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl }).putSecrets(undefined, { name: "chittyos-beacon-worker" }, { BEACON_KEY: "beacon-value-271828" });
+
+    const result = await runFleet(["status", ...WORKERS, "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain("beacon-value-271828");
+    const status = JSON.parse(result.stdout) as { cloud: { kind: string; error?: string }; workers: WorkerStatus[] };
+    expect(status.cloud).toEqual({ kind: "cloudflare" });
+
+    // the account, read from the stand-in's own state
+    const holders = api.holders();
+    const expected = (id: string): WorkerInCloud => {
+      const script = `chittyos-${id}-worker`;
+      const s = api.scripts.get(script);
+      const liveId = s?.deployments[0]?.versions[0]?.version_id;
+      const live = s?.versions.find((v) => v.id === liveId);
+      const message = (live?.metadata.annotations as Record<string, string> | undefined)?.["workers/message"];
+      return {
+        kind: "cloudflare",
+        script,
+        live: live ? { id: live.id, number: live.number, commit: message?.split(" ")[0] ?? null } : null,
+        hostnames: [...holders].filter(([, holder]) => holder === script).map(([host]) => host).sort(),
+        secrets: s ? [...s.secrets].sort() : [],
+      };
+    };
+    expect(Object.fromEntries(status.workers.map((w) => [w.id, w.cloud]))).toEqual(Object.fromEntries(WORKERS.map((id) => [id, expected(id)])));
+
+    // and that is what fleet deployed: each repository's main, on its hostname, healthy there
+    for (const id of ["registry", "beacon"]) {
+      const worker = status.workers.find((w) => w.id === id)!;
+      const main = await gitText(["rev-parse", "main"], { cwd: join(dir, ".fleet", "forge", "chittyos", `chittyos-${id}-worker.git`) });
+      expect(worker.cloud!.live!.commit).toBe(main);
+      expect(worker.cloud!.hostnames).toEqual([`${id}.chitty.cc`]);
+      expect(worker.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "done" });
+      expect(worker.health).toMatchObject({ state: "up", url: `https://${id}.chitty.cc/health` });
+    }
+    expect(status.workers.find((w) => w.id === "beacon")!.cloud!.secrets).toEqual(["BEACON_KEY"]);
+    const analytics = status.workers.find((w) => w.id === "analytics")!;
+    expect(analytics.cloud).toMatchObject({ live: null, hostnames: [], secrets: [] });
+    expect(analytics.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "missing", evidence: "chittyos-analytics-worker is not deployed" });
+  }, 300_000);
+
+  it("says when the account cannot be read, rather than reporting an empty cloud", async () => {
+    const result = await runFleet(["status", "registry", "--json", "--cwd", dir], { ...IDENTITY, ...api.env, CLOUDFLARE_API_TOKEN: "cf-wrong-token-000000" });
+    expect(result.code, result.stderr).toBe(0);
+    const status = JSON.parse(result.stdout) as { cloud: { kind: string; error?: string } };
+    expect(status.cloud.kind).toBe("cloudflare");
+    expect(status.cloud.error).toMatch(/cannot read the cloudflare cloud: .*Authentication error/);
+    expect(result.stdout).not.toContain("cf-wrong-token-000000");
+  }, 120_000);
+});
