@@ -2,7 +2,7 @@ import { defineCommand } from "../cli/define.js";
 import { requireKnownWorkers } from "../manifest/select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
-import { WORKERS_DEV, localRuntime } from "../cloud/runtime.js";
+import { cloudFor } from "../cloud/select.js";
 import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
 import { moveRoute, type RouteMoveResult } from "../cutover/move-route.js";
 import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, platformHolding, type MonorepoChange } from "../cutover/monorepo-change.js";
@@ -53,20 +53,31 @@ export default defineCommand({
     const existing = await reusableCutover(ctx.cwd, id, cutRef, base, change, manifest);
 
     // The worker must already run on its own name, healthy, before anything changes.
-    const store = LocalCloudStore.at(ctx.cwd);
-    const state = await store.state();
-    if (!state.workers[change.script]) {
-      throw new UserError(`${id} is not deployed in the local cloud, so there is nothing to hand ${hosts} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
-    }
-    const platform = platformHolding(change, state.routes);
-    const holders = [...new Set(change.hosts.map((h) => state.routes[h] ?? "nobody"))];
-    const moved = change.hosts.every((h) => state.routes[h] === change.script);
-    if (!moved) {
-      const runtime = localRuntime(store, { persist: false });
-      const own = await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(`${change.script}.${WORKERS_DEV}`, probe), { ...health, expect: probe }).finally(() => runtime.dispose());
-      if (own.state !== "up") {
-        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
+    const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
+    let routes: Record<string, string>;
+    try {
+      if (!(await cloud.live(change.script))) {
+        throw new UserError(`${id} is not deployed ${cloud.kind === "local" ? "in the local cloud" : "on Cloudflare"}, so there is nothing to hand ${hosts} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
       }
+      routes = Object.fromEntries(await cloud.hostnames());
+      if (!change.hosts.every((h) => routes[h] === change.script)) {
+        const own = await checkHealth(cloud.fetch, probeUrl(await cloud.workersDevHost(change.script), probe), { ...health, expect: probe });
+        if (own.state !== "up") {
+          throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
+        }
+      }
+    } finally {
+      await cloud.dispose();
+    }
+    const platform = platformHolding(change, routes);
+    const holders = [...new Set(change.hosts.map((h) => routes[h] ?? "nobody"))];
+    const moved = change.hosts.every((h) => routes[h] === change.script);
+    if (cloud.kind === "cloudflare" && !dryRun) {
+      // the route move on an account (route reassignment, custom domains, the platform redeploy)
+      // is not built yet: moving the local cloud's routes instead would look like a cutover
+      throw new UserError(`fleet cutover moves hostnames in the local cloud only; the manifest names Cloudflare, so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, {
+        hint: `fleet cutover ${id} --dry-run shows the router and wrangler edit and who holds each hostname; move the route on the account by hand until fleet does`,
+      });
     }
 
     if (dryRun) {
@@ -123,6 +134,7 @@ export default defineCommand({
       }
     }
     const progress = ctx.out.progress(`moving ${hosts} to ${change.script}`);
+    const store = LocalCloudStore.at(ctx.cwd);
     const move: RouteMoveResult = await moveRoute(store, {
       monorepo: ctx.cwd,
       branch: change.files.size > 0 ? cutoverBranch(id) : branch,

@@ -18,6 +18,7 @@ export default defineCommand({
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, not "${values.port}"`);
     const store = LocalCloudStore.at(ctx.cwd);
     const manifest = await ctx.manifest().catch(() => undefined);
+    if (manifest?.providers.cloud === "cloudflare") ctx.out.warn("the manifest names Cloudflare; fleet up serves the local cloud (.fleet/cloud), not your account's workers");
     if (manifest?.providers.registry === "local" && (await ensureLocalRegistry(store)).deployed) ctx.out.info(`deployed the local registry at ${LOCAL_REGISTRY_URL}`);
     const state = await store.state();
     if (Object.keys(state.workers).length === 0) ctx.out.warn("nothing is deployed yet: `fleet deploy --platform` (router layout) or `fleet deploy --all`");

@@ -78,6 +78,18 @@ describe("fleet status on Cloudflare", () => {
     expect(analytics.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "missing", evidence: "chittyos-analytics-worker is not deployed" });
   }, 300_000);
 
+  it("fleet cutover reads the account's hostnames for its dry run, and refuses to move them there (exit 2, nothing changed)", async () => {
+    const before = JSON.stringify([...api.holders()]);
+    const dry = await runFleet(["cutover", "analytics", "--dry-run", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain("analytics is not deployed on Cloudflare");
+    const move = await runFleet(["cutover", "beacon", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(move.code).toBe(2);
+    expect(move.stderr).toContain("fleet cutover moves hostnames in the local cloud only; the manifest names Cloudflare");
+    expect(move.stderr).not.toMatch(/\n\s+at /);
+    expect(JSON.stringify([...api.holders()])).toBe(before);
+  }, 120_000);
+
   it("says when the account cannot be read, rather than reporting an empty cloud", async () => {
     const result = await runFleet(["status", "registry", "--json", "--cwd", dir], { ...IDENTITY, ...api.env, CLOUDFLARE_API_TOKEN: "cf-wrong-token-000000" });
     expect(result.code, result.stderr).toBe(0);
