@@ -8,6 +8,8 @@ import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
 import { repoNameFor } from "../manifest/names.js";
 import { fleetOrder } from "../plan/order.js";
+import { planFleet } from "../plan/plan.js";
+import type { Manifest } from "../manifest/schema.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
 import { probeOf } from "../health/probe.js";
 
@@ -75,13 +77,38 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 5, backoffMs: 200 };
     const cloud = await cloudFor(manifest, session.cwd, session.env);
     options.onStart?.(targets.length, cloud.kind);
+    const onEvent = options.onEvent ?? session.log;
+    if (cloud.kind === "cloudflare") await withRuntimeSecrets(targets, session.cwd, branch, manifest, session.env, onEvent);
     try {
       // Cloudflare deploys production unless told; the local cloud the top level
       const env = environment ?? (cloud.kind === "cloudflare" ? "production" : undefined);
-      const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent: options.onEvent ?? session.log });
+      const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent });
       return { cloud: cloud.kind, workers };
     } finally {
       await cloud.dispose();
     }
   });
+}
+
+/**
+ * On Cloudflare each worker's runtime secrets (the ones its code reads) go up with its version,
+ * their values from the environment; one not set there is left as the worker has it.
+ */
+async function withRuntimeSecrets(targets: DeployTarget[], monorepo: string, branch: string, manifest: Manifest, env: NodeJS.ProcessEnv, onEvent: (message: string) => void): Promise<void> {
+  const workers = targets.filter((t) => t.id !== PLATFORM);
+  if (workers.length === 0) return;
+  const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);
+  let needs: Map<string, string[]>;
+  try {
+    needs = new Map((await planFleet(manifest, monorepo, tree)).workers.map((w) => [w.id, w.secrets]));
+  } finally {
+    tree.close();
+  }
+  for (const target of workers) {
+    const names = needs.get(target.id) ?? [];
+    const set = names.filter((name) => env[name]);
+    if (set.length) target.secrets = Object.fromEntries(set.map((name) => [name, env[name]!]));
+    const unset = names.filter((name) => !env[name]);
+    if (unset.length) onEvent(`${target.id}: ${unset.join(", ")} not set in the environment; the worker keeps the value it has on Cloudflare, if any`);
+  }
 }

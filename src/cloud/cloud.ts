@@ -53,8 +53,12 @@ export interface Cloud {
   readonly workDir: string;
   /** Reads the config (and bundles, where the cloud takes a bundle) before anything is deployed. */
   prepare(checkout: string, config: string, environment?: string): Promise<Prepared>;
-  /** Uploads a version, makes it live and takes the hostnames it may (never one another worker holds). */
-  deploy(prepared: Prepared, source: VersionSource): Promise<Deployed>;
+  /**
+   * Uploads a version, makes it live and takes the hostnames it may (never one another worker
+   * holds). `secrets` go up with the version on Cloudflare (values never touch a file or an
+   * argument); the local cloud keeps no runtime secrets and ignores them.
+   */
+  deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed>;
   /** The version live now (undefined: not deployed). */
   live(script: string): Promise<CloudVersion | undefined>;
   /** Every version, oldest first. */

@@ -30,6 +30,8 @@ export interface DeployTarget {
   externalHealthUrls?: string[];
   /** The wrangler config to deploy with, relative to the repository (default: wrangler.{jsonc,json,toml}). */
   config?: string;
+  /** Runtime secrets to go up with the version (Cloudflare; the local cloud keeps none). */
+  secrets?: Record<string, string>;
 }
 
 export interface DeployOutcome {
@@ -151,7 +153,7 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
           dir = b.dir;
           const before = await cloud.live(b.prepared.spec.script);
           options.onEvent?.(`deploying ${target.id}`);
-          const result = await cloud.deploy(b.prepared, { repository: target.repository, commit: b.commit, message: b.message });
+          const result = await cloud.deploy(b.prepared, { repository: target.repository, commit: b.commit, message: b.message }, target.secrets);
           deployed.push({ target, result, before });
         } catch (error) {
           outcomes.set(target.id, { id: target.id, script: target.script, status: "failed", detail: (error as Error).message.split("\n").slice(0, 6).join(" ") });

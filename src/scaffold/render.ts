@@ -7,7 +7,7 @@ import { configPathOf, ownTestFiles, ownVitestConfig, type ScaffoldInput } from 
 import { renderPackageJson } from "./package-json.js";
 import { renderIntegrationTest, renderVitestConfig } from "./tests.js";
 import { renderWorkflow } from "./workflow.js";
-import { renderWrangler } from "./wrangler.js";
+import { foreignDurableObjects, renderWrangler } from "./wrangler.js";
 
 export interface Scaffold {
   /** path → content, sorted by path. */
@@ -43,7 +43,7 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   if (!ownVitestConfig(input)) {
     files.set("test/integration.test.js", renderIntegrationTest(input));
     const services = input.ownConfig ? [...input.ownConfig.services.keys()] : input.bindings.filter((b) => b.kind === "service").map((b) => b.name);
-    files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort(), ownTestFiles(input)));
+    files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort(), ownTestFiles(input), input.ownConfig ? [] : foreignDurableObjects(input)));
   }
   files.set(".gitignore", "node_modules/\n.wrangler/\n.dev.vars\ndist/\n");
   const owned = new Set(input.ownedPaths);

@@ -28,7 +28,12 @@ export function renderIntegrationTest(input: ScaffoldInput): string {
   ].join("\n");
 }
 
-export function renderVitestConfig(configPath: string, serviceBindings: readonly string[], ownTests: readonly string[] = []): string {
+export function renderVitestConfig(
+  configPath: string,
+  serviceBindings: readonly string[],
+  ownTests: readonly string[] = [],
+  foreignObjects: readonly { binding: string; className: string; script: string }[] = [],
+): string {
   const standIns = serviceBindings.length
     ? [
         "// Other workers of the fleet do not run in these tests: their service bindings answer 503.",
@@ -36,7 +41,21 @@ export function renderVitestConfig(configPath: string, serviceBindings: readonly
         "",
       ]
     : [];
-  const miniflare = serviceBindings.length ? `, miniflare: { serviceBindings: { ${serviceBindings.map((b) => `${b}: standIn`).join(", ")} } }` : "";
+  // A Durable Object another worker defines: that worker does not run here either, so a stand-in
+  // worker of its name defines the class, whose objects answer 503 (workerd refuses to start a
+  // binding to a script it does not have).
+  const byScript = new Map<string, { binding: string; className: string }[]>();
+  for (const d of foreignObjects) byScript.set(d.script, [...(byScript.get(d.script) ?? []), d]);
+  const objectStandIns = [...byScript].map(([script, objects]) => {
+    const classes = [...new Set(objects.map((o) => o.className))];
+    const code = [...classes.map((c) => `export class ${c} { fetch() { return new Response("stand-in: ${c} of ${script} is not in these tests", { status: 503 }); } }`), "export default { fetch: () => new Response(null, { status: 503 }) };"].join("\n");
+    return `{ name: ${JSON.stringify(script)}, modules: true, compatibilityDate: "2025-09-01", script: ${JSON.stringify(code)}, durableObjects: { ${objects.map((o) => `${o.binding}: ${JSON.stringify(o.className)}`).join(", ")} } }`;
+  });
+  const parts = [
+    ...(serviceBindings.length ? [`serviceBindings: { ${serviceBindings.map((b) => `${b}: standIn`).join(", ")} }`] : []),
+    ...(objectStandIns.length ? [`workers: [${objectStandIns.join(", ")}]`] : []),
+  ];
+  const miniflare = parts.length ? `, miniflare: { ${parts.join(", ")} }` : "";
   return [
     `import { cloudflareTest } from "@cloudflare/vitest-plugin";`,
     `import { defineConfig } from "vitest/config";`,

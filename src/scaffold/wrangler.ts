@@ -24,9 +24,7 @@ export function bindingSections(input: ScaffoldInput): Record<string, unknown> {
   for (const binding of input.bindings) {
     if (binding.kind === "var") vars[binding.name] = binding.config.value;
     else if (binding.kind === "durable-object") {
-      const className = String(binding.config.class_name);
-      const own = input.durableObjectClasses.some((c) => c.className === className);
-      const script = own ? undefined : (binding.config.script_name ?? input.scriptNameOf(className));
+      const { className, script } = durableObjectOf(input, binding);
       durable.push({ name: binding.name, class_name: className, ...(script ? { script_name: script } : {}) });
     } else if (binding.kind === "queue") producers.push(binding.config);
     else if (LIST_KEYS[binding.kind]) push(LIST_KEYS[binding.kind]!, binding.config);
@@ -64,4 +62,19 @@ export function renderWrangler(input: ScaffoldInput): string {
     JSON.stringify(config, null, 2),
     "",
   ].join("\n");
+}
+
+/** A Durable Object binding's class, and the script defining it when that is another worker. */
+function durableObjectOf(input: ScaffoldInput, binding: ScaffoldInput["bindings"][number]): { className: string; script: string | undefined } {
+  const className = String(binding.config.class_name);
+  const own = input.durableObjectClasses.some((c) => c.className === className);
+  return { className, script: own ? undefined : ((binding.config.script_name as string | undefined) ?? input.scriptNameOf(className)) };
+}
+
+/** The Durable Objects the worker binds that another worker defines: its tests need a stand-in for each. */
+export function foreignDurableObjects(input: ScaffoldInput): { binding: string; className: string; script: string }[] {
+  return input.bindings
+    .filter((b) => b.kind === "durable-object")
+    .map((b) => ({ binding: b.name, ...durableObjectOf(input, b) }))
+    .filter((d): d is { binding: string; className: string; script: string } => d.script !== undefined);
 }

@@ -1,7 +1,7 @@
 // fleet's deploy to a Cloudflare account — the one deploy loop, real wrangler against the
 // Cloudflare API stand-in, whose edge runs what was deployed: dependency order, health through
 // the hostname, the rollback of an unhealthy new version, and fleet rollback.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudflareCloud } from "../../src/cloud/cloudflare/cloudflare-cloud.js";
@@ -90,6 +90,23 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain("CLOUDFLARE_API_TOKEN is not set");
   }, 60_000);
+
+  it("uploads runtime secrets with the version, from standard input: the worker sees them, nothing on disk or in an argument", async () => {
+    const repo = await workerRepo(root, "chittyos-mail-worker", "mail.chitty.cc", "1");
+    await writeFile(join(repo, "src", "index.js"), `export default { fetch(request, env) { return Response.json({ status: "ok", key: typeof env.SENDGRID_API_KEY }); } };\n`);
+    await git(["commit", "-qam", "reads its key"], { cwd: repo, env: IDENTITY });
+    const value = "SG.secret-value-1618033988";
+    const [outcome] = await deployInOrder(cloud, [{ id: "mail", script: "chittyos-mail-worker", repository: repo, branch: "main", dependsOn: [], secrets: { SENDGRID_API_KEY: value } }], options);
+    expect(outcome).toMatchObject({ status: "deployed", version: { number: 1, source: { message: "reads its key" } } });
+    expect(await cloud.secretNames("chittyos-mail-worker")).toEqual(["SENDGRID_API_KEY"]);
+    expect(await (await cloud.fetch("https://mail.chitty.cc/", { signal: AbortSignal.timeout(10_000) })).json()).toEqual({ status: "ok", key: "string" });
+    // one upload carried it (with the version's tag and message), never a command line or a file
+    const upload = api.requests.filter((r) => r.method === "PUT" && r.path.endsWith("/scripts/chittyos-mail-worker"));
+    expect(upload).toHaveLength(1);
+    expect(upload[0]!.body).toContain(value);
+    const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    for (const f of files) expect(await readFile(join(f.parentPath, f.name), "utf8"), join(f.parentPath, f.name)).not.toContain(value);
+  }, 120_000);
 
   it("skips a worker whose dependency is not healthy, naming it", async () => {
     const before = api.requests.length;

@@ -379,6 +379,10 @@ export class CloudflareStandIn {
     const form = await new Response(raw, { headers: { "content-type": r.contentType } }).formData();
     const part = form.get("metadata");
     const metadata = JSON.parse(typeof part === "string" ? part : await (part as Blob).text()) as Record<string, unknown>;
+    // secrets uploaded with the version (wrangler deploy --secrets-file): names kept, values dropped
+    const bindings = (metadata.bindings as { type: string; name: string }[] | undefined) ?? [];
+    for (const b of bindings.filter((x) => x.type === "secret_text")) s.secrets.add(b.name);
+    metadata.bindings = bindings.filter((x) => x.type !== "secret_text");
     const modules: LiveScript["modules"] = [];
     for (const [name, part] of form) {
       if (name === "metadata" || typeof part === "string") continue;

@@ -14,7 +14,8 @@ import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 import { CloudflareStandIn } from "./cloudflare-stand-in.js";
 
-const WORKERS = ["registry", "beacon", "analytics"];
+const WORKERS = ["registry", "beacon", "mail", "analytics"];
+const SENDGRID = "SG.status-value-1414213562";
 
 describe("fleet status on Cloudflare", () => {
   let api: CloudflareStandIn;
@@ -34,9 +35,11 @@ describe("fleet status on Cloudflare", () => {
   afterAll(() => api.stop());
 
   it("reports for every worker what the account holds, and differs from it in nothing", async () => {
-    // two deployed through fleet (the commit recorded), one secret put on one of them by hand
-    const deploy = await runFleet(["deploy", "registry", "beacon", "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
+    // three deployed through fleet (the commit recorded; mail's key from the environment goes up
+    // with its version), one secret put on one of them by hand
+    const deploy = await runFleet(["deploy", "registry", "beacon", "mail", "--json", "--cwd", dir], { ...IDENTITY, ...api.env, SENDGRID_API_KEY: SENDGRID });
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(deploy.stdout + deploy.stderr).not.toContain(SENDGRID);
     await new Wrangler({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl }).putSecrets(undefined, { name: "chittyos-beacon-worker" }, { BEACON_KEY: "beacon-value-271828" });
 
     const result = await runFleet(["status", ...WORKERS, "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
@@ -64,7 +67,7 @@ describe("fleet status on Cloudflare", () => {
     expect(Object.fromEntries(status.workers.map((w) => [w.id, w.cloud]))).toEqual(Object.fromEntries(WORKERS.map((id) => [id, expected(id)])));
 
     // and that is what fleet deployed: each repository's main, on its hostname, healthy there
-    for (const id of ["registry", "beacon"]) {
+    for (const id of ["registry", "beacon", "mail"]) {
       const worker = status.workers.find((w) => w.id === id)!;
       const main = await gitText(["rev-parse", "main"], { cwd: join(dir, ".fleet", "forge", "chittyos", `chittyos-${id}-worker.git`) });
       expect(worker.cloud!.live!.commit).toBe(main);
@@ -73,6 +76,7 @@ describe("fleet status on Cloudflare", () => {
       expect(worker.health).toMatchObject({ state: "up", url: `https://${id}.chitty.cc/health` });
     }
     expect(status.workers.find((w) => w.id === "beacon")!.cloud!.secrets).toEqual(["BEACON_KEY"]);
+    expect(status.workers.find((w) => w.id === "mail")!.cloud!.secrets).toEqual(["SENDGRID_API_KEY"]);
     const analytics = status.workers.find((w) => w.id === "analytics")!;
     expect(analytics.cloud).toMatchObject({ live: null, hostnames: [], secrets: [] });
     expect(analytics.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "missing", evidence: "chittyos-analytics-worker is not deployed" });

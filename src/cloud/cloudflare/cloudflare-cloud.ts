@@ -37,10 +37,10 @@ export class CloudflareCloud implements Cloud {
     return { checkout, config, ...(environment ? { environment } : {}), spec };
   }
 
-  async deploy(prepared: Prepared, source: VersionSource): Promise<Deployed> {
+  async deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed> {
     await mkdir(this.workDir, { recursive: true });
     const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: `${source.commit} ${source.message}`.slice(0, MESSAGE_LIMIT) };
-    const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate);
+    const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate, secrets);
     const listed = (await this.wrangler.versions(undefined, { name: result.script })).find((v) => v.id === result.versionId);
     const version = listed ? versionOf(listed) : { id: result.versionId, number: 0, createdAt: new Date().toISOString(), source: { repository: source.repository, commit: source.commit, message: source.message } };
     // wrangler takes every route of the config or fails (another script holding one is an error)

@@ -1,8 +1,10 @@
 // Workers on a Cloudflare account, through wrangler itself (fleet's own installation): deploy
 // from a prepared checkout, list versions and deployments, roll back, list and upload secrets.
 // Version ids come from wrangler's NDJSON output file, not from its human output.
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { constants } from "node:fs";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageDir } from "../build.js";
@@ -28,10 +30,13 @@ export class Wrangler {
   constructor(private readonly credentials: CloudflareCredentials) {}
 
   /** Deploys the checkout; resolves with the new version's id. */
-  async deploy(checkout: string, target: Target, annotate: { tag?: string; message?: string } = {}): Promise<{ script: string; versionId: string; targets: string[] }> {
+  async deploy(checkout: string, target: Target, annotate: { tag?: string; message?: string } = {}, secrets?: Record<string, string>): Promise<{ script: string; versionId: string; targets: string[] }> {
+    const withSecrets = secrets !== undefined && Object.keys(secrets).length > 0;
     return this.withScratch(async (scratch) => {
-      const command = wranglerCommands.deploy(this.credentials, target, join(scratch, "out.ndjson"), join(scratch, "logs"), annotate);
-      await this.run(command, checkout);
+      const pipe = withSecrets ? join(scratch, "secrets") : undefined;
+      const command = wranglerCommands.deploy(this.credentials, target, join(scratch, "out.ndjson"), join(scratch, "logs"), annotate, pipe);
+      if (pipe) await throughPipe(pipe, JSON.stringify(secrets), () => this.run(command, checkout));
+      else await this.run(command, checkout);
       const events = (await readFile(command.outputFile!, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
       const deploy = events.find((e) => e.type === "deploy");
       if (!deploy || typeof deploy.version_id !== "string") throw new Error("wrangler deployed but reported no version id");
@@ -105,6 +110,34 @@ export class Wrangler {
         reject(new Error(`wrangler ${command.args[0]} ${command.args[1] ?? ""} failed (exit ${code}): ${redact(reason || stderr.slice(-500), this.credentials)}`));
       });
     });
+  }
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Hands `text` to a reader through a named pipe (mkfifo): wrangler's --secrets-file reads a path,
+ * and a pipe's contents live in the kernel only — nothing rests on disk. (Standard input is a
+ * socket for a child Node starts, which /dev/stdin cannot open.) If the reader never opens the
+ * pipe, it is opened here once the reader is done, so the writer lets go.
+ */
+async function throughPipe<T>(path: string, text: string, reader: () => Promise<T>): Promise<T> {
+  await execFileAsync("mkfifo", ["-m", "600", path]);
+  const writing = (async () => {
+    const handle = await open(path, "w");
+    try {
+      await handle.writeFile(text);
+    } finally {
+      await handle.close();
+    }
+  })();
+  writing.catch(() => undefined);
+  try {
+    return await reader();
+  } finally {
+    const unblock = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+    await writing.catch(() => undefined);
+    await unblock?.close();
   }
 }
 
