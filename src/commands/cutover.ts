@@ -3,8 +3,9 @@ import { requireKnownWorkers } from "../manifest/select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { cloudFor } from "../cloud/select.js";
+import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
 import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
-import { moveRoute, type RouteMoveResult } from "../cutover/move-route.js";
+import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, platformHolding, type MonorepoChange } from "../cutover/monorepo-change.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { sourceBranch } from "../git/branch.js";
@@ -72,13 +73,6 @@ export default defineCommand({
     const platform = platformHolding(change, routes);
     const holders = [...new Set(change.hosts.map((h) => routes[h] ?? "nobody"))];
     const moved = change.hosts.every((h) => routes[h] === change.script);
-    if (cloud.kind === "cloudflare" && !dryRun) {
-      // the route move on an account (route reassignment, custom domains, the platform redeploy)
-      // is not built yet: moving the local cloud's routes instead would look like a cutover
-      throw new UserError(`fleet cutover moves hostnames in the local cloud only; the manifest names Cloudflare, so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, {
-        hint: `fleet cutover ${id} --dry-run shows the router and wrangler edit and who holds each hostname; move the route on the account by hand until fleet does`,
-      });
-    }
 
     if (dryRun) {
       const report = {
@@ -106,8 +100,14 @@ export default defineCommand({
         if (change.files.size === 0) ctx.out.print(`The monorepo's ${branch} already holds the cutover.\n`);
         ctx.out.print(`Route: ${report.route}`);
         if (!moved) {
-          ctx.out.print(`  1. deploy ${platform.script} from ${cutoverBranch(id)}${platform.environment ? ` (--env ${platform.environment})` : ""}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`);
-          ctx.out.print(`  2. redeploy ${change.script} with ${hosts}`);
+          const platformStep = `deploy ${platform.script} from ${cutoverBranch(id)}${platform.environment ? ` (--env ${platform.environment})` : ""}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`;
+          if (cloud.kind === "cloudflare") {
+            ctx.out.print(`  1. hand ${hosts} to ${change.script}, each in one write (the route reassigned, or the custom domain attached)`);
+            ctx.out.print(`  2. ${platformStep}`);
+          } else {
+            ctx.out.print(`  1. ${platformStep}`);
+            ctx.out.print(`  2. redeploy ${change.script} with ${hosts}`);
+          }
           ctx.out.print(`  3. check ${change.hosts.map((h) => probeUrl(h, probe)).join(", ")}; on any failure roll both back`);
         }
         if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
@@ -134,8 +134,7 @@ export default defineCommand({
       }
     }
     const progress = ctx.out.progress(`moving ${hosts} to ${change.script}`);
-    const store = LocalCloudStore.at(ctx.cwd);
-    const move: RouteMoveResult = await moveRoute(store, {
+    const routeMove: RouteMove = {
       monorepo: ctx.cwd,
       branch: change.files.size > 0 ? cutoverBranch(id) : branch,
       platform: platform.script,
@@ -146,9 +145,21 @@ export default defineCommand({
       health,
       probe,
       onEvent: (m) => ctx.out.debug(m),
-    });
+    };
+    const mover = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
+    let move: RouteMoveResult;
+    let now: Record<string, string>;
+    try {
+      // on an account the hostname is handed over first, in one write; locally the platform lets go first
+      move =
+        mover.kind === "cloudflare"
+          ? await (await import("../cutover/move-route-cloudflare.js")).moveRouteOnCloudflare(mover as CloudflareCloud, routeMove)
+          : await moveRoute(LocalCloudStore.at(ctx.cwd), routeMove);
+      now = Object.fromEntries(await mover.hostnames());
+    } finally {
+      await mover.dispose();
+    }
     const verb = change.hosts.length > 1 ? "are" : "is";
-    const now = (await store.state()).routes;
     progress.done(
       move.status === "moved" ? `${hosts} ${verb} served by ${change.script}` : move.status === "already-moved" ? `${hosts} ${change.hosts.length > 1 ? "were" : "was"} already served by ${change.script}` : `${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} with ${[...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ")}`,
     );

@@ -48,12 +48,15 @@ export function renderWrangler(input: ScaffoldInput): string {
     ...(input.compatibilityFlags.length ? { compatibility_flags: input.compatibilityFlags } : {}),
     observability: { enabled: true },
     upload_source_maps: true,
+    // its workers.dev name answers too, with or without routes: fleet checks a worker there
+    // before its cutover, while the platform still holds its hostname
+    workers_dev: true,
     ...(routes ? { routes } : {}),
     ...bindings,
     ...(input.migrations.length ? { migrations: input.migrations } : {}),
     env: {
       staging: { name: `${input.repo}-staging`, workers_dev: true, ...bindings, vars: { ...(bindings.vars as object | undefined), ENVIRONMENT: "staging" } },
-      production: { name: input.repo, ...(routes ? { routes } : {}), ...bindings },
+      production: { name: input.repo, workers_dev: true, ...(routes ? { routes } : {}), ...bindings },
     },
   };
   return [

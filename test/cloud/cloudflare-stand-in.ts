@@ -61,6 +61,8 @@ export class CloudflareStandIn {
   readonly edgeLog: { host: string; status: number; script?: string }[] = [];
   private server?: Server;
   private clock = Date.parse("2026-01-01T00:00:00Z");
+  /** Failures to inject: the next request matching answers 400 (a test's way to break one step). */
+  private readonly failures: { method: string; path: RegExp; message: string }[] = [];
   /** Bumped whenever what is live changes; the edge rebuilds its runtime then. */
   private generation = 0;
   private readonly edge = new StandInEdge(() => ({ generation: this.generation, scripts: this.liveScripts() }));
@@ -97,6 +99,11 @@ export class CloudflareStandIn {
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     await this.edge.dispose();
+  }
+
+  /** The next API request with this method and a path matching `path` fails (once). */
+  failNext(method: string, path: RegExp, message = "injected failure"): void {
+    this.failures.push({ method, path, message });
   }
 
   /** hostname → the script holding it: routes (whole-host ones), then custom domains. */
@@ -187,6 +194,8 @@ export class CloudflareStandIn {
       res.end(JSON.stringify({ success: status < 400, errors, messages: [], result, ...extra }));
     };
     if (!record.authorized) return send(401, null, [{ code: 10000, message: "Authentication error" }]);
+    const failure = this.failures.findIndex((f) => f.method === record.method && f.path.test(record.path));
+    if (failure >= 0) return send(400, null, [{ code: 10021, message: this.failures.splice(failure, 1)[0]!.message }]);
     let answer: Answer | undefined;
     try {
       answer = await this.route(record, raw, url.searchParams);

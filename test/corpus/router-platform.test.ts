@@ -95,10 +95,11 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     expect(worker("ai-gateway").bindings).toEqual(["AI"]);
     // the router's own buildContext, carried with the handler, reads env.AI (and PLATFORM_CACHE, PLATFORM_DB)
     expect(worker("sync").bindings).toEqual(["AI", "PLATFORM_STATE"]);
-    expect(worker("registry").secrets).toEqual(["PLATFORM_CACHE", "PLATFORM_DB", "PLATFORM_KV"]);
+    expect(worker("registry").secrets).toEqual(["PLATFORM_CACHE", "PLATFORM_DB"]);
+    expect(worker("beacon").secrets).toEqual(["PLATFORM_CACHE", "PLATFORM_DB", "PLATFORM_KV"]);
     const lines = init.stderr.split("\n").filter((l) => l.includes("PLATFORM_KV"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^warning: 6 workers use env\.PLATFORM_KV like a binding, which wrangler\.optimized\.toml does not bind \(commented out there\): treated as secrets — /);
+    expect(lines[0]).toMatch(/^warning: 2 workers use env\.PLATFORM_KV like a binding, which wrangler\.optimized\.toml does not bind \(commented out there\): treated as secrets — /);
     expect(worker("langchain").npmDependencies).toEqual({ zod: "^3.23.0" });
   });
 

@@ -245,9 +245,12 @@ export async function handleMCP(context) {
   return Response.json({ service: "mcp", tools: [] });
 }
 
+// Registry Service (as in the real one: its health under /health, its list through the context's cache)
 export async function handleRegistry(context) {
-  const { env } = context;
-  const list = await env.PLATFORM_KV.get("registry");
+  const { request, cache } = context;
+  const path = new URL(request.url).pathname.replace("/api/registry", "");
+  if (path === "/health") return Response.json({ service: "registry", status: "healthy" });
+  const list = await cache.get("registry");
   return Response.json({ service: "registry", list });
 }
 

@@ -89,4 +89,46 @@ export class CloudflareApi {
     }
     return held;
   }
+
+  /**
+   * How each hostname is held: by a Workers Route `host/*` (its zone and id) or a custom domain,
+   * and by which script. A hostname nobody holds is absent.
+   */
+  async holdings(hosts: readonly string[]): Promise<Map<string, Holding>> {
+    const out = new Map<string, Holding>();
+    const zones = await this.zones();
+    for (const domain of (await this.call<{ hostname: string; service: string; zone_id?: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)).result ?? []) {
+      if (hosts.includes(domain.hostname)) out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id });
+    }
+    for (const zone of zones.filter((z) => hosts.some((h) => h === z.name || h.endsWith(`.${z.name}`)))) {
+      for (const route of (await this.call<{ id: string; pattern: string; script?: string }[]>("GET", `/zones/${zone.id}/workers/routes`)).result ?? []) {
+        const host = route.pattern.replace(/\/\*$/, "");
+        // a route takes precedence over a custom domain on the same hostname
+        if (hosts.includes(host) && route.script) out.set(host, { kind: "route", host, script: route.script, zoneId: zone.id, routeId: route.id, pattern: route.pattern });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Hands a hostname to `script` in one write: the route's script is reassigned, or the custom
+   * domain attached to the other worker (Cloudflare moves it). Requests before the write reach
+   * the old script, after it the new one; none meets a hostname nobody holds.
+   */
+  async handOver(holding: Holding, script: string): Promise<void> {
+    if (holding.kind === "route") {
+      await this.call("PUT", `/zones/${holding.zoneId}/workers/routes/${holding.routeId}`, { pattern: holding.pattern, script });
+    } else {
+      await this.call("PUT", `/accounts/${this.access.accountId}/workers/domains`, { hostname: holding.host, service: script, environment: "production", ...(holding.zoneId ? { zone_id: holding.zoneId } : {}) });
+    }
+  }
 }
+
+export type Holding =
+  | { kind: "route"; host: string; script: string; zoneId: string; routeId: string; pattern: string }
+  | { kind: "domain"; host: string; script: string; zoneId: string | undefined };
+
+function zoneOf(zones: { id: string; name: string }[], host: string): { id: string; name: string } | undefined {
+  return zones.find((z) => host === z.name || host.endsWith(`.${z.name}`));
+}
+

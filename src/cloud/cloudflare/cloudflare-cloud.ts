@@ -32,9 +32,12 @@ export class CloudflareCloud implements Cloud {
     this.fetch = edgeFetcher(access.edgeUrl);
   }
 
+  /** An environment the config does not declare is the top level, as wrangler deploys it. */
   async prepare(checkout: string, config: string, environment?: string): Promise<Prepared> {
-    const spec = specFromConfig(parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config), environment);
-    return { checkout, config, ...(environment ? { environment } : {}), spec };
+    const parsed = parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config);
+    const declared = environment && (parsed.raw.env as Record<string, unknown> | undefined)?.[environment] ? environment : undefined;
+    const spec = specFromConfig(parsed, declared);
+    return { checkout, config, ...(declared ? { environment: declared } : {}), spec };
   }
 
   async deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed> {
@@ -43,9 +46,12 @@ export class CloudflareCloud implements Cloud {
     const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate, secrets);
     const listed = (await this.wrangler.versions(undefined, { name: result.script })).find((v) => v.id === result.versionId);
     const version = listed ? versionOf(listed) : { id: result.versionId, number: 0, createdAt: new Date().toISOString(), source: { repository: source.repository, commit: source.commit, message: source.message } };
-    // wrangler takes every route of the config or fails (another script holding one is an error)
-    const routes = prepared.spec.routes;
-    return { script: result.script, version, routes, refused: [], host: routes[0] ?? (await this.workersDevHost(result.script)) };
+    // what it holds now: a hostname whose route another script holds (a route wins over a custom
+    // domain) is not its own yet, so it answers on workers.dev until the cutover
+    const held = await this.hostnames();
+    const routes = prepared.spec.routes.filter((h) => held.get(h) === result.script);
+    const refused = prepared.spec.routes.filter((h) => held.has(h) && held.get(h) !== result.script).map((host) => ({ host, holder: held.get(host)! }));
+    return { script: result.script, version, routes, refused, host: routes[0] ?? (await this.workersDevHost(result.script)) };
   }
 
   async live(script: string): Promise<CloudVersion | undefined> {

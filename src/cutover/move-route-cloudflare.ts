@@ -1,0 +1,90 @@
+// The route move of a cutover on a Cloudflare account, in the order that keeps every request
+// answered: first each hostname is handed from the platform to the worker in one write (the
+// Workers Route's script reassigned, or the custom domain attached to the worker) — before it the
+// platform answers, after it the worker, and nobody's deploy is involved; then the platform is
+// redeployed from the cutover branch (its router forwards the hostnames, its config no longer
+// routes them, so a later platform deploy never takes them back); then each hostname's health is
+// checked. All of a worker's hostnames move or none does: any failure hands every hostname back
+// and rolls the platform back to the version it had.
+import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
+import type { Holding } from "../cloud/cloudflare/api.js";
+import { deployInOrder } from "../cloud/deploy.js";
+import { checkHealth, type HealthResult } from "../health/check.js";
+import { probeUrl } from "../health/probe.js";
+import type { RouteMove, RouteMoveResult } from "./move-route.js";
+
+export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteMove): Promise<RouteMoveResult> {
+  const steps: string[] = [];
+  const step = (message: string) => {
+    steps.push(message);
+    move.onEvent?.(message);
+  };
+  const hosts = move.hosts.join(", ");
+  if (!(await cloud.live(move.worker))) return { status: "failed", steps, detail: `${move.worker} is not deployed` };
+  const held = await cloud.api.holdings(move.hosts);
+  if (move.hosts.every((h) => held.get(h)?.script === move.worker)) {
+    const health = await healthAt(cloud, move);
+    const down = health.filter((h) => h.state !== "up");
+    return down.length === 0 ? { status: "already-moved", steps, health } : { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
+  }
+  const problems = move.hosts.flatMap((h) => {
+    const holder = held.get(h)?.script;
+    if (!holder) return [`${h} is held by no worker on the account (a route or custom domain of ${move.platform} is expected)`];
+    return holder !== move.platform && holder !== move.worker ? [`${h} is held by ${holder}, neither the platform nor ${move.worker}`] : [];
+  });
+  if (problems.length) return { status: "failed", steps, detail: problems.join("; ") };
+
+  const platformBefore = await cloud.live(move.platform);
+  const handedOver: Holding[] = [];
+  const rollBack = async (reason: string, health?: HealthResult[]): Promise<RouteMoveResult> => {
+    for (const holding of handedOver.reverse()) {
+      await cloud.api.handOver(holding, holding.script);
+      step(`${holding.host} handed back to ${holding.script}`);
+    }
+    const platformNow = await cloud.live(move.platform);
+    if (platformBefore && platformNow && platformNow.id !== platformBefore.id) {
+      await cloud.rollback(move.platform, platformBefore.id, `fleet cutover of ${move.worker} failed`);
+      step(`rolled ${move.platform} back to v${platformBefore.number}`);
+    }
+    return { status: "rolled-back", steps, ...(health ? { health } : {}), detail: reason };
+  };
+
+  // 1. every hostname to the worker, each in one write
+  try {
+    for (const host of move.hosts) {
+      const holding = held.get(host)!;
+      if (holding.script === move.worker) continue;
+      await cloud.api.handOver(holding, move.worker);
+      handedOver.push(holding);
+      step(`${host} handed from ${holding.script} to ${move.worker} (${holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached"})`);
+    }
+  } catch (error) {
+    return rollBack(`${move.worker} could not take ${hosts}: ${(error as Error).message}`);
+  }
+
+  // 2. the platform from the cutover branch: forwards the hostnames, no longer routes them
+  step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${move.hosts.length > 1 ? "their routes" : "its route"})`);
+  const [platform] = await deployInOrder(
+    cloud,
+    [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }],
+    { health: move.health, ...(move.environment ? { environment: move.environment } : {}), onEvent: (m) => move.onEvent?.(m) },
+  );
+  if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
+  const after = await cloud.api.holdings(move.hosts);
+  const taken = move.hosts.filter((h) => after.get(h)?.script !== move.worker);
+  if (taken.length) return rollBack(`after the platform's deploy ${taken.map((h) => `${h} is held by ${after.get(h)?.script ?? "nobody"}`).join(", ")}`);
+  step(`${move.platform} v${platform!.version!.number} no longer routes ${hosts}`);
+
+  // 3. every hostname answers healthy through the edge
+  const health = await healthAt(cloud, move);
+  const down = health.filter((h) => h.state !== "up");
+  if (down.length) return rollBack(down.map((h) => `${h.url} is ${h.state} after the move (${h.error?.message ?? `HTTP ${h.status}`})`).join("; "), health);
+  for (const h of health) step(`${h.url} is up (${h.latencyMs} ms)`);
+  return { status: "moved", steps, health };
+}
+
+async function healthAt(cloud: CloudflareCloud, move: RouteMove): Promise<HealthResult[]> {
+  const results: HealthResult[] = [];
+  for (const host of move.hosts) results.push(await checkHealth(cloud.fetch, probeUrl(host, move.probe), { ...move.health, expect: move.probe }));
+  return results;
+}

@@ -1,0 +1,106 @@
+// fleet cutover on a Cloudflare account (the API stand-in and its edge, real wrangler): while a
+// loop asks the edge for https://initiate.chitty.cc/health every few milliseconds, the hostname is
+// handed from the platform to the worker — with a failure injected after the hand-over (both sides
+// come back), then for real — and not one request fails either time.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateExample } from "../../src/example/index.js";
+import { gitText } from "../../src/git/git.js";
+import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
+import { setManifest } from "../forge/github-fixture.js";
+import { runFleet } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+import { IDENTITY } from "../repos/extracted.fixture.js";
+
+const HOST = "initiate.chitty.cc";
+const PLATFORM = "chittyos-platform";
+const WORKER = "chittyos-project-initiation-worker";
+
+/** Asks the edge for the hostname's /health until stopped; every answer that is not a healthy 200 is a failure. */
+function hammer(api: CloudflareStandIn): { stop(): Promise<{ requests: number; failures: string[]; answeredBy: Set<string> }> } {
+  let running = true;
+  const failures: string[] = [];
+  let requests = 0;
+  const from = api.edgeLog.length;
+  const loop = async () => {
+    while (running) {
+      requests++;
+      try {
+        const response = await fetch(`${api.origin}/health`, { headers: { "x-forwarded-host": HOST }, signal: AbortSignal.timeout(30_000) });
+        const body = (await response.json().catch(() => ({}))) as { status?: string };
+        if (response.status !== 200 || body.status !== "ok") failures.push(`HTTP ${response.status} ${JSON.stringify(body)}`);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const loops = [loop(), loop()];
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      const answeredBy = new Set(api.edgeLog.slice(from).filter((e) => e.host === HOST).map((e) => e.script ?? "nobody"));
+      return { requests, failures, answeredBy };
+    },
+  };
+}
+
+describe("fleet cutover on Cloudflare", () => {
+  let api: CloudflareStandIn;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await new CloudflareStandIn("5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d", "cf-cutover-token-8675309").start();
+    env = { ...IDENTITY, ...api.env };
+    dir = join(await tempDir("fleet-cf-cutover-"), "monorepo");
+    await generateExample(dir, { layout: "router", commits: 40 });
+    expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
+    await setManifest(dir, ["providers", "cloud"], "cloudflare");
+    const platform = await runFleet(["deploy", "--platform", "--cwd", dir], env);
+    expect(platform.code, platform.stdout + platform.stderr).toBe(0);
+    const migrate = await runFleet(["migrate", "registry", "project-initiation", "--cwd", dir], env);
+    expect(api.scripts.get(WORKER)?.deployments.length, migrate.stdout + migrate.stderr).toBe(1);
+    expect(api.holders().get(HOST)).toBe(PLATFORM);
+  }, 600_000);
+  afterAll(() => api.stop());
+
+  it("a failure after the hand-over hands the hostname back and rolls the platform back: no request fails", async () => {
+    const platformLive = api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id;
+    api.failNext("PUT", new RegExp(`/workers/scripts/${PLATFORM}$`), "injected: the platform's upload is refused");
+    const loop = hammer(api);
+    const cutover = await runFleet(["cutover", "project-initiation", "--json", "--cwd", dir], env);
+    const seen = await loop.stop();
+    expect(cutover.code, cutover.stdout + cutover.stderr).toBe(1);
+    const result = JSON.parse(cutover.stdout) as { status: string; steps: string[]; detail: string };
+    expect(result.status).toBe("rolled-back");
+    expect(result.steps).toEqual(expect.arrayContaining([`${HOST} handed from ${PLATFORM} to ${WORKER} (route ${HOST}/* reassigned)`, `${HOST} handed back to ${PLATFORM}`]));
+    expect(result.detail).toContain("injected: the platform's upload is refused");
+    expect(api.holders().get(HOST)).toBe(PLATFORM);
+    expect(api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id).toBe(platformLive);
+    expect(seen.failures).toEqual([]);
+    expect(seen.requests).toBeGreaterThan(20);
+  }, 300_000);
+
+  it("hands the hostname to the worker in one write, redeploys the platform without its route, and no request fails", async () => {
+    const loop = hammer(api);
+    const cutover = await runFleet(["cutover", "project-initiation", "--apply", "--json", "--cwd", dir], env);
+    const seen = await loop.stop();
+    expect(cutover.code, cutover.stdout + cutover.stderr).toBe(0);
+    const result = JSON.parse(cutover.stdout) as { status: string; monorepo: { applied: boolean; commit: string } };
+    expect(result.status).toBe("moved");
+    expect(api.holders().get(HOST)).toBe(WORKER);
+    expect(seen.failures).toEqual([]);
+    expect(seen.answeredBy).toEqual(new Set([PLATFORM, WORKER]));
+    // the platform's live version came from the cutover commit, and routes the hostname no more
+    const platform = api.scripts.get(PLATFORM)!;
+    const live = platform.versions.find((v) => v.id === platform.deployments[0]!.versions[0]!.version_id)!;
+    expect((live.metadata.annotations as Record<string, string>)["workers/message"]).toContain(result.monorepo.commit);
+    expect(api.routes.filter((r) => r.script === PLATFORM).map((r) => r.pattern)).not.toContain(`${HOST}/*`);
+    expect(await gitText(["rev-parse", "main"], { cwd: dir })).toBe(result.monorepo.commit);
+    // a second run has nothing to move
+    const again = await runFleet(["cutover", "project-initiation", "--json", "--cwd", dir], env);
+    expect(JSON.parse(again.stdout).status).toBe("already-moved");
+  }, 300_000);
+});
