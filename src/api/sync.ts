@@ -2,7 +2,10 @@
 import { git, gitText } from "../git/git.js";
 import { forgeFor } from "../forge/select.js";
 import { forgeRemote } from "../sync/remote.js";
-import { blobId, executeSync, planSync, sourceName, type SyncAction, type SyncOutcome, type SyncTarget } from "../sync/sync.js";
+import { blobId, dependenciesRecord, executeSync, planSync, sourceName, type SyncAction, type SyncOutcome, type SyncTarget } from "../sync/sync.js";
+import { analyzeWorker, packageVersions, type MonorepoContext } from "../discovery/analyze.js";
+import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
+import type { Manifest } from "../manifest/schema.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { carriedContextFiles } from "../scaffold/carried-context.js";
 import { readWorkspace, type Workspace } from "../npm/workspace.js";
@@ -47,21 +50,35 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     const folders = manifest.monorepo.layout === "directories";
     let carried = new Map<string, { path: string; content: string }>();
     let workspace: Workspace | undefined;
-    if (wrapped.length || folders) {
+    let dependencies = new Map<string, Record<string, string>>();
+    if (wrapped.length || folders || manifest.monorepo.layout === "router") {
       const tree = await SourceTree.atCommit(session.cwd, sourceCommit);
       try {
         if (wrapped.length) carried = await carriedContextFiles(tree, manifest, wrapped);
+        // a service module's packages at the monorepo's ranges: its package.json is not in its split
+        if (!folders) dependencies = await routerWorkerDependencies(tree, manifest, split.workers.map((w) => w.id));
         // catalog and workspace ranges as the synced commit has them
         if (folders) workspace = await readWorkspace(tree);
       } finally {
         tree.close();
       }
     }
-    let workers: SyncTarget[] = split.workers.map((w) => ({ id: w.id, split: w.commit, ...(carried.has(w.id) ? { carried: carried.get(w.id)! } : {}) }));
+    let workers: SyncTarget[] = split.workers.map((w) => ({
+      id: w.id,
+      split: w.commit,
+      ...(carried.has(w.id) ? { carried: carried.get(w.id)! } : {}),
+      ...(dependencies.has(w.id) ? { dependencies: dependencies.get(w.id)! } : {}),
+    }));
     if (options.changed) {
       const synced = await syncedRefs(session.cwd, "synced");
       const carriedBlobs = await syncedRefs(session.cwd, "carried");
-      workers = workers.filter((w) => w.split !== synced.get(w.id) || (w.carried !== undefined && blobId(w.carried.content) !== carriedBlobs.get(w.id)));
+      const dependencyBlobs = await syncedRefs(session.cwd, "dependencies");
+      workers = workers.filter(
+        (w) =>
+          w.split !== synced.get(w.id) ||
+          (w.carried !== undefined && blobId(w.carried.content) !== carriedBlobs.get(w.id)) ||
+          (w.dependencies !== undefined && blobId(dependenciesRecord(w.dependencies)) !== dependencyBlobs.get(w.id)),
+      );
     }
     const result = { commitsRead: split.commitsRead, external: split.external };
     if (workers.length === 0) return { ...result, actions: [], outcomes: [] };
@@ -76,9 +93,24 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
 
 /**
  * What fleet last synced into each worker from this monorepo: its split (refs/fleet/synced/) and
- * the blob of its carried context file (refs/fleet/carried/).
+ * the blob of its carried context file (refs/fleet/carried/), and a router worker's npm ranges
+ * (refs/fleet/dependencies/).
  */
-async function syncedRefs(repo: string, kind: "synced" | "carried"): Promise<Map<string, string>> {
+async function syncedRefs(repo: string, kind: "synced" | "carried" | "dependencies"): Promise<Map<string, string>> {
   const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", `refs/fleet/${kind}/`], { cwd: repo });
   return new Map(stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+}
+
+/** What each router worker's code imports from npm, at the ranges of the monorepo's package.json (as `fleet plan` says). */
+async function routerWorkerDependencies(tree: SourceTree, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, string>>> {
+  const mono: MonorepoContext = { tree, rootPackages: await packageVersions(tree, "package.json"), router: manifest.monorepo.router ?? DEFAULT_ROUTER };
+  const config = await readPlatformConfig(tree, manifest);
+  if (config) mono.platformConfig = config;
+  const out = new Map<string, Record<string, string>>();
+  for (const id of ids) {
+    const worker = manifest.workers[id];
+    if (!worker?.source?.file) continue;
+    out.set(id, (await analyzeWorker(mono, id, worker)).npmDependencies);
+  }
+  return out;
 }

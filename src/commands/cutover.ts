@@ -1,4 +1,6 @@
+import type { Context } from "../cli/context.js";
 import { defineCommand } from "../cli/define.js";
+import { fleetOrder } from "../plan/order.js";
 import { requireKnownWorkers } from "../manifest/select.js";
 import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
@@ -19,7 +21,7 @@ import { probeOf, probeUrl } from "../health/probe.js";
 
 export default defineCommand({
   writes: true,
-  usage: "WORKER [--dry-run] [--apply] [--timeout MS] [--retries N]",
+  usage: "WORKER...|--phase N [--dry-run] [--apply] [--timeout MS] [--retries N]",
   description:
     "Hands a worker's hostnames (its domain and aliases, all or none) and its path routes from the monorepo's platform router " +
     "to the worker's own deployment. In the monorepo, on branch fleet/cutover/<worker> (your work tree and checked-out " +
@@ -28,9 +30,11 @@ export default defineCommand({
     "added and the hostnames' routes removed, in every [env.*] section too. Then the routes move: the platform is " +
     "redeployed from that branch without them (in the environment that holds them), the worker takes them, and each " +
     "hostname's /health is checked; on failure both are rolled back (exit 1). --apply also fast-forwards the monorepo's branch (refused if the work tree has " +
-    "uncommitted changes). Running it again finishes what is left and otherwise changes nothing.",
-  maxPositionals: 1,
+    "uncommitted changes). Running it again finishes what is left and otherwise changes nothing. Several workers (or --phase N) " +
+    "move one after another, each verified before the next; the first that fails stops the rest, untouched.",
+  maxPositionals: Infinity,
   options: {
+    phase: { type: "string", description: "every worker of this migration phase the router hands over, one after another (besides any named)", placeholder: "N" },
     "dry-run": { type: "boolean", description: "show the monorepo edit and the route move; change nothing" },
     apply: { type: "boolean", description: "fast-forward the monorepo's branch to the cutover commit" },
     timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
@@ -38,158 +42,201 @@ export default defineCommand({
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    const id = positionals[0];
-    if (!id) throw new UserError("fleet cutover needs a worker", { hint: "fleet cutover project-initiation --dry-run" });
-    requireKnownWorkers(manifest, [id]);
+    const ids = [...new Set(positionals)];
+    requireKnownWorkers(manifest, ids);
+    if (values.phase !== undefined) {
+      const phase = wholeNumberOption("--phase", values.phase, 0);
+      // the phase's workers the router hands over (external ones and those without a hostname have nothing to move)
+      const inPhase = fleetOrder(manifest).order.filter((id) => manifest.workers[id]!.phase === phase && !ids.includes(id) && movable(manifest, id));
+      if (inPhase.length === 0 && ids.length === 0) throw new UserError(`phase ${phase} has no worker whose hostname the router hands over`);
+      ids.push(...inPhase);
+    }
+    if (ids.length === 0) throw new UserError("fleet cutover needs a worker", { hint: "fleet cutover project-initiation --dry-run, or --phase 1" });
+    for (const id of ids) cutoverTarget(manifest, id);
+    if (ids.length === 1) return cutoverOne(ctx, manifest, ids[0]!, values, (v) => ctx.out.json(v));
+    // several: one after another, each moved and verified before the next; the first that does
+    // not finish stops the rest, which stay as they are
+    const results: unknown[] = [];
+    for (const [i, id] of ids.entries()) {
+      ctx.out.info(`cutover ${i + 1} of ${ids.length}: ${id}`);
+      let code: number;
+      try {
+        code = await cutoverOne(ctx, manifest, id, values, (v) => results.push(v));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        results.push({ worker: id, status: "refused", detail: error.message });
+        code = 2;
+      }
+      if (code !== 0) {
+        const untouched = ids.slice(i + 1);
+        if (ctx.json) ctx.out.json({ workers: results, stoppedAt: id, untouched });
+        else ctx.out.print(ctx.out.c.red(`stopped at ${id}${untouched.length ? `; not touched: ${untouched.join(", ")}` : ""}`));
+        return code === 2 ? EXIT_FINDINGS : code;
+      }
+    }
+    if (ctx.json) ctx.out.json({ workers: results, untouched: [] });
+    return 0;
+  },
+});
+
+function movable(manifest: Manifest, id: string): boolean {
+  try {
     cutoverTarget(manifest, id);
-    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 3), backoffMs: 200 };
-    const dryRun = Boolean(values["dry-run"]);
-    const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
-    if (values.apply && !dryRun) await requireCleanWorkTree(ctx.cwd, branch);
-    const base = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd });
-    const change = await monorepoChange(ctx.cwd, manifest, id, base);
-    const cutRef = `refs/heads/${cutoverBranch(id)}`;
-    const hosts = change.hosts.join(", ");
-    const probe = probeOf(manifest.workers[id]);
-    const existing = await reusableCutover(ctx.cwd, id, cutRef, base, change, manifest);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
-    // The worker must already run on its own name, healthy, before anything changes.
-    const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
-    let routes: Record<string, string>;
-    try {
-      if (!(await cloud.live(change.script))) {
-        throw new UserError(`${id} is not deployed ${cloud.kind === "local" ? "in the local cloud" : "on Cloudflare"}, so there is nothing to hand ${hosts} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
-      }
-      routes = Object.fromEntries(await cloud.hostnames());
-      if (!change.hosts.every((h) => routes[h] === change.script)) {
-        const own = await checkHealth(cloud.fetch, probeUrl(await cloud.workersDevHost(change.script), probe), { ...health, expect: probe });
-        if (own.state !== "up") {
-          throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
-        }
-      }
-    } finally {
-      await cloud.dispose();
+/** One worker's cutover; what --json would print goes to `emit`. */
+async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: CutoverValues, emit: (value: unknown) => void): Promise<number> {
+  const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 3), backoffMs: 200 };
+  const dryRun = Boolean(values["dry-run"]);
+  const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
+  if (values.apply && !dryRun) await requireCleanWorkTree(ctx.cwd, branch);
+  const base = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: ctx.cwd });
+  const change = await monorepoChange(ctx.cwd, manifest, id, base);
+  const cutRef = `refs/heads/${cutoverBranch(id)}`;
+  const hosts = change.hosts.join(", ");
+  const probe = probeOf(manifest.workers[id]);
+  const existing = await reusableCutover(ctx.cwd, id, cutRef, base, change, manifest);
+
+  // The worker must already run on its own name, healthy, before anything changes.
+  const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
+  let routes: Record<string, string>;
+  try {
+    if (!(await cloud.live(change.script))) {
+      throw new UserError(`${id} is not deployed ${cloud.kind === "local" ? "in the local cloud" : "on Cloudflare"}, so there is nothing to hand ${hosts} to`, { hint: `deploy it from its repository first: fleet migrate ${id}` });
     }
-    const platform = platformHolding(change, routes);
-    const holders = [...new Set(change.hosts.map((h) => routes[h] ?? "nobody"))];
-    const moved = change.hosts.every((h) => routes[h] === change.script);
-
-    if (dryRun) {
-      const report = {
-        dryRun: true,
-        worker: id,
-        host: change.hosts[0],
-        hosts: change.hosts,
-        paths: change.paths,
-        platform: platform.script,
-        ...(platform.environment ? { environment: platform.environment } : {}),
-        branch: cutoverBranch(id),
-        monorepo: change.files.size === 0 ? "already holds the cutover" : existing ? `commit ${existing.slice(0, 12)} on ${cutoverBranch(id)} is ready` : "would commit",
-        files: [...change.files.keys()],
-        route: moved ? "already held by the worker" : `${holders.join(", ")} → ${change.script}`,
-        apply: Boolean(values.apply),
-      };
-      if (ctx.json) ctx.out.json(report);
-      else {
-        ctx.out.print(`Cutover of ${id}: ${hosts}${change.paths.length ? ` and paths ${change.paths.join(", ")}` : ""} → ${change.script} (binding ${change.binding})\n`);
-        for (const [path, after] of change.files) {
-          ctx.out.print(ctx.out.c.bold(`${change.before.has(path) ? "edit" : "add"} ${path}`));
-          for (const line of lineDiff(change.before.get(path), after)) ctx.out.print(colorLine(ctx.out.c, line));
-          ctx.out.print();
-        }
-        if (change.files.size === 0) ctx.out.print(`The monorepo's ${branch} already holds the cutover.\n`);
-        ctx.out.print(`Route: ${report.route}`);
-        if (!moved) {
-          const platformStep = `deploy ${platform.script} from ${cutoverBranch(id)}${platform.environment ? ` (--env ${platform.environment})` : ""}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`;
-          if (cloud.kind === "cloudflare") {
-            ctx.out.print(`  1. hand ${hosts} to ${change.script}, each in one write (the route reassigned, or the custom domain attached)`);
-            ctx.out.print(`  2. ${platformStep}`);
-          } else {
-            ctx.out.print(`  1. ${platformStep}`);
-            ctx.out.print(`  2. redeploy ${change.script} with ${hosts}`);
-          }
-          ctx.out.print(`  3. check ${change.hosts.map((h) => probeUrl(h, probe)).join(", ")}; on any failure roll both back`);
-        }
-        if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
-      }
-      ctx.out.info("dry run: nothing committed or deployed");
-      return 0;
-    }
-
-    // The platform is built from this cutover's branch: cutovers of other workers still only on
-    // their own branches are not in it (their hostnames stay with their workers, as the cloud
-    // refuses a route another worker holds, but the platform would carry their old router entries).
-    const { stdout: others } = await git(["for-each-ref", "--no-merged", `refs/heads/${branch}`, "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: ctx.cwd });
-    const pending = others.split("\n").filter((o) => o && o !== id);
-    if (pending.length) ctx.out.warn(`the cutovers of ${pending.join(", ")} are not on ${branch} yet; apply them first (fleet cutover <worker> --apply) so the platform built here includes them`);
-
-    let commit = base;
-    let committed = false;
-    if (change.files.size > 0) {
-      commit = existing ?? (await commitFiles(ctx.cwd, base, change.files, cutoverMessage(change, repositoryUrl(manifest, id))));
-      if (!existing) {
-        const old = (await git(["rev-parse", "-q", "--verify", cutRef], { cwd: ctx.cwd, okCodes: [1] })).stdout.trim();
-        await git(["update-ref", "-m", `fleet cutover ${id}`, cutRef, commit, old || "0".repeat(40)], { cwd: ctx.cwd });
-        committed = true;
+    routes = Object.fromEntries(await cloud.hostnames());
+    if (!change.hosts.every((h) => routes[h] === change.script)) {
+      const own = await checkHealth(cloud.fetch, probeUrl(await cloud.workersDevHost(change.script), probe), { ...health, expect: probe });
+      if (own.state !== "up") {
+        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
       }
     }
-    const progress = ctx.out.progress(`moving ${hosts} to ${change.script}`);
-    const routeMove: RouteMove = {
-      monorepo: ctx.cwd,
-      branch: change.files.size > 0 ? cutoverBranch(id) : branch,
-      platform: platform.script,
-      platformConfig: change.platformConfig,
-      ...(platform.environment ? { environment: platform.environment } : {}),
-      worker: change.script,
-      hosts: change.hosts,
-      health,
-      probe,
-      onEvent: (m) => ctx.out.debug(m),
-    };
-    const mover = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
-    let move: RouteMoveResult;
-    let now: Record<string, string>;
-    try {
-      // on an account the hostname is handed over first, in one write; locally the platform lets go first
-      move =
-        mover.kind === "cloudflare"
-          ? await (await import("../cutover/move-route-cloudflare.js")).moveRouteOnCloudflare(mover as CloudflareCloud, routeMove)
-          : await moveRoute(LocalCloudStore.at(ctx.cwd), routeMove);
-      now = Object.fromEntries(await mover.hostnames());
-    } finally {
-      await mover.dispose();
-    }
-    const verb = change.hosts.length > 1 ? "are" : "is";
-    progress.done(
-      move.status === "moved" ? `${hosts} ${verb} served by ${change.script}` : move.status === "already-moved" ? `${hosts} ${change.hosts.length > 1 ? "were" : "was"} already served by ${change.script}` : `${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} with ${[...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ")}`,
-    );
+  } finally {
+    await cloud.dispose();
+  }
+  const platform = platformHolding(change, routes);
+  const holders = [...new Set(change.hosts.map((h) => routes[h] ?? "nobody"))];
+  const moved = change.hosts.every((h) => routes[h] === change.script);
 
-    let applied = false;
-    const ok = move.status === "moved" || move.status === "already-moved";
-    if (ok && values.apply) applied = await fastForward(ctx.cwd, branch, commit);
-    const result = {
+  if (dryRun) {
+    const report = {
+      dryRun: true,
       worker: id,
       host: change.hosts[0],
       hosts: change.hosts,
       paths: change.paths,
-      status: move.status,
-      monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
-      steps: move.steps,
-      ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
-      ...(move.detail ? { detail: move.detail } : {}),
+      platform: platform.script,
+      ...(platform.environment ? { environment: platform.environment } : {}),
+      branch: cutoverBranch(id),
+      monorepo: change.files.size === 0 ? "already holds the cutover" : existing ? `commit ${existing.slice(0, 12)} on ${cutoverBranch(id)} is ready` : "would commit",
+      files: [...change.files.keys()],
+      route: moved ? "already held by the worker" : `${holders.join(", ")} → ${change.script}`,
+      apply: Boolean(values.apply),
     };
-    if (ctx.json) ctx.out.json(result);
+    if (ctx.json) emit(report);
     else {
-      if (committed) ctx.out.print(`committed ${commit.slice(0, 12)} on ${cutoverBranch(id)}: ${[...change.files.keys()].join(", ")}`);
-      for (const s of move.steps) ctx.out.print(`  ${s}`);
-      if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${move.detail}`));
-      if (applied) ctx.out.print(`fast-forwarded ${branch} to ${commit.slice(0, 12)}`);
-      else if (ok && change.files.size > 0 && !values.apply) ctx.out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
-      if (ok && !committed && !applied && move.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
+      ctx.out.print(`Cutover of ${id}: ${hosts}${change.paths.length ? ` and paths ${change.paths.join(", ")}` : ""} → ${change.script} (binding ${change.binding})\n`);
+      for (const [path, after] of change.files) {
+        ctx.out.print(ctx.out.c.bold(`${change.before.has(path) ? "edit" : "add"} ${path}`));
+        for (const line of lineDiff(change.before.get(path), after)) ctx.out.print(colorLine(ctx.out.c, line));
+        ctx.out.print();
+      }
+      if (change.files.size === 0) ctx.out.print(`The monorepo's ${branch} already holds the cutover.\n`);
+      ctx.out.print(`Route: ${report.route}`);
+      if (!moved) {
+        const platformStep = `deploy ${platform.script} from ${cutoverBranch(id)}${platform.environment ? ` (--env ${platform.environment})` : ""}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`;
+        if (cloud.kind === "cloudflare") {
+          ctx.out.print(`  1. hand ${hosts} to ${change.script}, each in one write (the route reassigned, or the custom domain attached)`);
+          ctx.out.print(`  2. ${platformStep}`);
+        } else {
+          ctx.out.print(`  1. ${platformStep}`);
+          ctx.out.print(`  2. redeploy ${change.script} with ${hosts}`);
+        }
+        ctx.out.print(`  3. check ${change.hosts.map((h) => probeUrl(h, probe)).join(", ")}; on any failure roll both back`);
+      }
+      if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
     }
-    return ok ? 0 : EXIT_FINDINGS;
-  },
-});
+    ctx.out.info("dry run: nothing committed or deployed");
+    return 0;
+  }
+
+  // The platform is built from this cutover's branch: cutovers of other workers still only on
+  // their own branches are not in it (their hostnames stay with their workers, as the cloud
+  // refuses a route another worker holds, but the platform would carry their old router entries).
+  const { stdout: others } = await git(["for-each-ref", "--no-merged", `refs/heads/${branch}`, "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: ctx.cwd });
+  const pending = others.split("\n").filter((o) => o && o !== id);
+  if (pending.length) ctx.out.warn(`the cutovers of ${pending.join(", ")} are not on ${branch} yet; apply them first (fleet cutover <worker> --apply) so the platform built here includes them`);
+
+  let commit = base;
+  let committed = false;
+  if (change.files.size > 0) {
+    commit = existing ?? (await commitFiles(ctx.cwd, base, change.files, cutoverMessage(change, repositoryUrl(manifest, id))));
+    if (!existing) {
+      const old = (await git(["rev-parse", "-q", "--verify", cutRef], { cwd: ctx.cwd, okCodes: [1] })).stdout.trim();
+      await git(["update-ref", "-m", `fleet cutover ${id}`, cutRef, commit, old || "0".repeat(40)], { cwd: ctx.cwd });
+      committed = true;
+    }
+  }
+  const progress = ctx.out.progress(`moving ${hosts} to ${change.script}`);
+  const routeMove: RouteMove = {
+    monorepo: ctx.cwd,
+    branch: change.files.size > 0 ? cutoverBranch(id) : branch,
+    platform: platform.script,
+    platformConfig: change.platformConfig,
+    ...(platform.environment ? { environment: platform.environment } : {}),
+    worker: change.script,
+    hosts: change.hosts,
+    health,
+    probe,
+    onEvent: (m) => ctx.out.debug(m),
+  };
+  const mover = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
+  let move: RouteMoveResult;
+  let now: Record<string, string>;
+  try {
+    // on an account the hostname is handed over first, in one write; locally the platform lets go first
+    move =
+      mover.kind === "cloudflare"
+        ? await (await import("../cutover/move-route-cloudflare.js")).moveRouteOnCloudflare(mover as CloudflareCloud, routeMove)
+        : await moveRoute(LocalCloudStore.at(ctx.cwd), routeMove);
+    now = Object.fromEntries(await mover.hostnames());
+  } finally {
+    await mover.dispose();
+  }
+  const verb = change.hosts.length > 1 ? "are" : "is";
+  progress.done(
+    move.status === "moved" ? `${hosts} ${verb} served by ${change.script}` : move.status === "already-moved" ? `${hosts} ${change.hosts.length > 1 ? "were" : "was"} already served by ${change.script}` : `${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} with ${[...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ")}`,
+  );
+
+  let applied = false;
+  const ok = move.status === "moved" || move.status === "already-moved";
+  if (ok && values.apply) applied = await fastForward(ctx.cwd, branch, commit);
+  const result = {
+    worker: id,
+    host: change.hosts[0],
+    hosts: change.hosts,
+    paths: change.paths,
+    status: move.status,
+    monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
+    steps: move.steps,
+    ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
+    ...(move.detail ? { detail: move.detail } : {}),
+  };
+  if (ctx.json) emit(result);
+  else {
+    if (committed) ctx.out.print(`committed ${commit.slice(0, 12)} on ${cutoverBranch(id)}: ${[...change.files.keys()].join(", ")}`);
+    for (const s of move.steps) ctx.out.print(`  ${s}`);
+    if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${move.detail}`));
+    if (applied) ctx.out.print(`fast-forwarded ${branch} to ${commit.slice(0, 12)}`);
+    else if (ok && change.files.size > 0 && !values.apply) ctx.out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
+    if (ok && !committed && !applied && move.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
+  }
+  return ok ? 0 : EXIT_FINDINGS;
+}
 
 /**
  * The cutover commit already on fleet/cutover/<id>, if it is the one this run would make (made
@@ -212,4 +259,11 @@ function colorLine(c: { red(s: string): string; green(s: string): string; dim(s:
   if (line.startsWith("-")) return c.red(line);
   if (line.startsWith("@@")) return c.dim(line);
   return line;
+}
+
+interface CutoverValues {
+  "dry-run"?: boolean;
+  apply?: boolean;
+  timeout?: string;
+  retries?: string;
 }

@@ -28,13 +28,15 @@ export interface DeriveOptions {
   overrides?: Record<string, unknown>;
   /** The monorepo's package workspace: catalog and workspace ranges become what npm installs. */
   workspace?: Workspace;
+  /** For a worker whose package.json is not in its split: the monorepo's ranges of what it imports. */
+  dependencies?: Record<string, string>;
   env: NodeJS.ProcessEnv;
 }
 
 export async function derivedFiles(repo: string, split: string, tip: string | undefined, options: DeriveOptions): Promise<Derived> {
   const files = new Map<string, string>();
   const own = await fileAt(repo, split, "package.json");
-  if (own === undefined) return { files };
+  if (own === undefined) return options.dependencies ? withMonorepoRanges(repo, tip, options.dependencies, options.env) : { files };
   if (!parses(own)) return { files }; // the monorepo's file as it is: its CI will say what is wrong
   const { stdout: names } = await git(["ls-tree", "--name-only", split], { cwd: repo });
   const ownVitest = names.split("\n").some((n) => /^vitest\.config\.[cm]?[jt]s$/.test(n));
@@ -71,6 +73,28 @@ export async function derivedFiles(repo: string, split: string, tip: string | un
   } catch (error) {
     // a package npm cannot reach from here (a private scope, the registry down) must not hold
     // back the worker's code: the merge goes on, the lockfile stays as it was, and the result says why
+    return { files, lockProblem: (error as Error).message.split("\n")[0]! };
+  }
+}
+
+/**
+ * A router worker's package.json is the repository's (fleet wrote it at create; the team may have
+ * added to it): it keeps all of that and takes the monorepo's range of each package the code
+ * imports. The lockfile is resolved again when that changed anything.
+ */
+async function withMonorepoRanges(repo: string, tip: string | undefined, dependencies: Record<string, string>, env: NodeJS.ProcessEnv): Promise<Derived> {
+  const files = new Map<string, string>();
+  const before = await fileAt(repo, tip, "package.json");
+  if (before === undefined || !parses(before)) return { files };
+  const pkg = JSON.parse(before) as { dependencies?: Record<string, string> };
+  const next = { ...(pkg.dependencies ?? {}), ...dependencies };
+  if (Object.entries(dependencies).every(([name, range]) => pkg.dependencies?.[name] === range)) return { files };
+  const text = `${JSON.stringify({ ...pkg, dependencies: Object.fromEntries(Object.entries(next).sort(([a], [b]) => (a < b ? -1 : 1))) }, null, 2)}\n`;
+  files.set("package.json", text);
+  try {
+    files.set("package-lock.json", await lockfileFor(text, env, new Map()));
+    return { files };
+  } catch (error) {
     return { files, lockProblem: (error as Error).message.split("\n")[0]! };
   }
 }

@@ -15,7 +15,7 @@ import type { Workspace } from "../npm/workspace.js";
 
 export type SyncAction =
   | { kind: "up-to-date"; id: string; split: string }
-  | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number; carried?: { path: string; content: string } }
+  | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number; carried?: { path: string; content: string }; dependencies?: Record<string, string> }
   | { kind: "refused"; id: string; split: string; paths: string[] }
   | { kind: "no-split"; id: string }
   | { kind: "no-repository"; id: string; hint: string }
@@ -41,17 +41,23 @@ export interface SyncTarget {
   split: string | null;
   /** A file derived from the monorepo beside the split (the router's carried context wrapper). */
   carried?: { path: string; content: string };
+  /**
+   * The npm packages the worker's code imports, at the monorepo's ranges, for a worker whose
+   * package.json is not in its split (a router's service module): the repository's package.json
+   * keeps everything else and takes these.
+   */
+  dependencies?: Record<string, string>;
 }
 
 export async function planSync(repo: string, remote: WorkerRemote, targets: SyncTarget[]): Promise<SyncAction[]> {
   const actions: SyncAction[] = [];
-  for (const { id, split, carried } of targets) {
+  for (const { id, split, carried, dependencies } of targets) {
     if (!split) {
       actions.push({ kind: "no-split", id });
       continue;
     }
     try {
-      actions.push(await planOne(repo, remote, id, split, carried));
+      actions.push(await planOne(repo, remote, id, split, carried, dependencies));
     } catch (error) {
       // a worker repository that cannot be read now (network, forge down) does not stop the others
       actions.push({ kind: "unreachable", id, reason: firstLine(error) });
@@ -60,12 +66,14 @@ export async function planSync(repo: string, remote: WorkerRemote, targets: Sync
   return actions;
 }
 
-async function planOne(repo: string, remote: WorkerRemote, id: string, split: string, carried?: SyncTarget["carried"]): Promise<SyncAction> {
+async function planOne(repo: string, remote: WorkerRemote, id: string, split: string, carried?: SyncTarget["carried"], dependencies?: SyncTarget["dependencies"]): Promise<SyncAction> {
   if (!(await remote.exists(id))) return { kind: "no-repository", id, hint: remote.createHint(id) };
   const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
   // a change to the router's context wrapper alone leaves the split as it was, but not the worker
   const carriedStale = carried !== undefined && state.tip !== null && (await fileAt(repo, state.tip, carried.path)) !== carried.content;
-  if (state.lastSync?.split === split && !carriedStale) return { kind: "up-to-date", id, split };
+  // ... and so does a new range in the monorepo's package.json for a package the worker imports
+  const dependenciesStale = dependencies !== undefined && state.tip !== null && (await dependenciesDiffer(repo, state.tip, dependencies));
+  if (state.lastSync?.split === split && !carriedStale && !dependenciesStale) return { kind: "up-to-date", id, split };
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
   const ownedAfter = await treeFiles(repo, split);
   // the carried file is the monorepo's like the split's paths: an edit made in the repository is refused, not overwritten
@@ -75,10 +83,28 @@ async function planOne(repo: string, remote: WorkerRemote, id: string, split: st
   if (touched.length > 0) return { kind: "refused", id, split, paths: touched };
   const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
   const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
-  return { kind: "merge", id, split, state, ownedBefore, commits, ...(carried ? { carried } : {}) };
+  return { kind: "merge", id, split, state, ownedBefore, commits, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
+}
+
+/** Whether the repository's package.json (at `tip`) lists any of `dependencies` at another range. */
+async function dependenciesDiffer(repo: string, tip: string, dependencies: Record<string, string>): Promise<boolean> {
+  const text = await fileAt(repo, tip, "package.json");
+  if (text === undefined) return Object.keys(dependencies).length > 0;
+  let listed: Record<string, string> = {};
+  try {
+    listed = (JSON.parse(text) as { dependencies?: Record<string, string> }).dependencies ?? {};
+  } catch {
+    return false; // the repository's own broken file: its CI says so; sync does not rewrite it
+  }
+  return Object.entries(dependencies).some(([name, range]) => listed[name] !== range);
 }
 
 /** git's id of a blob with this content (what `git hash-object` says), without a process. */
+/** The record of a router worker's npm ranges fleet last synced (refs/fleet/dependencies/<id>): a sorted JSON object. */
+export function dependenciesRecord(dependencies: Record<string, string>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => (a < b ? -1 : 1))));
+}
+
 export function blobId(content: string): string {
   const bytes = Buffer.from(content, "utf8");
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
@@ -147,6 +173,10 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
           crashPoint("sync:after-push");
           await git(["update-ref", `refs/fleet/synced/${action.id}`, action.split], { cwd: repo });
           if (action.carried) await git(["update-ref", `refs/fleet/carried/${action.id}`, blobId(action.carried.content)], { cwd: repo });
+          if (action.dependencies) {
+            const blob = await gitText(["hash-object", "-w", "--stdin"], { cwd: repo, input: dependenciesRecord(action.dependencies) });
+            await git(["update-ref", `refs/fleet/dependencies/${action.id}`, blob], { cwd: repo });
+          }
           const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
           outcomes.push({ id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits });
         } catch (error) {
@@ -163,6 +193,7 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
   const { files: derived, lockProblem } = await derivedFiles(repo, action.split, action.state.tip ?? undefined, {
     ...(options.npmOverrides ? { overrides: options.npmOverrides } : {}),
     ...(options.workspace ? { workspace: options.workspace } : {}),
+    ...(action.dependencies ? { dependencies: action.dependencies } : {}),
     env: options.env ?? process.env,
   });
   const scratch = await mkdtemp(join(tmpdir(), "fleet-sync-"));
@@ -187,9 +218,7 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
     const message = [
       `Sync ${action.id} from ${source.name}`,
       "",
-      action.commits === 0 && action.carried
-        ? `Brings ${action.carried.path} as the monorepo's router has it now.`
-        : `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.`,
+      action.commits > 0 ? `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.` : await whatItBrings(repo, action, derived),
       "",
       `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
       `${SPLIT_TRAILER}: ${action.split}`,
@@ -200,6 +229,15 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** A sync that brings no commit of the split: what it brings instead, said plainly. */
+async function whatItBrings(repo: string, action: Extract<SyncAction, { kind: "merge" }>, derived: Map<string, string>): Promise<string> {
+  const tip = action.state.tip ?? undefined;
+  const brings: string[] = [];
+  if (action.carried && (await fileAt(repo, tip, action.carried.path)) !== action.carried.content) brings.push(`${action.carried.path} as the monorepo's router has it now`);
+  if (action.dependencies && derived.has("package.json") && (await fileAt(repo, tip, "package.json")) !== derived.get("package.json")) brings.push("the npm ranges of the monorepo's package.json for the packages this worker imports");
+  return brings.length ? `Brings ${brings.join(", and ")}.` : "Brings what the monorepo derives for this worker now.";
 }
 
 function firstLine(error: unknown): string {

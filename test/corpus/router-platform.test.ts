@@ -199,6 +199,37 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     }
   });
 
+  it("brings a new range in the monorepo's package.json to the router worker importing that package, once, with --changed too; the repository's own additions stay", async () => {
+    const identity = { GIT_AUTHOR_NAME: "Fleet Test", GIT_AUTHOR_EMAIL: "test@chitty.cc", GIT_COMMITTER_NAME: "Fleet Test", GIT_COMMITTER_EMAIL: "test@chitty.cc" };
+    for (const args of [["create", "langchain", "canon"], ["sync", "langchain", "canon"]]) expect((await runFleet([...args, "--cwd", dir], identity)).code).toBe(0);
+    const repo = join(dir, ".fleet", "forge", "chittyos", "chittyos-langchain-worker.git");
+    const pkg = async () => JSON.parse(await gitText(["show", "main:package.json"], { cwd: repo })) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+    expect((await pkg()).dependencies).toEqual({ zod: "^3.23.0" });
+    const canonTip = await gitText(["rev-parse", "main"], { cwd: join(dir, ".fleet", "forge", "chittyos", "chittyos-canon-worker.git") });
+    const rootFile = join(dir, "package.json");
+    const root = JSON.parse(await readFile(rootFile, "utf8"));
+    await writeFile(rootFile, `${JSON.stringify({ ...root, dependencies: { ...root.dependencies, zod: "^3.24.0" } }, null, 2)}\n`);
+    await git(["commit", "-q", "-am", "zod ^3.24.0"], { cwd: dir, env: identity });
+    // --changed sees it (workers never created show up there too, as no-repository)
+    const changed = await runFleet(["sync", "--changed", "--dry-run", "--json", "--cwd", dir], identity);
+    const listed = (JSON.parse(changed.stdout).actions as { id: string }[]).map((w) => w.id);
+    expect(listed).toContain("langchain");
+    expect(listed).not.toContain("canon");
+    const synced = await runFleet(["sync", "langchain", "canon", "--json", "--cwd", dir], identity);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(JSON.parse(synced.stdout).workers).toEqual([expect.objectContaining({ id: "langchain", status: "merged" }), expect.objectContaining({ id: "canon", status: "up-to-date" })]);
+    const after = await pkg();
+    expect(after.dependencies).toEqual({ zod: "^3.24.0" });
+    expect(after.scripts.test).toBe("vitest run"); // fleet's test setup, from the scaffold, stays
+    expect(after.devDependencies).toHaveProperty("@cloudflare/vitest-plugin");
+    expect(JSON.parse(await gitText(["show", "main:package-lock.json"], { cwd: repo })).packages[""].dependencies).toEqual({ zod: "^3.24.0" });
+    expect(await gitText(["log", "-1", "--format=%s%n%b", "main"], { cwd: repo })).toContain("Brings the npm ranges of the monorepo's package.json");
+    // canon imports no package: untouched; and a second --changed has nothing to do
+    expect(await gitText(["rev-parse", "main"], { cwd: join(dir, ".fleet", "forge", "chittyos", "chittyos-canon-worker.git") })).toBe(canonTip);
+    const again = await runFleet(["sync", "--changed", "--dry-run", "--json", "--cwd", dir], identity);
+    expect((JSON.parse(again.stdout).actions as { id: string }[]).map((w) => w.id)).not.toContain("langchain");
+  }, 120_000);
+
   it("a config worker deploys from its own repository with the config it keeps (wrangler-evidence.toml)", async () => {
     const identity = { GIT_AUTHOR_NAME: "Fleet Test", GIT_AUTHOR_EMAIL: "test@chitty.cc", GIT_COMMITTER_NAME: "Fleet Test", GIT_COMMITTER_EMAIL: "test@chitty.cc" };
     for (const args of [["create", "evidence"], ["sync", "evidence"], ["deploy", "evidence"]]) {

@@ -103,4 +103,22 @@ describe("fleet cutover on Cloudflare", () => {
     const again = await runFleet(["cutover", "project-initiation", "--json", "--cwd", dir], env);
     expect(JSON.parse(again.stdout).status).toBe("already-moved");
   }, 300_000);
+
+  it("several workers move one after another; the first that cannot stops the rest, untouched", async () => {
+    // beacon was never deployed: its cutover is refused, and registry, after it, is not touched
+    const both = await runFleet(["cutover", "beacon", "registry", "--json", "--cwd", dir], env);
+    expect(both.code, both.stderr).toBe(1);
+    expect(JSON.parse(both.stdout)).toEqual({
+      workers: [{ worker: "beacon", status: "refused", detail: "beacon is not deployed on Cloudflare, so there is nothing to hand beacon.chitty.cc to" }],
+      stoppedAt: "beacon",
+      untouched: ["registry"],
+    });
+    expect(api.holders().get("registry.chitty.cc")).toBe(PLATFORM);
+    // in order, registry then beacon: registry moves, verified, then beacon stops the run
+    const ordered = await runFleet(["cutover", "registry", "beacon", "--json", "--cwd", dir], env);
+    const result = JSON.parse(ordered.stdout) as { workers: { worker: string; status: string }[]; stoppedAt: string; untouched: string[] };
+    expect(result.workers.map((w) => [w.worker, w.status])).toEqual([["registry", "moved"], ["beacon", "refused"]]);
+    expect(result).toMatchObject({ stoppedAt: "beacon", untouched: [] });
+    expect(api.holders().get("registry.chitty.cc")).toBe("chittyos-registry-worker");
+  }, 300_000);
 });
