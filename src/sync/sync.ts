@@ -89,7 +89,7 @@ async function planOne(repo: string, remote: WorkerRemote, id: string, split: st
 /** Whether the repository's package.json (at `tip`) lists any of `dependencies` at another range. */
 async function dependenciesDiffer(repo: string, tip: string, dependencies: Record<string, string>): Promise<boolean> {
   const text = await fileAt(repo, tip, "package.json");
-  if (text === undefined) return Object.keys(dependencies).length > 0;
+  if (text === undefined) return false; // no package.json of fleet's to keep in step (sync does not make one)
   let listed: Record<string, string> = {};
   try {
     listed = (JSON.parse(text) as { dependencies?: Record<string, string> }).dependencies ?? {};

@@ -1,4 +1,4 @@
-// fleet cutover on a Cloudflare account (the API stand-in and its edge, real wrangler): while a
+// Slow suite: fleet cutover on a Cloudflare account (the API stand-in and its edge, real wrangler): while a
 // loop asks the edge for https://initiate.chitty.cc/health every few milliseconds, the hostname is
 // handed from the platform to the worker — with a failure injected after the hand-over (both sides
 // come back), then for real — and not one request fails either time.
