@@ -1,14 +1,16 @@
 // Slow suite: every worker repository fleet creates from the corpus monorepos passes its own CI
 // as a new clone runs it — `npm ci`, `npm test`, a wrangler build — and answers its health path
-// in workerd as the manifest's probe says: as created, and again after a later sync that changed
-// a file both sides edit (the worker's package.json: the monorepo's dependencies, fleet's test
-// script and devDependencies). npm talks to the real registry, as a fresh CI machine does.
+// in workerd as the manifest's probe says: as created, and again, for every worker a later sync
+// changed, after that sync changed a file both sides edit (the worker's package.json: the
+// monorepo's dependencies, fleet's test script and devDependencies). The later change touches one
+// worker of each shape (CI re-run on an unchanged repository would prove nothing new, and costs
+// ~10 s a worker). npm talks to the real registry, as a fresh CI machine does.
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { applyEdits, modify } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cloud/build.js";
-import { git } from "../../src/git/git.js";
+import { git, gitText } from "../../src/git/git.js";
 import { probeOf, statusCounts } from "../../src/health/probe.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { repoNameFor, type Manifest } from "../../src/manifest/schema.js";
@@ -111,6 +113,23 @@ async function editJson(path: string, change: (value: Record<string, any>) => vo
   await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The workers whose repository's main the last step moved. */
+async function movedBy(dir: string, ids: string[], step: () => Promise<void>): Promise<string[]> {
+  const manifest = await manifestOf(dir);
+  const tip = (id: string) => gitText(["rev-parse", "main"], { cwd: join(dir, ".fleet", "forge", manifest.org, `${repoNameFor(manifest, id)}.git`) });
+  const before = new Map(await Promise.all(ids.map(async (id) => [id, await tip(id)] as const)));
+  await step();
+  const moved: string[] = [];
+  for (const id of ids) if ((await tip(id)) !== before.get(id)) moved.push(id);
+  return moved;
+}
+
+/** One worker of each shape (the first of each), in corpus order. */
+function oneOfEach<T extends { id: string }>(workers: T[], shape: (w: T) => string): T[] {
+  const seen = new Set<string>();
+  return workers.filter((w) => !seen.has(shape(w)) && seen.add(shape(w)));
+}
+
 /** In the clone: the monorepo's new dependency and fleet's test setup, both in package.json and the lockfile. */
 function keptBothSides(name: string, range: string) {
   return async (id: string, clone: string): Promise<string> => {
@@ -133,11 +152,15 @@ describe("every worker repository of the corpus passes its own CI", () => {
     await fleet(dir, "sync", "--all");
     expect(await everyCi(dir, ids)).toEqual([]);
 
-    // the monorepo changes every worker's own package.json; the next sync keeps both sides' changes
-    for (const w of corpus.workers) await editJson(join(dir, w.dir, "package.json"), (pkg) => (pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" }));
-    await git(["commit", "-qam", "every worker: nanoid"], { cwd: dir, env: IDENTITY });
-    await fleet(dir, "sync", "--all");
-    expect(await everyCi(dir, ids, keptBothSides("nanoid", "^5.1.0"))).toEqual([]);
+    // the monorepo changes the own package.json of one worker of each shape (routed or not, with
+    // or without /health, with or without D1); the next sync keeps both sides' changes
+    const changed = oneOfEach(corpus.workers, (w) => `${Boolean(w.domain)} ${w.routesHealth} ${w.bindings.includes("DB")}`);
+    expect(changed.length).toBeGreaterThanOrEqual(6);
+    for (const w of changed) await editJson(join(dir, w.dir, "package.json"), (pkg) => (pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" }));
+    await git(["commit", "-qam", "nanoid for one worker of each shape"], { cwd: dir, env: IDENTITY });
+    const moved = await movedBy(dir, ids, () => fleet(dir, "sync", "--all"));
+    expect(moved).toEqual(changed.map((w) => w.id));
+    expect(await everyCi(dir, moved, keptBothSides("nanoid", "^5.1.0"))).toEqual([]);
   });
 
   it("turborepo: workers depending on unpublished workspace packages and catalog versions install, typecheck, build and test on their own, before and after a sync", async () => {
@@ -156,11 +179,14 @@ describe("every worker repository of the corpus passes its own CI", () => {
     };
     expect(await everyCi(dir, ids, typechecks)).toEqual([]);
 
-    for (const w of corpus.workers) await editJson(join(dir, w.dir, "package.json"), (pkg) => (pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" }));
-    await git(["commit", "-qam", "every app: nanoid"], { cwd: dir, env: IDENTITY });
-    await fleet(dir, "sync", "--all");
+    // the apps share one shape: two of them get a new dependency
+    const changed = corpus.workers.slice(0, 2);
+    for (const w of changed) await editJson(join(dir, w.dir, "package.json"), (pkg) => (pkg.dependencies = { ...pkg.dependencies, nanoid: "^5.1.0" }));
+    await git(["commit", "-qam", "two apps: nanoid"], { cwd: dir, env: IDENTITY });
+    const moved = await movedBy(dir, ids, () => fleet(dir, "sync", "--all"));
+    expect(moved).toEqual(changed.map((w) => w.id));
     const both = keptBothSides("nanoid", "^5.1.0");
-    expect(await everyCi(dir, ids, async (id, clone) => (await both(id, clone)) || (await typechecks(id, clone)))).toEqual([]);
+    expect(await everyCi(dir, moved, async (id, clone) => (await both(id, clone)) || (await typechecks(id, clone)))).toEqual([]);
   });
 
   it("platform router: every handler worker, those the router wraps with its own context, and the config worker, before and after a sync that changed the root package.json and the carried context", async () => {
@@ -178,8 +204,11 @@ describe("every worker repository of the corpus passes its own CI", () => {
     const cache = join(dir, "src/lib/kv-cache.js");
     await writeFile(cache, (await readFile(cache, "utf8")).replace("get: async (key) => kv?.get(key),", "get: async (key) => (key ? kv?.get(key) : undefined),"));
     await git(["commit", "-qam", "zod ^3.24.0; the cache ignores empty keys"], { cwd: dir, env: IDENTITY });
-    await fleet(dir, "sync", "--all");
+    // every worker that sync changed: langchain (zod) and the workers carrying the router's context
+    const moved = await movedBy(dir, ids, () => fleet(dir, "sync", "--all"));
+    const wrapped = ids.filter((id) => manifest.workers[id]!.source?.style === "context");
+    expect(moved).toEqual(expect.arrayContaining(["langchain", ...wrapped]));
     const langchain = keptBothSides("zod", "^3.24.0");
-    expect(await everyCi(dir, ids, async (id, clone) => (id === "langchain" ? langchain(id, clone) : ""))).toEqual([]);
+    expect(await everyCi(dir, moved, async (id, clone) => (id === "langchain" ? langchain(id, clone) : ""))).toEqual([]);
   });
 });
