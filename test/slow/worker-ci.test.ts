@@ -143,7 +143,7 @@ function keptBothSides(name: string, range: string) {
 }
 
 describe("every worker repository of the corpus passes its own CI", () => {
-  it("directories monorepo of TypeScript workers (with and without a /health route): as created, and after a sync that changed every worker's package.json", async () => {
+  it("directories monorepo of TypeScript workers (with and without a /health route): as created, and after a sync that changed one worker of each shape's package.json", async () => {
     const corpus = directoriesTsCorpus();
     const dir = await initialised(corpus.files, "acme");
     const ids = corpus.workers.map((w) => w.id);
@@ -163,7 +163,7 @@ describe("every worker repository of the corpus passes its own CI", () => {
     expect(await everyCi(dir, moved, keptBothSides("nanoid", "^5.1.0"))).toEqual([]);
   });
 
-  it("turborepo: workers depending on unpublished workspace packages and catalog versions install, typecheck, build and test on their own, before and after a sync", async () => {
+  it("turborepo: workers depending on unpublished workspace packages and catalog versions install, typecheck, build and test on their own, as created and after a sync that changed two apps' package.json", async () => {
     const corpus = turborepoCorpus();
     const dir = await initialised(corpus.files, "acme");
     const ids = corpus.workers.map((w) => w.id);
@@ -189,7 +189,7 @@ describe("every worker repository of the corpus passes its own CI", () => {
     expect(await everyCi(dir, moved, async (id, clone) => (await both(id, clone)) || (await typechecks(id, clone)))).toEqual([]);
   });
 
-  it("platform router: every handler worker, those the router wraps with its own context, and the config worker, before and after a sync that changed the root package.json and the carried context", async () => {
+  it("platform router: every handler worker, those the router wraps with its own context, and the config worker, as created and after a sync that changed the root package.json and the carried context", async () => {
     const dir = await initialised(routerPlatformCorpus(), "chittyos");
     const manifest = await manifestOf(dir);
     const ids = Object.keys(manifest.workers).filter((id) => !manifest.workers[id]!.external);
