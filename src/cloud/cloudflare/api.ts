@@ -78,33 +78,28 @@ export class CloudflareApi {
    * Routes (a route `host/*` holds the host; a path route `host/api/*` is keyed `host/api`).
    */
   async hostnames(): Promise<Map<string, string>> {
-    const held = new Map<string, string>();
-    for (const domain of (await this.call<{ hostname: string; service: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)).result ?? []) {
-      held.set(domain.hostname, domain.service);
-    }
-    for (const zone of await this.zones()) {
-      for (const route of (await this.call<{ pattern: string; script?: string }[]>("GET", `/zones/${zone.id}/workers/routes`)).result ?? []) {
-        if (route.script) held.set(route.pattern.replace(/\/\*$/, ""), route.script);
-      }
-    }
-    return held;
+    return new Map([...(await this.holdingsWhere(() => true))].map(([host, h]) => [host, h.script]));
   }
 
   /**
-   * How each hostname is held: by a Workers Route `host/*` (its zone and id) or a custom domain,
-   * and by which script. A hostname nobody holds is absent.
+   * How each of `hosts` is held: by a Workers Route `host/*` (its zone and id) or a custom
+   * domain, and by which script. A hostname nobody holds is absent. Only their zones are read.
    */
   async holdings(hosts: readonly string[]): Promise<Map<string, Holding>> {
+    const wanted = await this.holdingsWhere((zone) => hosts.some((h) => h === zone || h.endsWith(`.${zone}`)));
+    return new Map([...wanted].filter(([host]) => hosts.includes(host)));
+  }
+
+  /** Custom domains, then the Workers Routes of the zones `inZone` accepts: a route takes precedence over a custom domain on the same hostname. */
+  private async holdingsWhere(inZone: (zone: string) => boolean): Promise<Map<string, Holding>> {
     const out = new Map<string, Holding>();
     const zones = await this.zones();
-    for (const domain of (await this.call<{ hostname: string; service: string; zone_id?: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)).result ?? []) {
-      if (hosts.includes(domain.hostname)) out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id });
+    for (const domain of await this.list<{ hostname: string; service: string; zone_id?: string }>(`/accounts/${this.access.accountId}/workers/domains`)) {
+      out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id });
     }
-    for (const zone of zones.filter((z) => hosts.some((h) => h === z.name || h.endsWith(`.${z.name}`)))) {
+    for (const zone of zones.filter((z) => inZone(z.name))) {
       for (const route of (await this.call<{ id: string; pattern: string; script?: string }[]>("GET", `/zones/${zone.id}/workers/routes`)).result ?? []) {
-        const host = route.pattern.replace(/\/\*$/, "");
-        // a route takes precedence over a custom domain on the same hostname
-        if (hosts.includes(host) && route.script) out.set(host, { kind: "route", host, script: route.script, zoneId: zone.id, routeId: route.id, pattern: route.pattern });
+        if (route.script) out.set(route.pattern.replace(/\/\*$/, ""), { kind: "route", host: route.pattern.replace(/\/\*$/, ""), script: route.script, zoneId: zone.id, routeId: route.id, pattern: route.pattern });
       }
     }
     return out;

@@ -119,6 +119,9 @@ function edgeFetcher(edgeUrl: string | undefined): Fetcher {
   if (!edgeUrl) return (url, init) => fetch(url, init);
   return (url, init) => {
     const target = new URL(url);
-    return fetch(new URL(`${target.pathname}${target.search}`, edgeUrl), { ...init, headers: { "x-forwarded-host": target.host, "x-forwarded-proto": target.protocol.slice(0, -1) } });
+    const headers = new Headers((init as RequestInit | undefined)?.headers);
+    headers.set("x-forwarded-host", target.host);
+    headers.set("x-forwarded-proto", target.protocol.slice(0, -1));
+    return fetch(new URL(`${target.pathname}${target.search}`, edgeUrl), { ...init, headers });
   };
 }
