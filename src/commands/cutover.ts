@@ -11,13 +11,16 @@ import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move
 import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, platformHolding, type MonorepoChange } from "../cutover/monorepo-change.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { sourceBranch } from "../git/branch.js";
-import { commitFiles } from "../git/commit-files.js";
+import { commitFiles, fileAt } from "../git/commit-files.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth } from "../health/check.js";
-import { repositoryUrl } from "../manifest/names.js";
+import { repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { forgeFor } from "../forge/select.js";
+import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
 import type { Manifest } from "../manifest/schema.js";
 import { lineDiff } from "../report/line-diff.js";
-import { probeOf, probeUrl } from "../health/probe.js";
+import { probeOf, probeUrl, type HealthProbe } from "../health/probe.js";
+import { deployInOrder, type DeployOptions } from "../cloud/deploy.js";
 
 export default defineCommand({
   writes: true,
@@ -158,6 +161,7 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
         }
         ctx.out.print(`  3. check ${change.hosts.map((h) => probeUrl(h, probe)).join(", ")}; on any failure roll both back`);
       }
+      ctx.out.print(`  then commit ${moved ? "" : "the "}routes of ${hosts} to ${repoNameFor(manifest, id)}'s wrangler.jsonc, so its deploys keep ${change.hosts.length > 1 ? "them" : "it"}`);
       if (values.apply) ctx.out.print(`  then fast-forward ${branch}`);
     }
     ctx.out.info("dry run: nothing committed or deployed");
@@ -212,8 +216,27 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
     move.status === "moved" ? `${hosts} ${verb} served by ${change.script}` : move.status === "already-moved" ? `${hosts} ${change.hosts.length > 1 ? "were" : "was"} already served by ${change.script}` : `${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} with ${[...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ")}`,
   );
 
+  let ok = move.status === "moved" || move.status === "already-moved";
+  // the worker serves the hostnames now: its repository's config must route them, or its next
+  // deploy lets them go
+  let workerRoutes: WorkerRoutesResult | undefined;
+  let workerRoutesProblem: string | undefined;
+  if (ok) {
+    try {
+      const forge = forgeFor(manifest, ctx.cwd, ctx.env);
+      const repository = await forge.get(repoNameFor(manifest, id));
+      if (!repository) throw new Error(`${repoNameFor(manifest, id)} is not on ${forge.label}`);
+      const routesOf = move.routes ?? routeEntriesFor(change.hosts, await fileAt(ctx.cwd, base, change.platformConfig), change.platformConfig);
+      workerRoutes = await commitWorkerRoutes({ monorepo: ctx.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf });
+      // deployed from that commit at once: the version live is the repository's main again, and
+      // the worker is seen keeping its hostnames through a deploy of its own config
+      if (workerRoutes.status === "committed") await redeployKeeping(manifest, ctx, { id, script: change.script, url: repository.url, gitEnv: forge.gitEnv(), hosts: change.hosts, health, probe });
+    } catch (error) {
+      workerRoutesProblem = (error as Error).message.split("\n")[0];
+      ok = false;
+    }
+  }
   let applied = false;
-  const ok = move.status === "moved" || move.status === "already-moved";
   if (ok && values.apply) applied = await fastForward(ctx.cwd, branch, commit);
   const result = {
     worker: id,
@@ -222,15 +245,18 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
     paths: change.paths,
     status: move.status,
     monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
+    ...(workerRoutes ? { repository: { name: repoNameFor(manifest, id), routes: workerRoutes.status, ...(workerRoutes.file ? { file: workerRoutes.file } : {}), ...(workerRoutes.commit ? { commit: workerRoutes.commit } : {}) } } : {}),
     steps: move.steps,
     ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
-    ...(move.detail ? { detail: move.detail } : {}),
+    ...(move.detail || workerRoutesProblem ? { detail: move.detail ?? workerRoutesDetail(id, hosts, workerRoutesProblem!) } : {}),
   };
   if (ctx.json) emit(result);
   else {
     if (committed) ctx.out.print(`committed ${commit.slice(0, 12)} on ${cutoverBranch(id)}: ${[...change.files.keys()].join(", ")}`);
     for (const s of move.steps) ctx.out.print(`  ${s}`);
-    if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${move.detail}`));
+    if (workerRoutes?.status === "committed") ctx.out.print(`committed ${workerRoutes.commit!.slice(0, 12)} to ${repoNameFor(manifest, id)}: ${workerRoutes.file} routes ${hosts}`);
+    if (workerRoutes?.status === "not-fleets-config") ctx.out.warn(`${repoNameFor(manifest, id)} has no wrangler.jsonc of fleet's: add the routes of ${hosts} to its config by hand, or its next deploy lets ${change.hosts.length > 1 ? "them" : "it"} go`);
+    if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${move.detail ?? workerRoutesDetail(id, hosts, workerRoutesProblem!)}`));
     if (applied) ctx.out.print(`fast-forwarded ${branch} to ${commit.slice(0, 12)}`);
     else if (ok && change.files.size > 0 && !values.apply) ctx.out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
     if (ok && !committed && !applied && move.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
@@ -252,6 +278,28 @@ async function reusableCutover(repo: string, id: string, ref: string, base: stri
   const parent = (await git(["rev-parse", "-q", "--verify", `${tip}^1`], { cwd: repo, okCodes: [1] })).stdout.trim();
   if (parent !== base) return undefined;
   return (await monorepoChange(repo, manifest, id, tip)).files.size === 0 ? tip : undefined;
+}
+
+/** Deploys the worker from its repository's main and checks it still holds every hostname. */
+async function redeployKeeping(manifest: Manifest, ctx: Context, target: { id: string; script: string; url: string; gitEnv: Record<string, string>; hosts: string[]; health: DeployOptions["health"]; probe: HealthProbe }): Promise<void> {
+  const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
+  try {
+    const [outcome] = await deployInOrder(
+      cloud,
+      [{ id: target.id, script: target.script, repository: target.url, branch: "main", gitEnv: target.gitEnv, dependsOn: [], health: target.probe }],
+      { health: target.health, ...(cloud.kind === "cloudflare" ? { environment: "production" } : {}), onEvent: (m) => ctx.out.debug(m) },
+    );
+    if (outcome!.status !== "deployed") throw new Error(`its deploy from main failed: ${outcome!.detail ?? outcome!.status}`);
+    const held = await cloud.hostnames();
+    const lost = target.hosts.filter((h) => held.get(h) !== target.script);
+    if (lost.length) throw new Error(`deployed from main, it no longer holds ${lost.join(", ")}`);
+  } finally {
+    await cloud.dispose();
+  }
+}
+
+function workerRoutesDetail(id: string, hosts: string, problem: string): string {
+  return `${hosts} moved, but its routes could not be committed to the worker's repository (${problem}); its next deploy would let go of them: run \`fleet cutover ${id}\` again to finish`;
 }
 
 function colorLine(c: { red(s: string): string; green(s: string): string; dim(s: string): string }, line: string): string {

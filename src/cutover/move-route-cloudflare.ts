@@ -5,13 +5,17 @@
 // redeployed from the cutover branch (its router forwards the hostnames, its config no longer
 // routes them, so a later platform deploy never takes them back); then each hostname's health is
 // checked. All of a worker's hostnames move or none does: any failure hands every hostname back
-// and rolls the platform back to the version it had.
+// and rolls the platform back to the version it had. Before anything moves, each hostname's zone
+// and DNS are checked (hostname-readiness.ts); one nobody holds is taken as a new route or custom
+// domain, in one write too.
 import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
 import type { Holding } from "../cloud/cloudflare/api.js";
+import { hostnameReadiness } from "../cloud/cloudflare/hostname-readiness.js";
 import { deployInOrder } from "../cloud/deploy.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { probeUrl } from "../health/probe.js";
 import type { RouteMove, RouteMoveResult } from "./move-route.js";
+import type { RouteEntry } from "./worker-routes.js";
 
 export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteMove): Promise<RouteMoveResult> {
   const steps: string[] = [];
@@ -27,19 +31,25 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     const down = health.filter((h) => h.state !== "up");
     return down.length === 0 ? { status: "already-moved", steps, health } : { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
   }
-  const problems = move.hosts.flatMap((h) => {
-    const holder = held.get(h)?.script;
-    if (!holder) return [`${h} is held by no worker on the account (a route or custom domain of ${move.platform} is expected)`];
-    return holder !== move.platform && holder !== move.worker ? [`${h} is held by ${holder}, neither the platform nor ${move.worker}`] : [];
+  const readiness = await hostnameReadiness(cloud.api, move.hosts, held);
+  const problems = readiness.flatMap((r) => {
+    const holder = r.holding?.script;
+    if (holder && holder !== move.platform && holder !== move.worker) return [`${r.host} is held by ${holder}, neither the platform nor ${move.worker}`];
+    return r.problem ? [r.problem] : [];
   });
   if (problems.length) return { status: "failed", steps, detail: problems.join("; ") };
 
   const platformBefore = await cloud.live(move.platform);
   const handedOver: Holding[] = [];
+  const taken: Holding[] = [];
   const rollBack = async (reason: string, health?: HealthResult[]): Promise<RouteMoveResult> => {
     for (const holding of handedOver.reverse()) {
       await cloud.api.handOver(holding, holding.script);
       step(`${holding.host} handed back to ${holding.script}`);
+    }
+    for (const holding of taken.reverse()) {
+      await cloud.api.release(holding);
+      step(`${holding.host} released (${holding.kind === "route" ? `route ${holding.pattern} deleted` : "custom domain detached"})`);
     }
     const platformNow = await cloud.live(move.platform);
     if (platformBefore && platformNow && platformNow.id !== platformBefore.id) {
@@ -51,36 +61,51 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
 
   // 1. every hostname to the worker, each in one write
   try {
-    for (const host of move.hosts) {
-      const holding = held.get(host)!;
-      if (holding.script === move.worker) continue;
-      await cloud.api.handOver(holding, move.worker);
-      handedOver.push(holding);
-      step(`${host} handed from ${holding.script} to ${move.worker} (${holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached"})`);
+    for (const r of readiness) {
+      const holding = r.holding;
+      if (holding?.script === move.worker) continue;
+      if (holding) {
+        await cloud.api.handOver(holding, move.worker);
+        handedOver.push(holding);
+        step(`${r.host} handed from ${holding.script} to ${move.worker} (${holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached"})`);
+      } else {
+        const took = await cloud.api.take(r.host, move.worker, r.take as "route" | "domain", r.zone!.id);
+        taken.push(took);
+        step(`${r.host}, held by nobody, taken by ${move.worker} (${took.kind === "route" ? `route ${took.pattern} created: the hostname has a proxied DNS record` : "custom domain attached: the hostname had no DNS record"})`);
+      }
     }
   } catch (error) {
     return rollBack(`${move.worker} could not take ${hosts}: ${(error as Error).message}`);
   }
 
-  // 2. the platform from the cutover branch: forwards the hostnames, no longer routes them
-  step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${move.hosts.length > 1 ? "their routes" : "its route"})`);
-  const [platform] = await deployInOrder(
-    cloud,
-    [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }],
-    { health: move.health, ...(move.environment ? { environment: move.environment } : {}), onEvent: (m) => move.onEvent?.(m) },
-  );
-  if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
-  const after = await cloud.api.holdings(move.hosts);
-  const taken = move.hosts.filter((h) => after.get(h)?.script !== move.worker);
-  if (taken.length) return rollBack(`after the platform's deploy ${taken.map((h) => `${h} is held by ${after.get(h)?.script ?? "nobody"}`).join(", ")}`);
-  step(`${move.platform} v${platform!.version!.number} no longer routes ${hosts}`);
+  // 2. the platform from the cutover branch: forwards the hostnames, no longer routes them (a
+  // platform not deployed on this account has nothing to let go of, and is not deployed here)
+  if (platformBefore) {
+    step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${move.hosts.length > 1 ? "their routes" : "its route"})`);
+    const [platform] = await deployInOrder(
+      cloud,
+      [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }],
+      { health: move.health, ...(move.environment ? { environment: move.environment } : {}), onEvent: (m) => move.onEvent?.(m) },
+    );
+    if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
+    const after = await cloud.api.holdings(move.hosts);
+    const lost = move.hosts.filter((h) => after.get(h)?.script !== move.worker);
+    if (lost.length) return rollBack(`after the platform's deploy ${lost.map((h) => `${h} is held by ${after.get(h)?.script ?? "nobody"}`).join(", ")}`);
+    step(`${move.platform} v${platform!.version!.number} no longer routes ${hosts}`);
+  } else step(`${move.platform} is not deployed on this account: nothing to redeploy`);
 
   // 3. every hostname answers healthy through the edge
   const health = await healthAt(cloud, move);
   const down = health.filter((h) => h.state !== "up");
   if (down.length) return rollBack(down.map((h) => `${h.url} is ${h.state} after the move (${h.error?.message ?? `HTTP ${h.status}`})`).join("; "), health);
   for (const h of health) step(`${h.url} is up (${h.latencyMs} ms)`);
-  return { status: "moved", steps, health };
+  // as the worker holds them now: its repository's config will route them the same way
+  const kinds = new Map([...handedOver, ...taken].map((h) => [h.host, h]));
+  const routes = readiness.map((r): RouteEntry => {
+    const holding = kinds.get(r.host) ?? r.holding;
+    return holding?.kind === "route" ? { pattern: holding.pattern, ...(r.zone ? { zone_name: r.zone.name } : {}) } : { pattern: r.host, custom_domain: true };
+  });
+  return { status: "moved", steps, health, routes };
 }
 
 async function healthAt(cloud: CloudflareCloud, move: RouteMove): Promise<HealthResult[]> {

@@ -9,6 +9,7 @@ import { localRuntime } from "../cloud/runtime.js";
 import type { LocalCloudStore } from "../cloud/store.js";
 import { checkHealth, type HealthOptions, type HealthResult } from "../health/check.js";
 import { probeUrl, type HealthProbe } from "../health/probe.js";
+import type { RouteEntry } from "./worker-routes.js";
 
 export interface RouteMove {
   monorepo: string;
@@ -33,6 +34,8 @@ export interface RouteMoveResult {
   steps: string[];
   /** Each hostname's health after the move (or when already moved). */
   health?: HealthResult[];
+  /** How the worker holds each hostname now, as its wrangler config routes it (when the cloud tells). */
+  routes?: RouteEntry[];
   detail?: string;
 }
 

@@ -129,7 +129,8 @@ function addService(text: string, file: string, env: string, binding: string, se
   return applyEdits(text, modify(text, path, value, { isArrayInsertion: list, formattingOptions: { insertSpaces: true, tabSize: 2 } }));
 }
 
-function routeHost(route: unknown): string | undefined {
+/** The host a route serves (`*.a.b/path*` → `a.b`), from a config's string or object form. */
+export function routeHost(route: unknown): string | undefined {
   const pattern = typeof route === "string" ? route : typeof route === "object" && route && "pattern" in route ? String((route as { pattern: unknown }).pattern) : undefined;
   return pattern?.replace(/^[a-z]+:\/\//, "").split("/")[0]!.replace(/^\*\.?/, "").toLowerCase();
 }

@@ -1,6 +1,9 @@
-// wrangler.jsonc of a router worker: its name, entry, compatibility, the custom domain, staging
-// and production environments, and only the bindings its code reads, copied from the monorepo's
-// config (bindings are not inherited by wrangler environments, so each one repeats them).
+// wrangler.jsonc of a router worker: its name, entry, compatibility, staging and production
+// environments, and only the bindings its code reads, copied from the monorepo's config (bindings
+// are not inherited by wrangler environments, so each one repeats them). No hostname: until its
+// cutover the platform holds it, and a deploy from this repository that routed it would either be
+// refused (a Workers Route the platform holds) or take it over unannounced (a custom domain, in
+// CI). The worker answers on its workers.dev name; `fleet cutover` commits its routes here.
 import type { Binding } from "../discovery/wrangler-config.js";
 import { entryPath } from "./entry.js";
 import type { ScaffoldInput } from "./input.js";
@@ -38,8 +41,6 @@ export function bindingSections(input: ScaffoldInput): Record<string, unknown> {
 
 export function renderWrangler(input: ScaffoldInput): string {
   const bindings = bindingSections(input);
-  const hostnames = [...(input.domain ? [input.domain] : []), ...input.aliases];
-  const routes = hostnames.length ? hostnames.map((pattern) => ({ pattern, custom_domain: true })) : undefined;
   const config = {
     $schema: "node_modules/wrangler/config-schema.json",
     name: input.repo,
@@ -48,15 +49,14 @@ export function renderWrangler(input: ScaffoldInput): string {
     ...(input.compatibilityFlags.length ? { compatibility_flags: input.compatibilityFlags } : {}),
     observability: { enabled: true },
     upload_source_maps: true,
-    // its workers.dev name answers too, with or without routes: fleet checks a worker there
-    // before its cutover, while the platform still holds its hostname
+    // its workers.dev name answers, before its cutover and after (wrangler turns it off when
+    // routes are set unless told): fleet checks a worker there while the platform holds its hostname
     workers_dev: true,
-    ...(routes ? { routes } : {}),
     ...bindings,
     ...(input.migrations.length ? { migrations: input.migrations } : {}),
     env: {
       staging: { name: `${input.repo}-staging`, workers_dev: true, ...bindings, vars: { ...(bindings.vars as object | undefined), ENVIRONMENT: "staging" } },
-      production: { name: input.repo, workers_dev: true, ...(routes ? { routes } : {}), ...bindings },
+      production: { name: input.repo, workers_dev: true, ...bindings },
     },
   };
   return [

@@ -1,7 +1,7 @@
 // A stand-in for a Cloudflare account on 127.0.0.1, for tests that run real wrangler and fleet
 // against "an account" (wrangler reaches it through CLOUDFLARE_API_BASE_URL, fleet's SDK calls
 // too). It records every request and keeps just enough state — scripts, versions with their
-// annotations, deployments, secret names, workers.dev, zones, Workers Routes, custom domains —
+// annotations, deployments, secret names, workers.dev, zones, DNS records, Workers Routes, custom domains —
 // for wrangler's deploy, versions, deployments, rollback and secret commands and fleet's API calls
 // to go through. It also plays the edge: a request carrying X-Forwarded-Host (fleet's
 // FLEET_EDGE_URL) is answered by the script that holds that hostname — a route first, then a
@@ -35,6 +35,15 @@ interface Version {
   modules: LiveScript["modules"];
 }
 
+export interface DnsRecord {
+  id: string;
+  zoneId: string;
+  name: string;
+  type: string;
+  content: string;
+  proxied: boolean;
+}
+
 export interface Route {
   id: string;
   zoneId: string;
@@ -57,6 +66,7 @@ export class CloudflareStandIn {
   /** zone name → id */
   readonly zones = new Map<string, string>();
   readonly routes: Route[] = [];
+  readonly dnsRecords: DnsRecord[] = [];
   /** Requests the edge answered: hostname, status, and the script that answered (none: no script holds it). */
   readonly edgeLog: { host: string; status: number; script?: string }[] = [];
   private server?: Server;
@@ -99,6 +109,15 @@ export class CloudflareStandIn {
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     await this.edge.dispose();
+  }
+
+  /** A DNS record in its zone, as the team would have made it (default: proxied AAAA 100::, a Worker-only hostname). */
+  addDnsRecord(name: string, options: { type?: string; content?: string; proxied?: boolean } = {}): DnsRecord {
+    const zone = this.zoneOf(name.replace(/^\*\./, ""));
+    if (!zone) throw new Error(`no zone of the stand-in covers ${name}`);
+    const record = { id: randomUUID().replaceAll("-", ""), zoneId: zone[1], name, type: options.type ?? "AAAA", content: options.content ?? "100::", proxied: options.proxied ?? true };
+    this.dnsRecords.push(record);
+    return record;
   }
 
   /** The next API request with this method and a path matching `path` fails (once). */
@@ -219,6 +238,13 @@ export class CloudflareStandIn {
       const zones = [...this.zones].filter(([zone]) => !name || zone === name).map(([zone, id]) => ({ id, name: zone, status: "active", account: { id: this.accountId } }));
       return { result: zones, extra: { result_info: { page: 1, per_page: 50, count: zones.length, total_count: zones.length, total_pages: 1 } } };
     }
+    if ((match = m("/zones/([^/]+)/dns_records"))) {
+      const zoneId = match[1]!;
+      if (![...this.zones.values()].includes(zoneId)) return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
+      if (r.method !== "GET") return undefined;
+      const records = this.dnsRecords.filter((x) => x.zoneId === zoneId && (!query.get("name") || x.name === query.get("name")) && (!query.get("type") || x.type === query.get("type")));
+      return { result: records.map(({ zoneId: zone_id, ...x }) => ({ ...x, zone_id, ttl: 1 })), extra: { result_info: { page: 1, per_page: 100, count: records.length, total_count: records.length, total_pages: 1 } } };
+    }
     if ((match = m("/zones/([^/]+)/workers/routes"))) {
       const zoneId = match[1]!;
       if (![...this.zones.values()].includes(zoneId)) return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
@@ -338,9 +364,11 @@ export class CloudflareStandIn {
       if (r.method === "PUT") {
         // attach one custom domain (Cloudflare: the hostname moves to this service, override or not)
         const body = json<{ hostname: string; service: string; environment?: string; zone_id?: string }>();
-        for (const s of this.scripts.values()) s.domains = s.domains.filter((d) => d !== body.hostname);
         const s = this.scripts.get(body.service);
         if (!s) return missing(body.service);
+        // a custom domain makes its own DNS record: one of the team's in the way is refused
+        if (this.dnsRecords.some((x) => x.name === body.hostname)) return { status: 409, result: null, errors: [{ code: 100117, message: "Hostname already has externally managed DNS records (A, AAAA, CNAME). Either delete them, try a different hostname, or use the option 'override_existing_dns_record' to override." }] };
+        for (const other of this.scripts.values()) other.domains = other.domains.filter((d) => d !== body.hostname);
         s.domains.push(body.hostname);
         this.changed();
         return { result: { id: body.hostname, hostname: body.hostname, service: s.name, environment: body.environment ?? "production", zone_id: this.zoneOf(body.hostname)?.[1] } };
@@ -446,7 +474,11 @@ function moduleType(contentType: string): LiveScript["modules"][number]["type"] 
 // prints the environment (NAME=value, one a line) that points wrangler and fleet at it.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { port: { type: "string", default: "8787" }, zone: { type: "string", multiple: true }, token: { type: "string", default: "stand-in-token" }, account: { type: "string", default: "0123456789abcdef0123456789abcdef" } } });
-  const standIn = await new CloudflareStandIn(values.account, values.token, values.zone ?? ["chitty.cc"]).start(Number(values.port));
+  const zones = values.zone ?? ["chitty.cc"];
+  const standIn = new CloudflareStandIn(values.account, values.token, zones);
+  // each zone starts with a proxied wildcard record, so a Workers Route can serve any of its hostnames
+  for (const zone of zones) standIn.addDnsRecord(`*.${zone}`);
+  await standIn.start(Number(values.port));
   for (const [name, value] of Object.entries(standIn.env)) console.log(`${name}=${value}`);
   const stop = () => void standIn.stop().then(() => process.exit(0));
   process.on("SIGINT", stop).on("SIGTERM", stop);

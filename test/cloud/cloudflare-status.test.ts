@@ -41,6 +41,25 @@ describe("fleet status on Cloudflare", () => {
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
     expect(deploy.stdout + deploy.stderr).not.toContain(SENDGRID);
     await new Wrangler({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl }).putSecrets(undefined, { name: "chittyos-beacon-worker" }, { BEACON_KEY: "beacon-value-271828" });
+    // a deploy from a worker's repository claims no hostname before its cutover
+    expect(api.holders().size).toBe(0);
+    // beacon's hostname, which nobody holds (the platform is not on this account) and which has no
+    // DNS record, is taken by its worker as a custom domain; its repository's config routes it
+    // from then on, and the worker is deployed from that commit
+    const cutover = await runFleet(["cutover", "beacon", "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(cutover.code, cutover.stdout + cutover.stderr).toBe(0);
+    const moved = JSON.parse(cutover.stdout) as { status: string; steps: string[]; repository: { routes: string; file: string } };
+    expect(moved.status).toBe("moved");
+    expect(moved.steps).toEqual(expect.arrayContaining([
+      "beacon.chitty.cc, held by nobody, taken by chittyos-beacon-worker (custom domain attached: the hostname had no DNS record)",
+      "chittyos-platform is not deployed on this account: nothing to redeploy",
+    ]));
+    expect(moved.repository).toMatchObject({ routes: "committed", file: "wrangler.jsonc" });
+    const beaconRepo = join(dir, ".fleet", "forge", "chittyos", "chittyos-beacon-worker.git");
+    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: beaconRepo })).replace(/^\/\/.*$/gm, "")) as { routes: unknown; env: { production: { routes: unknown } } };
+    expect(config.routes).toEqual([{ pattern: "beacon.chitty.cc", custom_domain: true }]);
+    expect(config.env.production.routes).toEqual([{ pattern: "beacon.chitty.cc", custom_domain: true }]);
+    expect(api.holders()).toEqual(new Map([["beacon.chitty.cc", "chittyos-beacon-worker"]]));
 
     const result = await runFleet(["status", ...WORKERS, "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
     expect(result.code, result.stderr).toBe(0);
@@ -66,14 +85,15 @@ describe("fleet status on Cloudflare", () => {
     };
     expect(Object.fromEntries(status.workers.map((w) => [w.id, w.cloud]))).toEqual(Object.fromEntries(WORKERS.map((id) => [id, expected(id)])));
 
-    // and that is what fleet deployed: each repository's main, on its hostname, healthy there
+    // and that is what fleet deployed: each repository's main, healthy on the hostname it holds
+    // (beacon, cut over) or else on its workers.dev name
     for (const id of ["registry", "beacon", "mail"]) {
       const worker = status.workers.find((w) => w.id === id)!;
       const main = await gitText(["rev-parse", "main"], { cwd: join(dir, ".fleet", "forge", "chittyos", `chittyos-${id}-worker.git`) });
       expect(worker.cloud!.live!.commit).toBe(main);
-      expect(worker.cloud!.hostnames).toEqual([`${id}.chitty.cc`]);
+      expect(worker.cloud!.hostnames).toEqual(id === "beacon" ? ["beacon.chitty.cc"] : []);
       expect(worker.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "done" });
-      expect(worker.health).toMatchObject({ state: "up", url: `https://${id}.chitty.cc/health` });
+      expect(worker.health).toMatchObject({ state: "up", url: id === "beacon" ? "https://beacon.chitty.cc/health" : `https://chittyos-${id}-worker.fleet-stand-in.workers.dev/health` });
     }
     expect(status.workers.find((w) => w.id === "beacon")!.cloud!.secrets).toEqual(["BEACON_KEY"]);
     expect(status.workers.find((w) => w.id === "mail")!.cloud!.secrets).toEqual(["SENDGRID_API_KEY"]);
@@ -88,7 +108,7 @@ describe("fleet status on Cloudflare", () => {
     expect(dry.code).toBe(2);
     expect(dry.stderr).toContain("analytics is not deployed on Cloudflare");
     expect(dry.stderr).not.toMatch(/\n\s+at /);
-    // beacon's custom domain went to it with its deploy (the platform is not on this account)
+    // beacon holds its custom domain since its cutover
     const beacon = await runFleet(["cutover", "beacon", "--dry-run", "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
     expect(beacon.code, beacon.stderr).toBe(0);
     expect(JSON.parse(beacon.stdout)).toMatchObject({ dryRun: true, route: "already held by the worker" });

@@ -24,15 +24,16 @@ describe("fleet deploy to the local cloud", () => {
     dir = (await carvedFleet("router", 200)).dir;
   }, 300_000);
 
-  it("deploys the platform with every hostname; new workers answer on workers.dev, their claim refused naming the platform", async () => {
+  it("deploys the platform with every hostname; new workers claim no hostname before their cutover and answer on workers.dev", async () => {
     const result = await runFleet(["deploy", "--platform", "registry", "beacon", "--cwd", dir]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout.indexOf("registry")).toBeLessThan(result.stdout.indexOf("beacon"));
-    expect(result.stderr).toContain("beacon: beacon.chitty.cc is held by worker chittyos-platform");
+    expect(result.stderr).not.toContain("is held by");
     expect(await get(dir, "https://initiate.chitty.cc/health")).toMatchObject({ status: 200, body: { status: "ok", service: "project-initiation" } });
     expect(await get(dir, "https://chittyos-beacon-worker.workers.dev/health")).toMatchObject({ status: 200, body: { service: "beacon" } });
     const state = await LocalCloudStore.at(dir).state();
     expect(state.routes["beacon.chitty.cc"]).toBe("chittyos-platform");
+    expect(Object.values(state.routes)).not.toContain("chittyos-beacon-worker");
   }, 300_000);
 
   it("fleet health reports every hostname as the local cloud answers it, with the real URLs", async () => {

@@ -118,10 +118,10 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     const tree = await SourceTree.open(dir);
     const config = JSON.parse(renderWrangler(await scaffoldInput(manifest, "ai-gateway", tree, "platform")).replace(/^\/\/.*\n/gm, ""));
     expect(config).toMatchObject({ compatibility_date: "2024-09-01", compatibility_flags: ["nodejs_compat"], ai: { binding: "AI" } });
-    // one worker, every hostname: its domain and aliases are all its custom domains
+    // no hostname before its cutover, in any environment: it answers on its workers.dev name
     const sync = JSON.parse(renderWrangler(await scaffoldInput(manifest, "sync", tree, "platform")).replace(/^\/\/.*\n/gm, ""));
-    expect(sync.routes).toEqual(["gateway.chitty.cc", "sync.chitty.cc", "api.chitty.cc"].map((pattern) => ({ pattern, custom_domain: true })));
-    expect(sync.env.production.routes).toEqual(sync.routes);
+    expect([sync.routes, sync.env.production.routes, sync.env.staging.routes]).toEqual([undefined, undefined, undefined]);
+    expect([sync.workers_dev, sync.env.production.workers_dev]).toEqual([true, true]);
   });
 
   it("deploys the platform with that config, its production routes serving the hostnames", async () => {
@@ -152,8 +152,14 @@ describe("a platform router deployed with wrangler.optimized.toml", () => {
     expect(carried).not.toMatch(/handleBeacon|SERVICE_ROUTES|services\//);
     expect((await git(["show", "main:src/lib/kv-cache.js"], { cwd: repo })).stdout).toBe(routerPlatformCorpus()["src/lib/kv-cache.js"]);
 
-    // the same request, through the platform's router (it still holds beacon.chitty.cc) and through the worker
-    const runtime = localRuntime(LocalCloudStore.at(dir), { persist: false });
+    // the same request, through the platform's router and through the worker. The production
+    // config does not route beacon.chitty.cc, and the worker takes no hostname before its
+    // cutover: the platform is given it here, as a platform routing it would hold it
+    const store = LocalCloudStore.at(dir);
+    const platform = "chittyos-platform-production";
+    const routes = (await store.version(platform, (await store.state()).workers[platform]!.active)).spec.routes;
+    await store.redeployWithRoutes(platform, [...routes, "beacon.chitty.cc"]);
+    const runtime = localRuntime(store, { persist: false });
     try {
       const viaRouter = await runtime.fetch("https://beacon.chitty.cc/context-shape", {});
       const viaWorker = await runtime.fetch("https://chittyos-beacon-worker.workers.dev/context-shape", {});

@@ -42,7 +42,8 @@ describe("the scaffold of a router worker", () => {
 
   it("binds only what the code reads, in every environment", () => {
     const config = parseJsonc(api.files.get("wrangler.jsonc")!) as Record<string, any>;
-    expect(config).toMatchObject({ name: "acme-api-worker", main: "src/index.js", compatibility_date: "2025-09-01", routes: [{ pattern: "api.acme.dev", custom_domain: true }] });
+    expect(config).toMatchObject({ name: "acme-api-worker", main: "src/index.js", compatibility_date: "2025-09-01", workers_dev: true });
+    expect(config.routes).toBeUndefined();
     expect(config.kv_namespaces).toEqual([{ binding: "CACHE", id: "abc" }]);
     expect(config.d1_databases).toEqual([{ binding: "DB", database_name: "main", database_id: "x" }]);
     expect(config.vars).toEqual({ ENVIRONMENT: "production" });

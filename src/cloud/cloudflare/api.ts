@@ -94,8 +94,8 @@ export class CloudflareApi {
   private async holdingsWhere(inZone: (zone: string) => boolean): Promise<Map<string, Holding>> {
     const out = new Map<string, Holding>();
     const zones = await this.zones();
-    for (const domain of await this.list<{ hostname: string; service: string; zone_id?: string }>(`/accounts/${this.access.accountId}/workers/domains`)) {
-      out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id });
+    for (const domain of await this.list<{ id: string; hostname: string; service: string; zone_id?: string }>(`/accounts/${this.access.accountId}/workers/domains`)) {
+      out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id, id: domain.id });
     }
     for (const zone of zones.filter((z) => inZone(z.name))) {
       for (const route of (await this.call<{ id: string; pattern: string; script?: string }[]>("GET", `/zones/${zone.id}/workers/routes`)).result ?? []) {
@@ -117,11 +117,31 @@ export class CloudflareApi {
       await this.call("PUT", `/accounts/${this.access.accountId}/workers/domains`, { hostname: holding.host, service: script, environment: "production", ...(holding.zoneId ? { zone_id: holding.zoneId } : {}) });
     }
   }
+
+  /**
+   * Gives a hostname nobody holds to `script`, in one write: a Workers Route `host/*` (the
+   * hostname has a proxied DNS record) or a custom domain (it has none; Cloudflare makes it).
+   */
+  async take(host: string, script: string, how: "route" | "domain", zoneId: string): Promise<Holding> {
+    if (how === "route") {
+      const pattern = `${host}/*`;
+      const route = (await this.call<{ id: string }>("POST", `/zones/${zoneId}/workers/routes`, { pattern, script })).result;
+      return { kind: "route", host, script, zoneId, routeId: route.id, pattern };
+    }
+    const domain = (await this.call<{ id: string }>("PUT", `/accounts/${this.access.accountId}/workers/domains`, { hostname: host, service: script, environment: "production", zone_id: zoneId })).result;
+    return { kind: "domain", host, script, zoneId, id: domain.id };
+  }
+
+  /** Undoes a `take`: the route deleted, or the custom domain detached. */
+  async release(holding: Holding): Promise<void> {
+    if (holding.kind === "route") await this.call("DELETE", `/zones/${holding.zoneId}/workers/routes/${holding.routeId}`);
+    else await this.call("DELETE", `/accounts/${this.access.accountId}/workers/domains/${encodeURIComponent(holding.id ?? holding.host)}`);
+  }
 }
 
 export type Holding =
   | { kind: "route"; host: string; script: string; zoneId: string; routeId: string; pattern: string }
-  | { kind: "domain"; host: string; script: string; zoneId: string | undefined };
+  | { kind: "domain"; host: string; script: string; zoneId: string | undefined; id?: string };
 
 function zoneOf(zones: { id: string; name: string }[], host: string): { id: string; name: string } | undefined {
   return zones.find((z) => host === z.name || host.endsWith(`.${z.name}`));
