@@ -1,6 +1,6 @@
 import { defineCommand } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
-import { plan as planOf } from "../api/plan.js";
+import { plan as planOf, type PlanWithCloud } from "../api/plan.js";
 import type { FleetPlan } from "../plan/plan.js";
 import { table } from "../report/table.js";
 import type { Output } from "../cli/output.js";
@@ -10,15 +10,31 @@ export default defineCommand({
   usage: "[--json]",
   description:
     "Shows the migration plan: the deploy order (dependencies first), phases and weeks, external workers, and for each " +
-    "worker its paths, bindings, secrets, npm dependencies and warnings.",
+    "worker its paths, bindings, secrets, npm dependencies and warnings. With providers.cloud \"cloudflare\": who holds each " +
+    "hostname on the account now (a Workers Route or a custom domain), its DNS, and whether it can move to its worker.",
   options: {},
   async run(ctx) {
     const plan = await planOf({ ...sessionOf(ctx), manifest: await ctx.manifest() });
     if (ctx.json) ctx.out.json(plan);
-    else printPlan(ctx.out, plan, ctx.verbose);
+    else {
+      printPlan(ctx.out, plan, ctx.verbose);
+      printHolders(ctx.out, plan);
+    }
     return 0;
   },
 });
+
+/** On Cloudflare: each hostname, who holds it, its DNS, and how its worker would get it. */
+function printHolders(out: Output, plan: PlanWithCloud): void {
+  if (!plan.cloud) return;
+  out.print();
+  if (plan.cloud.error) return out.warn(plan.cloud.error);
+  out.print("Hostnames on Cloudflare, as the account holds them now:");
+  const move = { moved: out.c.green("its worker's"), "hand-over": "handed over in one write", route: "taken as a new route", domain: "taken as a custom domain", blocked: out.c.red("blocked") };
+  const rows = plan.cloud.hostnames.map((h) => [h.host, h.worker, h.holder ?? "nobody", h.as ?? "", h.dns, move[h.move]]);
+  out.print(table(["hostname", "worker", "held by", "as", "DNS", "cutover"], rows));
+  for (const h of plan.cloud.hostnames) if (h.problem) out.warn(h.problem);
+}
 
 /** Each workspace or catalog dependency once, with what the worker repositories get and which workers. */
 function printWorkspace(out: Output, plan: FleetPlan): void {

@@ -102,6 +102,27 @@ describe("fleet status on Cloudflare", () => {
     expect(analytics.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "missing", evidence: "chittyos-analytics-worker is not deployed" });
   }, 300_000);
 
+  it("fleet plan on Cloudflare shows who holds each hostname, its DNS, and how its worker would get it", async () => {
+    api.addDnsRecord("mail.chitty.cc", { type: "CNAME", content: "mail.example.net", proxied: false });
+    api.addDnsRecord("registry.chitty.cc");
+    const result = await runFleet(["plan", "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(result.code, result.stderr).toBe(0);
+    const hostnames = (JSON.parse(result.stdout) as { cloud: { kind: string; hostnames: { host: string; worker: string; holder: string | null; as: string | null; dns: string; move: string; problem?: string }[] } }).cloud.hostnames;
+    // every one as the account holds it
+    const holders = api.holders();
+    expect(hostnames.length).toBeGreaterThan(30);
+    for (const h of hostnames) expect(h.holder, h.host).toBe(holders.get(h.host) ?? null);
+    const of = (host: string) => hostnames.find((h) => h.host === host);
+    expect(of("beacon.chitty.cc")).toEqual({ host: "beacon.chitty.cc", worker: "beacon", holder: "chittyos-beacon-worker", as: "domain", dns: "none", move: "moved" });
+    expect(of("registry.chitty.cc")).toMatchObject({ holder: null, dns: "proxied", move: "route" });
+    expect(of("analytics.chitty.cc")).toMatchObject({ holder: null, dns: "none", move: "domain" });
+    expect(of("mail.chitty.cc")).toMatchObject({ holder: null, dns: "dns-only", move: "blocked", problem: expect.stringContaining("turn its proxy on") });
+    const text = await runFleet(["plan", "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(text.stdout).toContain("Hostnames on Cloudflare, as the account holds them now:");
+    expect(text.stdout).toMatch(/^beacon\.chitty\.cc\s+beacon\s+chittyos-beacon-worker\s+domain\s+none\s+its worker's$/m);
+    expect(text.stderr).toContain("mail.chitty.cc has a DNS-only record in chitty.cc (CNAME mail.example.net)");
+  }, 120_000);
+
   it("fleet cutover's dry run reads the account: who holds each hostname, and whether the worker is deployed there (exit 2, nothing changed)", async () => {
     const before = JSON.stringify([...api.holders()]);
     const dry = await runFleet(["cutover", "analytics", "--dry-run", "--cwd", dir], { ...IDENTITY, ...api.env });

@@ -1,11 +1,17 @@
 // Slow suite: fleet cutover on a Cloudflare account (the API stand-in and its edge, real wrangler): while a
 // loop asks the edge for https://initiate.chitty.cc/health every few milliseconds, the hostname is
 // handed from the platform to the worker — with a failure injected after the hand-over (both sides
-// come back), then for real — and not one request fails either time.
+// come back), then for real — and not one request fails either time. The worker repository's own
+// deploy workflow, run as wrangler-action runs it, claims no hostname before the cutover and keeps
+// it after; a hostname without a proxied DNS record does not move, and the cutover says why.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { packageDir, prepareCheckout, run } from "../../src/cloud/build.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateExample } from "../../src/example/index.js";
-import { gitText } from "../../src/git/git.js";
+import { git, gitText } from "../../src/git/git.js";
 import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
 import { setManifest } from "../forge/github-fixture.js";
 import { runFleet } from "../helpers/run.js";
@@ -46,6 +52,29 @@ function hammer(api: CloudflareStandIn): { stop(): Promise<{ requests: number; f
   };
 }
 
+/**
+ * The repository's .github/workflows/deploy.yml, its wrangler-action step run as the action runs
+ * it: `wrangler <command> --env <environment>` in a clean checkout, in CI, without a terminal.
+ */
+async function deployAsTheWorkflowDoes(repository: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "fleet-workflow-"));
+  try {
+    await git(["clone", "--quiet", "--", repository, dir], { cwd: tmpdir() });
+    const workflow = parseYaml(await readFile(join(dir, ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }> };
+    const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.id === "deploy" && s.uses?.startsWith("cloudflare/wrangler-action"))!;
+    expect(step, "the deploy workflow has a wrangler-action deploy step").toBeDefined();
+    await prepareCheckout(dir);
+    // a push to main: workflow_dispatch inputs are empty, so `inputs.x || 'default'` is the default
+    const evaluate = (value: string) => value.replace(/\$\{\{\s*inputs\.[\w-]+\s*\|\|\s*'([^']*)'\s*\}\}/g, "$1");
+    expect(JSON.stringify(step.with).replace(/\$\{\{\s*(secrets|inputs)\.[^}]*\}\}/g, ""), "only inputs and secrets are used").not.toContain("${{");
+    const environment = step.with?.environment ? evaluate(step.with.environment) : undefined;
+    const args = [...evaluate(step.with?.command ?? "deploy").split(" "), ...(environment ? ["--env", environment] : [])];
+    return await run(process.execPath, [join(packageDir("wrangler"), "bin", "wrangler.js"), ...args], dir, { ...env, CI: "true" });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe("fleet cutover on Cloudflare", () => {
   let api: CloudflareStandIn;
   let dir: string;
@@ -53,6 +82,8 @@ describe("fleet cutover on Cloudflare", () => {
 
   beforeAll(async () => {
     api = await new CloudflareStandIn("5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d", "cf-cutover-token-8675309").start();
+    // the platform's hostname is proxied, as a Workers Route needs; registry's record comes later
+    api.addDnsRecord(HOST);
     env = { ...IDENTITY, ...api.env };
     dir = join(await tempDir("fleet-cf-cutover-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });
@@ -65,6 +96,15 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.holders().get(HOST)).toBe(PLATFORM);
   }, 600_000);
   afterAll(() => api.stop());
+
+  it("the worker repository's own deploy workflow, run as wrangler-action runs it, claims no hostname before the cutover", async () => {
+    const deployed = await deployAsTheWorkflowDoes(join(dir, ".fleet", "forge", "chittyos", `${WORKER}.git`), api.env);
+    expect(deployed.code, deployed.output).toBe(0);
+    expect(api.scripts.get(WORKER)!.deployments.length).toBe(2);
+    expect(api.holders().get(HOST)).toBe(PLATFORM);
+    expect(api.routes.filter((r) => r.script === WORKER)).toEqual([]);
+    expect(api.scripts.get(WORKER)!.domains).toEqual([]);
+  }, 300_000);
 
   it("a failure after the hand-over hands the hostname back and rolls the platform back: no request fails", async () => {
     const platformLive = api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id;
@@ -99,6 +139,20 @@ describe("fleet cutover on Cloudflare", () => {
     expect((live.metadata.annotations as Record<string, string>)["workers/message"]).toContain(result.monorepo.commit);
     expect(api.routes.filter((r) => r.script === PLATFORM).map((r) => r.pattern)).not.toContain(`${HOST}/*`);
     expect(await gitText(["rev-parse", "main"], { cwd: dir })).toBe(result.monorepo.commit);
+    // the worker's repository routes the hostname now, as the platform held it, and its live
+    // version came from that commit
+    const repo = join(dir, ".fleet", "forge", "chittyos", `${WORKER}.git`);
+    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: repo })).replace(/^\/\/.*$/gm, "")) as { routes: unknown; env: { production: { routes: unknown } } };
+    const route = [{ pattern: `${HOST}/*`, zone_name: "chitty.cc" }];
+    expect([config.routes, config.env.production.routes]).toEqual([route, route]);
+    const worker = api.scripts.get(WORKER)!;
+    const workerLive = worker.versions.find((v) => v.id === worker.deployments[0]!.versions[0]!.version_id)!;
+    expect((workerLive.metadata.annotations as Record<string, string>)["workers/message"]!.split(" ")[0]).toBe(await gitText(["rev-parse", "main"], { cwd: repo }));
+    // and its own deploy workflow keeps the hostname
+    const deployed = await deployAsTheWorkflowDoes(repo, api.env);
+    expect(deployed.code, deployed.output).toBe(0);
+    expect(api.holders().get(HOST)).toBe(WORKER);
+    expect(api.routes.filter((r) => r.pattern === `${HOST}/*`).map((r) => r.script)).toEqual([WORKER]);
     // a second run has nothing to move
     const again = await runFleet(["cutover", "project-initiation", "--json", "--cwd", dir], env);
     expect(JSON.parse(again.stdout).status).toBe("already-moved");
@@ -114,6 +168,13 @@ describe("fleet cutover on Cloudflare", () => {
       untouched: ["registry"],
     });
     expect(api.holders().get("registry.chitty.cc")).toBe(PLATFORM);
+    // registry's hostname has no DNS record: its route serves nothing, and the cutover says what to do, moving nothing
+    const unproxied = await runFleet(["cutover", "registry", "--json", "--cwd", dir], env);
+    expect(unproxied.code, unproxied.stderr).toBe(1);
+    expect(JSON.parse(unproxied.stdout)).toMatchObject({ status: "failed", detail: expect.stringContaining("registry.chitty.cc is routed to chittyos-platform but has no DNS record in chitty.cc") });
+    expect(JSON.parse(unproxied.stdout).detail).toContain("add a proxied record");
+    expect(api.holders().get("registry.chitty.cc")).toBe(PLATFORM);
+    api.addDnsRecord("registry.chitty.cc", { type: "A", content: "192.0.2.10" });
     // in order, registry then beacon: registry moves, verified, then beacon stops the run
     const ordered = await runFleet(["cutover", "registry", "beacon", "--json", "--cwd", dir], env);
     const result = JSON.parse(ordered.stdout) as { workers: { worker: string; status: string }[]; stoppedAt: string; untouched: string[] };

@@ -35,6 +35,13 @@ const ADDRESS_TYPES = new Set(["A", "AAAA", "CNAME"]);
 export async function hostnameReadiness(api: CloudflareApi, hosts: readonly string[], holdings?: Map<string, Holding>): Promise<HostnameReadiness[]> {
   const zones = await api.zones();
   const held = holdings ?? (await api.holdings(hosts));
+  // a few hostnames: their records by name; many (fleet plan): each zone's records read once
+  const wholeZones = new Map<string, Promise<DnsRecord[]>>();
+  const lookup = (zone: { id: string; name: string }, name: string): Promise<DnsRecord[]> => {
+    if (hosts.length <= 5) return api.list<DnsRecord>(`/zones/${zone.id}/dns_records?name=${encodeURIComponent(name)}`);
+    if (!wholeZones.has(zone.id)) wholeZones.set(zone.id, api.list<DnsRecord>(`/zones/${zone.id}/dns_records`));
+    return wholeZones.get(zone.id)!;
+  };
   const out: HostnameReadiness[] = [];
   for (const host of hosts) {
     const zone = zones.filter((z) => host === z.name || host.endsWith(`.${z.name}`)).sort((a, b) => b.name.length - a.name.length)[0];
@@ -43,7 +50,7 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
       out.push({ host, dns: "none", ...(holding ? { holding } : {}), problem: `${host} is in no zone of this account: add its zone to the account, or give the token Zone › Zone: Read on it` });
       continue;
     }
-    const record = await addressRecord(api, zone, host);
+    const record = await addressRecord(lookup, zone, host);
     const dns: DnsState = !record ? "none" : record.proxied ? "proxied" : "dns-only";
     const base = { host, zone, dns, ...(holding ? { holding } : {}) };
     if (holding?.kind === "route" && dns !== "proxied") {
@@ -62,10 +69,10 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
 }
 
 /** The host's A/AAAA/CNAME record, else the zone's wildcard one that covers it. */
-async function addressRecord(api: CloudflareApi, zone: { id: string; name: string }, host: string): Promise<DnsRecord | undefined> {
+async function addressRecord(lookup: (zone: { id: string; name: string }, name: string) => Promise<DnsRecord[]>, zone: { id: string; name: string }, host: string): Promise<DnsRecord | undefined> {
   const candidates = [host, ...(host === zone.name ? [] : [`*.${host.slice(host.indexOf(".") + 1)}`])];
   for (const name of candidates) {
-    const records = await api.list<DnsRecord>(`/zones/${zone.id}/dns_records?name=${encodeURIComponent(name)}`);
+    const records = await lookup(zone, name);
     const record = records.find((r) => ADDRESS_TYPES.has(r.type) && r.name === name);
     if (record) return record;
   }
