@@ -10,6 +10,7 @@ import type { FleetFacts } from "./observe.js";
 import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } from "./steps.js";
 import { displayName } from "../manifest/names.js";
 import { probeOf, probeUrl } from "../health/probe.js";
+import { sameCommit } from "../cloud/cloud.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
 export const INTEGRATION_TEST = "test/integration.test.js";
@@ -105,7 +106,8 @@ const PROBES: Record<StepKey, Probe> = {
     if (!repo) return missing(`v${version.number} is live but ${script} has no repository`);
     // Cloudflare keeps the commit with a version, not the repository it came from
     if (source.repository !== undefined && source.repository !== repo.url) return missing(`v${version.number} came from ${source.repository}, not from its repository`);
-    if (source.commit !== tip) return missing(`v${version.number} is ${short(source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
+    // Cloudflare keeps the commit's first 20 hex digits; the local cloud the whole commit
+    if (!tip || !sameCommit(source.commit, tip)) return missing(`v${version.number} is ${short(source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
     return done(`v${version.number} from ${short(source.commit)} (${source.message})`);
   },
 

@@ -21,7 +21,10 @@ export interface CloudVersion {
   /** 1, 2, 3… in upload order. */
   number: number;
   createdAt: string;
-  /** Where it came from, when fleet deployed it (a version uploaded by hand has none; Cloudflare keeps the commit, not the repository). */
+  /**
+   * Where it came from, when fleet deployed it (a version uploaded by hand has none). Cloudflare
+   * keeps the commit's first 20 hex digits (its tag's limit), not the repository.
+   */
   source?: { commit: string; message: string; repository?: string };
 }
 
@@ -76,6 +79,11 @@ export interface Cloud {
   /** After a batch of deploys, before asking them anything (the local runtime reloads). */
   settle(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** Whether a recorded commit (whole, or the prefix Cloudflare keeps) is `commit`. */
+export function sameCommit(recorded: string, commit: string): boolean {
+  return recorded.length >= 7 && commit.startsWith(recorded);
 }
 
 /** A hostname another worker holds; the deploy or move that needed it did not happen. */

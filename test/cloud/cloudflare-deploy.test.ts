@@ -44,7 +44,11 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
     ];
     cloud = new CloudflareCloud({ apiToken: TOKEN, accountId: ACCOUNT, apiBaseUrl: api.baseUrl, edgeUrl: api.origin }, join(root, ".fleet", "cloudflare"));
   });
-  afterAll(() => api.stop());
+  afterAll(async () => {
+    await api.stop();
+    // every request it received was one Cloudflare's OpenAPI description allows
+    expect(api.violations).toEqual([]);
+  });
 
   it("deploys in dependency order, checks each on its hostname, and records the commit with the version", async () => {
     const outcomes = await deployInOrder(cloud, targets, options);
@@ -57,8 +61,9 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
     // the edge answered with the deployed code
     expect(api.edgeLog.filter((e) => e.host === "beacon.chitty.cc")).toEqual([{ host: "beacon.chitty.cc", status: 200, script: "chittyos-beacon-worker" }]);
     const commit = (await git(["rev-parse", "HEAD"], { cwd: targets[1]!.repository })).stdout.trim();
-    expect(await cloud.live("chittyos-beacon-worker")).toMatchObject({ number: 1, source: { commit, message: "version 1" } });
-    expect(outcomes[1]!.version).toMatchObject({ number: 1, source: { commit } });
+    // the version's tag holds the commit's first 20 hex digits, its message the subject
+    expect(await cloud.live("chittyos-beacon-worker")).toMatchObject({ number: 1, source: { commit: commit.slice(0, 20), message: "version 1" } });
+    expect(outcomes[1]!.version).toMatchObject({ number: 1, source: { commit: commit.slice(0, 20) } });
   }, 120_000);
 
   it("rolls an unhealthy new version back to the one that was live", async () => {

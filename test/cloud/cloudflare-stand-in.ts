@@ -6,8 +6,10 @@
 // to go through. It also plays the edge: a request carrying X-Forwarded-Host (fleet's
 // FLEET_EDGE_URL) is answered by the script that holds that hostname — a route first, then a
 // custom domain, then <script>.<subdomain>.workers.dev — running its live version in workerd.
-// It is not Cloudflare: it checks the token and the shapes wrangler reads, not everything
-// Cloudflare would refuse.
+// Every request is checked against Cloudflare's published OpenAPI description (a trimmed copy,
+// cloudflare-openapi/): one it does not allow is refused (400) and kept in `violations`, which
+// the tests require to be empty. It is not Cloudflare: beyond that description it checks the
+// token and the shapes wrangler reads, not everything Cloudflare would refuse.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,6 +17,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 // .ts: this file also runs on its own under Node (see the end)
 import { StandInEdge, type LiveScript } from "./cloudflare-edge.ts";
+import { cloudflareRequestProblems } from "./cloudflare-openapi/check.ts";
 
 export const SUBDOMAIN = "fleet-stand-in";
 
@@ -62,6 +65,8 @@ interface Script {
 
 export class CloudflareStandIn {
   readonly requests: CfRequest[] = [];
+  /** Requests Cloudflare's OpenAPI description does not allow, and why (the stand-in refused them). */
+  readonly violations: string[] = [];
   readonly scripts = new Map<string, Script>();
   /** zone name → id */
   readonly zones = new Map<string, string>();
@@ -213,6 +218,11 @@ export class CloudflareStandIn {
       res.end(JSON.stringify({ success: status < 400, errors, messages: [], result, ...extra }));
     };
     if (!record.authorized) return send(401, null, [{ code: 10000, message: "Authentication error" }]);
+    const problems = await cloudflareRequestProblems(record.method, record.path, url.searchParams, record.contentType, raw);
+    if (problems.length) {
+      this.violations.push(...problems);
+      return send(400, null, problems.map((message) => ({ code: 10001, message: `not allowed by Cloudflare's OpenAPI description: ${message}` })));
+    }
     const failure = this.failures.findIndex((f) => f.method === record.method && f.path.test(record.path));
     if (failure >= 0) return send(400, null, [{ code: 10021, message: this.failures.splice(failure, 1)[0]!.message }]);
     let answer: Answer | undefined;

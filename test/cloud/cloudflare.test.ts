@@ -64,7 +64,11 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
       }),
     );
   });
-  afterAll(() => api.stop());
+  afterAll(async () => {
+    await api.stop();
+    // every request it received was one Cloudflare's OpenAPI description allows
+    expect(api.violations).toEqual([]);
+  });
 
   it("deploys twice, lists versions and deployments, rolls back to the first, and uploads secrets from stdin", async () => {
     const cloud = new Wrangler({ ...credentials, apiBaseUrl: api.baseUrl });

@@ -41,7 +41,10 @@ describe("secrets hygiene with the GitHub forge", () => {
     dir = join(root, "monorepo");
     await monorepoOnGitHub(dir, github, 60);
   }, 120_000);
-  afterAll(() => Promise.all([github.stop(), cloudflare.stop()]));
+  afterAll(async () => {
+    await Promise.all([github.stop(), cloudflare.stop()]);
+    expect(cloudflare.violations).toEqual([]);
+  });
 
   it("create, sync, deploy and status work against GitHub and leave no token or secret value anywhere", async () => {
     const run = async (args: string[], extra: Record<string, string> = {}) => {
@@ -63,7 +66,7 @@ describe("secrets hygiene with the GitHub forge", () => {
     // not resolve from here, so the health check after the upload fails: exit 1, nothing leaked
     await setManifest(dir, ["providers", "cloud"], "cloudflare");
     const toCloudflare = await run(["deploy", "registry", "--retries", "0", "--timeout", "500", "--json"], { CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl });
-    expect(JSON.parse(toCloudflare.stdout).workers[0]).toMatchObject({ id: "registry", status: "failed", detail: expect.stringContaining("/health on registry.chitty.cc is down") });
+    expect(JSON.parse(toCloudflare.stdout).workers[0]).toMatchObject({ id: "registry", status: "failed", detail: expect.stringContaining("/health on chittyos-registry-worker.fleet-stand-in.workers.dev is down") });
     expect(cloudflare.scripts.get("chittyos-registry-worker")?.versions).toHaveLength(1);
     expect(cloudflare.requests.every((r) => r.authorized)).toBe(true);
     // a refused push: the error names the failure, not the token

@@ -95,7 +95,11 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.scripts.get(WORKER)?.deployments.length, migrate.stdout + migrate.stderr).toBe(1);
     expect(api.holders().get(HOST)).toBe(PLATFORM);
   }, 600_000);
-  afterAll(() => api.stop());
+  afterAll(async () => {
+    await api.stop();
+    // every request it received was one Cloudflare's OpenAPI description allows
+    expect(api.violations).toEqual([]);
+  });
 
   it("the worker repository's own deploy workflow, run as wrangler-action runs it, claims no hostname before the cutover", async () => {
     const deployed = await deployAsTheWorkflowDoes(join(dir, ".fleet", "forge", "chittyos", `${WORKER}.git`), api.env);
@@ -136,7 +140,7 @@ describe("fleet cutover on Cloudflare", () => {
     // the platform's live version came from the cutover commit, and routes the hostname no more
     const platform = api.scripts.get(PLATFORM)!;
     const live = platform.versions.find((v) => v.id === platform.deployments[0]!.versions[0]!.version_id)!;
-    expect((live.metadata.annotations as Record<string, string>)["workers/message"]).toContain(result.monorepo.commit);
+    expect(result.monorepo.commit.startsWith((live.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(true);
     expect(api.routes.filter((r) => r.script === PLATFORM).map((r) => r.pattern)).not.toContain(`${HOST}/*`);
     expect(await gitText(["rev-parse", "main"], { cwd: dir })).toBe(result.monorepo.commit);
     // the worker's repository routes the hostname now, as the platform held it, and its live
@@ -147,7 +151,7 @@ describe("fleet cutover on Cloudflare", () => {
     expect([config.routes, config.env.production.routes]).toEqual([route, route]);
     const worker = api.scripts.get(WORKER)!;
     const workerLive = worker.versions.find((v) => v.id === worker.deployments[0]!.versions[0]!.version_id)!;
-    expect((workerLive.metadata.annotations as Record<string, string>)["workers/message"]!.split(" ")[0]).toBe(await gitText(["rev-parse", "main"], { cwd: repo }));
+    expect((await gitText(["rev-parse", "main"], { cwd: repo })).startsWith((workerLive.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(true);
     // and its own deploy workflow keeps the hostname
     const deployed = await deployAsTheWorkflowDoes(repo, api.env);
     expect(deployed.code, deployed.output).toBe(0);

@@ -94,7 +94,8 @@ export class CloudflareApi {
   private async holdingsWhere(inZone: (zone: string) => boolean): Promise<Map<string, Holding>> {
     const out = new Map<string, Holding>();
     const zones = await this.zones();
-    for (const domain of await this.list<{ id: string; hostname: string; service: string; zone_id?: string }>(`/accounts/${this.access.accountId}/workers/domains`)) {
+    // the domains list is not paged (its description takes filters only, no page or per_page)
+    for (const domain of (await this.call<{ id: string; hostname: string; service: string; zone_id?: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)).result ?? []) {
       out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id, id: domain.id });
     }
     for (const zone of zones.filter((z) => inZone(z.name))) {

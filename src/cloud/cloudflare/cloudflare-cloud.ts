@@ -12,9 +12,11 @@ import { CloudflareApi } from "./api.js";
 import type { CloudflareAccess } from "./credentials.js";
 import { Wrangler, type CloudflareVersion } from "./wrangler.js";
 
-// Cloudflare keeps a version's message to 100 characters and its tag to 25.
-const MESSAGE_LIMIT = 100;
-const TAG_LIMIT = 25;
+// Cloudflare's API description allows a version's tag 20 characters and its message 50: the tag
+// carries the commit's first 20 hex digits (80 bits: unambiguous in any repository), the message
+// its subject.
+const MESSAGE_LIMIT = 50;
+const TAG_LIMIT = 20;
 
 export class CloudflareCloud implements Cloud {
   readonly kind = "cloudflare" as const;
@@ -42,7 +44,7 @@ export class CloudflareCloud implements Cloud {
 
   async deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed> {
     await mkdir(this.workDir, { recursive: true });
-    const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: `${source.commit} ${source.message}`.slice(0, MESSAGE_LIMIT) };
+    const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: source.message.slice(0, MESSAGE_LIMIT) };
     const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate, secrets);
     const listed = (await this.wrangler.versions(undefined, { name: result.script })).find((v) => v.id === result.versionId);
     const version = listed ? versionOf(listed) : { id: result.versionId, number: 0, createdAt: new Date().toISOString(), source: { repository: source.repository, commit: source.commit, message: source.message } };
@@ -99,10 +101,15 @@ function liveVersionId(deployment: { versions: { versionId: string; percentage: 
   return deployment?.versions.reduce<{ versionId: string; percentage: number } | undefined>((best, v) => (!best || v.percentage > best.percentage ? v : best), undefined)?.versionId;
 }
 
-/** A version with the commit fleet wrote into its message ("<commit> <subject>"), when it did. */
+/**
+ * A version with the commit fleet recorded, when it did: the commit's first 20 hex digits in the
+ * tag (an earlier fleet wrote the whole commit at the head of the message).
+ */
 function versionOf(v: CloudflareVersion): CloudVersion {
-  const said = /^([0-9a-f]{40}) ?(.*)$/s.exec(v.message ?? "");
-  return { id: v.id, number: v.number, createdAt: v.createdOn, ...(said ? { source: { commit: said[1]!, message: said[2]! } } : {}) };
+  const old = /^([0-9a-f]{40}) ?(.*)$/s.exec(v.message ?? "");
+  if (old) return { id: v.id, number: v.number, createdAt: v.createdOn, source: { commit: old[1]!, message: old[2]! } };
+  const tagged = v.tag && /^[0-9a-f]{20}$/.test(v.tag);
+  return { id: v.id, number: v.number, createdAt: v.createdOn, ...(tagged ? { source: { commit: v.tag!, message: v.message ?? "" } } : {}) };
 }
 
 /** A script that does not exist has no versions and no deployments (wrangler says 10007). */
