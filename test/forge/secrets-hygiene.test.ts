@@ -1,9 +1,9 @@
 // A whole run against GitHub (the stand-in) — create, sync, deploy, status, a refused push — with
 // known fake tokens and secret values, then every file under the working folders, every git
 // config, every line printed and the status page searched for them, raw and base64.
-import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leaks } from "../helpers/leaks.js";
 import { runFleet, type RunResult } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
@@ -16,15 +16,6 @@ const WRONG_TOKEN = "ghp_wrongToken1122334455667788990011";
 const CLOUDFLARE_API_TOKEN = "cf-hygiene-api-token-5566778899aabbcc";
 const SECRET_VALUES = { CLOUDFLARE_ACCOUNT_ID: "acct-hygiene-0f1e2d3c", JWT_SECRET: "jwt-hygiene-secret-a1b2c3d4" };
 const WORKERS = ["registry", "project-initiation"];
-
-function forms(value: string): string[] {
-  return [value, Buffer.from(value).toString("base64"), Buffer.from(`x-access-token:${value}`).toString("base64"), Buffer.from(value).toString("base64url")];
-}
-
-async function allFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
 
 describe("secrets hygiene with the GitHub forge", () => {
   let root: string;
@@ -75,15 +66,6 @@ describe("secrets hygiene with the GitHub forge", () => {
     expect(refused.stdout + refused.stderr).toMatch(/GitHub refused the token|Authentication failed|could not read Username/);
     expect(github.violations).toEqual([]);
 
-    const secrets = [GH_TOKEN, WRONG_TOKEN, CLOUDFLARE_API_TOKEN, ...Object.values(SECRET_VALUES)].flatMap(forms);
-    const leaks: string[] = [];
-    for (const file of [...(await allFiles(dir)), ...(await allFiles(join(root, "github")))]) {
-      const content = await readFile(file);
-      for (const s of secrets) if (content.includes(s)) leaks.push(`${file}: ${s.slice(0, 6)}…`);
-    }
-    outputs.forEach((o, i) => {
-      for (const s of secrets) if ((o.stdout + o.stderr).includes(s)) leaks.push(`output of run ${i}: ${s.slice(0, 6)}…`);
-    });
-    expect(leaks).toEqual([]);
+    expect(await leaks([GH_TOKEN, WRONG_TOKEN, CLOUDFLARE_API_TOKEN, ...Object.values(SECRET_VALUES)], [dir, join(root, "github")], outputs)).toEqual([]);
   }, 300_000);
 });

@@ -131,10 +131,11 @@ export class OpenApiDescription {
     const parts = body as Record<string, { type: string; text: string }>;
     const problems: string[] = [];
     const schema = this.resolveRef(content[media]!.schema)!;
-    const branches: Schema[] = schema.oneOf ?? [schema];
+    const alternatives = schema.oneOf ? "oneOf" : schema.anyOf ? "anyOf" : undefined;
+    const branches: Schema[] = alternatives ? schema[alternatives] : [schema];
     const branch = branches.findIndex((b) => this.resolveRef(b)?.properties?.metadata);
     if (branch >= 0 && parts.metadata) {
-      const v = this.validator(`${pointer}${schema.oneOf ? `/oneOf/${branch}` : ""}/properties/metadata`);
+      const v = this.validator(`${pointer}${alternatives ? `/${alternatives}/${branch}` : ""}/properties/metadata`);
       let metadata: unknown;
       try {
         metadata = JSON.parse(parts.metadata.text);

@@ -34,9 +34,21 @@ export const UNDECLARED_PARTS: Record<string, { types: string[]; why: string }> 
   "worker-versions-upload-version": { types: ["application/source-map"], why: "source maps (upload_source_maps) go up with versions too; the description lists them for script uploads only" },
 };
 
+/**
+ * The description's `oneOf`s read as `anyOf`: its branches are not exclusive (a single-step Durable
+ * Object migration `{ new_tag, new_classes }` also satisfies the stepped form, whose `steps` is
+ * optional), so "exactly one" would refuse every valid value; "at least one" is what it means.
+ */
+function anyOfForOneOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(anyOfForOneOf);
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key === "oneOf" ? "anyOf" : key, anyOfForOneOf(value)]));
+}
+
 let description: OpenApiDescription | undefined;
 function load(): OpenApiDescription {
-  return (description ??= new OpenApiDescription(JSON.parse(readFileSync(TRIMMED, "utf8")) as Record<string, unknown>, "Cloudflare's API (as its OpenAPI description has it)", "cloudflare"));
+  const spec = anyOfForOneOf(JSON.parse(readFileSync(TRIMMED, "utf8"))) as Record<string, unknown>;
+  return (description ??= new OpenApiDescription(spec, "Cloudflare's API (as its OpenAPI description has it)", "cloudflare"));
 }
 
 /** Why the description does not allow this request; empty when it does (or it is a listed undescribed endpoint). */
