@@ -82,7 +82,9 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     try {
       // Cloudflare deploys production unless told; the local cloud the top level
       const env = environment ?? (cloud.kind === "cloudflare" ? "production" : undefined);
-      const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent });
+      // a worker binding another of the fleet's that is not deployed yet gets a placeholder of it first
+      const fleetScripts = new Set(Object.keys(manifest.workers).filter((id) => !manifest.workers[id]!.external).map((id) => repoNameFor(manifest, id)));
+      const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent, fleetScripts });
       return { cloud: cloud.kind, workers };
     } finally {
       await cloud.dispose();

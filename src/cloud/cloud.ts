@@ -62,6 +62,12 @@ export interface Cloud {
    * argument); the local cloud keeps no runtime secrets and ignores them.
    */
   deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed>;
+  /**
+   * Deploys a placeholder under `script` (it answers 503, saying so) so that a worker binding it
+   * can deploy before it; false when this cloud needs none (the local runtime answers a binding
+   * to an undeployed worker with a 503 stand-in itself).
+   */
+  placeholder(script: string): Promise<boolean>;
   /** The version live now (undefined: not deployed). */
   live(script: string): Promise<CloudVersion | undefined>;
   /** Every version, oldest first. */

@@ -12,6 +12,7 @@ import { checkHealth, type HealthResult } from "../health/check.js";
 import { configFileIn, prepareCheckout } from "./build.js";
 import { availableParallelism } from "node:os";
 import type { Cloud, CloudVersion, Deployed, Prepared } from "./cloud.js";
+import type { WorkerSpec } from "./spec.js";
 import { HEALTH_ENDPOINT, probeUrl, type HealthProbe } from "../health/probe.js";
 
 export interface DeployTarget {
@@ -42,6 +43,8 @@ export interface DeployOutcome {
   version?: CloudVersion;
   /** The version made live again when the new one was unhealthy. */
   rolledBackTo?: CloudVersion;
+  /** Scripts deployed as placeholders before it: it binds them, and they were not deployed yet. */
+  placeholders?: string[];
   refusedRoutes?: { host: string; holder: string }[];
   health?: HealthResult;
   detail?: string;
@@ -53,6 +56,11 @@ export interface DeployOptions {
   onEvent?: (message: string) => void;
   /** Builds at a time (default: the machine's cores, at most 4). */
   buildConcurrency?: number;
+  /**
+   * Script names of the fleet's workers: a target binding one of them that is not deployed yet
+   * gets a placeholder of it first (another script is left for the cloud to refuse, named).
+   */
+  fleetScripts?: ReadonlySet<string>;
 }
 
 /** Checks out `branch` of `repository` into `dir` (fresh each time: a build sees only the repository). */
@@ -106,7 +114,7 @@ function levels(targets: DeployTarget[]): DeployTarget[][] {
   const level = new Map<string, number>();
   const of = (t: DeployTarget): number => {
     if (level.has(t.id)) return level.get(t.id)!;
-    level.set(t.id, 0); // a cycle was refused by validation; this only stops a loop
+    level.set(t.id, 0); // only a guard: the order broke any cycle (its target deploys as a placeholder)
     const l = 1 + Math.max(0, ...t.dependsOn.map((d) => (byId.has(d) ? of(byId.get(d)!) : 0)));
     level.set(t.id, l);
     return l;
@@ -129,9 +137,10 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
   const builds = new Map(targets.map((t) => [t.id, limit(() => build(cloud, t, options.environment))]));
   for (const b of builds.values()) b.catch(() => {}); // a failed build is reported at its turn
   const outcomes = new Map<string, DeployOutcome>();
+  const placed = new Set<string>();
   try {
     for (const level of levels(targets)) {
-      const deployed: { target: DeployTarget; result: Deployed; before: CloudVersion | undefined }[] = [];
+      const deployed: { target: DeployTarget; result: Deployed; before: CloudVersion | undefined; placeholders: string[] }[] = [];
       for (const target of level) {
         const failedDep = target.dependsOn.find((d) => outcomes.get(d) && outcomes.get(d)!.status !== "deployed");
         if (failedDep) {
@@ -152,9 +161,10 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
           const b = await builds.get(target.id)!;
           dir = b.dir;
           const before = await cloud.live(b.prepared.spec.script);
+          const placeholders = await placeholdersFor(cloud, b.prepared.spec, options, placed);
           options.onEvent?.(`deploying ${target.id}`);
           const result = await cloud.deploy(b.prepared, { repository: target.repository, commit: b.commit, message: b.message }, target.secrets);
-          deployed.push({ target, result, before });
+          deployed.push({ target, result, before, placeholders });
         } catch (error) {
           outcomes.set(target.id, { id: target.id, script: target.script, status: "failed", detail: (error as Error).message.split("\n").slice(0, 6).join(" ") });
         } finally {
@@ -165,10 +175,10 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
       await cloud.settle();
       let rolledBack = false;
       await Promise.all(
-        deployed.map(async ({ target, result, before }) => {
+        deployed.map(async ({ target, result, before, placeholders }) => {
           const probe = target.health ?? HEALTH_ENDPOINT;
           const health = await checkHealth(cloud.fetch, probeUrl(result.host, probe), { ...options.health, expect: probe });
-          const outcome: DeployOutcome = { id: target.id, script: result.script, status: health.state === "up" ? "deployed" : "failed", version: result.version, refusedRoutes: result.refused, health };
+          const outcome: DeployOutcome = { id: target.id, script: result.script, status: health.state === "up" ? "deployed" : "failed", version: result.version, refusedRoutes: result.refused, health, ...(placeholders.length ? { placeholders } : {}) };
           if (health.state !== "up") {
             outcome.detail = `deployed v${result.version.number} but ${probe.path} on ${result.host} is ${health.state}`;
             if (before) {
@@ -192,6 +202,22 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
     await Promise.all([...builds.values()].map((b) => b.then((x) => rm(x.dir, { recursive: true, force: true }), () => undefined)));
   }
   return targets.map((t) => outcomes.get(t.id)!);
+}
+
+/**
+ * Placeholders of the fleet's workers a target binds that are not deployed yet (a binding cycle,
+ * or a worker deployed before one it binds), each deployed once per run.
+ */
+async function placeholdersFor(cloud: Cloud, spec: WorkerSpec, options: DeployOptions, placed: Set<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const bound of [...new Set(Object.values(spec.services))].sort()) {
+    if (bound === spec.script || placed.has(bound) || !options.fleetScripts?.has(bound)) continue;
+    if (await cloud.live(bound)) continue;
+    options.onEvent?.(`deploying a placeholder of ${bound} (answers 503): ${spec.script} binds it before its own deploy`);
+    if (await cloud.placeholder(bound)) out.push(bound);
+    placed.add(bound);
+  }
+  return out;
 }
 
 /** Runs at most `n` of the given tasks at once, in the order they were handed in. */

@@ -45,6 +45,10 @@ export class LocalCloud implements Cloud {
     return { script: result.script, version, routes: result.routes, refused: result.refused, host: result.routes[0] ?? `${result.script}.${WORKERS_DEV}` };
   }
 
+  async placeholder(): Promise<boolean> {
+    return false; // the runtime binds an undeployed worker to a 503 stand-in (runtime.ts)
+  }
+
   async live(script: string): Promise<CloudVersion | undefined> {
     const entry = (await this.store.state()).workers[script];
     return entry ? versionOf(await this.store.version(script, entry.active)) : undefined;

@@ -78,6 +78,9 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   const phases = [...new Set(plan.workers.map((w) => w.phase))].sort((a, b) => a - b);
   out.print();
   out.print(phases.map((p) => `phase ${p}: ${plan.workers.filter((w) => w.phase === p).length}`).join(" · "));
+  if (plan.placeholders.length) {
+    out.print(`placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${plan.placeholders.map((p) => `${p.worker} (bound by ${p.boundBy})`).join(", ")}`);
+  }
   if (plan.shared.length) out.print(`shared packages, not workers: ${plan.shared.join(", ")}`);
   const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length);
   if (entryPoints.length) {

@@ -10,7 +10,7 @@ import { resolveRelative } from "./closure.js";
 import { commonZone, idFromHandler, idFromName } from "./ids.js";
 import { moduleFacts } from "./js-module.js";
 import { routerOf, type RouterEntry } from "./router.js";
-import { softCycleNote, withSoftEdges } from "../plan/graph.js";
+import { breakHardCycles, hardCycleNote, softCycleNote, withSoftEdges } from "../plan/graph.js";
 import type { SourceTree } from "./source-tree.js";
 import { hostnamesOf, WRANGLER_FILES, type WranglerConfig } from "./wrangler-config.js";
 import { readPackageJson } from "./package-json.js";
@@ -373,12 +373,14 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
   const external = new Set(discovery.workers.filter((w) => w.entry.external).map((w) => w.id));
   const hard = new Map(discovery.workers.map((w) => [w.id, w.entry.dependsOn.filter((d) => !external.has(d))]));
   const soft = new Map([...calls].map(([id, list]) => [id, list.filter((d) => !external.has(d))]));
-  const { edges, dropped } = withSoftEdges(hard, soft);
+  const { edges: acyclic, broken } = breakHardCycles(hard);
+  if (broken.length) discovery.warnings.push(hardCycleNote(broken));
+  const { edges, dropped } = withSoftEdges(acyclic, soft);
   if (dropped.length) discovery.warnings.push(softCycleNote(dropped));
   const depth = new Map<string, number>();
   const phaseOf = (id: string): number => {
     if (depth.has(id)) return depth.get(id)!;
-    depth.set(id, 1); // a hard cycle stops here; validation reports it
+    depth.set(id, 1); // only a guard: the edges are acyclic
     const deps = edges.get(id) ?? [];
     const phase = deps.length ? 1 + Math.max(...deps.map(phaseOf)) : 1;
     depth.set(id, phase);

@@ -1,6 +1,5 @@
 // Rules across fields. They read the raw (parsed JSONC) manifest defensively, so they can run
 // even when shape checks failed elsewhere and every problem is reported in one go.
-import { findCycles } from "../plan/graph.js";
 import type { JsonPath } from "./locate.js";
 
 export interface Problem {
@@ -12,13 +11,12 @@ export interface Problem {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Cross-field problems of a raw manifest: sources, domains, dependencies, cycles. */
+/** Cross-field problems of a raw manifest: sources, domains, dependencies. */
 export function crossFieldProblems(raw: unknown): Problem[] {
   if (!isObject(raw) || !isObject(raw.workers)) return [];
   const workers = raw.workers;
   const problems: Problem[] = [];
   const domains = new Map<string, string>();
-  const edges = new Map<string, string[]>();
   const layout = isObject(raw.monorepo) ? raw.monorepo.layout : undefined;
 
   for (const [id, entry] of Object.entries(workers)) {
@@ -50,7 +48,6 @@ export function crossFieldProblems(raw: unknown): Problem[] {
     });
 
     const deps = Array.isArray(entry.dependsOn) ? entry.dependsOn : [];
-    edges.set(id, deps.filter((d): d is string => typeof d === "string"));
     deps.forEach((dep, i) => {
       if (typeof dep !== "string") return;
       if (dep === id) problems.push({ path: at("dependsOn", i), message: `worker "${id}" depends on itself` });
@@ -61,9 +58,8 @@ export function crossFieldProblems(raw: unknown): Problem[] {
     });
   }
 
-  for (const cycle of findCycles(new Map([...edges].map(([k, v]) => [k, v.filter((d) => d !== k)])))) {
-    problems.push({ path: ["workers", cycle[0]!, "dependsOn"], message: `dependency cycle: ${cycle.join(" → ")}` });
-  }
+  // a dependsOn cycle is not a problem: deploys break it at one edge (plan/graph.ts), whose
+  // target goes up first as a placeholder
   return problems;
 }
 

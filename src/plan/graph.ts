@@ -1,5 +1,7 @@
-// Dependency graph of workers: deploy order and cycle detection, shared by manifest
-// validation (a cycle is a configuration error) and by `fleet plan`.
+// Dependency graph of workers: deploy order and cycle handling, shared by discovery, `fleet plan`
+// and deploys. No cycle is refused: a cycle of calls by URL loses the call that closes it, and a
+// cycle of service bindings is broken at one edge, whose target is deployed first as a
+// placeholder (Cloudflare refuses a binding to a script that does not exist yet).
 
 /** One cycle as the ids along it, first id repeated at the end: a → b → a. */
 export type Cycle = string[];
@@ -75,6 +77,44 @@ export function topologicalOrder(
   return order;
 }
 
+/** Whether `to` is reachable from `from` over `edges`. */
+function reaches(edges: ReadonlyMap<string, readonly string[]>, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node === to) return true;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    stack.push(...(edges.get(node) ?? []));
+  }
+  return false;
+}
+
+/**
+ * Hard edges without the ones that would close a cycle, taken in a fixed order (by the worker's
+ * id, then the target's). An edge left out [from, to] means: `from` deploys first, bound to a
+ * placeholder of `to` until `to` deploys.
+ */
+export function breakHardCycles(hard: ReadonlyMap<string, readonly string[]>): { edges: Map<string, string[]>; broken: [string, string][] } {
+  const edges = new Map([...hard.keys()].map((k) => [k, [] as string[]]));
+  const broken: [string, string][] = [];
+  for (const from of [...hard.keys()].sort()) {
+    for (const to of [...new Set(hard.get(from)!)].sort()) {
+      if (to !== from && hard.has(to) && reaches(edges, to, from)) broken.push([from, to]);
+      else edges.get(from)!.push(to);
+    }
+  }
+  return { edges, broken };
+}
+
+/** The one note for the binding cycles broken, naming who waits for a placeholder. */
+export function hardCycleNote(broken: readonly [string, string][]): string {
+  return broken
+    .map(([from, to]) => `${from} and ${to} bind each other (${[from, to].join(" → ")} closes a cycle): ${from} deploys first, bound to a placeholder of ${to} that answers 503 until ${to} deploys`)
+    .join("; ");
+}
+
 /**
  * Hard edges plus every soft edge that keeps the graph acyclic, taken in a fixed order (by the
  * worker's id, then the target's), so the same code always orders the same way. Returns the
@@ -85,23 +125,11 @@ export function withSoftEdges(
   soft: ReadonlyMap<string, readonly string[]>,
 ): { edges: Map<string, string[]>; dropped: [string, string][] } {
   const edges = new Map([...hard].map(([k, v]) => [k, [...v]]));
-  const reaches = (from: string, to: string): boolean => {
-    const seen = new Set<string>();
-    const stack = [from];
-    while (stack.length) {
-      const node = stack.pop()!;
-      if (node === to) return true;
-      if (seen.has(node)) continue;
-      seen.add(node);
-      stack.push(...(edges.get(node) ?? []));
-    }
-    return false;
-  };
   const dropped: [string, string][] = [];
   for (const from of [...soft.keys()].sort()) {
     for (const to of [...soft.get(from)!].sort()) {
       if (!edges.has(to) || !edges.has(from) || edges.get(from)!.includes(to)) continue;
-      if (reaches(to, from)) dropped.push([from, to]);
+      if (reaches(edges, to, from)) dropped.push([from, to]);
       else edges.get(from)!.push(to);
     }
   }

@@ -1,7 +1,7 @@
 // The fleet's deploy order, in one place: dependencies (hard) first, then the calls (soft) that
 // order without a cycle; among equals, the earlier phase, then the id.
 import type { Manifest } from "../manifest/schema.js";
-import { topologicalOrder, withSoftEdges } from "./graph.js";
+import { breakHardCycles, topologicalOrder, withSoftEdges } from "./graph.js";
 
 export interface FleetOrder {
   /** Worker ids, dependencies and callees first. */
@@ -10,6 +10,8 @@ export interface FleetOrder {
   after: Map<string, string[]>;
   /** Soft edges left out because they closed a cycle, as [from, to]. */
   dropped: [string, string][];
+  /** Hard edges left out because they closed a cycle, as [from, to]: `to` is deployed first as a placeholder. */
+  placeholders: [string, string][];
 }
 
 // Computed once per manifest (the scaffold asks for every worker of a fleet of hundreds).
@@ -30,6 +32,7 @@ function orderOf(manifest: Manifest, ids: readonly string[]): FleetOrder {
   const within = (list: readonly string[]) => list.filter((d) => chosen.has(d));
   const hard = new Map([...chosen].map((id) => [id, within(manifest.workers[id]!.dependsOn)]));
   const soft = new Map([...chosen].map((id) => [id, within(manifest.workers[id]!.calls ?? [])]));
-  const { edges, dropped } = withSoftEdges(hard, soft);
-  return { order: topologicalOrder(edges, (id) => manifest.workers[id]!.phase), after: edges, dropped };
+  const { edges: acyclic, broken } = breakHardCycles(hard);
+  const { edges, dropped } = withSoftEdges(acyclic, soft);
+  return { order: topologicalOrder(edges, (id) => manifest.workers[id]!.phase), after: edges, dropped, placeholders: broken };
 }

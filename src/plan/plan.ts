@@ -5,7 +5,7 @@ import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config
 import { SourceTree } from "../discovery/source-tree.js";
 import { displayName, repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
-import { softCycleNote } from "./graph.js";
+import { hardCycleNote, softCycleNote } from "./graph.js";
 import { fleetOrder } from "./order.js";
 import type { BindingKind } from "../discovery/wrangler-config.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
@@ -42,6 +42,11 @@ export interface WorkerPlan {
 export interface FleetPlan {
   /** Deploy order: dependencies first; among equals, earlier phase, then id. */
   order: string[];
+  /**
+   * The placeholder wave: workers deployed first as a placeholder (answering 503) because another
+   * binds them before their turn — their service bindings go round in a cycle.
+   */
+  placeholders: { worker: string; boundBy: string }[];
   workers: WorkerPlan[];
   /** Folders that are shared packages, not workers (monorepo.shared). */
   shared: string[];
@@ -61,8 +66,9 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
   }
 
   const ids = Object.keys(manifest.workers).sort();
-  const { order, dropped } = fleetOrder(manifest, ids);
+  const { order, dropped, placeholders } = fleetOrder(manifest, ids);
   if (dropped.length) warnings.push(softCycleNote(dropped));
+  if (placeholders.length) warnings.push(hardCycleNote(placeholders));
   const workers: WorkerPlan[] = [];
   for (const id of order) {
     const worker = manifest.workers[id]!;
@@ -92,5 +98,5 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }
-  return { order, workers, shared: manifest.monorepo.shared ?? [], warnings };
+  return { order, placeholders: placeholders.map(([boundBy, worker]) => ({ worker, boundBy })), workers, shared: manifest.monorepo.shared ?? [], warnings };
 }

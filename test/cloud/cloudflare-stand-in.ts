@@ -301,6 +301,8 @@ export class CloudflareStandIn {
     }
     if ((match = m("{account}/workers/scripts/([^/]+)")) && r.method === "PUT") {
       // the upload: a new version, deployed at 100% (what `wrangler deploy` does)
+      const unbound = await this.unboundService(r, raw);
+      if (unbound) return unbound;
       const s = this.script(match[1]!);
       const version = await this.newVersion(s, r, raw);
       s.deployments.unshift({ id: randomUUID(), created_on: version.created, source: "wrangler", strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
@@ -359,7 +361,7 @@ export class CloudflareStandIn {
       const s = this.scripts.get(match[1]!);
       if (!s) return missing(match[1]!);
       // `versions upload` (and deploy of an existing worker): a new version, not yet deployed
-      if (r.method === "POST") return { result: this.version(await this.newVersion(s, r, raw)) };
+      if (r.method === "POST") return (await this.unboundService(r, raw)) ?? { result: this.version(await this.newVersion(s, r, raw)) };
       return { result: { items: [...s.versions].reverse().map((v) => this.version(v)) } };
     }
     if ((match = m("{account}/workers/scripts/([^/]+)/versions/([^/]+)"))) {
@@ -419,6 +421,16 @@ export class CloudflareStandIn {
 
   private zoneOf(hostname: string): [string, string] | undefined {
     return [...this.zones].find(([zone]) => hostname === zone || hostname.endsWith(`.${zone}`));
+  }
+
+  /** Cloudflare refuses an upload binding a service (script) that does not exist: code 10143. */
+  private async unboundService(r: CfRequest, raw: Buffer): Promise<Answer | undefined> {
+    const form = await new Response(raw, { headers: { "content-type": r.contentType } }).formData();
+    const part = form.get("metadata");
+    const metadata = JSON.parse(typeof part === "string" ? part : await (part as Blob).text()) as { bindings?: { type: string; name: string; service?: string }[] };
+    const missing = (metadata.bindings ?? []).find((b) => b.type === "service" && b.service && !this.scripts.get(b.service)?.versions.length);
+    if (!missing) return undefined;
+    return { status: 400, result: null, errors: [{ code: 10143, message: `Could not resolve service binding '${missing.name}'. Target script '${missing.service}' not found.` }] };
   }
 
   /** A version from a multipart upload: its metadata (bindings, annotations) and its modules. */

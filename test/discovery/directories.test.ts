@@ -53,14 +53,20 @@ describe("fleet init, directories layout", () => {
     const { order, warnings } = JSON.parse(plan.stdout) as { order: string[]; warnings: string[] };
     expect(order.indexOf("auth")).toBeLessThan(order.indexOf("api"));
     expect(warnings.filter((w) => w.includes("left out of the deploy order"))).toHaveLength(1);
-    // a cycle written in dependsOn is still the user's to resolve, and named
+    // a cycle of hard edges (workers binding each other) never blocks either: it is broken at
+    // one edge, whose target deploys first as a placeholder — the plan shows that wave
     const manifest = await readFile(join(dir, "fleet.jsonc"), "utf8");
     const edited = manifest.replace(/("auth": \{[\s\S]*?"dependsOn": )\[\]/, '$1["api"]');
     expect(edited).not.toBe(manifest);
     await writeFile(join(dir, "fleet.jsonc"), edited);
-    const refused = await runFleet(["plan", "--cwd", dir]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/dependency cycle: api → auth → api/);
+    const cyclic = await runFleet(["plan", "--cwd", dir, "--json"]);
+    expect(cyclic.code, cyclic.stderr).toBe(0);
+    const withCycle = JSON.parse(cyclic.stdout) as { order: string[]; placeholders: { worker: string; boundBy: string }[]; warnings: string[] };
+    expect(withCycle.placeholders).toEqual([{ worker: "api", boundBy: "auth" }]);
+    expect(withCycle.order.indexOf("auth")).toBeLessThan(withCycle.order.indexOf("api"));
+    expect(withCycle.warnings).toContain("auth and api bind each other (auth → api closes a cycle): auth deploys first, bound to a placeholder of api that answers 503 until api deploys");
+    const text = await runFleet(["plan", "--cwd", dir]);
+    expect(text.stdout).toContain("placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): api (bound by auth)");
   });
 
   it("plans a directory worker from its own folder: every file, its own config and package.json", async () => {

@@ -2,7 +2,7 @@
 // and lists secret names; the API (through the official SDK) says who holds which hostname and
 // what the account's workers.dev subdomain is. Every deploy records the repository commit it was
 // built from in the version's tag and message, which is how `live()` ties a version to a commit.
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
 import type { Fetcher } from "../../health/check.js";
@@ -16,6 +16,8 @@ import { Wrangler, type CloudflareVersion } from "./wrangler.js";
 // carries the commit's first 20 hex digits (80 bits: unambiguous in any repository), the message
 // its subject.
 const MESSAGE_LIMIT = 50;
+/** A placeholder version's message (it has no tag: no commit stands behind it). */
+export const PLACEHOLDER_MESSAGE = "fleet placeholder: answers 503 until deployed";
 const TAG_LIMIT = 20;
 
 export class CloudflareCloud implements Cloud {
@@ -32,6 +34,21 @@ export class CloudflareCloud implements Cloud {
     this.wrangler = new Wrangler(access);
     this.api = new CloudflareApi(access);
     this.fetch = edgeFetcher(access.edgeUrl);
+  }
+
+  /** A script answering 503, named as a placeholder: Cloudflare refuses a service binding to a script that does not exist (10143). */
+  async placeholder(script: string): Promise<boolean> {
+    await mkdir(this.workDir, { recursive: true });
+    const dir = await mkdtemp(join(this.workDir, `placeholder-${script}-`));
+    try {
+      await writeFile(join(dir, "wrangler.jsonc"), JSON.stringify({ name: script, main: "index.js", compatibility_date: "2025-09-01", workers_dev: false }, null, 2));
+      const body = `placeholder of ${script}, deployed by worker-fleet so that a worker binding it could deploy first; its own code replaces it at its deploy`;
+      await writeFile(join(dir, "index.js"), `export default { fetch: () => new Response(${JSON.stringify(body)}, { status: 503, headers: { "x-fleet-placeholder": ${JSON.stringify(script)} } }) };\n`);
+      await this.wrangler.deploy(dir, { config: "wrangler.jsonc" }, { message: PLACEHOLDER_MESSAGE });
+      return true;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** An environment the config does not declare is the top level, as wrangler deploys it. */
