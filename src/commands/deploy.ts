@@ -51,6 +51,7 @@ export default defineCommand({
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
       ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "", o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "", o.detail ?? ""])));
+      for (const o of outcomes) for (const p of o.placeholders ?? []) ctx.out.info(`${o.id}: deployed a placeholder of ${p} first (it answers 503 until ${p} is deployed: ${o.id} binds it)`);
       for (const o of outcomes) for (const r of o.refusedRoutes ?? []) ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
     }
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
