@@ -25,6 +25,11 @@ export interface DeployCall extends FleetOptions {
   environment?: "staging" | "production";
   /** Health checks before (dependencies) and after (the worker itself) each deploy. */
   health?: { timeoutMs?: number; retries?: number };
+  /**
+   * Runtime secret values (Cloudflare), by name: they win over the environment's. `fleet deploy
+   * --secrets-file` reads them from a dotenv file into memory; they go up with each version.
+   */
+  secretValues?: Record<string, string>;
   /** The deploy targets, once known. */
   onStart?: (targets: number, cloud: "local" | "cloudflare") => void;
   /** One line per step as it happens (build, upload, health). */
@@ -78,7 +83,7 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     const cloud = await cloudFor(manifest, session.cwd, session.env);
     options.onStart?.(targets.length, cloud.kind);
     const onEvent = options.onEvent ?? session.log;
-    if (cloud.kind === "cloudflare") await withRuntimeSecrets(targets, session.cwd, branch, manifest, session.env, onEvent);
+    if (cloud.kind === "cloudflare") await withRuntimeSecrets(targets, session.cwd, branch, manifest, { ...session.env, ...options.secretValues }, onEvent);
     try {
       // Cloudflare deploys production unless told; the local cloud the top level
       const env = environment ?? (cloud.kind === "cloudflare" ? "production" : undefined);
@@ -111,6 +116,6 @@ async function withRuntimeSecrets(targets: DeployTarget[], monorepo: string, bra
     const set = names.filter((name) => env[name]);
     if (set.length) target.secrets = Object.fromEntries(set.map((name) => [name, env[name]!]));
     const unset = names.filter((name) => !env[name]);
-    if (unset.length) onEvent(`${target.id}: ${unset.join(", ")} not set in the environment; the worker keeps the value it has on Cloudflare, if any`);
+    if (unset.length) onEvent(`${target.id}: ${unset.join(", ")} not set in the environment or the secrets file; the worker keeps the value it has on Cloudflare, if any`);
   }
 }

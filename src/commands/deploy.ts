@@ -6,24 +6,29 @@ import { deploy } from "../api/deploy.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { table } from "../report/table.js";
 import { selectWorkers } from "../manifest/select.js";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
 
 export { PLATFORM } from "../api/deploy.js";
 
 export default defineCommand({
   writes: true,
-  usage: "[WORKER...|--all] [--platform] [--env staging|production] [--timeout MS] [--retries N]",
+  usage: "[WORKER...|--all] [--platform] [--env staging|production] [--secrets-file FILE] [--timeout MS] [--retries N]",
   description:
     "Deploys workers in dependency order, to the local cloud (default) or, with providers.cloud cloudflare, to the account " +
     "in CLOUDFLARE_ACCOUNT_ID with wrangler. Each worker is checked out from its repository on the forge and deployed once its " +
     "dependencies answer healthy; then its own health path is checked, and an unhealthy new version is rolled back to the one " +
     "live before it. A hostname another worker holds is not taken (the worker still answers on its workers.dev name) and the " +
-    "holder is named. --platform deploys the " +
+    "holder is named. On Cloudflare each worker's runtime secrets (the names its code reads) go up with its version, their values " +
+    "from the environment or --secrets-file (NAME=value lines, read into memory; never copied, printed or put on a command line). --platform deploys the " +
     "monorepo's platform worker with its routes. One failure does not stop independent workers; exit 1 on any failure.",
   maxPositionals: Infinity,
   options: {
     all: { type: "boolean", description: "every non-external worker of fleet.jsonc" },
     platform: { type: "boolean", description: "the monorepo's own platform worker (router layout)" },
     env: { type: "string", description: "the wrangler environment to deploy (staging or production)", placeholder: "ENV" },
+    "secrets-file": { type: "string", description: "runtime secret values, NAME=value lines (dotenv), over the environment's (Cloudflare)", placeholder: "FILE" },
     timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
     retries: { type: "string", description: "health check retries (default 5)", placeholder: "N" },
   },
@@ -32,6 +37,7 @@ export default defineCommand({
     if (values.env && values.env !== "staging" && values.env !== "production") throw new UserError(`--env must be staging or production, not "${values.env}"`);
     const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
     if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
+    const secretValues = values["secrets-file"] ? await readSecretsFile(resolve(ctx.cwd, values["secrets-file"])) : undefined;
     let progress: Progress | undefined;
     let done = 0;
     const { workers: outcomes } = await deploy({
@@ -39,6 +45,7 @@ export default defineCommand({
       manifest,
       workers: ids,
       platform: Boolean(values.platform),
+      ...(secretValues ? { secretValues } : {}),
       ...(values.env ? { environment: values.env as "staging" | "production" } : {}),
       health: { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5) },
       onStart: (total, cloud) => (progress = ctx.out.progress(`deploying ${total} workers to ${cloud === "cloudflare" ? "Cloudflare" : "the local cloud"}`, total)),
@@ -57,3 +64,16 @@ export default defineCommand({
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
   },
 });
+
+/** A dotenv file's NAME=value pairs, into memory only; a file that cannot be read is the user's to fix. */
+async function readSecretsFile(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UserError(`cannot read the secrets file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: "give a file of NAME=value lines (dotenv)" });
+  }
+  const values = parseEnv(text) as Record<string, string>;
+  if (Object.keys(values).length === 0) throw new UserError(`the secrets file ${file} has no NAME=value line`, { hint: "one secret a line: JWT_SECRET=…" });
+  return values;
+}

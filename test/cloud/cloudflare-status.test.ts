@@ -2,6 +2,7 @@
 // worker — the live version and the commit it came from, the hostnames its script holds, its
 // runtime secrets by name, its health through the hostname — is what the account holds, read
 // back from the stand-in's own state, and nothing else.
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Wrangler } from "../../src/cloud/cloudflare/wrangler.js";
@@ -140,6 +141,27 @@ describe("fleet status on Cloudflare", () => {
     expect(JSON.parse(beacon.stdout)).toMatchObject({ dryRun: true, route: "already held by the worker" });
     expect(JSON.stringify([...api.holders()])).toBe(before);
   }, 120_000);
+
+  it("fleet deploy --secrets-file: the values come from the file, go up with the version, and appear nowhere else", async () => {
+    const value = "SG.from-the-file-2718281828";
+    const file = join(dir, "..", "runtime.env");
+    await writeFile(file, `# runtime secrets\nSENDGRID_API_KEY=${value}\n`);
+    const from = api.requests.length;
+    const deployed = await runFleet(["deploy", "mail", "--secrets-file", file, "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stdout + deployed.stderr).not.toContain(value);
+    // the upload of mail's new version carried it (the stand-in keeps names only)
+    const uploads = api.requests.slice(from).filter((r) => /\/workers\/scripts\/chittyos-mail-worker(\/versions)?$/.test(r.path) && r.method !== "GET");
+    expect(uploads.some((r) => r.body.includes(value))).toBe(true);
+    expect([...api.scripts.get("chittyos-mail-worker")!.secrets]).toEqual(["SENDGRID_API_KEY"]);
+    // a file that is not there: exit 2, one line, nothing deployed
+    const before = api.scripts.get("chittyos-mail-worker")!.versions.length;
+    const missing = await runFleet(["deploy", "mail", "--secrets-file", join(dir, "nope.env"), "--cwd", dir], { ...IDENTITY, ...api.env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("cannot read the secrets file");
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    expect(api.scripts.get("chittyos-mail-worker")!.versions.length).toBe(before);
+  }, 180_000);
 
   it("says when the account cannot be read, rather than reporting an empty cloud", async () => {
     const result = await runFleet(["status", "registry", "--json", "--cwd", dir], { ...IDENTITY, ...api.env, CLOUDFLARE_API_TOKEN: "cf-wrong-token-000000" });
