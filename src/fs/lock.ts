@@ -5,14 +5,14 @@
 // refreshed and is taken over once stale (10 s), or at once when its process is known to be gone
 // from this machine. Re-entrant within a process: `fleet migrate` runs create, sync and deploy
 // inside its own lock.
+import { fleetDir } from "../git/fleet-dir.js";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { writeFileAtomic } from "./atomic.js";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { UserError } from "../errors.js";
-import { git } from "../git/git.js";
 
 interface Holder {
   /**
@@ -37,8 +37,7 @@ export interface LockOptions {
 
 /** The monorepo's lock folder, or undefined outside a git repository (nothing to protect). */
 export async function lockDirOf(cwd: string): Promise<string | undefined> {
-  const r = await git(["rev-parse", "--git-common-dir"], { cwd, okCodes: [128] });
-  return r.code === 0 ? join(resolve(cwd, r.stdout.trim()), "fleet") : undefined;
+  return fleetDir(cwd);
 }
 
 export async function withMonorepoLock<T>(cwd: string, command: string, options: LockOptions, work: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@
 // Incremental: with a valid cache only the commits since the last split are read.
 // Refs move together in one transaction at the end, and the cache after them: a crash at any
 // point leaves the old refs, or the new refs with a cache that is merely behind.
+import { fleetDir } from "../git/fleet-dir.js";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -70,7 +71,7 @@ const EXPORT_FLAGS = [
 ];
 
 export async function cacheRoot(repo: string): Promise<string> {
-  return join(resolve(repo, await gitText(["rev-parse", "--git-common-dir"], { cwd: repo })), "fleet", "split");
+  return join((await fleetDir(repo))!, "split");
 }
 
 export async function splitFleet(repo: string, targets: readonly SplitTarget[], options: SplitOptions): Promise<SplitRun> {

@@ -1,9 +1,10 @@
 // The split filter of each worker (its folder, or its files), computed from the branch's
 // committed tree — what the split contains — and remembered per (manifest, tree): re-splitting
 // after a commit that changes no path set needs no parsing at all.
+import { fleetDir } from "../git/fleet-dir.js";
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { gitText } from "../git/git.js";
 import type { SplitFilter } from "../history/path-filter.js";
@@ -19,11 +20,11 @@ export interface SplitFilters {
 }
 
 export async function splitFilters(repo: string, manifest: Manifest, branch: string): Promise<SplitFilters> {
-  const gitDir = resolve(repo, await gitText(["rev-parse", "--git-common-dir"], { cwd: repo }));
+  const fleet = (await fleetDir(repo))!;
   const treeId = await gitText(["rev-parse", `refs/heads/${branch}^{tree}`], { cwd: repo });
   // FACTS_VERSION: how fleet reads code; a fleet that reads it differently computes again.
   const key = createHash("sha256").update(FACTS_VERSION).update(JSON.stringify(manifest)).update(treeId).digest("hex");
-  const file = join(gitDir, "fleet", "filters.json");
+  const file = join(fleet, "filters.json");
   try {
     const saved = JSON.parse(await readFile(file, "utf8")) as { key: string; filters: Record<string, SplitFilter> };
     if (saved.key === key) return { filters: saved.filters, computed: false };
@@ -33,13 +34,13 @@ export async function splitFilters(repo: string, manifest: Manifest, branch: str
   // Loaded only now: parsing the code is the expensive part this record exists to skip.
   const [{ SourceTree }, { planFleet }] = await Promise.all([import("../discovery/source-tree.js"), import("./plan.js")]);
   const tree = await SourceTree.atCommit(repo, `refs/heads/${branch}`);
-  const factsFile = join(gitDir, "fleet", `module-facts-${FACTS_VERSION}.json`);
+  const factsFile = join(fleet, `module-facts-${FACTS_VERSION}.json`);
   tree.factsMemory = new Map(Object.entries(await readFile(factsFile, "utf8").then((t) => JSON.parse(t) as object, () => ({}))));
   const known = tree.factsMemory.size;
   try {
     const plan = await planFleet(manifest, repo, tree);
     const filters = Object.fromEntries(plan.workers.flatMap((w) => (w.filter ? [[w.id, w.filter]] : [])));
-    await mkdir(join(gitDir, "fleet"), { recursive: true });
+    await mkdir(fleet, { recursive: true });
     await writeFileAtomic(file, JSON.stringify({ key, filters }));
     // Remember what was parsed, by blob id; keep it from growing without bound.
     if (tree.factsMemory.size !== known) {
