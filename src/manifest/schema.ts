@@ -129,5 +129,3 @@ export type WorkerSource = z.output<typeof SourceSchema>;
 export function manifestJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(ManifestSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
 }
-
-export { displayName, repoNameFor } from "./names.js";
