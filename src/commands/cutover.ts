@@ -21,6 +21,7 @@ import type { Manifest } from "../manifest/schema.js";
 import { lineDiff } from "../report/line-diff.js";
 import { probeOf, probeUrl, type HealthProbe } from "../health/probe.js";
 import { deployInOrder, type DeployOptions } from "../cloud/deploy.js";
+import { sameCommit } from "../cloud/cloud.js";
 
 export default defineCommand({
   writes: true,
@@ -220,6 +221,7 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
   // the worker serves the hostnames now: its repository's config must route them, or its next
   // deploy lets them go
   let workerRoutes: WorkerRoutesResult | undefined;
+  let redeployed = false;
   let workerRoutesProblem: string | undefined;
   if (ok) {
     try {
@@ -228,9 +230,13 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
       if (!repository) throw new Error(`${repoNameFor(manifest, id)} is not on ${forge.label}`);
       const routesOf = move.routes ?? routeEntriesFor(change.hosts, await fileAt(ctx.cwd, base, change.platformConfig), change.platformConfig);
       workerRoutes = await commitWorkerRoutes({ monorepo: ctx.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf });
-      // deployed from that commit at once: the version live is the repository's main again, and
-      // the worker is seen keeping its hostnames through a deploy of its own config
-      if (workerRoutes.status === "committed") await redeployKeeping(manifest, ctx, { id, script: change.script, url: repository.url, gitEnv: forge.gitEnv(), hosts: change.hosts, health, probe });
+      // deployed from that commit at once (or on a later run, when one was stopped before): the
+      // version live is the repository's main again, and the worker is seen keeping its
+      // hostnames through a deploy of its own config
+      if (workerRoutes.status !== "not-fleets-config" && !(await liveFrom(manifest, ctx, change.script, workerRoutes.tip))) {
+        await redeployKeeping(manifest, ctx, { id, script: change.script, url: repository.url, gitEnv: forge.gitEnv(), hosts: change.hosts, health, probe });
+        redeployed = true;
+      }
     } catch (error) {
       workerRoutesProblem = (error as Error).message.split("\n")[0];
       ok = false;
@@ -245,7 +251,7 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
     paths: change.paths,
     status: move.status,
     monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
-    ...(workerRoutes ? { repository: { name: repoNameFor(manifest, id), routes: workerRoutes.status, ...(workerRoutes.file ? { file: workerRoutes.file } : {}), ...(workerRoutes.commit ? { commit: workerRoutes.commit } : {}) } } : {}),
+    ...(workerRoutes ? { repository: { name: repoNameFor(manifest, id), routes: workerRoutes.status, ...(workerRoutes.file ? { file: workerRoutes.file } : {}), ...(workerRoutes.commit ? { commit: workerRoutes.commit } : {}), redeployed } } : {}),
     steps: move.steps,
     ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
     ...(move.detail || workerRoutesProblem ? { detail: move.detail ?? workerRoutesDetail(id, hosts, workerRoutesProblem!) } : {}),
@@ -259,7 +265,8 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
     if (!ok) ctx.out.print(ctx.out.c.red(`cutover of ${id} failed: ${move.detail ?? workerRoutesDetail(id, hosts, workerRoutesProblem!)}`));
     if (applied) ctx.out.print(`fast-forwarded ${branch} to ${commit.slice(0, 12)}`);
     else if (ok && change.files.size > 0 && !values.apply) ctx.out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
-    if (ok && !committed && !applied && move.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
+    if (redeployed) ctx.out.print(`deployed ${change.script} from its repository's main, keeping ${hosts}`);
+    if (ok && !committed && !applied && !redeployed && workerRoutes?.status !== "committed" && move.status === "already-moved") ctx.out.info(`nothing to do: ${id} is cut over`);
   }
   return ok ? 0 : EXIT_FINDINGS;
 }
@@ -278,6 +285,17 @@ async function reusableCutover(repo: string, id: string, ref: string, base: stri
   const parent = (await git(["rev-parse", "-q", "--verify", `${tip}^1`], { cwd: repo, okCodes: [1] })).stdout.trim();
   if (parent !== base) return undefined;
   return (await monorepoChange(repo, manifest, id, tip)).files.size === 0 ? tip : undefined;
+}
+
+/** Whether the worker's live version came from `commit`. */
+async function liveFrom(manifest: Manifest, ctx: Context, script: string, commit: string): Promise<boolean> {
+  const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
+  try {
+    const live = await cloud.live(script);
+    return Boolean(live?.source && sameCommit(live.source.commit, commit));
+  } finally {
+    await cloud.dispose();
+  }
 }
 
 /** Deploys the worker from its repository's main and checks it still holds every hostname. */

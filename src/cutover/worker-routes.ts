@@ -76,6 +76,8 @@ export interface WorkerRoutesResult {
   status: "committed" | "already" | "not-fleets-config";
   file?: string;
   commit?: string;
+  /** The repository's main after it (the new commit, or what it was). */
+  tip: string;
 }
 
 /**
@@ -89,9 +91,9 @@ export async function commitWorkerRoutes(options: { monorepo: string; url: strin
   if (!state.tip) throw new Error(`the repository at ${url} has no commits`);
   const file = "wrangler.jsonc";
   const text = await fileAt(monorepo, state.tip, file);
-  if (text === undefined) return { status: "not-fleets-config" };
+  if (text === undefined) return { status: "not-fleets-config", tip: state.tip };
   const edited = addRoutes(text, file, routes);
-  if (edited === text) return { status: "already", file };
+  if (edited === text) return { status: "already", file, tip: state.tip };
   const hosts = routes.map((r) => routeEntryHost(r)).join(", ");
   const message = [
     `Route ${hosts} to this worker`,
@@ -105,5 +107,5 @@ export async function commitWorkerRoutes(options: { monorepo: string; url: strin
   // a plain push refuses anything but a fast-forward: a commit pushed meanwhile is never lost
   await git(["push", "--quiet", "--", url, `${commit}:refs/heads/main`], { cwd: monorepo, env: gitEnv });
   await git(["update-ref", `refs/fleet/worker/${id}`, commit], { cwd: monorepo });
-  return { status: "committed", file, commit };
+  return { status: "committed", file, commit, tip: commit };
 }

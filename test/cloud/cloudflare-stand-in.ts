@@ -125,6 +125,19 @@ export class CloudflareStandIn {
     return record;
   }
 
+  /**
+   * A script deployed from somewhere else (an external worker the fleet's bind): one version,
+   * live, answering `{"status":"ok"}`.
+   */
+  deployedElsewhere(name: string): void {
+    const s = this.script(name);
+    const contents = new TextEncoder().encode(`export default { fetch: () => Response.json({ status: "ok", service: ${JSON.stringify(name)} }) };\n`);
+    const version: Version = { id: randomUUID(), number: s.versions.length + 1, created: this.now(), metadata: { main_module: "index.js" }, modules: [{ name: "index.js", type: "ESModule", contents }] };
+    s.versions.push(version);
+    s.deployments.unshift({ id: randomUUID(), created_on: version.created, source: "api", strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
+    this.changed();
+  }
+
   /** The next API request with this method and a path matching `path` fails (once). */
   failNext(method: string, path: RegExp, message = "injected failure"): void {
     this.failures.push({ method, path, message });
