@@ -84,8 +84,8 @@ describe("fleet cutover on Cloudflare", () => {
     api = await new CloudflareStandIn("5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d", "cf-cutover-token-8675309").start();
     // the platform's hostname is proxied, as a Workers Route needs; registry's record comes later
     api.addDnsRecord(HOST);
-    // the platform binds the external id worker, which lives in its own repository and account
-    api.deployedElsewhere("chittyos-id-worker");
+    // the platform binds the external id and auth workers, which live in their own repositories
+    for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) api.deployedElsewhere(external);
     env = { ...IDENTITY, ...api.env };
     dir = join(await tempDir("fleet-cf-cutover-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });

@@ -30,7 +30,7 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
     github = await new GitHubStandIn("chittyos", GH_TOKEN, join(root, "github")).start();
     cloudflare = await new CloudflareStandIn(ACCOUNT, CLOUDFLARE_API_TOKEN).start();
     cloudflare.addDnsRecord("initiate.chitty.cc");
-    cloudflare.deployedElsewhere("chittyos-id-worker"); // the external worker the platform binds
+    for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) cloudflare.deployedElsewhere(external); // the external workers the platform binds
     dir = join(root, "monorepo");
     await monorepoOnGitHub(dir, github, 40);
     await setManifest(dir, ["providers", "cloud"], "cloudflare");
