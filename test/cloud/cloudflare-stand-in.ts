@@ -505,14 +505,18 @@ function moduleType(contentType: string): LiveScript["modules"][number]["type"] 
 }
 
 // On its own, for trying fleet without an account:
-//   node test/cloud/cloudflare-stand-in.ts --port 8787 [--zone chitty.cc]…
+//   node test/cloud/cloudflare-stand-in.ts --port 8787 [--zone chitty.cc]… [--script NAME]…
+// (--script: a script already on the account, deployed from elsewhere — an external worker the
+// fleet's bind, which Cloudflare requires to exist: the example's platform binds
+// chittyos-id-worker and chittyos-auth-worker)
 // prints the environment (NAME=value, one a line) that points wrangler and fleet at it.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { port: { type: "string", default: "8787" }, zone: { type: "string", multiple: true }, token: { type: "string", default: "stand-in-token" }, account: { type: "string", default: "0123456789abcdef0123456789abcdef" } } });
+  const { values } = parseArgs({ options: { port: { type: "string", default: "8787" }, zone: { type: "string", multiple: true }, script: { type: "string", multiple: true }, token: { type: "string", default: "stand-in-token" }, account: { type: "string", default: "0123456789abcdef0123456789abcdef" } } });
   const zones = values.zone ?? ["chitty.cc"];
   const standIn = new CloudflareStandIn(values.account, values.token, zones);
   // each zone starts with a proxied wildcard record, so a Workers Route can serve any of its hostnames
   for (const zone of zones) standIn.addDnsRecord(`*.${zone}`);
+  for (const script of values.script ?? []) standIn.deployedElsewhere(script);
   await standIn.start(Number(values.port));
   for (const [name, value] of Object.entries(standIn.env)) console.log(`${name}=${value}`);
   const stop = () => void standIn.stop().then(() => process.exit(0));

@@ -36,14 +36,19 @@ const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
 export class OpenApiDescription {
   readonly operations: Operation[] = [];
   readonly ajv: Ajv;
+  readonly spec: Schema;
+  readonly api: string;
+  readonly id: string;
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  /** `api` names it in messages ("GitHub's REST API"); `id` is its schema id for $refs. */
-  constructor(
-    readonly spec: Schema,
-    readonly api: string,
-    readonly id: string,
-  ) {
+  /**
+   * `api` names it in messages ("GitHub's REST API"); `id` is its schema id for $refs. (Plain
+   * fields, no parameter properties: the Cloudflare stand-in also runs under Node's type stripping.)
+   */
+  constructor(spec: Schema, api: string, id: string) {
+    this.spec = spec;
+    this.api = api;
+    this.id = id;
     for (const [template, item] of Object.entries(spec.paths as Record<string, Schema>)) {
       for (const method of ["get", "put", "post", "patch", "delete"]) {
         const op = item[method] as Schema | undefined;
