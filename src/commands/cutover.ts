@@ -233,7 +233,7 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
       // deployed from that commit at once (or on a later run, when one was stopped before): the
       // version live is the repository's main again, and the worker is seen keeping its
       // hostnames through a deploy of its own config
-      if (workerRoutes.status !== "not-fleets-config" && !(await liveFrom(manifest, ctx, change.script, workerRoutes.tip))) {
+      if (workerRoutes.status === "committed" || (workerRoutes.status === "already" && (await fleetDeployedEarlier(manifest, ctx, change.script, workerRoutes.tip)))) {
         await redeployKeeping(manifest, ctx, { id, script: change.script, url: repository.url, gitEnv: forge.gitEnv(), hosts: change.hosts, health, probe });
         redeployed = true;
       }
@@ -287,12 +287,16 @@ async function reusableCutover(repo: string, id: string, ref: string, base: stri
   return (await monorepoChange(repo, manifest, id, tip)).files.size === 0 ? tip : undefined;
 }
 
-/** Whether the worker's live version came from `commit`. */
-async function liveFrom(manifest: Manifest, ctx: Context, script: string, commit: string): Promise<boolean> {
+/**
+ * Whether the live version is one fleet deployed from a commit other than `commit` (a run stopped
+ * between the routes commit and the deploy from it). A version without fleet's record — the
+ * repository's own workflow deployed it — is left alone.
+ */
+async function fleetDeployedEarlier(manifest: Manifest, ctx: Context, script: string, commit: string): Promise<boolean> {
   const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
   try {
     const live = await cloud.live(script);
-    return Boolean(live?.source && sameCommit(live.source.commit, commit));
+    return Boolean(live?.source && !sameCommit(live.source.commit, commit));
   } finally {
     await cloud.dispose();
   }

@@ -9,8 +9,25 @@ export async function checkedOut(repo: string, branch: string): Promise<boolean>
   return head.stdout.trim() === `refs/heads/${branch}`;
 }
 
+/** Another linked work tree that has `branch` checked out (moving the ref would leave it behind). */
+async function checkedOutElsewhere(repo: string, branch: string): Promise<string | undefined> {
+  if (await checkedOut(repo, branch)) return undefined;
+  const { stdout } = await git(["worktree", "list", "--porcelain"], { cwd: repo });
+  for (const block of stdout.split("\n\n")) {
+    const path = /^worktree (.+)$/m.exec(block)?.[1];
+    if (path && block.includes(`\nbranch refs/heads/${branch}`)) return path;
+  }
+  return undefined;
+}
+
 /** Refuses (exit 2, nothing changed) when applying would have to touch uncommitted work. */
 export async function requireCleanWorkTree(repo: string, branch: string): Promise<void> {
+  const elsewhere = await checkedOutElsewhere(repo, branch);
+  if (elsewhere) {
+    throw new UserError(`${branch} is checked out in another work tree (${elsewhere}), so --apply will not move it from here`, {
+      hint: `run the cutover with --apply there, or merge fleet/cutover/<worker> in that work tree`,
+    });
+  }
   if (!(await checkedOut(repo, branch))) return;
   const status = (await git(["status", "--porcelain", "--untracked-files=no"], { cwd: repo })).stdout;
   const files = status.split("\n").filter((l) => l.trim()).map((l) => l.slice(3));

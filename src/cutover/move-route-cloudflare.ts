@@ -24,14 +24,22 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     move.onEvent?.(message);
   };
   const hosts = move.hosts.join(", ");
-  if (!(await cloud.live(move.worker))) return { status: "failed", steps, detail: `${move.worker} is not deployed` };
-  const held = await cloud.api.holdings(move.hosts);
-  if (move.hosts.every((h) => held.get(h)?.script === move.worker)) {
-    const health = await healthAt(cloud, move);
-    const down = health.filter((h) => h.state !== "up");
-    return down.length === 0 ? { status: "already-moved", steps, health } : { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
+  // what the account holds, read before anything moves: a token that cannot read it is said, not a crash
+  let held: Map<string, Holding>;
+  let readiness: Awaited<ReturnType<typeof hostnameReadiness>>;
+  try {
+    if (!(await cloud.live(move.worker))) return { status: "failed", steps, detail: `${move.worker} is not deployed` };
+    held = await cloud.api.holdings(move.hosts);
+    if (move.hosts.every((h) => held.get(h)?.script === move.worker)) {
+      const health = await healthAt(cloud, move);
+      const down = health.filter((h) => h.state !== "up");
+      if (down.length) return { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
+      return { status: "already-moved", steps, health, routes: await routeEntries(cloud, move.hosts, held) };
+    }
+    readiness = await hostnameReadiness(cloud.api, move.hosts, held);
+  } catch (error) {
+    return { status: "failed", steps, detail: `cannot read the account before the move: ${(error as Error).message.split("\n")[0]} (the token needs Zone › Zone: Read, Zone › DNS: Read and Zone › Workers Routes: Edit for the hostnames' zones)` };
   }
-  const readiness = await hostnameReadiness(cloud.api, move.hosts, held);
   const problems = readiness.flatMap((r) => {
     const holder = r.holding?.script;
     if (holder && holder !== move.platform && holder !== move.worker) return [`${r.host} is held by ${holder}, neither the platform nor ${move.worker}`];
@@ -39,24 +47,35 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
   });
   if (problems.length) return { status: "failed", steps, detail: problems.join("; ") };
 
-  const platformBefore = await cloud.live(move.platform);
+  const platformBefore = await cloud.live(move.platform).catch(() => undefined);
   const handedOver: Holding[] = [];
   const taken: Holding[] = [];
+  // every undo is tried, each on its own: one that fails does not stop the others, and is named
   const rollBack = async (reason: string, health?: HealthResult[]): Promise<RouteMoveResult> => {
-    for (const holding of handedOver.reverse()) {
-      await cloud.api.handOver(holding, holding.script);
-      step(`${holding.host} handed back to ${holding.script}`);
-    }
+    const left: string[] = [];
+    const undo = async (what: string, action: () => Promise<unknown>, done: string) => {
+      try {
+        await action();
+        step(done);
+      } catch (error) {
+        left.push(`${what} (${(error as Error).message.split("\n")[0]})`);
+      }
+    };
+    for (const holding of handedOver.reverse()) await undo(`hand ${holding.host} back to ${holding.script}`, () => cloud.api.handOver(holding, holding.script), `${holding.host} handed back to ${holding.script}`);
     for (const holding of taken.reverse()) {
-      await cloud.api.release(holding);
-      step(`${holding.host} released (${holding.kind === "route" ? `route ${holding.pattern} deleted` : "custom domain detached"})`);
+      await undo(`release ${holding.host} from ${move.worker}`, () => cloud.api.release(holding), `${holding.host} released (${holding.kind === "route" ? `route ${holding.pattern} deleted` : "custom domain detached"})`);
     }
-    const platformNow = await cloud.live(move.platform);
-    if (platformBefore && platformNow && platformNow.id !== platformBefore.id) {
-      await cloud.rollback(move.platform, platformBefore.id, `fleet cutover of ${move.worker} failed`);
-      step(`rolled ${move.platform} back to v${platformBefore.number}`);
+    if (platformBefore) {
+      await undo(`roll ${move.platform} back to v${platformBefore.number}`, async () => {
+        const platformNow = await cloud.live(move.platform);
+        if (platformNow && platformNow.id !== platformBefore.id) {
+          await cloud.rollback(move.platform, platformBefore.id, `fleet cutover of ${move.worker} failed`);
+          step(`rolled ${move.platform} back to v${platformBefore.number}`);
+        }
+      }, `${move.platform} is on v${platformBefore.number}`);
     }
-    return { status: "rolled-back", steps, ...(health ? { health } : {}), detail: reason };
+    const detail = left.length ? `${reason}; could not undo, do it by hand: ${left.join("; ")}` : reason;
+    return { status: left.length ? "failed" : "rolled-back", steps, ...(health ? { health } : {}), detail };
   };
 
   // 1. every hostname to the worker, each in one write
@@ -88,7 +107,7 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
       { health: move.health, ...(move.environment ? { environment: move.environment } : {}), onEvent: (m) => move.onEvent?.(m) },
     );
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
-    const after = await cloud.api.holdings(move.hosts);
+    const after = await cloud.api.holdings(move.hosts).catch(() => new Map<string, Holding>());
     const lost = move.hosts.filter((h) => after.get(h)?.script !== move.worker);
     if (lost.length) return rollBack(`after the platform's deploy ${lost.map((h) => `${h} is held by ${after.get(h)?.script ?? "nobody"}`).join(", ")}`);
     step(`${move.platform} v${platform!.version!.number} no longer routes ${hosts}`);
@@ -106,6 +125,16 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     return holding?.kind === "route" ? { pattern: holding.pattern, ...(r.zone ? { zone_name: r.zone.name } : {}) } : { pattern: r.host, custom_domain: true };
   });
   return { status: "moved", steps, health, routes };
+}
+
+/** Each hostname as the worker holds it on the account, as its wrangler config routes it. */
+async function routeEntries(cloud: CloudflareCloud, hosts: readonly string[], held: Map<string, Holding>): Promise<RouteEntry[]> {
+  const zones = new Map((await cloud.api.zones()).map((z) => [z.id, z.name]));
+  return hosts.map((host): RouteEntry => {
+    const holding = held.get(host)!;
+    const zone = holding.zoneId ? zones.get(holding.zoneId) : undefined;
+    return holding.kind === "route" ? { pattern: holding.pattern, ...(zone ? { zone_name: zone } : {}) } : { pattern: host, custom_domain: true };
+  });
 }
 
 async function healthAt(cloud: CloudflareCloud, move: RouteMove): Promise<HealthResult[]> {

@@ -55,19 +55,25 @@ function pick(route: Record<string, unknown>): RouteEntry {
 /**
  * The config with `routes` added where a deploy reads them: the top level and the `production`
  * environment (fleet and the deploy workflow deploy `--env production`); a host a section already
- * routes is left as it is. Unchanged text when there is nothing to add.
+ * routes is left as it is. A singular `route` becomes the first of a `routes` list (wrangler takes
+ * one or the other), and a production section that inherited the top level's routes keeps them
+ * (it has a list of its own from now on). Unchanged text when there is nothing to add.
  */
 export function addRoutes(text: string, file: string, routes: readonly RouteEntry[]): string {
   const raw = parseWranglerConfig(text, file).raw;
+  const own = (section: Record<string, unknown>): unknown[] | undefined =>
+    Array.isArray(section.routes) ? (section.routes as unknown[]) : section.route !== undefined ? [section.route] : undefined;
   const production = (raw.env as Record<string, Record<string, unknown>> | undefined)?.production;
+  const format = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
   let edited = text;
-  for (const [path, section] of [[[], raw], ...(production ? [[["env", "production"], production]] : [])] as [string[], Record<string, unknown>][]) {
-    const existing = new Set([...(Array.isArray(section.routes) ? section.routes : []), ...(section.route !== undefined ? [section.route] : [])].map(routeEntryHost));
+  const sections: [string[], Record<string, unknown>, unknown[]][] = [[[], raw, own(raw) ?? []]];
+  if (production) sections.push([["env", "production"], production, own(production) ?? own(raw) ?? []]);
+  for (const [path, section, current] of sections) {
+    const existing = new Set(current.map(routeEntryHost));
     const missing = routes.filter((r) => !existing.has(routeEntryHost(r)));
     if (missing.length === 0) continue;
-    const list = Array.isArray(section.routes) ? (section.routes as unknown[]) : undefined;
-    const value = list ? [...list, ...missing] : [...missing];
-    edited = applyEdits(edited, modify(edited, [...path, "routes"], value, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+    if (section.route !== undefined) edited = applyEdits(edited, modify(edited, [...path, "route"], undefined, format));
+    edited = applyEdits(edited, modify(edited, [...path, "routes"], [...current, ...missing], format));
   }
   return edited;
 }
@@ -91,7 +97,10 @@ export async function commitWorkerRoutes(options: { monorepo: string; url: strin
   if (!state.tip) throw new Error(`the repository at ${url} has no commits`);
   const file = "wrangler.jsonc";
   const text = await fileAt(monorepo, state.tip, file);
-  if (text === undefined) return { status: "not-fleets-config", tip: state.tip };
+  // fleet's file only when the monorepo's split does not carry one of that name (sync would
+  // refuse a worker repository that changed a monorepo-owned path)
+  const owned = state.lastSync && (await fileAt(monorepo, state.lastSync.split, file)) !== undefined;
+  if (text === undefined || owned) return { status: "not-fleets-config", tip: state.tip };
   const edited = addRoutes(text, file, routes);
   if (edited === text) return { status: "already", file, tip: state.tip };
   const hosts = routes.map((r) => routeEntryHost(r)).join(", ");

@@ -47,7 +47,9 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
     const zone = zones.filter((z) => host === z.name || host.endsWith(`.${z.name}`)).sort((a, b) => b.name.length - a.name.length)[0];
     const holding = held.get(host);
     if (!zone) {
-      out.push({ host, dns: "none", ...(holding ? { holding } : {}), problem: `${host} is in no zone of this account: add its zone to the account, or give the token Zone › Zone: Read on it` });
+      // a custom domain moves between scripts without its zone; anything else needs the zone
+      if (holding?.kind === "domain") out.push({ host, dns: "none", holding, take: "hand-over" });
+      else out.push({ host, dns: "none", ...(holding ? { holding } : {}), problem: `${host} is in no zone of this account: add its zone to the account, or give the token Zone › Zone: Read on it` });
       continue;
     }
     const record = await addressRecord(lookup, zone, host);
@@ -68,9 +70,13 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
   return out;
 }
 
-/** The host's A/AAAA/CNAME record, else the zone's wildcard one that covers it. */
+/** The host's A/AAAA/CNAME record, else the nearest wildcard one of the zone that covers it. */
 async function addressRecord(lookup: (zone: { id: string; name: string }, name: string) => Promise<DnsRecord[]>, zone: { id: string; name: string }, host: string): Promise<DnsRecord | undefined> {
-  const candidates = [host, ...(host === zone.name ? [] : [`*.${host.slice(host.indexOf(".") + 1)}`])];
+  const candidates = [host];
+  for (let parent = host; parent !== zone.name && parent.includes("."); ) {
+    parent = parent.slice(parent.indexOf(".") + 1);
+    candidates.push(`*.${parent}`);
+  }
   for (const name of candidates) {
     const records = await lookup(zone, name);
     const record = records.find((r) => ADDRESS_TYPES.has(r.type) && r.name === name);
