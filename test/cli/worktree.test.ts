@@ -9,6 +9,7 @@ import { git } from "../../src/git/git.js";
 import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
+import { setManifest } from "../forge/github-fixture.js";
 
 describe("fleet in a linked git worktree", () => {
   let main: string;
@@ -35,5 +36,13 @@ describe("fleet in a linked git worktree", () => {
     for (const file of ["manifest.json", "filters.json", "split"]) expect(existsSync(join(main, ".git", "fleet", file)), file).toBe(true);
     const fromMain = await runFleet(["status", "registry", "--json", "--cwd", main], IDENTITY);
     expect(fromMain.code, fromMain.stderr).toBe(0);
+    // with the manifest naming main, --apply from here would move main under the main work tree,
+    // which has it checked out
+    await setManifest(linked, ["monorepo", "branch"], "main");
+    const head = await git(["rev-parse", "main"], { cwd: main });
+    const apply = await runFleet(["cutover", "project-initiation", "--apply", "--cwd", linked], IDENTITY);
+    expect(apply.code).toBe(2);
+    expect(apply.stderr).toContain(`main is checked out in another work tree (${main})`);
+    expect((await git(["rev-parse", "main"], { cwd: main })).stdout).toBe(head.stdout);
   }, 240_000);
 });
