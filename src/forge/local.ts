@@ -3,7 +3,7 @@
 // fingerprints — never values) in a fleet-forge.json inside it.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
@@ -61,9 +61,16 @@ export class LocalForge implements Forge {
     } catch (error) {
       throw new UserError(`cannot create the ${this.label}: ${(error as Error).message}`, { hint: "check that .fleet/ in the monorepo is writable", cause: error });
     }
-    await git(["init", "--quiet", "--bare", `--initial-branch=${spec.defaultBranch ?? "main"}`, this.path(spec.name)], { cwd: this.root });
-    await writeFile(join(this.path(spec.name), "description"), `${spec.description}\n`);
-    await this.save(spec.name, { managedBy: "worker-fleet", description: spec.description, topics: normalizeTopics(spec.topics), environments: [], secrets: [] });
+    // made whole beside its place, then renamed into it: a run stopped half-way leaves a folder
+    // `get` does not see (not a repository without fleet's metadata, which would be refused as
+    // not fleet's from then on); the next create replaces that leftover
+    const staging = join(this.root, `.creating-${spec.name}.git`);
+    await rm(staging, { recursive: true, force: true });
+    await git(["init", "--quiet", "--bare", `--initial-branch=${spec.defaultBranch ?? "main"}`, staging], { cwd: this.root });
+    await writeFile(join(staging, "description"), `${spec.description}\n`);
+    const meta: Metadata = { managedBy: "worker-fleet", description: spec.description, topics: normalizeTopics(spec.topics), environments: [], secrets: [] };
+    await writeFileAtomic(join(staging, METADATA), `${JSON.stringify(meta, null, 2)}\n`);
+    await rename(staging, this.path(spec.name));
     return (await this.get(spec.name))!;
   }
 
@@ -80,7 +87,7 @@ export class LocalForge implements Forge {
 
   async list(filter: { topic?: string } = {}): Promise<Repository[]> {
     if (!existsSync(this.root)) return [];
-    const names = (await readdir(this.root)).filter((n) => n.endsWith(".git")).map((n) => n.slice(0, -4)).sort();
+    const names = (await readdir(this.root)).filter((n) => n.endsWith(".git") && !n.startsWith(".")).map((n) => n.slice(0, -4)).sort();
     const repos = (await Promise.all(names.map((n) => this.get(n)))).filter((r): r is Repository => r !== undefined);
     return filter.topic ? repos.filter((r) => r.topics.includes(filter.topic!.toLowerCase())) : repos;
   }

@@ -61,7 +61,8 @@ async function fixture(): Promise<string> {
 async function endState(dir: string): Promise<Record<string, unknown>> {
   const forge = join(dir, ".fleet", "forge", "chittyos");
   const repos: Record<string, unknown> = {};
-  for (const name of (await readdir(forge).catch(() => [])).sort()) {
+  // (a ".creating-…" folder is a repository being made, not one yet: the forge does not list it)
+  for (const name of (await readdir(forge).catch(() => [] as string[])).filter((n) => !n.startsWith(".")).sort()) {
     const bare = join(forge, name);
     const main = (await git(["rev-parse", "-q", "--verify", "refs/heads/main"], { cwd: bare, okCodes: [1] })).stdout.trim();
     const meta = JSON.parse(await readFile(join(bare, "fleet-forge.json"), "utf8")) as Record<string, unknown>;
@@ -82,7 +83,7 @@ async function endState(dir: string): Promise<Record<string, unknown>> {
 /** No non-fast-forward update in any worker repository's history of main; files parse; fsck clean. */
 async function checkIntegrity(dir: string): Promise<void> {
   const forge = join(dir, ".fleet", "forge", "chittyos");
-  for (const name of await readdir(forge).catch(() => [] as string[])) {
+  for (const name of (await readdir(forge).catch(() => [] as string[])).filter((n) => !n.startsWith("."))) {
     const bare = join(forge, name);
     const log = await readFile(join(bare, "logs", "refs", "heads", "main"), "utf8").catch(() => "");
     for (const line of log.split("\n").filter(Boolean)) {
