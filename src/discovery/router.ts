@@ -1,5 +1,6 @@
 // Reads the platform router: the object literal that maps hostnames to handlers, and where each
 // handler comes from. Parsed with a real parser, so formatting and comments do not matter.
+import { UserError } from "../errors.js";
 import { parseModule, walk } from "./ast.js";
 import { packageName, resolveRelative } from "./closure.js";
 import { carriedContextPath, sliceContext } from "./router-context.js";
@@ -48,7 +49,12 @@ const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export async function readRouter(tree: SourceTree, file: string): Promise<RouterMap> {
   const code = await tree.read(file);
-  if (code === undefined) throw new Error(`router file ${file} is not in the tree`);
+  if (code === undefined) {
+    // the manifest names it, but the commit fleet reads does not have it: the user's to fix
+    throw new UserError(`the router ${file} (monorepo.router in fleet.jsonc) is not in the committed tree fleet reads`, {
+      hint: "commit it on the monorepo's branch, or set monorepo.router to the router's path",
+    });
+  }
   const ast = parseModule(code, file) as AnyNode;
   const warnings = new Set<string>();
 

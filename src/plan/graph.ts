@@ -3,49 +3,10 @@
 // cycle of service bindings is broken at one edge, whose target is deployed first as a
 // placeholder (Cloudflare refuses a binding to a script that does not exist yet).
 
-/** One cycle as the ids along it, first id repeated at the end: a → b → a. */
-export type Cycle = string[];
-
-/** Every elementary cycle reachable by DFS, each reported once (by its set of edges). */
-export function findCycles(edges: ReadonlyMap<string, readonly string[]>): Cycle[] {
-  const cycles: Cycle[] = [];
-  const seen = new Set<string>();
-  const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (node: string) => {
-    state.set(node, "visiting");
-    stack.push(node);
-    for (const next of [...(edges.get(node) ?? [])].sort()) {
-      if (!edges.has(next)) continue;
-      const s = state.get(next);
-      if (s === "visiting") {
-        const cycle = [...stack.slice(stack.indexOf(next)), next];
-        const key = canonical(cycle);
-        if (!seen.has(key)) {
-          seen.add(key);
-          cycles.push(cycle);
-        }
-      } else if (s === undefined) visit(next);
-    }
-    stack.pop();
-    state.set(node, "done");
-  };
-  for (const node of [...edges.keys()].sort()) if (!state.has(node)) visit(node);
-  return cycles;
-}
-
-// The same cycle found from another starting node must count once.
-function canonical(cycle: Cycle): string {
-  const ring = cycle.slice(0, -1);
-  let best = 0;
-  for (let i = 1; i < ring.length; i++) if (ring[i]! < ring[best]!) best = i;
-  return [...ring.slice(best), ...ring.slice(0, best)].join(">");
-}
-
 /**
  * Topological order (dependencies first). Among workers that are ready at the same time, the
  * lower `rank` (phase) goes first, then the id, so the order is stable and follows the plan.
- * Throws if there is a cycle; callers validate first.
+ * Throws if there is a cycle; callers break them first (breakHardCycles, withSoftEdges).
  */
 export function topologicalOrder(
   edges: ReadonlyMap<string, readonly string[]>,

@@ -1,9 +1,8 @@
 // Who holds each of the fleet's hostnames on a Cloudflare account now, and whether it could move
 // to its worker (zone, DNS): what `fleet plan` shows beside the plan when the manifest names
 // Cloudflare. One walk of the account's custom domains and routes, then each hostname's DNS.
-import { workerHostnames } from "../../manifest/names.js";
+import { repoNameFor, workerHostnames } from "../../manifest/names.js";
 import type { Manifest } from "../../manifest/schema.js";
-import { repoNameFor } from "../../manifest/names.js";
 import { CloudflareApi } from "./api.js";
 import { cloudflareCredentials } from "./credentials.js";
 import { hostnameReadiness, type DnsState } from "./hostname-readiness.js";
