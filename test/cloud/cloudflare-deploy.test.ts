@@ -1,7 +1,8 @@
 // fleet's deploy to a Cloudflare account — the one deploy loop, real wrangler against the
 // Cloudflare API stand-in, whose edge runs what was deployed: dependency order, health through
-// the hostname, the rollback of an unhealthy new version, and fleet rollback.
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+// the hostname, the rollback of an unhealthy new version, and fleet rollback. A binding cycle
+// (placeholders) is deployed in the slow suite (test/slow/cloudflare-cycle.test.ts).
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudflareCloud } from "../../src/cloud/cloudflare/cloudflare-cloud.js";
@@ -11,21 +12,10 @@ import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 import { CloudflareStandIn } from "./cloudflare-stand-in.js";
+import { workerRepo } from "./cloudflare-worker-repo.js";
 
 const TOKEN = "cf-deploy-token-99887766";
 const ACCOUNT = "fedcba9876543210fedcba9876543210";
-
-async function workerRepo(root: string, script: string, host: string, version: string, binds: Record<string, string> = {}): Promise<string> {
-  const dir = join(root, script);
-  await mkdir(join(dir, "src"), { recursive: true });
-  await writeFile(join(dir, "src", "index.js"), `export default { fetch() { return Response.json({ status: "ok", version: ${JSON.stringify(version)} }); } };\n`);
-  const services = Object.entries(binds).map(([binding, service]) => ({ binding, service }));
-  await writeFile(join(dir, "wrangler.jsonc"), JSON.stringify({ name: script, main: "src/index.js", compatibility_date: "2025-09-01", env: { production: { name: script, routes: [{ pattern: host, custom_domain: true }], ...(services.length ? { services } : {}) } } }));
-  await git(["init", "-q", "--initial-branch=main"], { cwd: dir });
-  await git(["add", "-A"], { cwd: dir });
-  await git(["commit", "-qm", `version ${version}`], { cwd: dir, env: IDENTITY });
-  return dir;
-}
 
 describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its edge)", () => {
   let api: CloudflareStandIn;
@@ -121,34 +111,4 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
     expect(api.requests.length).toBe(before);
     expect(api.edgeLog.at(-1)).toEqual({ host: "nobody.chitty.cc", status: 530 });
   });
-
-  it("two workers binding each other: a placeholder of the one bound first, then both in order (Cloudflare refuses a binding to a missing script)", async () => {
-    const ledger = await workerRepo(root, "chittyos-ledger-worker", "ledger.chitty.cc", "1", { CASES: "chittyos-cases-worker" });
-    const cases = await workerRepo(root, "chittyos-cases-worker", "cases.chitty.cc", "1", { LEDGER: "chittyos-ledger-worker" });
-    // as the order breaks the cycle: ledger first (its edge to cases left out), then cases
-    const pair: DeployTarget[] = [
-      { id: "ledger", script: "chittyos-ledger-worker", repository: ledger, branch: "main", dependsOn: [] },
-      { id: "cases", script: "chittyos-cases-worker", repository: cases, branch: "main", dependsOn: ["ledger"] },
-    ];
-    // without a placeholder, the account refuses ledger's upload (code 10143)
-    const refused = await deployInOrder(cloud, pair.slice(0, 1), options);
-    expect(refused[0]).toMatchObject({ status: "failed", detail: expect.stringContaining("10143") });
-    expect(api.scripts.get("chittyos-ledger-worker")?.versions.length ?? 0).toBe(0);
-
-    const events: string[] = [];
-    const fleetScripts = new Set(pair.map((t) => t.script));
-    const outcomes = await deployInOrder(cloud, pair, { ...options, fleetScripts, onEvent: (m) => events.push(m) });
-    expect(outcomes.map((o) => [o.id, o.status, o.placeholders ?? []])).toEqual([
-      ["ledger", "deployed", ["chittyos-cases-worker"]],
-      ["cases", "deployed", []],
-    ]);
-    expect(events).toContain("deploying a placeholder of chittyos-cases-worker (answers 503): chittyos-ledger-worker binds it before its own deploy");
-    // the placeholder went up first, named as such, then the real cases replaced it
-    const casesVersions = api.scripts.get("chittyos-cases-worker")!.versions;
-    expect(casesVersions.map((v) => (v.metadata.annotations as Record<string, string> | undefined)?.["workers/message"])).toEqual(["fleet placeholder: answers 503 until deployed", "version 1"]);
-    expect(api.scripts.get("chittyos-ledger-worker")!.versions).toHaveLength(1);
-    // a second run needs no placeholder: both exist
-    const again = await deployInOrder(cloud, pair, { ...options, fleetScripts });
-    expect(again.map((o) => o.placeholders)).toEqual([undefined, undefined]);
-  }, 180_000);
 });

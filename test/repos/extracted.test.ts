@@ -1,9 +1,8 @@
-// Every extracted worker must stand alone. This suite checks a sample (one of each kind); the
-// slow suite (test/slow/) checks every worker of both layouts.
+// The repositories fleet carves out of the router example: their history, a second run, drift.
+// That every extracted worker builds alone, answers /health and passes its integration test is
+// checked for every worker of both layouts in the slow suite (test/slow/extracted-all.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { git, gitText } from "../../src/git/git.js";
-import { checkWorker } from "../../src/repos/check-worker.js";
-import type { TruthService } from "../../src/example/index.js";
 import { carvedFleet, cloneWorker } from "./extracted.fixture.js";
 
 describe("extracted workers of the router example", () => {
@@ -17,24 +16,6 @@ describe("extracted workers of the router example", () => {
     expect(fleet.sync.code).toBe(0);
     expect(fleet.sync.stderr).toMatch(/36 merged/);
   });
-
-  const pick = (services: TruthService[]) => [
-    services.find((s) => s.style === "context")!,
-    services.find((s) => s.style === "fetch" && Object.keys(s.npmDependencies).length > 0)!,
-    services.find((s) => s.id === "sync")!, // defines a Durable Object
-    services.find((s) => s.id === "project-initiation")!, // service bindings to other workers
-  ];
-
-  it("builds each sampled clone with wrangler alone, answers /health in workerd, and passes its integration test", async () => {
-    for (const service of pick(fleet.example.truth.services)) {
-      const clone = await cloneWorker(fleet.dir, `chittyos-${service.id}-worker`);
-      const check = await checkWorker(clone, { host: service.domain, configFile: "wrangler.jsonc", tests: true });
-      expect(check.error ?? "", service.id).toBe("");
-      expect(check.built, service.id).toBe(true);
-      expect(check.health, service.id).toMatchObject({ status: 200, body: { status: "ok", service: service.id } });
-      expect(check.tests?.passed, `${service.id}: ${check.tests?.output}`).toBe(true);
-    }
-  }, 600_000);
 
   it("shows the worker's own history in git log, with sync merges on the first-parent line", async () => {
     const clone = await cloneWorker(fleet.dir, "chittyos-registry-worker");

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkWorker } from "../../src/repos/check-worker.js";
+import { checkWorker } from "../helpers/check-worker.js";
 import { boundedMap } from "../../src/repos/clone.js";
 import { carvedFleet, cloneWorker } from "../repos/extracted.fixture.js";
 

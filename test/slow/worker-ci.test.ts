@@ -15,7 +15,7 @@ import { probeOf, statusCounts } from "../../src/health/probe.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/schema.js";
 import { repoNameFor } from "../../src/manifest/names.js";
-import { checkWorker } from "../../src/repos/check-worker.js";
+import { checkWorker } from "../helpers/check-worker.js";
 import { boundedMap } from "../../src/repos/clone.js";
 import { directoriesTsCorpus } from "../corpus/directories-ts.js";
 import { corpusRepo } from "../corpus/repo.js";

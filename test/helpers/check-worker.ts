@@ -7,11 +7,11 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBundle, packageDir, prepareCheckout, run, type Bundle } from "../cloud/build.js";
-import { requestOnce } from "../cloud/runtime.js";
-import { specFromConfig } from "../cloud/spec.js";
-import { LocalCloudStore } from "../cloud/store.js";
-import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { buildBundle, packageDir, prepareCheckout, run, type Bundle } from "../../src/cloud/build.js";
+import { requestOnce } from "../../src/cloud/runtime.js";
+import { specFromConfig } from "../../src/cloud/spec.js";
+import { LocalCloudStore } from "../../src/cloud/store.js";
+import { parseWranglerConfig } from "../../src/discovery/wrangler-config.js";
 
 export interface WorkerCheck {
   built: boolean;
