@@ -1,7 +1,7 @@
 // fleet health's engine (checkHealth under boundedMap, Node's fetch) over the bench endpoints.
 // Usage: node bench/health/fleet-check.ts PORT TIMEOUT_MS CONCURRENCY
 import { checkHealth } from "../../dist/health/check.js";
-import { boundedMap } from "../../dist/repos/clone.js";
+import { boundedMap } from "../../dist/concurrency/bounded.js";
 import { ENDPOINTS } from "./server.ts";
 
 const [port, timeout, concurrency] = process.argv.slice(2).map(Number) as [number, number, number];

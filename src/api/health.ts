@@ -2,7 +2,7 @@
 import { cloudFor } from "../cloud/select.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { workerHostnames } from "../manifest/names.js";
-import { boundedMap } from "../repos/clone.js";
+import { boundedMap } from "../concurrency/bounded.js";
 import { openSession, workersOf, type FleetOptions } from "./session.js";
 import { probeOf, probeUrl } from "../health/probe.js";
 

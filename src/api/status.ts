@@ -3,7 +3,7 @@ import { observeFleet } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
 import { sourceBranch } from "../git/branch.js";
 import { fleetOrder } from "../plan/order.js";
-import { boundedMap } from "../repos/clone.js";
+import { boundedMap } from "../concurrency/bounded.js";
 import { summarize, type FleetStatus } from "../status/summary.js";
 import { sourceName } from "../sync/sync.js";
 import { openSession, workersOf, type FleetOptions } from "./session.js";

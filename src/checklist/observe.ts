@@ -20,7 +20,7 @@ import { planFleet, type WorkerPlan } from "../plan/plan.js";
 import { RegistryClient, type RegistryEntry, type RegistryFetch } from "../registry/client.js";
 import { LOCAL_REGISTRY_URL } from "../registry/local.js";
 import { REGISTRY_SCRIPT } from "../registry/worker-source.js";
-import { boundedMap } from "../repos/clone.js";
+import { boundedMap } from "../concurrency/bounded.js";
 import { snapshot, type RepoSnapshot } from "./worker-repo.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";

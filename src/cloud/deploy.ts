@@ -11,6 +11,7 @@ import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { configFileIn, prepareCheckout } from "./build.js";
 import { availableParallelism } from "node:os";
+import { limiter } from "../concurrency/bounded.js";
 import type { Cloud, CloudVersion, Deployed, Prepared } from "./cloud.js";
 import type { WorkerSpec } from "./spec.js";
 import { HEALTH_ENDPOINT, probeUrl, type HealthProbe } from "../health/probe.js";
@@ -218,20 +219,4 @@ async function placeholdersFor(cloud: Cloud, spec: WorkerSpec, options: DeployOp
     placed.add(bound);
   }
   return out;
-}
-
-/** Runs at most `n` of the given tasks at once, in the order they were handed in. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= n) await new Promise<void>((r) => waiting.push(r));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }

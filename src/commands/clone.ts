@@ -3,7 +3,8 @@ import { defineCommand } from "../cli/define.js";
 import { EXIT_FINDINGS } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { repoNameFor } from "../manifest/names.js";
-import { boundedMap, cloneOrUpdate } from "../repos/clone.js";
+import { boundedMap } from "../concurrency/bounded.js";
+import { cloneOrUpdate } from "../repos/clone.js";
 import { table } from "../report/table.js";
 import { selectWorkers } from "../manifest/select.js";
 

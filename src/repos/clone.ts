@@ -41,16 +41,3 @@ export async function cloneOrUpdate(forge: Forge, repo: string, dir: string): Pr
   }
 }
 
-/** Runs `each` over `items` with at most `limit` at a time, keeping the input order in the result. */
-export async function boundedMap<T, R>(items: readonly T[], limit: number, each: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await each(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkWorker } from "../helpers/check-worker.js";
-import { boundedMap } from "../../src/repos/clone.js";
+import { boundedMap } from "../../src/concurrency/bounded.js";
 import { carvedFleet, cloneWorker } from "../repos/extracted.fixture.js";
 
 for (const layout of ["router", "directories"] as const) {

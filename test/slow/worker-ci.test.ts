@@ -16,7 +16,7 @@ import { parseManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/schema.js";
 import { repoNameFor } from "../../src/manifest/names.js";
 import { checkWorker } from "../helpers/check-worker.js";
-import { boundedMap } from "../../src/repos/clone.js";
+import { boundedMap } from "../../src/concurrency/bounded.js";
 import { directoriesTsCorpus } from "../corpus/directories-ts.js";
 import { corpusRepo } from "../corpus/repo.js";
 import { routerPlatformCorpus } from "../corpus/router-platform.js";
