@@ -1,8 +1,9 @@
 // Merges each worker's split into its repository's main and pushes, fast-forward only.
-import { git, gitText } from "../git/git.js";
+import { gitText } from "../git/git.js";
 import { forgeFor } from "../forge/select.js";
 import { forgeRemote } from "../sync/remote.js";
-import { blobId, dependenciesRecord, executeSync, planSync, sourceName, type SyncAction, type SyncOutcome, type SyncTarget } from "../sync/sync.js";
+import { executeSync, planSync, sourceName, type SyncAction, type SyncOutcome, type SyncTarget } from "../sync/sync.js";
+import { rememberedSyncs, sameAsSynced } from "../sync/remembered.js";
 import { analyzeWorker, packageVersions, type MonorepoContext } from "../discovery/analyze.js";
 import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
 import type { Manifest } from "../manifest/schema.js";
@@ -69,36 +70,24 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
       ...(carried.has(w.id) ? { carried: carried.get(w.id)! } : {}),
       ...(dependencies.has(w.id) ? { dependencies: dependencies.get(w.id)! } : {}),
     }));
-    if (options.changed) {
-      const synced = await syncedRefs(session.cwd, "synced");
-      const carriedBlobs = await syncedRefs(session.cwd, "carried");
-      const dependencyBlobs = await syncedRefs(session.cwd, "dependencies");
-      workers = workers.filter(
-        (w) =>
-          w.split !== synced.get(w.id) ||
-          (w.carried !== undefined && blobId(w.carried.content) !== carriedBlobs.get(w.id)) ||
-          (w.dependencies !== undefined && blobId(dependenciesRecord(w.dependencies)) !== dependencyBlobs.get(w.id)),
-      );
-    }
+    const remembered = await rememberedSyncs(session.cwd);
+    // --changed: only the workers whose split, carried file or npm ranges moved since this clone
+    // synced them (a clone that never did, such as a fresh CI checkout, reads every repository)
+    if (options.changed) workers = workers.filter((w) => !sameAsSynced(w, remembered.get(w.id)));
     const result = { commitsRead: split.commitsRead, external: split.external };
     if (workers.length === 0) return { ...result, actions: [], outcomes: [] };
+    // every repository's main in one pass; a worker synced from here whose repository has not moved
+    // since is up to date without reading it again
     const remote = await forgeRemote(forgeFor(manifest, session.cwd, session.env, session.log), manifest, workers.map((w) => w.id));
-    const actions = await planSync(session.cwd, remote, workers);
+    const known = (w: SyncTarget) => sameAsSynced(w, remembered.get(w.id)) && remote.main(w.id) !== undefined && remote.main(w.id) === remembered.get(w.id)?.worker;
+    const planned = await planSync(session.cwd, remote, workers.filter((w) => !known(w)));
+    const byId = new Map(planned.map((a) => [a.id, a]));
+    const actions = workers.map((w): SyncAction => byId.get(w.id) ?? { kind: "up-to-date", id: w.id, split: w.split!, remembered: true });
     if (options.dryRun) return { ...result, actions, outcomes: [] };
     const source = { name: await sourceName(session.cwd), commit: sourceCommit };
     const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false, ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}), ...(workspace ? { workspace } : {}), env: session.env });
     return { ...result, actions, outcomes };
   });
-}
-
-/**
- * What fleet last synced into each worker from this monorepo: its split (refs/fleet/synced/) and
- * the blob of its carried context file (refs/fleet/carried/), and a router worker's npm ranges
- * (refs/fleet/dependencies/).
- */
-async function syncedRefs(repo: string, kind: "synced" | "carried" | "dependencies"): Promise<Map<string, string>> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname:lstrip=3) %(objectname)", `refs/fleet/${kind}/`], { cwd: repo });
-  return new Map(stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
 }
 
 /** What each router worker's code imports from npm, at the ranges of the monorepo's package.json (as `fleet plan` says). */

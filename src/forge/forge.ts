@@ -21,6 +21,12 @@ export interface Repository {
   url: string;
 }
 
+export interface RepositoryHead {
+  url: string;
+  /** The commit of `main`; null when it has none; absent when the forge could not say (git will). */
+  main?: string | null;
+}
+
 export interface CreateRepository {
   name: string;
   description: string;
@@ -37,6 +43,12 @@ export interface Forge {
   /** Replaces description and topics. */
   update(name: string, changes: { description?: string; topics?: string[] }): Promise<Repository>;
   list(filter?: { topic?: string }): Promise<Repository[]>;
+  /**
+   * Where each named repository that exists is (for git) and the commit of its `main` now (null
+   * when it has none), read as cheaply as the forge allows: what sync needs to tell which worker
+   * repositories moved. A name missing from the result has no repository.
+   */
+  heads(names: readonly string[]): Promise<Map<string, RepositoryHead>>;
   ensureEnvironment(name: string, environment: string): Promise<void>;
   /** Stores a secret; the local forge keeps only its fingerprint. */
   setSecret(name: string, secret: string, value: string): Promise<void>;

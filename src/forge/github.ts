@@ -11,7 +11,9 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
-import type { CreateRepository, Forge, Repository, SecretRecord } from "./forge.js";
+import { boundedMap } from "../concurrency/bounded.js";
+import { git } from "../git/git.js";
+import type { CreateRepository, Forge, Repository, RepositoryHead, SecretRecord } from "./forge.js";
 import { normalizeTopics } from "./local.js";
 
 /** The topic that marks a repository fleet created (kept out of `topics` as fleet reports them). */
@@ -126,6 +128,29 @@ export class GitHubForge implements Forge {
     }
     const wanted = all.filter((r) => (filter.topic ? (r.topics ?? []).includes(filter.topic.toLowerCase()) : true)).sort((a, b) => (a.name < b.name ? -1 : 1));
     return Promise.all(wanted.map((r) => this.repository(r)));
+  }
+
+  /**
+   * One listing of the organisation says which repositories exist; `git ls-remote` (a few at
+   * once) reads each one's main, as GitHub has no call that reads many repositories' branches.
+   */
+  async heads(names: readonly string[]): Promise<Map<string, RepositoryHead>> {
+    const wanted = new Set(names);
+    let all: { name: string }[];
+    try {
+      all = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.options.org, type: "all", per_page: 100 });
+    } catch (error) {
+      throw this.explain(error, "list repositories");
+    }
+    const existing = all.map((r) => r.name).filter((name) => wanted.has(name));
+    const out = new Map<string, RepositoryHead>();
+    await boundedMap(existing, 8, async (name) => {
+      const url = `${this.gitUrl}/${this.options.org}/${name}.git`;
+      const listed = await git(["ls-remote", "--", url, "refs/heads/main"], { cwd: process.cwd(), env: this.gitEnv() }).catch(() => undefined);
+      // a repository git cannot read now is left for sync to name (it tries again and says why)
+      out.set(name, listed ? { url, main: listed.stdout.split("\t")[0]?.trim() || null } : { url });
+    });
+    return out;
   }
 
   async ensureEnvironment(name: string, environment: string): Promise<void> {

@@ -8,7 +8,8 @@ import { join, relative } from "node:path";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { git } from "../git/git.js";
-import type { CreateRepository, Forge, Repository, SecretRecord } from "./forge.js";
+import { branchFromFiles } from "../git/ref-files.js";
+import type { CreateRepository, Forge, Repository, RepositoryHead, SecretRecord } from "./forge.js";
 
 interface Metadata {
   managedBy: "worker-fleet";
@@ -90,6 +91,21 @@ export class LocalForge implements Forge {
     const names = (await readdir(this.root)).filter((n) => n.endsWith(".git") && !n.startsWith(".")).map((n) => n.slice(0, -4)).sort();
     const repos = (await Promise.all(names.map((n) => this.get(n)))).filter((r): r is Repository => r !== undefined);
     return filter.topic ? repos.filter((r) => r.topics.includes(filter.topic!.toLowerCase())) : repos;
+  }
+
+  /** Read from the bare repositories' files: no git process, no metadata. */
+  async heads(names: readonly string[]): Promise<Map<string, RepositoryHead>> {
+    const out = new Map<string, RepositoryHead>();
+    await Promise.all(
+      names.map(async (name) => {
+        const dir = this.path(name);
+        if (!existsSync(join(dir, "HEAD"))) return;
+        const files = await branchFromFiles(dir, "main");
+        const main = files !== undefined ? files : (await git(["rev-parse", "-q", "--verify", "refs/heads/main"], { cwd: dir, okCodes: [1] })).stdout.trim() || null;
+        out.set(name, { url: dir, main });
+      }),
+    );
+    return out;
   }
 
   async ensureEnvironment(name: string, environment: string): Promise<void> {

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { boundedMap } from "../concurrency/bounded.js";
 import { crashPoint } from "../fs/crash-points.js";
 import { fileAt, git, gitText } from "../git/git.js";
 import { identityFallback } from "../git/identity.js";
@@ -14,7 +15,7 @@ import { derivedFiles } from "./derived-files.js";
 import type { Workspace } from "../npm/workspace.js";
 
 export type SyncAction =
-  | { kind: "up-to-date"; id: string; split: string }
+  | { kind: "up-to-date"; id: string; split: string; carried?: { path: string; content: string }; dependencies?: Record<string, string>; remembered?: boolean }
   | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number; carried?: { path: string; content: string }; dependencies?: Record<string, string> }
   | { kind: "refused"; id: string; split: string; paths: string[] }
   | { kind: "no-split"; id: string }
@@ -49,31 +50,29 @@ export interface SyncTarget {
   dependencies?: Record<string, string>;
 }
 
+/** How many worker repositories are read, or merged into and pushed, at once. */
+export const SYNC_CONCURRENCY = 8;
+
 export async function planSync(repo: string, remote: WorkerRemote, targets: SyncTarget[]): Promise<SyncAction[]> {
-  const actions: SyncAction[] = [];
-  for (const { id, split, carried, dependencies } of targets) {
-    if (!split) {
-      actions.push({ kind: "no-split", id });
-      continue;
-    }
+  return boundedMap(targets, SYNC_CONCURRENCY, async ({ id, split, carried, dependencies }): Promise<SyncAction> => {
+    if (!split) return { kind: "no-split", id };
     try {
-      actions.push(await planOne(repo, remote, id, split, carried, dependencies));
+      return await planOne(repo, remote, id, split, carried, dependencies);
     } catch (error) {
       // a worker repository that cannot be read now (network, forge down) does not stop the others
-      actions.push({ kind: "unreachable", id, reason: firstLine(error) });
+      return { kind: "unreachable", id, reason: firstLine(error) };
     }
-  }
-  return actions;
+  });
 }
 
 async function planOne(repo: string, remote: WorkerRemote, id: string, split: string, carried?: SyncTarget["carried"], dependencies?: SyncTarget["dependencies"]): Promise<SyncAction> {
-  if (!(await remote.exists(id))) return { kind: "no-repository", id, hint: remote.createHint(id) };
-  const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv());
+  if (!remote.exists(id)) return { kind: "no-repository", id, hint: remote.createHint(id) };
+  const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv(), remote.main(id));
   // a change to the router's context wrapper alone leaves the split as it was, but not the worker
   const carriedStale = carried !== undefined && state.tip !== null && (await fileAt(repo, state.tip, carried.path)) !== carried.content;
   // ... and so does a new range in the monorepo's package.json for a package the worker imports
   const dependenciesStale = dependencies !== undefined && state.tip !== null && (await dependenciesDiffer(repo, state.tip, dependencies));
-  if (state.lastSync?.split === split && !carriedStale && !dependenciesStale) return { kind: "up-to-date", id, split };
+  if (state.lastSync?.split === split && !carriedStale && !dependenciesStale) return { kind: "up-to-date", id, split, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
   const ownedAfter = await treeFiles(repo, split);
   // the carried file is the monorepo's like the split's paths: an edit made in the repository is refused, not overwritten
@@ -141,51 +140,56 @@ export interface ExecuteOptions {
   workspace?: Workspace;
 }
 
-/** Carries out a plan: the merge commit, then a fast-forward-only push. */
-export async function executeSync(repo: string, remote: WorkerRemote, actions: SyncAction[], options: ExecuteOptions): Promise<SyncOutcome[]> {
-  const outcomes: SyncOutcome[] = [];
-  for (const action of actions) {
-    switch (action.kind) {
-      case "up-to-date":
-        outcomes.push({ id: action.id, status: "up-to-date", commit: action.split });
-        break;
-      case "no-split":
-        outcomes.push({ id: action.id, status: "skipped", detail: "no split: none of its paths exist in the monorepo's history" });
-        break;
-      case "no-repository":
-        outcomes.push({ id: action.id, status: "failed", detail: `no repository at ${remote.url(action.id)}; ${action.hint}` });
-        break;
-      case "unreachable":
-        outcomes.push({ id: action.id, status: "failed", detail: `could not read the worker repository: ${action.reason}; run fleet sync again` });
-        break;
-      case "refused":
-        outcomes.push({ id: action.id, status: "refused", detail: `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}` });
-        break;
-      case "merge":
-        try {
-          const { commit, lockProblem } = await mergeCommit(repo, action, options);
-          crashPoint("sync:after-merge-commit");
-          if (options.push) {
-            await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
-          } else {
-            await git(["update-ref", `refs/fleet/sync/${action.id}`, commit], { cwd: repo });
-          }
-          crashPoint("sync:after-push");
-          await git(["update-ref", `refs/fleet/synced/${action.id}`, action.split], { cwd: repo });
-          if (action.carried) await git(["update-ref", `refs/fleet/carried/${action.id}`, blobId(action.carried.content)], { cwd: repo });
-          if (action.dependencies) {
-            const blob = await gitText(["hash-object", "-w", "--stdin"], { cwd: repo, input: dependenciesRecord(action.dependencies) });
-            await git(["update-ref", `refs/fleet/dependencies/${action.id}`, blob], { cwd: repo });
-          }
-          const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
-          outcomes.push({ id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits });
-        } catch (error) {
-          outcomes.push({ id: action.id, status: "failed", detail: firstLine(error) });
+/** Carries out a plan: the merge commit, then a fast-forward-only push; several workers at once. */
+export function executeSync(repo: string, remote: WorkerRemote, actions: SyncAction[], options: ExecuteOptions): Promise<SyncOutcome[]> {
+  return boundedMap(actions, SYNC_CONCURRENCY, (action) => executeOne(repo, remote, action, options));
+}
+
+async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction, options: ExecuteOptions): Promise<SyncOutcome> {
+  switch (action.kind) {
+    case "up-to-date":
+      // found up to date by reading the repository: remembered, so that the next run need not read it
+      if (!action.remembered) await remember(repo, action.id, action).catch(() => undefined);
+      return { id: action.id, status: "up-to-date", commit: action.split };
+    case "no-split":
+      return { id: action.id, status: "skipped", detail: "no split: none of its paths exist in the monorepo's history" };
+    case "no-repository":
+      return { id: action.id, status: "failed", detail: `no repository at ${remote.url(action.id)}; ${action.hint}` };
+    case "unreachable":
+      return { id: action.id, status: "failed", detail: `could not read the worker repository: ${action.reason}; run fleet sync again` };
+    case "refused":
+      return { id: action.id, status: "refused", detail: `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}` };
+    case "merge":
+      try {
+        const { commit, lockProblem } = await mergeCommit(repo, action, options);
+        crashPoint("sync:after-merge-commit");
+        if (options.push) {
+          await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
+        } else {
+          await git(["update-ref", `refs/fleet/sync/${action.id}`, commit], { cwd: repo });
         }
-        break;
-    }
+        crashPoint("sync:after-push");
+        await remember(repo, action.id, { ...action, ...(options.push ? { main: commit } : {}) });
+        const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
+        return { id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits };
+      } catch (error) {
+        return { id: action.id, status: "failed", detail: firstLine(error) };
+      }
   }
-  return outcomes;
+}
+
+/**
+ * Remembers, in one ref transaction, what the worker repository now holds from this monorepo:
+ * the split merged (refs/fleet/synced/), the carried file's blob (refs/fleet/carried/), a router
+ * worker's npm ranges (refs/fleet/dependencies/), and its main as fleet pushed it
+ * (refs/fleet/worker/). `fleet sync` trusts them only while the repository's main is unchanged.
+ */
+async function remember(repo: string, id: string, what: { split: string; carried?: { content: string }; dependencies?: Record<string, string>; main?: string }): Promise<void> {
+  const lines = [`update refs/fleet/synced/${id} ${what.split}`];
+  if (what.carried) lines.push(`update refs/fleet/carried/${id} ${await gitText(["hash-object", "-w", "--stdin", "--no-filters"], { cwd: repo, input: what.carried.content })}`);
+  if (what.dependencies) lines.push(`update refs/fleet/dependencies/${id} ${await gitText(["hash-object", "-w", "--stdin"], { cwd: repo, input: dependenciesRecord(what.dependencies) })}`);
+  if (what.main) lines.push(`update refs/fleet/worker/${id} ${what.main}`);
+  await git(["update-ref", "--stdin"], { cwd: repo, input: `${lines.join("\n")}\n` });
 }
 
 async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, options: ExecuteOptions): Promise<{ commit: string; lockProblem?: string }> {

@@ -12,16 +12,21 @@ export interface WorkerState {
   lastSync: { commit: string; split: string } | null;
 }
 
-/** Fetches the worker repository's main into refs/fleet/worker/<id> and reads where it stands. */
-export async function readWorkerState(repo: string, url: string, id: string, env: Record<string, string> = {}): Promise<WorkerState> {
+/**
+ * Fetches the worker repository's main into refs/fleet/worker/<id> and reads where it stands.
+ * `main`, when the caller already read it from the forge, spares the `ls-remote`; a main this
+ * repository already holds at refs/fleet/worker/<id> is not fetched again.
+ */
+export async function readWorkerState(repo: string, url: string, id: string, env: Record<string, string> = {}, main?: string | null): Promise<WorkerState> {
   const local = `refs/fleet/worker/${id}`;
-  const { stdout } = await git(["ls-remote", "--", url, "refs/heads/main"], { cwd: repo, env });
-  const tip = stdout.split("\t")[0]?.trim() || null;
+  const tip = main !== undefined ? main : (await git(["ls-remote", "--", url, "refs/heads/main"], { cwd: repo, env })).stdout.split("\t")[0]?.trim() || null;
   if (!tip) {
     await git(["update-ref", "-d", local], { cwd: repo });
     return { tip: null, lastSync: null };
   }
-  await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:${local}`], { cwd: repo, env });
+  const held = (await git(["rev-parse", "-q", "--verify", local], { cwd: repo, okCodes: [1] })).stdout.trim();
+  // no automatic gc: several of these fetches run at once in the same repository
+  if (held !== tip) await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--", url, `+refs/heads/main:${local}`], { cwd: repo, env });
   const line = await gitText(
     ["log", "--first-parent", "-n1", `--grep=^${SPLIT_TRAILER}: `, `--format=%H %(trailers:key=${SPLIT_TRAILER},valueonly,separator=%x2C)`, tip],
     { cwd: repo },

@@ -1,6 +1,10 @@
 // The Forge contract: every forge (local today, GitHub next) must pass these.
 import { expect, it } from "vitest";
 import type { Forge } from "../../src/forge/forge.js";
+import { git, gitText } from "../../src/git/git.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const IDENTITY = { GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@acme.test", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@acme.test" };
 
 export function forgeContract(name: string, make: () => Promise<Forge>): void {
   it(`${name}: creates a repository with description and lowercased topics, once`, async () => {
@@ -33,5 +37,19 @@ export function forgeContract(name: string, make: () => Promise<Forge>): void {
     expect(repo.environments).toEqual(["production", "staging"]);
     expect(repo.secrets).toEqual([{ name: "API_TOKEN", fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(JSON.stringify(repo)).not.toContain("s3cret");
+  });
+
+  it(`${name}: reads where many repositories' main stands at once; an empty one has none, a missing one is left out`, async () => {
+    const forge = await make();
+    const pushed = await forge.create({ name: "acme-h-worker", description: "H", topics: [] });
+    await forge.create({ name: "acme-e-worker", description: "E", topics: [] });
+    const work = await tempDir("fleet-heads-");
+    await git(["init", "-q", "-b", "main"], { cwd: work });
+    await git(["commit", "-q", "--allow-empty", "-m", "first"], { cwd: work, env: IDENTITY });
+    await git(["push", "-q", "--", pushed.url, "main"], { cwd: work, env: forge.gitEnv() });
+    const heads = await forge.heads(["acme-h-worker", "acme-e-worker", "acme-missing-worker"]);
+    expect([...heads.keys()].sort()).toEqual(["acme-e-worker", "acme-h-worker"]);
+    expect(heads.get("acme-h-worker")).toEqual({ url: pushed.url, main: await gitText(["rev-parse", "main"], { cwd: work }) });
+    expect(heads.get("acme-e-worker")!.main).toBeNull();
   });
 }

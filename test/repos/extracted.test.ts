@@ -5,6 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { git, gitText } from "../../src/git/git.js";
 import { carvedFleet, cloneWorker } from "./extracted.fixture.js";
 
+/** A CI runner's git identity (the sync merge commits need one). */
+const IDENTITY_OF_CI = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@chitty.cc", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@chitty.cc" };
+
 describe("extracted workers of the router example", () => {
   let fleet: Awaited<ReturnType<typeof carvedFleet>>;
   beforeAll(async () => {
@@ -55,5 +58,45 @@ describe("extracted workers of the router example", () => {
     const tip = await gitText(["rev-parse", "main"], { cwd: clone });
     await git(["fetch", "-q", "origin"], { cwd: clone });
     expect(await gitText(["rev-parse", "origin/main"], { cwd: clone })).toBe(tip);
+  });
+
+  it("a fresh clone of the monorepo (no record of earlier syncs) after one commit touching one worker: sync --changed merges that worker only", async () => {
+    const { appendFile, mkdir, symlink, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { runFleet } = await import("../helpers/run.js");
+    const { tempDir } = await import("../helpers/tmp.js");
+    const env = { GIT_AUTHOR_NAME: "W", GIT_AUTHOR_EMAIL: "w@chitty.cc", GIT_COMMITTER_NAME: "W", GIT_COMMITTER_EMAIL: "w@chitty.cc" };
+    // the manifest is committed, as a team keeps it; CI checks out the whole history
+    await git(["add", "fleet.jsonc"], { cwd: fleet.dir });
+    await git(["commit", "-qm", "chore: fleet manifest"], { cwd: fleet.dir, env });
+    const fresh = join(await tempDir("fleet-fresh-"), "monorepo");
+    await git(["clone", "-q", "--no-local", fleet.dir, fresh], { cwd: fleet.dir });
+    // the same forge as the first clone (as GitHub would be)
+    await mkdir(join(fresh, ".fleet"));
+    await symlink(join(fleet.dir, ".fleet", "forge"), join(fresh, ".fleet", "forge"));
+    await appendFile(join(fresh, ".git", "info", "exclude"), ".fleet/\n");
+    expect(await gitText(["for-each-ref", "refs/fleet/"], { cwd: fresh })).toBe("");
+
+    const forge = join(fleet.dir, ".fleet", "forge", "chittyos");
+    const tips = async () => Object.fromEntries(await Promise.all(fleet.example.truth.services.map(async (s) => [s.id, await gitText(["rev-parse", "main"], { cwd: join(forge, `chittyos-${s.id}-worker.git`) })] as const)));
+    const before = await tips();
+    const touched = fleet.example.truth.services.find((s) => s.id === "beacon")!;
+    await writeFile(join(fresh, touched.file!), `${await (await import("node:fs/promises")).readFile(join(fresh, touched.file!), "utf8")}// measured twice\n`);
+    await git(["commit", "-qam", "fix(beacon): a comment"], { cwd: fresh, env });
+
+    const sync = await runFleet(["sync", "--changed", "--json", "--cwd", fresh], IDENTITY_OF_CI);
+    expect(sync.code, sync.stderr).toBe(0);
+    const outcomes = JSON.parse(sync.stdout).workers as { id: string; status: string }[];
+    expect(outcomes.filter((o) => o.status !== "up-to-date").map((o) => [o.id, o.status])).toEqual([["beacon", "merged"]]);
+    const after = await tips();
+    expect(Object.keys(before).filter((id) => before[id] !== after[id])).toEqual(["beacon"]);
+    const message = await gitText(["log", "-1", "--format=%B", "main"], { cwd: join(forge, "chittyos-beacon-worker.git") });
+    expect(message).toContain(`Fleet-Source: ${fleet.dir}@${await gitText(["rev-parse", "HEAD"], { cwd: fresh })}`);
+
+    // the next push touches nothing: nothing to do, no repository changes
+    const again = await runFleet(["sync", "--changed", "--json", "--cwd", fresh], IDENTITY_OF_CI);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).workers).toEqual([]);
+    expect(await tips()).toEqual(after);
   });
 });
