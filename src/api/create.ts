@@ -10,6 +10,10 @@ import { renderScaffold } from "../scaffold/render.js";
 import { sourceName } from "../sync/sync.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
 import { lockfileFor } from "../npm/lockfile.js";
+import { boundedMap } from "../concurrency/bounded.js";
+
+/** How many repositories are made or checked at once. */
+const CREATE_CONCURRENCY = 4;
 
 export interface CreateCall extends FleetOptions {
   /** Worker ids (default: every worker of the manifest; external ones are left out). */
@@ -50,14 +54,18 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
     const tree = await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`);
     const monorepoName = await sourceName(session.cwd);
     const date = new Date().toISOString().slice(0, 10);
-    const repositories: EnsureResult[] = [];
     options.onStart?.(forge.label, ids.length);
+    // several repositories at once (the GitHub forge still paces its writes one at a time); a
+    // mistake of the user's stops the ones not started, lets the started ones finish, then is thrown
+    let stop: UserError | undefined;
+    let done = 0;
     try {
-      for (const [i, id] of ids.entries()) {
-        const input = await scaffoldInput(manifest, id, tree, monorepoName);
-        const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
-        const secrets = [...manifest.secrets, ...input.secrets];
+      const repositories = await boundedMap(ids, CREATE_CONCURRENCY, async (id): Promise<EnsureResult | undefined> => {
+        if (stop) return undefined;
         try {
+          const input = await scaffoldInput(manifest, id, tree, monorepoName);
+          const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
+          const secrets = [...manifest.secrets, ...input.secrets];
           // the repository's CI installs with `npm ci`: the package.json fleet writes comes with its lockfile
           const pkg = scaffold.files.get("package.json");
           if (pkg && !input.ownedPaths.includes("package-lock.json")) {
@@ -68,16 +76,21 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
             });
             if (lock) scaffold.files = new Map<string, string>([...scaffold.files, ["package-lock.json", lock] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
           }
-          repositories.push(await ensureRepository({ monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) }, id, input.description, secrets, scaffold));
+          return await ensureRepository({ monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) }, id, input.description, secrets, scaffold);
         } catch (error) {
-          if (error instanceof UserError) throw error;
-          repositories.push({ id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! });
+          if (error instanceof UserError) {
+            stop ??= error;
+            return undefined;
+          }
+          return { id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! };
+        } finally {
+          options.onProgress?.(++done);
         }
-        options.onProgress?.(i + 1);
-      }
+      });
+      if (stop) throw stop;
+      return { forge: forge.label, external, repositories: repositories.filter((r): r is EnsureResult => r !== undefined) };
     } finally {
       tree.close();
     }
-    return { forge: forge.label, external, repositories };
   });
 }
