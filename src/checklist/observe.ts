@@ -61,6 +61,66 @@ export interface ObserveOptions {
   onProgress?: (what: string) => void;
 }
 
+/** What a step can change, and so what observing again after it has to read. */
+export type FactPart = "forge" | "cloud" | "registry" | "health" | "docs";
+
+/**
+ * Observes again only `parts`, for `ids`, keeping everything else of `previous` (the rest of the
+ * fleet, and what the step that just ran cannot have changed): how `fleet migrate` checks a step
+ * without reading the whole fleet after each one.
+ */
+export async function observeAgain(previous: FleetFacts, ids: string[], parts: ReadonlySet<FactPart>, options: ObserveOptions): Promise<FleetFacts> {
+  const { monorepo, manifest, forge } = previous;
+  const facts: FleetFacts = { ...previous, snapshots: new Map(previous.snapshots), health: new Map(previous.health) };
+  if (parts.has("forge")) {
+    facts.repos = new Map((await forge.list()).map((r) => [r.name, r]));
+    await readSnapshots(facts, ids, options.concurrency);
+  }
+  if (parts.has("cloud") || parts.has("health") || parts.has("registry")) {
+    const persist = existsSync(join(monorepo, ".fleet", "cloud", "data"));
+    const cloud = await cloudFor(manifest, monorepo, options.env, { persist });
+    const local = cloud instanceof LocalCloud ? cloud : LocalCloud.at(monorepo, { persist });
+    try {
+      if (parts.has("cloud")) {
+        const { facts: cloudFacts, active, runtimeSecrets } = await readCloud(cloud, manifest, ids, options.concurrency);
+        facts.cloud = cloudFacts;
+        facts.active = new Map([...previous.active, ...active]);
+        for (const id of ids) if (!active.has(repoNameFor(manifest, id))) facts.active.delete(repoNameFor(manifest, id));
+        facts.runtimeSecrets = new Map([...previous.runtimeSecrets, ...runtimeSecrets]);
+      }
+      if (parts.has("registry")) facts.registry = await readRegistry(manifest, local, options.env);
+      if (parts.has("health") && options.health) await readHealth(facts, cloud, ids, options.health, options.concurrency);
+    } finally {
+      await cloud.dispose();
+      if (local !== cloud) await local.dispose();
+    }
+  }
+  if (parts.has("docs")) facts.docs = { ...previous.docs, text: await readFile(join(monorepo, WORKERS_DOC), "utf8").catch(() => undefined) };
+  return facts;
+}
+
+/** Each worker repository of `ids` as the probes read it, into `facts.snapshots`. */
+async function readSnapshots(facts: FleetFacts, ids: string[], concurrency: number): Promise<void> {
+  const { manifest, repos, forge, monorepo } = facts;
+  await boundedMap(ids, concurrency, async (id) => {
+    const repo = repos.get(repoNameFor(manifest, id));
+    if (repo && !manifest.workers[id]!.external) facts.snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
+    else facts.snapshots.delete(id);
+  });
+}
+
+/** Each worker's /health of `ids` (where it is deployed), into `facts.health`. */
+async function readHealth(facts: FleetFacts, cloud: Cloud, ids: string[], settings: { timeoutMs: number; retries: number; backoffMs: number }, concurrency: number): Promise<void> {
+  const { manifest } = facts;
+  // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
+  if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
+  await boundedMap(ids, concurrency, async (id) => {
+    const url = await healthUrl(manifest, cloud, facts.cloud, facts.active, id);
+    if (url) facts.health.set(id, await checkHealth(cloud.fetch, url, { ...settings, expect: probeOf(manifest.workers[id]) }));
+    else facts.health.delete(id);
+  });
+}
+
 export async function observeFleet(monorepo: string, manifest: Manifest, branch: string, ids: string[], options: ObserveOptions): Promise<FleetFacts> {
   const tip = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: monorepo });
   const forge = forgeFor(manifest, monorepo, options.env);
@@ -83,31 +143,14 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
 
     options.onProgress?.("reading the forge");
     const repos = new Map((await forge.list()).map((r) => [r.name, r]));
-    const snapshots = new Map<string, RepoSnapshot>();
-    await boundedMap(ids, options.concurrency, async (id) => {
-      const repo = repos.get(repoNameFor(manifest, id));
-      if (repo && !manifest.workers[id]!.external) snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
-    });
 
     options.onProgress?.("reading the cloud");
     const { facts: cloudFacts, active, runtimeSecrets } = await readCloud(cloud, manifest, ids, options.concurrency);
     const registry = await readRegistry(manifest, local, options.env);
 
-    const health = new Map<string, HealthResult>();
-    const healthOptions = options.health;
-    if (healthOptions) {
-      options.onProgress?.("checking health");
-      // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
-      if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
-      await boundedMap(ids, options.concurrency, async (id) => {
-        const url = await healthUrl(manifest, cloud, cloudFacts, active, id);
-        if (url) health.set(id, await checkHealth(cloud.fetch, url, { ...healthOptions, expect: probeOf(manifest.workers[id]) }));
-      });
-    }
-
     const docsText = await readFile(join(monorepo, WORKERS_DOC), "utf8").catch(() => undefined);
     const { stdout: branches } = await git(["for-each-ref", "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: monorepo });
-    return {
+    const facts: FleetFacts = {
       monorepo,
       manifest,
       branch,
@@ -115,12 +158,12 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       plans,
       forge,
       repos,
-      snapshots,
+      snapshots: new Map(),
       cloud: cloudFacts,
       active,
       runtimeSecrets,
       registry,
-      health,
+      health: new Map(),
       docs: { text: docsText, committed: await fileAt(monorepo, tip, WORKERS_DOC) },
       router,
       hasFile: (path) => fileAt(monorepo, tip, path),
@@ -131,6 +174,13 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       },
       cutoverBranches: new Set(branches.split("\n").filter(Boolean)),
     };
+    options.onProgress?.("reading the worker repositories");
+    await readSnapshots(facts, ids, options.concurrency);
+    if (options.health) {
+      options.onProgress?.("checking health");
+      await readHealth(facts, cloud, ids, options.health, options.concurrency);
+    }
+    return facts;
   } finally {
     await cloud.dispose();
     if (local !== cloud) await local.dispose();

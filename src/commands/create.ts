@@ -1,11 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { parseEnv } from "node:util";
+import { readSecretsFile } from "../cli/secrets-file.js";
 import { defineCommand } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
 import type { Progress } from "../cli/output.js";
 import { create } from "../api/create.js";
-import { EXIT_FINDINGS, UserError } from "../errors.js";
+import { EXIT_FINDINGS } from "../errors.js";
 import type { EnsureResult } from "../repos/ensure.js";
 import { table } from "../report/table.js";
 import { selectWorkers } from "../manifest/select.js";
@@ -28,14 +26,7 @@ export default defineCommand({
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
     const ids = selectWorkers(manifest, positionals, Boolean(values.all), "create");
-    const secrets: Record<string, string> = {};
-    if (values["secrets-file"]) {
-      const file = resolve(ctx.cwd, values["secrets-file"]);
-      const text = await readFile(file, "utf8").catch((error: Error) => {
-        throw new UserError(`cannot read the secrets file ${values["secrets-file"]}: ${error.message}`);
-      });
-      Object.assign(secrets, parseEnv(text));
-    }
+    const secrets = values["secrets-file"] ? await readSecretsFile(ctx.cwd, values["secrets-file"]) : {};
     let progress: Progress | undefined;
     const { external, repositories: results } = await create({
       ...sessionOf(ctx),

@@ -6,9 +6,7 @@ import { deploy } from "../api/deploy.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { table } from "../report/table.js";
 import { selectWorkers } from "../manifest/select.js";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { parseEnv } from "node:util";
+import { readSecretsFile } from "../cli/secrets-file.js";
 
 export { PLATFORM } from "../api/deploy.js";
 
@@ -37,7 +35,7 @@ export default defineCommand({
     if (values.env && values.env !== "staging" && values.env !== "production") throw new UserError(`--env must be staging or production, not "${values.env}"`);
     const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
     if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
-    const secretValues = values["secrets-file"] ? await readSecretsFile(resolve(ctx.cwd, values["secrets-file"])) : undefined;
+    const secretValues = values["secrets-file"] ? await readSecretsFile(ctx.cwd, values["secrets-file"]) : undefined;
     let progress: Progress | undefined;
     let done = 0;
     const { workers: outcomes } = await deploy({
@@ -64,16 +62,3 @@ export default defineCommand({
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
   },
 });
-
-/** A dotenv file's NAME=value pairs, into memory only; a file that cannot be read is the user's to fix. */
-async function readSecretsFile(file: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new UserError(`cannot read the secrets file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: "give a file of NAME=value lines (dotenv)" });
-  }
-  const values = parseEnv(text) as Record<string, string>;
-  if (Object.keys(values).length === 0) throw new UserError(`the secrets file ${file} has no NAME=value line`, { hint: "one secret a line: JWT_SECRET=…" });
-  return values;
-}

@@ -1,10 +1,15 @@
-import { constants } from "node:fs";
-import { access, mkdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { create } from "../api/create.js";
+import { deploy } from "../api/deploy.js";
+import { registrySync } from "../api/registry.js";
+import { sync } from "../api/sync.js";
+import { sessionOf, type Context } from "../cli/context.js";
 import { defineCommand } from "../cli/define.js";
+import { readSecretsFile } from "../cli/secrets-file.js";
+import type { Manifest } from "../manifest/schema.js";
 import { requireKnownWorkers } from "../manifest/select.js";
-import type { Context } from "../cli/context.js";
-import { observeFleet, type ObserveOptions } from "../checklist/observe.js";
+import { observeAgain, observeFleet, type FactPart, type ObserveOptions } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
 import { STEPS, commandFor, type StepKey } from "../checklist/steps.js";
 import { withWorkersListed, WORKERS_DOC } from "../docs/workers-doc.js";
@@ -16,6 +21,21 @@ import { table } from "../report/table.js";
 
 // The steps migrate carries out; the tenth, the cutover, is `fleet cutover`.
 const MIGRATE_STEPS: StepKey[] = ["repository", "code", "tests", "actions", "secrets", "deployed", "health", "registry", "docs"];
+
+// What each step can change, so what is observed again after it (the registry worker itself runs
+// in the local cloud, so a registry sync can change the cloud too).
+const CHANGED_BY: Record<StepKey, ReadonlySet<FactPart>> = {
+  repository: new Set(["forge"]),
+  code: new Set(["forge"]),
+  tests: new Set(["forge"]),
+  actions: new Set(["forge"]),
+  secrets: new Set(["forge"]),
+  deployed: new Set(["cloud", "health"]),
+  health: new Set(["health"]),
+  registry: new Set(["registry", "cloud"]),
+  docs: new Set(["docs"]),
+  migrated: new Set(),
+};
 
 export default defineCommand({
   writes: true,
@@ -45,21 +65,16 @@ export default defineCommand({
     }
     const order = fleetOrder(manifest).order.filter((id) => chosen.has(id));
     if (order.length === 0) return 0;
-    if (values["secrets-file"]) {
-      const file = resolve(ctx.cwd, values["secrets-file"]);
-      await access(file, constants.R_OK).catch((error: Error) => {
-        throw new UserError(`cannot read the secrets file ${values["secrets-file"]}: ${error.message}`);
-      });
-    }
+    const secrets = values["secrets-file"] ? await readSecretsFile(ctx.cwd, values["secrets-file"]) : undefined;
     const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
     const health = { timeoutMs: 3000, retries: 2, backoffMs: 200 };
-    const observe = async (ids: string[], withHealth: boolean) => {
-      const facts = await observeFleet(ctx.cwd, manifest, branch, ids, { health: withHealth ? health : false, concurrency: 8, env: ctx.env } satisfies ObserveOptions);
-      return new Map(await Promise.all(ids.map(async (id) => [id, await probeWorker(facts, id)] as const)));
-    };
+    const observeOptions: ObserveOptions = { health, concurrency: 8, env: ctx.env };
+    const judge = async (ids: string[]) => new Map(await Promise.all(ids.map(async (id) => [id, await probeWorker(facts, id)] as const)));
 
     const progress = ctx.out.progress(`observing ${order.length} workers`);
-    const status = await observe(order, true);
+    // the whole fleet is observed once; after each step only what that step can change is read again
+    let facts = await observeFleet(ctx.cwd, manifest, branch, order, observeOptions);
+    const status = await judge(order);
     progress.done(`observed ${order.length} workers`);
     const todo = (id: string) => MIGRATE_STEPS.filter((step) => status.get(id)!.steps.find((s) => s.step === step)!.state === "missing");
 
@@ -79,14 +94,11 @@ export default defineCommand({
       if (pending.length === 0) continue;
       const title = STEPS.find((s) => s.key === step)!.title.toLowerCase();
       const p = ctx.out.progress(`${title}: ${pending.length} worker${pending.length === 1 ? "" : "s"}`);
-      await carryOut(ctx, step, pending, values["secrets-file"]);
-      const withHealth = step === "health" || step === "deployed";
-      const again = await observe(pending, withHealth);
+      await carryOut(ctx, manifest, step, pending, secrets);
+      facts = await observeAgain(facts, pending, CHANGED_BY[step], observeOptions);
+      const again = await judge(pending);
       for (const id of pending) {
-        const seen = again.get(id)!;
-        // health was left unobserved this time: keep what was seen before
-        if (!withHealth) seen.steps = seen.steps.map((s) => (s.step === "health" ? status.get(id)!.steps.find((x) => x.step === "health")! : s));
-        status.set(id, seen);
+        status.set(id, again.get(id)!);
         const result = again.get(id)!.steps.find((s) => s.step === step)!;
         if (result.state === "missing") stopped.set(id, { step, evidence: result.evidence });
         else did.get(id)!.push(step);
@@ -110,24 +122,37 @@ export default defineCommand({
   },
 });
 
-/** Does one step for several workers, through the command that owns it. */
-async function carryOut(ctx: Context, step: StepKey, ids: string[], secretsFile: string | undefined): Promise<void> {
+/**
+ * Does one step for several workers through the library function of the command that owns it
+ * (in this process, under the lock migrate already holds). What went wrong for a worker is shown;
+ * observing again afterwards decides whether the step is done.
+ */
+async function carryOut(ctx: Context, manifest: Manifest, step: StepKey, ids: string[], secrets: Record<string, string> | undefined): Promise<void> {
+  const session = { ...sessionOf(ctx), manifest };
+  const said = (lines: string[]) => lines.forEach((line) => ctx.out.info(`  │ ${line}`));
   switch (step) {
     case "repository":
     case "actions":
-    case "secrets":
-      return sub(ctx, ["create", ...ids, ...(secretsFile ? ["--secrets-file", secretsFile] : [])]);
+    case "secrets": {
+      const { repositories } = await create({ ...session, workers: ids, ...(secrets ? { secrets } : {}) });
+      return said(repositories.filter((r) => r.status === "failed" || r.status === "refused").map((r) => `${r.repo}: ${r.status}${r.detail ? `: ${r.detail}` : ""}`));
+    }
     case "code":
-    case "tests":
-      return sub(ctx, ["sync", ...ids]);
-    case "deployed":
-      return sub(ctx, ["deploy", ...ids]);
+    case "tests": {
+      const { outcomes } = await sync({ ...session, workers: ids });
+      return said(outcomes.filter((o) => o.status === "failed" || o.status === "refused").map((o) => `${o.id}: ${o.status}${o.detail ? `: ${o.detail}` : ""}`));
+    }
+    case "deployed": {
+      const { workers } = await deploy({ ...session, workers: ids, health: { timeoutMs: 3000, retries: 5 }, onEvent: (message) => ctx.out.debug(message) });
+      return said(workers.filter((o) => o.status !== "deployed").map((o) => `${o.id}: ${o.status}${o.detail ? `: ${o.detail}` : ""}`));
+    }
     case "health":
       return; // deploy checked it; observing again tells whether it is up now
-    case "registry":
-      return sub(ctx, ["registry", "sync"]);
+    case "registry": {
+      const { entries } = await registrySync(session);
+      return said(entries.filter((e) => e.error).map((e) => `${e.serviceId}: ${e.error}`));
+    }
     case "docs": {
-      const manifest = await ctx.manifest();
       const file = join(ctx.cwd, WORKERS_DOC);
       const text = await readFile(file, "utf8").catch(() => undefined);
       const next = withWorkersListed(text, manifest, ids);
@@ -141,14 +166,4 @@ async function carryOut(ctx: Context, step: StepKey, ids: string[], secretsFile:
     case "migrated":
       return;
   }
-}
-
-/** Runs another fleet command in this process; its output is shown with --verbose or when it fails. */
-async function sub(ctx: Context, args: string[]): Promise<void> {
-  const { main } = await import("../cli/main.js");
-  let text = "";
-  const capture = { write: (chunk: string) => ((text += chunk), true), isTTY: false };
-  const code = await main([...args, "--cwd", ctx.cwd, "--config", ctx.configPath, "--no-color"], { stdout: capture as never, stderr: capture as never, env: ctx.env });
-  if (ctx.verbose || code === 2) for (const line of text.trimEnd().split("\n")) ctx.out.info(`  │ ${line}`);
-  if (code === 2) throw new UserError(`fleet ${args.join(" ")} refused its input (see above)`);
 }
