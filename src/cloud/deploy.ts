@@ -133,8 +133,10 @@ function levels(targets: DeployTarget[]): DeployTarget[][] {
  * version that was live before it (a first deploy has none and stays, reported failed).
  */
 export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], options: DeployOptions): Promise<DeployOutcome[]> {
-  // Builds start in deploy order, a few at a time, and are awaited when their turn comes.
-  const limit = limiter(options.buildConcurrency ?? Math.max(1, Math.min(4, availableParallelism())));
+  // Builds start in deploy order, a few at a time, and are awaited when their turn comes. A build
+  // is mostly wrangler loading itself (about 1.5 s of CPU): one more build than cores keeps the
+  // cores busy while another waits on its files (34 workers: 33 s at 2, 29 s at 3 on 2 cores).
+  const limit = limiter(options.buildConcurrency ?? Math.max(1, Math.min(4, availableParallelism() + 1)));
   const builds = new Map(targets.map((t) => [t.id, limit(() => build(cloud, t, options.environment))]));
   for (const b of builds.values()) b.catch(() => {}); // a failed build is reported at its turn
   const outcomes = new Map<string, DeployOutcome>();
