@@ -38,11 +38,17 @@ export async function splitIn(session: Session, named: string[] | undefined, onP
   const filtersStarted = performance.now();
   const { filters, computed } = await splitFilters(session.cwd, manifest, branch);
   session.log(`worker paths ${computed ? "computed from the branch's tree" : "remembered"}: ${(performance.now() - filtersStarted).toFixed(0)} ms`);
-  const targets: SplitTarget[] = ids.filter((id) => filters[id]).map((id) => ({ id, filter: filters[id]! }));
   const external = ids.filter((id) => manifest.workers[id]!.external);
-  if (targets.length === 0) return { branch, incremental: true, commitsRead: 0, engineMs: 0, workers: [], external };
+  const wanted = new Set(ids.filter((id) => filters[id]));
+  if (wanted.size === 0) return { branch, incremental: true, commitsRead: 0, engineMs: 0, workers: [], external };
+  // The whole fleet is split even when some workers are named: one pass over the new commits costs
+  // about the same for all as for one, and the split cache stays whole (split for a few, it would
+  // forget the others, and the next split of the fleet would read the history from the start).
+  const targets: SplitTarget[] = Object.keys(filters).sort().map((id) => ({ id, filter: filters[id]! }));
   const started = performance.now();
   const run = await splitFleet(session.cwd, targets, { branch, ...(onProgress ? { onProgress } : {}), onPhase: (name, ms) => session.log(`${name}: ${ms.toFixed(0)} ms`) });
   const engineMs = Math.round((performance.now() - started) * 10) / 10;
-  return { branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers: run.workers, external };
+  const byId = new Map(run.workers.map((w) => [w.id, w]));
+  const workers = ids.filter((id) => wanted.has(id)).map((id) => byId.get(id)!);
+  return { branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers, external };
 }
