@@ -4,12 +4,12 @@
 // shared one). The one place that knows this.
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { git } from "./git.js";
+import { gitDirs } from "./repository.js";
 
-/** `<common git dir>/fleet`, asked of git; undefined outside a git repository. */
+/** `<common git dir>/fleet`, asked of git (once per folder); undefined outside a git work tree. */
 export async function fleetDir(cwd: string): Promise<string | undefined> {
-  const r = await git(["rev-parse", "--git-common-dir"], { cwd, okCodes: [128] });
-  return r.code === 0 ? join(resolve(cwd, r.stdout.trim()), "fleet") : undefined;
+  const dirs = await gitDirs(cwd);
+  return dirs ? join(dirs.commonDir, "fleet") : undefined;
 }
 
 /**
