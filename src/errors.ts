@@ -5,6 +5,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** A bug in fleet (an error that is not the user's): exit 1 like a failure, with the stack, never 2. */
+export const EXIT_INTERNAL = 1;
 
 export interface UserErrorDetails {
   /** What to do about it, shown on its own line. */

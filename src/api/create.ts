@@ -64,7 +64,7 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
         if (stop) return undefined;
         try {
           const input = await scaffoldInput(manifest, id, tree, monorepoName);
-          const scaffold = renderScaffold(input, { sharedSecrets: manifest.secrets, date });
+          const scaffold = renderScaffold(input, { date });
           const secrets = [...manifest.secrets, ...input.secrets];
           // the repository's CI installs with `npm ci`: the package.json fleet writes comes with its lockfile
           const pkg = scaffold.files.get("package.json");

@@ -2,7 +2,7 @@
 // Kept light: only the registry is imported up front, so `fleet --version` starts fast.
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { EXIT_FINDINGS, EXIT_USAGE, isUserError, UserError } from "../errors.js";
+import { EXIT_INTERNAL, EXIT_USAGE, isUserError, UserError } from "../errors.js";
 import { createContext } from "./context.js";
 import { GLOBAL_OPTIONS, type Command, type Options } from "./define.js";
 import { Output, type Stream } from "./output.js";
@@ -91,7 +91,7 @@ function report(error: unknown, out: Output): number {
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   out.info(`${out.c.red("internal error:")} ${stack}`);
   out.info("This is a bug in fleet; please report it with the command you ran.");
-  return EXIT_FINDINGS;
+  return EXIT_INTERNAL;
 }
 
 function parseCommandArgs(name: string, command: Command<Options>, argv: string[]) {

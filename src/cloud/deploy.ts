@@ -1,6 +1,6 @@
 // Deploys workers to a cloud (local or Cloudflare) in dependency order: each is checked out from
-// its repository, and before it goes out its dependencies must answer healthy (retries with
-// backoff, a deadline); after, its own health is checked and an unhealthy new version is rolled
+// its repository, and before it goes out its dependencies must answer healthy (each check
+// retried with backoff); after, its own health is checked and an unhealthy new version is rolled
 // back. One worker failing does not stop independent ones; its dependants are skipped, naming
 // the dependency that never came up. Builds (checkout, npm packages, the local cloud's wrangler
 // bundling) run ahead in parallel; the cloud changes strictly in dependency order.

@@ -1,5 +1,6 @@
-// The one place that runs git. Everything above this module calls git through these
-// functions with argument arrays, never a shell string.
+// Runs one git command and collects its output: argument arrays, never a shell string. The
+// long-lived git sessions are started beside it — `cat-file --batch` (cat-file.ts), the split's
+// fast-export and fast-import streams and its `diff-tree --stdin` (history/) — with the same rule.
 import { spawn, type SpawnOptions } from "node:child_process";
 import { UserError } from "../errors.js";
 

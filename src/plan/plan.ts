@@ -1,5 +1,6 @@
 // The fleet plan: deploy order, phases and weeks, and what each worker needs, as data.
-// `fleet plan` prints it; later commands (split, create, deploy) consume it.
+// `fleet plan` prints it; the split takes each worker's paths from it (split-filters.ts), deploy
+// each worker's runtime secrets, and the checklist (fleet status, migrate) what it observes.
 import { analyzeWorker, packageVersions, type MonorepoContext } from "../discovery/analyze.js";
 import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config.js";
 import { SourceTree } from "../discovery/source-tree.js";

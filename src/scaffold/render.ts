@@ -17,8 +17,6 @@ export interface Scaffold {
 }
 
 export interface RenderOptions {
-  /** Secrets every repository needs (the manifest's `secrets`). */
-  sharedSecrets: readonly string[];
   /** The CHANGELOG's release date (YYYY-MM-DD). */
   date: string;
 }
@@ -36,7 +34,7 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   files.set("CHANGELOG.md", renderChangelog(input, options.date));
   files.set(".env.example", renderEnvExample(input));
   files.set("catalog-info.yaml", renderCatalogInfo(input));
-  files.set(".github/workflows/deploy.yml", renderWorkflow(input, options.sharedSecrets));
+  files.set(".github/workflows/deploy.yml", renderWorkflow(input));
   // The worker's own test setup wins: with a Vitest config of its own, its tests run as it says
   // and fleet adds no second config; otherwise fleet's config runs the worker's own tests and
   // the generated health test, in workerd.

@@ -13,7 +13,7 @@ const CHECKOUT_AND_INSTALL = [
   "      - run: npm ci",
 ];
 
-export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly string[]): string {
+export function renderWorkflow(input: ScaffoldInput): string {
   const env = "${{ inputs.environment || 'production' }}";
   const dependencies = input.dependsOn.filter((d) => d.domain).map((d) => ({ url: probeUrl(d.domain!, d.health), probe: d.health }));
   const secretEnv = input.secrets.map((s) => `          ${s}: \${{ secrets.${s} }}`);
@@ -94,6 +94,5 @@ export function renderWorkflow(input: ScaffoldInput, sharedSecrets: readonly str
     `          command: rollback${configFlag(input)} --message "health check failed after \${{ github.sha }}" --yes`,
     "",
   );
-  void sharedSecrets;
   return lines.join("\n");
 }

@@ -20,7 +20,7 @@ describe("the scaffold of a router worker", () => {
     await runFleet(["init", "--cwd", dir]);
     const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
     const tree = await SourceTree.open(dir);
-    const options = { sharedSecrets: manifest.secrets, date: "2026-11-26" };
+    const options = { date: "2026-11-26" };
     api = renderScaffold(await scaffoldInput(manifest, "api", tree, "acme-platform"), options);
     billing = renderScaffold(await scaffoldInput(manifest, "billing", tree, "acme-platform"), options);
   });
