@@ -1,11 +1,22 @@
-// Commands are declared, not hand-parsed: each declares its options for node's own
-// util.parseArgs, and the handler's argument types are inferred from that declaration.
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+// Commands are declared, not hand-parsed: each declares its options — flags, strings (with their
+// choices), whole numbers (with minimum and default) — and `main` parses them with node's own
+// util.parseArgs, checks and converts them, and hands the handler typed values. Help text comes
+// from the same declaration, so it cannot drift from what is accepted.
 import type { Context } from "./context.js";
 
-type ParsedValues<O extends ParseArgsOptionsConfig> = ReturnType<
-  typeof parseArgs<{ options: O & typeof GLOBAL_OPTIONS; strict: true; allowPositionals: true }>
->["values"];
+interface Described {
+  description: string;
+  /** The value's name in help and usage: `--timeout MS`. */
+  placeholder?: string;
+  short?: string;
+}
+
+export type OptionSpec =
+  | (Described & { type: "boolean" })
+  | (Described & { type: "string"; choices?: readonly string[]; default?: string })
+  | (Described & { type: "integer"; min?: number; max?: number; default?: number });
+
+export type Options = Record<string, OptionSpec>;
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS = {
@@ -17,9 +28,20 @@ export const GLOBAL_OPTIONS = {
   help: { type: "boolean", short: "h", description: "this help" },
 } as const satisfies Options;
 
-export type Options = Record<string, ParseArgsOptionsConfig[string] & { description: string; placeholder?: string }>;
+type ValueOf<S> = S extends { type: "boolean" }
+  ? boolean
+  : S extends { type: "integer" }
+    ? number
+    : S extends { choices: readonly (infer C)[] }
+      ? C
+      : string;
 
-export interface CommandArgs<O extends ParseArgsOptionsConfig> {
+/** What the handler gets: a declared default makes the value always present. */
+export type ParsedValues<O extends Options> = { [K in keyof O as O[K] extends { default: unknown } ? K : never]: ValueOf<O[K]> } & {
+  [K in keyof O as O[K] extends { default: unknown } ? never : K]?: ValueOf<O[K]>;
+} & { [K in keyof typeof GLOBAL_OPTIONS]?: ValueOf<(typeof GLOBAL_OPTIONS)[K]> };
+
+export interface CommandArgs<O extends Options> {
   values: ParsedValues<O>;
   positionals: string[];
 }
@@ -41,4 +63,12 @@ export interface Command<O extends Options = Options> {
 /** Declares a command; the identity function exists for type inference. */
 export function defineCommand<const O extends Options>(command: Command<O>): Command<O> {
   return command;
+}
+
+/** Options every health check of a command takes, with that command's defaults. */
+export function healthOptions(defaults: { timeoutMs: number; retries: number }) {
+  return {
+    timeout: { type: "integer", min: 1, default: defaults.timeoutMs, description: "health check timeout per request, in ms", placeholder: "MS" },
+    retries: { type: "integer", min: 0, default: defaults.retries, description: "health check retries, with backoff", placeholder: "N" },
+  } as const satisfies Options;
 }

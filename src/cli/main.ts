@@ -1,10 +1,10 @@
 // `fleet` entry: find the command, parse its declared options, run it, map errors to exit codes.
 // Kept light: only the registry is imported up front, so `fleet --version` starts fast.
 import { readFileSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { EXIT_INTERNAL, EXIT_USAGE, isUserError, UserError } from "../errors.js";
 import { createContext } from "./context.js";
 import { GLOBAL_OPTIONS, type Command, type Options } from "./define.js";
+import { optionLines, parseCommandArgs } from "./options.js";
 import { Output, type Stream } from "./output.js";
 import { COMMANDS } from "./registry.js";
 
@@ -94,19 +94,6 @@ function report(error: unknown, out: Output): number {
   return EXIT_INTERNAL;
 }
 
-function parseCommandArgs(name: string, command: Command<Options>, argv: string[]) {
-  const options = { ...GLOBAL_OPTIONS, ...command.options };
-  try {
-    return parseArgs({ args: argv, options: options as never, strict: true, allowPositionals: true }) as {
-      values: Record<string, unknown>;
-      positionals: string[];
-    };
-  } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UserError(`${message} (in \`fleet ${name}\`)`, { hint: `usage: fleet ${name} ${command.usage}; see \`fleet ${name} --help\`` });
-  }
-}
-
 /** The first argument that is neither an option nor the value of one. */
 function commandName(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -129,16 +116,6 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function optionLines(options: Options): string[] {
-  const rows = Object.entries(options).map(([flag, o]) => {
-    const short = "short" in o && o.short ? `-${o.short}, ` : "    ";
-    const value = o.type === "string" ? ` ${o.placeholder ?? "VALUE"}` : "";
-    return [`${short}--${flag}${value}`, o.description] as const;
-  });
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, text]) => `  ${left.padEnd(width)}  ${text}`);
 }
 
 function generalHelp(): string {

@@ -17,16 +17,12 @@ export default defineCommand({
   options: {
     all: { type: "boolean", description: "every non-external worker of fleet.jsonc" },
     dir: { type: "string", description: "where the clones go (default .fleet/clones)", placeholder: "DIR" },
-    concurrency: { type: "string", description: "clones at a time (default 4)", placeholder: "N" },
+    concurrency: { type: "integer", min: 1, max: 32, default: 4, description: "clones at a time", placeholder: "N" },
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
     const ids = selectWorkers(manifest, positionals, Boolean(values.all), "clone").filter((id) => !manifest.workers[id]!.external);
-    const concurrency = Number(values.concurrency ?? 4);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-      const { UserError } = await import("../errors.js");
-      throw new UserError(`--concurrency must be a whole number from 1 to 32, not "${values.concurrency}"`);
-    }
+    const concurrency = values.concurrency;
     const dir = resolve(ctx.cwd, values.dir ?? ".fleet/clones");
     const forge = forgeFor(manifest, ctx.cwd, ctx.env, (m) => ctx.out.debug(m));
     const progress = ctx.out.progress(`cloning ${ids.length} repositories into ${dir}`, ids.length);

@@ -1,8 +1,7 @@
 import type { Context } from "../cli/context.js";
-import { defineCommand } from "../cli/define.js";
+import { defineCommand, healthOptions } from "../cli/define.js";
 import { fleetOrder } from "../plan/order.js";
 import { requireKnownWorkers } from "../manifest/select.js";
-import { wholeNumberOption } from "../cli/numbers.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { cloudFor } from "../cloud/select.js";
 import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
@@ -38,18 +37,17 @@ export default defineCommand({
     "move one after another, each verified before the next; the first that fails stops the rest, untouched.",
   maxPositionals: Infinity,
   options: {
-    phase: { type: "string", description: "every worker of this migration phase the router hands over, one after another (besides any named)", placeholder: "N" },
+    phase: { type: "integer", min: 1, description: "every worker of this migration phase the router hands over, one after another (besides any named)", placeholder: "N" },
     "dry-run": { type: "boolean", description: "show the monorepo edit and the route move; change nothing" },
     apply: { type: "boolean", description: "fast-forward the monorepo's branch to the cutover commit" },
-    timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
-    retries: { type: "string", description: "health check retries (default 3)", placeholder: "N" },
+    ...healthOptions({ timeoutMs: 3000, retries: 3 }),
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
     const ids = [...new Set(positionals)];
     requireKnownWorkers(manifest, ids);
     if (values.phase !== undefined) {
-      const phase = wholeNumberOption("--phase", values.phase, 0);
+      const phase = values.phase;
       // the phase's workers the router hands over (external ones and those without a hostname have nothing to move)
       const inPhase = fleetOrder(manifest).order.filter((id) => manifest.workers[id]!.phase === phase && !ids.includes(id) && movable(manifest, id));
       if (inPhase.length === 0 && ids.length === 0) throw new UserError(`phase ${phase} has no worker whose hostname the router hands over`);
@@ -94,7 +92,7 @@ function movable(manifest: Manifest, id: string): boolean {
 
 /** One worker's cutover; what --json would print goes to `emit`. */
 async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: CutoverValues, emit: (value: unknown) => void): Promise<number> {
-  const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 3), backoffMs: 200 };
+  const health = { timeoutMs: values.timeout, retries: values.retries, backoffMs: 200 };
   const dryRun = Boolean(values["dry-run"]);
   const branch = await sourceBranch(ctx.cwd, manifest.monorepo.branch);
   if (values.apply && !dryRun) await requireCleanWorkTree(ctx.cwd, branch);
@@ -334,6 +332,6 @@ function colorLine(c: { red(s: string): string; green(s: string): string; dim(s:
 interface CutoverValues {
   "dry-run"?: boolean;
   apply?: boolean;
-  timeout?: string;
-  retries?: string;
+  timeout: number;
+  retries: number;
 }

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { defineCommand } from "../cli/define.js";
 import { main } from "../cli/main.js";
 import { generateExample } from "../example/index.js";
-import { exampleOptions } from "./example.js";
+import { EXAMPLE_OPTIONS, exampleOptions } from "./example.js";
 
 export const DEMO_WORKER = "project-initiation";
 
@@ -17,8 +17,7 @@ export default defineCommand({
     "again, prints the status and writes the status page. --serve then keeps the local cloud up (fleet up).",
   options: {
     dir: { type: "string", description: "where to generate (must not exist or be empty)", placeholder: "DIR" },
-    layout: { type: "string", description: "router (default) or directories", placeholder: "LAYOUT" },
-    commits: { type: "string", description: "history length (default 3000)", placeholder: "N" },
+    ...EXAMPLE_OPTIONS,
     serve: { type: "boolean", description: "keep the local cloud up afterwards, until interrupted" },
   },
   async run(ctx, { values }) {

@@ -1,5 +1,4 @@
-import { defineCommand } from "../cli/define.js";
-import { wholeNumberOption } from "../cli/numbers.js";
+import { defineCommand, healthOptions } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
 import type { Progress } from "../cli/output.js";
 import { deploy } from "../api/deploy.js";
@@ -25,14 +24,12 @@ export default defineCommand({
   options: {
     all: { type: "boolean", description: "every non-external worker of fleet.jsonc" },
     platform: { type: "boolean", description: "the monorepo's own platform worker (router layout)" },
-    env: { type: "string", description: "the wrangler environment to deploy (staging or production)", placeholder: "ENV" },
+    env: { type: "string", choices: ["staging", "production"], description: "the wrangler environment to deploy", placeholder: "ENV" },
     "secrets-file": { type: "string", description: "runtime secret values, NAME=value lines (dotenv), over the environment's (Cloudflare)", placeholder: "FILE" },
-    timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
-    retries: { type: "string", description: "health check retries (default 5)", placeholder: "N" },
+    ...healthOptions({ timeoutMs: 3000, retries: 5 }),
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    if (values.env && values.env !== "staging" && values.env !== "production") throw new UserError(`--env must be staging or production, not "${values.env}"`);
     const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
     if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
     const secretValues = values["secrets-file"] ? await readSecretsFile(ctx.cwd, values["secrets-file"]) : undefined;
@@ -44,8 +41,8 @@ export default defineCommand({
       workers: ids,
       platform: Boolean(values.platform),
       ...(secretValues ? { secretValues } : {}),
-      ...(values.env ? { environment: values.env as "staging" | "production" } : {}),
-      health: { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000), retries: wholeNumberOption("--retries", values.retries, 5) },
+      ...(values.env ? { environment: values.env } : {}),
+      health: { timeoutMs: values.timeout, retries: values.retries },
       onStart: (total, cloud) => (progress = ctx.out.progress(`deploying ${total} workers to ${cloud === "cloudflare" ? "Cloudflare" : "the local cloud"}`, total)),
       onEvent: (message) => {
         ctx.out.debug(message);

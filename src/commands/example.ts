@@ -1,7 +1,14 @@
 import { resolve } from "node:path";
-import { defineCommand } from "../cli/define.js";
+import { defineCommand, type Options } from "../cli/define.js";
 import { UserError } from "../errors.js";
 import { generateExample } from "../example/index.js";
+
+/** The example's shape, as `fleet example` and `fleet demo` take it. */
+export const EXAMPLE_OPTIONS = {
+  layout: { type: "string", choices: ["router", "directories"], default: "router", description: "the monorepo's layout", placeholder: "LAYOUT" },
+  commits: { type: "integer", min: 1, max: 100_000, default: 3000, description: "history length", placeholder: "N" },
+} as const satisfies Options;
+
 
 export default defineCommand({
   usage: "DIR [--layout router|directories] [--commits N] [--seed N]",
@@ -10,9 +17,8 @@ export default defineCommand({
     "not exist or be empty. The same options give the same commit IDs on every run and machine.",
   maxPositionals: 1,
   options: {
-    layout: { type: "string", description: "router (default) or directories", placeholder: "LAYOUT" },
-    commits: { type: "string", description: "history length (default 3000, at most 100000)", placeholder: "N" },
-    seed: { type: "string", description: "random seed (default 1)", placeholder: "N" },
+    ...EXAMPLE_OPTIONS,
+    seed: { type: "integer", min: 0, max: 2 ** 31, default: 1, description: "random seed", placeholder: "N" },
   },
   async run(ctx, { values, positionals }) {
     const dir = positionals[0];
@@ -26,16 +32,6 @@ export default defineCommand({
   },
 });
 
-export function exampleOptions(values: { layout?: string | undefined; commits?: string | undefined; seed?: string | undefined }) {
-  const layout = values.layout ?? "router";
-  if (layout !== "router" && layout !== "directories") throw new UserError(`--layout must be router or directories, not "${layout}"`);
-  const commits = wholeNumber("--commits", values.commits ?? "3000", 1, 100_000);
-  const seed = wholeNumber("--seed", values.seed ?? "1", 0, 2 ** 31);
-  return { layout, commits, seed } as const;
-}
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UserError(`${flag} must be a whole number from ${min} to ${max}, not "${text}"`);
-  return n;
+export function exampleOptions(values: { layout: "router" | "directories"; commits: number; seed?: number | undefined }) {
+  return { layout: values.layout, commits: values.commits, seed: values.seed ?? 1 } as const;
 }

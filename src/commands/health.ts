@@ -1,6 +1,5 @@
-import { defineCommand } from "../cli/define.js";
+import { defineCommand, healthOptions } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
-import { wholeNumberOption } from "../cli/numbers.js";
 import { health } from "../api/health.js";
 import { EXIT_FINDINGS } from "../errors.js";
 import { table } from "../report/table.js";
@@ -13,18 +12,17 @@ export default defineCommand({
     "answered by it (the output keeps the real URLs); with providers.cloud cloudflare they are fetched over the internet. Exit 1 if any worker is down.",
   maxPositionals: Infinity,
   options: {
-    timeout: { type: "string", description: "per request, in ms (default 5000)", placeholder: "MS" },
-    retries: { type: "string", description: "retries of a failed check (default 2)", placeholder: "N" },
-    concurrency: { type: "string", description: "checks at a time (default 16)", placeholder: "N" },
+    ...healthOptions({ timeoutMs: 5000, retries: 2 }),
+    concurrency: { type: "integer", min: 1, max: 64, default: 16, description: "checks at a time", placeholder: "N" },
   },
   async run(ctx, { values, positionals }) {
     const results = await health({
       ...sessionOf(ctx),
       manifest: await ctx.manifest(),
       workers: positionals,
-      timeoutMs: wholeNumberOption("--timeout", values.timeout, 5000, 1),
-      retries: wholeNumberOption("--retries", values.retries, 2, 0),
-      concurrency: wholeNumberOption("--concurrency", values.concurrency, 16, 1),
+      timeoutMs: values.timeout,
+      retries: values.retries,
+      concurrency: values.concurrency,
     });
     if (ctx.json) {
       ctx.out.json({ workers: results.map((r) => ({ id: r.id, host: r.host, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });

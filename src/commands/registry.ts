@@ -1,6 +1,5 @@
 import { defineCommand } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
-import { wholeNumberOption } from "../cli/numbers.js";
 import { registrySync, type RegistryEntryResult } from "../api/registry.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { DEFAULT_RETRY } from "../registry/client.js";
@@ -17,8 +16,8 @@ export default defineCommand({
   maxPositionals: 1,
   options: {
     "dry-run": { type: "boolean", description: "show what would be created or updated; change nothing" },
-    timeout: { type: "string", description: "per request to a remote registry, in ms (default 10000)", placeholder: "MS" },
-    retries: { type: "string", description: "retries of a failed request, with backoff, within a minute (default 4)", placeholder: "N" },
+    timeout: { type: "integer", min: 1, default: DEFAULT_RETRY.timeoutMs, description: "per request to a remote registry, in ms", placeholder: "MS" },
+    retries: { type: "integer", min: 0, default: DEFAULT_RETRY.retries, description: "retries of a failed request, with backoff, within a minute", placeholder: "N" },
   },
   async run(ctx, { values, positionals }) {
     if (positionals[0] !== "sync") throw new UserError(positionals[0] ? `unknown registry action "${positionals[0]}"` : "fleet registry needs an action", { hint: "fleet registry sync [--dry-run]" });
@@ -26,8 +25,8 @@ export default defineCommand({
       ...sessionOf(ctx),
       manifest: await ctx.manifest(),
       dryRun: Boolean(values["dry-run"]),
-      timeoutMs: wholeNumberOption("--timeout", values.timeout, DEFAULT_RETRY.timeoutMs, 1),
-      retries: wholeNumberOption("--retries", values.retries, DEFAULT_RETRY.retries),
+      timeoutMs: values.timeout,
+      retries: values.retries,
     });
     const failed = result.entries.filter((e) => e.error).length;
     const changed = result.entries.filter((e) => e.action !== "unchanged" && !e.error).length;

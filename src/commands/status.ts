@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { defineCommand } from "../cli/define.js";
+import { defineCommand, healthOptions } from "../cli/define.js";
 import { requireKnownWorkers } from "../manifest/select.js";
-import { wholeNumberOption } from "../cli/numbers.js";
 import { sessionOf } from "../cli/context.js";
 import { status as observeStatus } from "../api/status.js";
 import { UserError } from "../errors.js";
@@ -20,17 +19,16 @@ export default defineCommand({
   options: {
     markdown: { type: "boolean", description: "print Markdown (for a tracking issue)" },
     html: { type: "string", description: "also write the status page to FILE", placeholder: "FILE" },
-    timeout: { type: "string", description: "health check timeout per request in ms (default 3000)", placeholder: "MS" },
-    retries: { type: "string", description: "health check retries (default 1)", placeholder: "N" },
-    concurrency: { type: "string", description: "probes at a time (default 8)", placeholder: "N" },
+    ...healthOptions({ timeoutMs: 3000, retries: 1 }),
+    concurrency: { type: "integer", min: 1, max: 64, default: 8, description: "probes at a time", placeholder: "N" },
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
     requireKnownWorkers(manifest, positionals);
     const htmlFile = values.html ? resolve(ctx.cwd, values.html) : undefined;
     if (htmlFile && !existsSync(dirname(htmlFile))) throw new UserError(`--html ${values.html}: the folder ${dirname(htmlFile)} does not exist`);
-    const health = { timeoutMs: wholeNumberOption("--timeout", values.timeout, 3000, 1), retries: wholeNumberOption("--retries", values.retries, 1, 0) };
-    const concurrency = wholeNumberOption("--concurrency", values.concurrency, 8, 1);
+    const health = { timeoutMs: values.timeout, retries: values.retries };
+    const concurrency = values.concurrency;
     const progress = ctx.out.progress(`observing ${positionals.length || Object.keys(manifest.workers).length} workers`);
     const status = await observeStatus({ ...sessionOf(ctx), manifest, workers: positionals, health, concurrency });
     progress.done(`observed ${status.workers.length} workers`);

@@ -11,11 +11,10 @@ export default defineCommand({
     "<script>.workers.dev), in one workerd, until interrupted. Deploys made meanwhile take effect without a restart. " +
     "Try: curl -H 'Host: initiate.chitty.cc' http://127.0.0.1:8787/health",
   options: {
-    port: { type: "string", description: "port on 127.0.0.1 (default 8787; 0 picks a free one)", placeholder: "PORT" },
+    port: { type: "integer", min: 0, max: 65535, default: 8787, description: "port on 127.0.0.1 (0 picks a free one)", placeholder: "PORT" },
   },
   async run(ctx, { values }) {
-    const port = Number(values.port ?? 8787);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number, not "${values.port}"`);
+    const port = values.port;
     const store = LocalCloudStore.at(ctx.cwd);
     const manifest = await ctx.manifest().catch(() => undefined);
     if (manifest?.providers.cloud === "cloudflare") ctx.out.warn("the manifest names Cloudflare; fleet up serves the local cloud (.fleet/cloud), not your account's workers");
