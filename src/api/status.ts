@@ -30,7 +30,12 @@ export async function status(options: StatusCall = {}): Promise<FleetStatus> {
   const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
   const ids = fleetOrder(manifest).order.filter((id) => named.includes(id));
   const facts = await observeFleet(session.cwd, manifest, branch, ids, { health, concurrency, env: session.env, onProgress: session.log });
-  const workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
+  let workers;
+  try {
+    workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
+  } finally {
+    facts.close();
+  }
   const cloud = { kind: facts.cloud.kind, ...("error" in facts.cloud ? { error: facts.cloud.error } : {}) };
   return summarize(workers, { monorepo: await sourceName(session.cwd), branch, commit: facts.tip, cloud });
 }

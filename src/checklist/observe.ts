@@ -11,7 +11,7 @@ import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config
 import { WORKERS_DOC } from "../docs/workers-doc.js";
 import type { Forge, Repository } from "../forge/forge.js";
 import { forgeFor } from "../forge/select.js";
-import { fileAt } from "../git/commit-files.js";
+import { CatFile } from "../git/cat-file.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { repoNameFor } from "../manifest/names.js";
@@ -51,6 +51,8 @@ export interface FleetFacts {
   /** Commits on the branch since `commit` that touch `paths` (null: commit unknown here). */
   commitsSince(commit: string, paths: string[]): Promise<number | null>;
   cutoverBranches: Set<string>;
+  /** Ends the readers the facts keep open (the monorepo's and each worker repository's `cat-file`). */
+  close(): void;
 }
 
 export interface ObserveOptions {
@@ -104,6 +106,7 @@ async function readSnapshots(facts: FleetFacts, ids: string[], concurrency: numb
   const { manifest, repos, forge, monorepo } = facts;
   await boundedMap(ids, concurrency, async (id) => {
     const repo = repos.get(repoNameFor(manifest, id));
+    facts.snapshots.get(id)?.close();
     if (repo && !manifest.workers[id]!.external) facts.snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
     else facts.snapshots.delete(id);
   });
@@ -130,25 +133,33 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
   const cloud = await cloudFor(manifest, monorepo, options.env, { persist });
   const local = cloud instanceof LocalCloud ? cloud : LocalCloud.at(monorepo, { persist });
   try {
-    options.onProgress?.("reading the monorepo");
-    const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);
-    let plans: Map<string, WorkerPlan>;
-    let router: FleetFacts["router"] = null;
-    try {
-      plans = new Map((await planFleet(manifest, monorepo, tree)).workers.map((w) => [w.id, w]));
-      if (manifest.monorepo.layout === "router") router = await readRouterFacts(tree, manifest);
-    } finally {
-      tree.close();
-    }
-
-    options.onProgress?.("reading the forge");
-    const repos = new Map((await forge.list()).map((r) => [r.name, r]));
-
-    options.onProgress?.("reading the cloud");
-    const { facts: cloudFacts, active, runtimeSecrets } = await readCloud(cloud, manifest, ids, options.concurrency);
-    const registry = await readRegistry(manifest, local, options.env);
+    // The monorepo, the forge and the cloud are read at the same time: the cloud's part waits
+    // mostly on workerd starting (the local registry answers through it), the others on git.
+    options.onProgress?.("reading the monorepo, the forge and the cloud");
+    const readMonorepo = async () => {
+      const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);
+      try {
+        const plans = new Map((await planFleet(manifest, monorepo, tree)).workers.map((w) => [w.id, w]));
+        return { plans, router: manifest.monorepo.layout === "router" ? await readRouterFacts(tree, manifest) : null };
+      } finally {
+        tree.close();
+      }
+    };
+    const readForge = async () => {
+      const repos = new Map((await forge.list()).map((r) => [r.name, r]));
+      const snapshots = new Map<string, RepoSnapshot>();
+      await boundedMap(ids, options.concurrency, async (id) => {
+        const repo = repos.get(repoNameFor(manifest, id));
+        if (repo && !manifest.workers[id]!.external) snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
+      });
+      return { repos, snapshots };
+    };
+    const readCloudAndRegistry = async () => ({ ...(await readCloud(cloud, manifest, ids, options.concurrency)), registry: await readRegistry(manifest, local, options.env) });
+    const [{ plans, router }, { repos, snapshots }, { facts: cloudFacts, active, runtimeSecrets, registry }] = await Promise.all([readMonorepo(), readForge(), readCloudAndRegistry()]);
 
     const docsText = await readFile(join(monorepo, WORKERS_DOC), "utf8").catch(() => undefined);
+    // the monorepo's files and commits as the probes ask for them, through one reader
+    const reader = new CatFile(monorepo);
     const { stdout: branches } = await git(["for-each-ref", "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: monorepo });
     const facts: FleetFacts = {
       monorepo,
@@ -158,24 +169,25 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       plans,
       forge,
       repos,
-      snapshots: new Map(),
+      snapshots,
       cloud: cloudFacts,
       active,
       runtimeSecrets,
       registry,
       health: new Map(),
-      docs: { text: docsText, committed: await fileAt(monorepo, tip, WORKERS_DOC) },
+      docs: { text: docsText, committed: await reader.text(`${tip}:${WORKERS_DOC}`) },
       router,
-      hasFile: (path) => fileAt(monorepo, tip, path),
+      hasFile: (path) => reader.text(`${tip}:${path}`),
       async commitsSince(commit, paths) {
-        const known = await git(["cat-file", "-e", `${commit}^{commit}`], { cwd: monorepo, okCodes: [1, 128] });
-        if (known.code !== 0) return null;
+        if ((await reader.object(`${commit}^{commit}`))?.type !== "commit") return null;
         return Number(await gitText(["rev-list", "--count", tip, `^${commit}`, "--", ...paths], { cwd: monorepo }));
       },
       cutoverBranches: new Set(branches.split("\n").filter(Boolean)),
+      close(this: FleetFacts) {
+        reader.close();
+        for (const s of this.snapshots.values()) s.close();
+      },
     };
-    options.onProgress?.("reading the worker repositories");
-    await readSnapshots(facts, ids, options.concurrency);
     if (options.health) {
       options.onProgress?.("checking health");
       await readHealth(facts, cloud, ids, options.health, options.concurrency);

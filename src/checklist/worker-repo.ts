@@ -2,6 +2,7 @@
 // sync's trailers. A repository on the local forge is read in place; one behind a URL is fetched
 // first into the monorepo's refs/fleet/worker/<id> (fleet's own ref, which sync uses too).
 import { isAbsolute } from "node:path";
+import { CatFile } from "../git/cat-file.js";
 import { git } from "../git/git.js";
 import { SOURCE_TRAILER, SPLIT_TRAILER } from "../sync/worker-state.js";
 
@@ -9,7 +10,10 @@ export interface RepoSnapshot {
   tip: string | null;
   files: Set<string>;
   lastSync: { commit: string; source: string; split: string } | null;
+  /** A file's text at the tip (read through one `cat-file --batch` per repository, started on first use). */
   text(path: string): Promise<string | undefined>;
+  /** Ends the repository's reader, if one was started. */
+  close(): void;
 }
 
 export async function snapshot(url: string, env: Record<string, string>, monorepo: string, id: string): Promise<RepoSnapshot> {
@@ -23,19 +27,21 @@ export async function snapshot(url: string, env: Record<string, string>, monorep
   }
   const run = (args: string[], okCodes: number[] = []) => git(args, { cwd, env, okCodes });
   const tip = (await run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], [1])).stdout.trim() || null;
-  if (!tip) return { tip: null, files: new Set(), lastSync: null, text: async () => undefined };
+  if (!tip) return { tip: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
   const [tree, log] = await Promise.all([
     run(["ls-tree", "-r", "-z", "--name-only", tip]),
     run(["log", "--first-parent", "-n1", `--grep=^${SPLIT_TRAILER}: `, `--format=%H%x00%(trailers:key=${SOURCE_TRAILER},valueonly,separator=%x2C)%x00%(trailers:key=${SPLIT_TRAILER},valueonly,separator=%x2C)`, tip]),
   ]);
   const [commit, source, split] = log.stdout.trim().split("\0");
+  let reader: CatFile | undefined;
   return {
     tip,
     files: new Set(tree.stdout.split("\0").filter(Boolean)),
     lastSync: commit && source && split ? { commit, source: source.split(",").pop()!.trim(), split: split.split(",").pop()!.trim() } : null,
     async text(path) {
-      const r = await run(["cat-file", "blob", `${tip}:${path}`], [128]);
-      return r.code === 0 ? r.stdout : undefined;
+      reader ??= new CatFile(cwd);
+      return reader.text(`${tip}:${path}`);
     },
+    close: () => reader?.close(),
   };
 }

@@ -76,49 +76,53 @@ export default defineCommand({
     let facts = await observeFleet(ctx.cwd, manifest, branch, order, observeOptions);
     const status = await judge(order);
     progress.done(`observed ${order.length} workers`);
-    const todo = (id: string) => MIGRATE_STEPS.filter((step) => status.get(id)!.steps.find((s) => s.step === step)!.state === "missing");
+    try {
+      const todo = (id: string) => MIGRATE_STEPS.filter((step) => status.get(id)!.steps.find((s) => s.step === step)!.state === "missing");
 
-    if (values["dry-run"]) {
-      const plan = order.map((id) => ({ id, steps: todo(id).map((step) => ({ step, command: commandFor(step, id) })) }));
-      if (ctx.json) ctx.out.json({ dryRun: true, workers: plan });
-      else ctx.out.print(table(["worker", "steps to do"], plan.map((p) => [p.id, p.steps.length ? p.steps.map((s) => s.step).join(" → ") : "nothing (ready for fleet cutover)"])));
-      ctx.out.info("dry run: nothing changed");
-      return 0;
-    }
-
-    const stopped = new Map<string, { step: StepKey; evidence: string }>();
-    const did = new Map<string, StepKey[]>(order.map((id) => [id, []]));
-    for (const step of MIGRATE_STEPS) {
-      const active = order.filter((id) => !stopped.has(id));
-      const pending = active.filter((id) => status.get(id)!.steps.find((s) => s.step === step)!.state === "missing");
-      if (pending.length === 0) continue;
-      const title = STEPS.find((s) => s.key === step)!.title.toLowerCase();
-      const p = ctx.out.progress(`${title}: ${pending.length} worker${pending.length === 1 ? "" : "s"}`);
-      await carryOut(ctx, manifest, step, pending, secrets);
-      facts = await observeAgain(facts, pending, CHANGED_BY[step], observeOptions);
-      const again = await judge(pending);
-      for (const id of pending) {
-        status.set(id, again.get(id)!);
-        const result = again.get(id)!.steps.find((s) => s.step === step)!;
-        if (result.state === "missing") stopped.set(id, { step, evidence: result.evidence });
-        else did.get(id)!.push(step);
+      if (values["dry-run"]) {
+        const plan = order.map((id) => ({ id, steps: todo(id).map((step) => ({ step, command: commandFor(step, id) })) }));
+        if (ctx.json) ctx.out.json({ dryRun: true, workers: plan });
+        else ctx.out.print(table(["worker", "steps to do"], plan.map((p) => [p.id, p.steps.length ? p.steps.map((s) => s.step).join(" → ") : "nothing (ready for fleet cutover)"])));
+        ctx.out.info("dry run: nothing changed");
+        return 0;
       }
-      p.done(`${title}: ${pending.filter((id) => !stopped.has(id)).length} of ${pending.length} done`);
-    }
 
-    const rows = order.map((id) => {
-      const stop = stopped.get(id);
-      const steps = did.get(id)!;
-      const result = stop ? `stopped at ${stop.step}` : "ready for cutover";
-      return { id, result, did: steps, reason: stop?.evidence ?? "", next: stop ? commandFor(stop.step, id) : `fleet cutover ${id}` };
-    });
-    if (ctx.json) ctx.out.json({ workers: rows });
-    else {
-      ctx.out.print(table(["worker", "result", "done now", "detail"], rows.map((r) => [r.id, r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result), r.did.join(", ") || "—", r.reason])));
-      const ready = rows.filter((r) => !stopped.has(r.id)).length;
-      ctx.out.info(`${ready} of ${rows.length} ready for cutover${stopped.size ? `; run \`fleet migrate\` again after fixing what stopped the others` : ""}`);
+      const stopped = new Map<string, { step: StepKey; evidence: string }>();
+      const did = new Map<string, StepKey[]>(order.map((id) => [id, []]));
+      for (const step of MIGRATE_STEPS) {
+        const active = order.filter((id) => !stopped.has(id));
+        const pending = active.filter((id) => status.get(id)!.steps.find((s) => s.step === step)!.state === "missing");
+        if (pending.length === 0) continue;
+        const title = STEPS.find((s) => s.key === step)!.title.toLowerCase();
+        const p = ctx.out.progress(`${title}: ${pending.length} worker${pending.length === 1 ? "" : "s"}`);
+        await carryOut(ctx, manifest, step, pending, secrets);
+        facts = await observeAgain(facts, pending, CHANGED_BY[step], observeOptions);
+        const again = await judge(pending);
+        for (const id of pending) {
+          status.set(id, again.get(id)!);
+          const result = again.get(id)!.steps.find((s) => s.step === step)!;
+          if (result.state === "missing") stopped.set(id, { step, evidence: result.evidence });
+          else did.get(id)!.push(step);
+        }
+        p.done(`${title}: ${pending.filter((id) => !stopped.has(id)).length} of ${pending.length} done`);
+      }
+
+      const rows = order.map((id) => {
+        const stop = stopped.get(id);
+        const steps = did.get(id)!;
+        const result = stop ? `stopped at ${stop.step}` : "ready for cutover";
+        return { id, result, did: steps, reason: stop?.evidence ?? "", next: stop ? commandFor(stop.step, id) : `fleet cutover ${id}` };
+      });
+      if (ctx.json) ctx.out.json({ workers: rows });
+      else {
+        ctx.out.print(table(["worker", "result", "done now", "detail"], rows.map((r) => [r.id, r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result), r.did.join(", ") || "—", r.reason])));
+        const ready = rows.filter((r) => !stopped.has(r.id)).length;
+        ctx.out.info(`${ready} of ${rows.length} ready for cutover${stopped.size ? `; run \`fleet migrate\` again after fixing what stopped the others` : ""}`);
+      }
+      return stopped.size ? EXIT_FINDINGS : 0;
+    } finally {
+      facts.close();
     }
-    return stopped.size ? EXIT_FINDINGS : 0;
   },
 });
 

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 export class CatFile {
   private readonly child;
   private buffer = Buffer.alloc(0);
-  private readonly waiting: { resolve: (v: Buffer | undefined) => void; reject: (e: Error) => void }[] = [];
+  private readonly waiting: { resolve: (v: { type: string; content: Buffer } | undefined) => void; reject: (e: Error) => void }[] = [];
 
   constructor(repo: string) {
     this.child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
@@ -16,7 +16,18 @@ export class CatFile {
   }
 
   /** Contents of `rev:path` (or any object name), or undefined when it does not exist. */
-  read(object: string): Promise<Buffer | undefined> {
+  async read(object: string): Promise<Buffer | undefined> {
+    return (await this.object(object))?.content;
+  }
+
+  /** A file's text at `rev:path`; undefined when there is no file there (nothing, or a folder). */
+  async text(object: string): Promise<string | undefined> {
+    const found = await this.object(object);
+    return found?.type === "blob" ? found.content.toString("utf8") : undefined;
+  }
+
+  /** The object's type and contents, or undefined when it does not exist. */
+  object(object: string): Promise<{ type: string; content: Buffer } | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       this.child.stdin.write(`${object}\n`);
@@ -33,11 +44,12 @@ export class CatFile {
         this.waiting.shift()!.resolve(undefined);
         continue;
       }
-      const size = Number(header.split(" ")[2]);
-      if (this.buffer.length < eol + 1 + size + 1) return;
-      const content = this.buffer.subarray(eol + 1, eol + 1 + size);
-      this.buffer = this.buffer.subarray(eol + 1 + size + 1);
-      this.waiting.shift()!.resolve(Buffer.from(content));
+      const [, type = "", size = "0"] = header.split(" ");
+      const length = Number(size);
+      if (this.buffer.length < eol + 1 + length + 1) return;
+      const content = this.buffer.subarray(eol + 1, eol + 1 + length);
+      this.buffer = this.buffer.subarray(eol + 1 + length + 1);
+      this.waiting.shift()!.resolve({ type, content: Buffer.from(content) });
     }
   }
 
