@@ -4,6 +4,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloudflareCredentials } from "../../src/cloud/cloudflare/credentials.js";
+import { CloudflareApi } from "../../src/cloud/cloudflare/api.js";
+import { ScriptReads } from "../../src/cloud/cloudflare/script-reads.js";
 import { Wrangler } from "../../src/cloud/cloudflare/wrangler.js";
 import { wranglerCommands } from "../../src/cloud/cloudflare/wrangler-commands.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -15,22 +17,16 @@ const credentials = { apiToken: TOKEN, accountId: ACCOUNT };
 
 describe("wrangler commands, as data", () => {
   const target = { config: "wrangler.jsonc", environment: "production" };
-  it("deploy, versions, deployments, rollback and secret bulk, with the token only in the environment", () => {
+  it("deploy, rollback and secret bulk, with the token only in the environment", () => {
     const commands = [
       wranglerCommands.deploy(credentials, target, "/o/out.ndjson", "/o/logs", { tag: "0123abcd", message: "0123abcd add beacon" }),
-      wranglerCommands.versionsList(credentials, target, "/o/logs"),
-      wranglerCommands.deploymentsList(credentials, target, "/o/logs"),
       wranglerCommands.rollback(credentials, target, "v-1", "health check failed", "/o/logs"),
       wranglerCommands.secretBulk(credentials, target, "/o/logs"),
-      wranglerCommands.secretList(credentials, target, "/o/logs"),
     ];
     expect(commands.map((c) => c.args)).toEqual([
       ["deploy", "--config", "wrangler.jsonc", "--env", "production", "--tag", "0123abcd", "--message", "0123abcd add beacon"],
-      ["versions", "list", "--json", "--config", "wrangler.jsonc", "--env", "production"],
-      ["deployments", "list", "--json", "--config", "wrangler.jsonc", "--env", "production"],
       ["rollback", "v-1", "--config", "wrangler.jsonc", "--env", "production", "--message", "health check failed", "--yes"],
       ["secret", "bulk", "--config", "wrangler.jsonc", "--env", "production"],
-      ["secret", "list", "--format", "json", "--config", "wrangler.jsonc", "--env", "production"],
     ]);
     for (const c of commands) {
       expect(c.args.join(" ")).not.toContain(TOKEN);
@@ -82,14 +78,16 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
     expect(script.domains).toEqual(["beacon.chitty.cc"]);
     expect(script.versions[1]!.metadata).toMatchObject({ main_module: "index.js", bindings: [{ name: "ENVIRONMENT", type: "plain_text", text: "production" }] });
 
-    expect((await cloud.versions(worker, target)).map((v) => v.id)).toEqual([first.versionId, second.versionId]); // wrangler lists oldest first
+    // fleet reads what wrangler changed through the API
+    const reads = new ScriptReads(new CloudflareApi({ apiToken: TOKEN, accountId: ACCOUNT, apiBaseUrl: api.baseUrl }), ACCOUNT);
+    expect((await reads.versions("chittyos-beacon-worker")).map((v) => v.id)).toEqual([first.versionId, second.versionId]);
     await cloud.rollback(worker, target, first.versionId, "health check failed");
-    const deployments = await cloud.deployments(worker, target);
+    const deployments = await reads.deployments("chittyos-beacon-worker");
     expect(deployments[0]).toMatchObject({ versions: [{ versionId: first.versionId, percentage: 100 }], message: "health check failed" });
 
     await cloud.putSecrets(worker, target, { JWT_SECRET: "jwt-value", OTHER: "other-value" });
     expect([...script.secrets].sort()).toEqual(["JWT_SECRET", "OTHER"]);
-    expect(await cloud.secretNames(undefined, { name: "chittyos-beacon-worker" })).toEqual(["JWT_SECRET", "OTHER"]);
+    expect(await reads.secretNames("chittyos-beacon-worker")).toEqual(["JWT_SECRET", "OTHER"]);
     expect(api.requests.every((r) => r.authorized)).toBe(true);
     expect(api.requests.some((r) => r.path === `/accounts/${ACCOUNT}/workers/scripts/chittyos-beacon-worker/secrets-bulk` && r.method === "PATCH")).toBe(true);
   }, 120_000);

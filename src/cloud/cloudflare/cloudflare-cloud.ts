@@ -1,6 +1,6 @@
-// A Cloudflare account as a Cloud: wrangler deploys, lists versions and deployments, rolls back
-// and lists secret names; the API (through the official SDK) says who holds which hostname and
-// what the account's workers.dev subdomain is. Every deploy records the repository commit it was
+// A Cloudflare account as a Cloud: wrangler deploys, rolls back and puts secrets; the API (plain
+// HTTP, api.ts) is read for everything else — deployments, versions, secret names, who holds
+// which hostname, the account's workers.dev subdomain. Every deploy records the repository commit it was
 // built from in the version's tag and message, which is how `live()` ties a version to a commit.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -8,7 +8,8 @@ import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
 import type { Fetcher } from "../../health/check.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "../cloud.js";
 import { specFromConfig } from "../spec.js";
-import { CloudflareApi } from "./api.js";
+import { CloudflareApi, CloudflareApiError } from "./api.js";
+import { ScriptReads } from "./script-reads.js";
 import type { CloudflareAccess } from "./credentials.js";
 import { Wrangler, type CloudflareVersion } from "./wrangler.js";
 
@@ -24,6 +25,7 @@ export class CloudflareCloud implements Cloud {
   readonly kind = "cloudflare" as const;
   readonly wrangler: Wrangler;
   readonly api: CloudflareApi;
+  private readonly reads: ScriptReads;
   readonly fetch: Fetcher;
   private subdomain?: Promise<string>;
 
@@ -33,6 +35,7 @@ export class CloudflareCloud implements Cloud {
   ) {
     this.wrangler = new Wrangler(access);
     this.api = new CloudflareApi(access);
+    this.reads = new ScriptReads(this.api, access.accountId);
     this.fetch = edgeFetcher(access.edgeUrl);
   }
 
@@ -63,7 +66,7 @@ export class CloudflareCloud implements Cloud {
     await mkdir(this.workDir, { recursive: true });
     const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: source.message.slice(0, MESSAGE_LIMIT) };
     const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate, secrets);
-    const listed = (await this.wrangler.versions(undefined, { name: result.script })).find((v) => v.id === result.versionId);
+    const listed = await this.reads.version(result.script, result.versionId).catch(() => undefined);
     const version = listed ? versionOf(listed) : { id: result.versionId, number: 0, createdAt: new Date().toISOString(), source: { repository: source.repository, commit: source.commit, message: source.message } };
     // what it holds now: a hostname whose route another script holds (a route wins over a custom
     // domain) is not its own yet, so it answers on workers.dev until the cutover
@@ -74,19 +77,19 @@ export class CloudflareCloud implements Cloud {
   }
 
   async live(script: string): Promise<CloudVersion | undefined> {
-    const deployments = await this.wrangler.deployments(undefined, { name: script }).catch(notDeployed);
+    const deployments = await this.reads.deployments(script).catch(notDeployed);
     const current = liveVersionId(deployments[0]);
     if (!current) return undefined;
-    const listed = (await this.wrangler.versions(undefined, { name: script })).find((v) => v.id === current);
+    const listed = await this.reads.version(script, current).catch(() => undefined);
     return listed ? versionOf(listed) : { id: current, number: 0, createdAt: deployments[0]!.createdOn };
   }
 
   async versions(script: string): Promise<CloudVersion[]> {
-    return (await this.wrangler.versions(undefined, { name: script }).catch(notDeployed)).map(versionOf);
+    return (await this.reads.versions(script).catch(notDeployed)).map(versionOf);
   }
 
   async rollback(script: string, to?: string, reason?: string): Promise<{ from: string; to: string }> {
-    const deployments = await this.wrangler.deployments(undefined, { name: script });
+    const deployments = await this.reads.deployments(script);
     const current = liveVersionId(deployments[0]);
     if (!current) throw new Error(`${script} has no deployment on Cloudflare`);
     const target = to ?? deployments.map(liveVersionId).find((v) => v && v !== current);
@@ -100,7 +103,7 @@ export class CloudflareCloud implements Cloud {
   }
 
   secretNames(script: string): Promise<string[]> {
-    return this.wrangler.secretNames(undefined, { name: script });
+    return this.reads.secretNames(script).catch(notDeployed);
   }
 
   async workersDevHost(script: string): Promise<string> {
@@ -129,9 +132,9 @@ function versionOf(v: CloudflareVersion): CloudVersion {
   return { id: v.id, number: v.number, createdAt: v.createdOn, ...(tagged ? { source: { commit: v.tag!, message: v.message ?? "" } } : {}) };
 }
 
-/** A script that does not exist has no versions and no deployments (wrangler says 10007). */
+/** A script that does not exist has no versions, deployments or secrets (Cloudflare says 10007). */
 function notDeployed(error: Error): never[] {
-  if (/10007|does not exist/i.test(error.message)) return [];
+  if ((error instanceof CloudflareApiError && error.codes.includes(10007)) || /10007|does not exist/i.test(error.message)) return [];
   throw error;
 }
 

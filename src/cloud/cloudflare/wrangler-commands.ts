@@ -50,19 +50,9 @@ export const wranglerCommands = {
   dryRun(t: Target, outdir: string): WranglerCommand {
     return { args: ["deploy", "--dry-run", "--outdir", outdir, ...where(t)], env: { WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" } };
   },
-  versionsList(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {
-    return { args: ["versions", "list", "--json", ...where(t)], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
-  },
-  deploymentsList(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {
-    return { args: ["deployments", "list", "--json", ...where(t)], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
-  },
   /** Back to an earlier version (wrangler: only recent ones, not across a Durable Object migration). */
   rollback(c: CloudflareCredentials, t: Target, versionId: string, message: string, logDir: string): WranglerCommand {
     return { args: ["rollback", versionId, ...where(t), "--message", message, "--yes"], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
-  },
-  /** Names and types of the worker's secrets, as JSON. */
-  secretList(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {
-    return { args: ["secret", "list", "--format", "json", ...where(t)], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
   },
   /** Secrets from standard input (a JSON object), so the values never touch a file. */
   secretBulk(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {

@@ -1,5 +1,6 @@
-// Workers on a Cloudflare account, through wrangler itself (fleet's own installation): deploy
-// from a prepared checkout, list versions and deployments, roll back, list and upload secrets.
+// What changes Workers on a Cloudflare account, through wrangler itself (fleet's own
+// installation): deploy from a prepared checkout, roll back, upload secrets. Reads go through the
+// API (script-reads.ts), a request each instead of a wrangler process.
 // Version ids come from wrangler's NDJSON output file, not from its human output.
 import { execFile, spawn } from "node:child_process";
 import { constants } from "node:fs";
@@ -44,39 +45,8 @@ export class Wrangler {
     });
   }
 
-  /** Oldest first, as wrangler lists them. */
-  async versions(checkout: string | undefined, target: Target): Promise<CloudflareVersion[]> {
-    const out = await this.withScratch((s) => this.run(wranglerCommands.versionsList(this.credentials, target, join(s, "logs")), checkout ?? s));
-    return (JSON.parse(jsonPart(out)) as { id: string; number: number; metadata: { created_on: string }; annotations?: Record<string, string> }[])
-      .map((v) => ({
-        id: v.id,
-        number: v.number,
-        createdOn: v.metadata.created_on,
-        ...(v.annotations?.["workers/tag"] ? { tag: v.annotations["workers/tag"] } : {}),
-        ...(v.annotations?.["workers/message"] ? { message: v.annotations["workers/message"] } : {}),
-      }))
-      .sort((a, b) => a.number - b.number);
-  }
-
-  /** Newest first. */
-  async deployments(checkout: string | undefined, target: Target): Promise<CloudflareDeployment[]> {
-    const out = await this.withScratch((s) => this.run(wranglerCommands.deploymentsList(this.credentials, target, join(s, "logs")), checkout ?? s));
-    return (JSON.parse(jsonPart(out)) as { id: string; created_on: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> }[]).map((d) => ({
-      id: d.id,
-      createdOn: d.created_on,
-      versions: d.versions.map((v) => ({ versionId: v.version_id, percentage: v.percentage })),
-      ...(d.annotations?.["workers/message"] ? { message: d.annotations["workers/message"] } : {}),
-    })).sort((a, b) => (a.createdOn < b.createdOn ? 1 : -1)); // newest first, whatever order wrangler prints
-  }
-
   async rollback(checkout: string | undefined, target: Target, versionId: string, message: string): Promise<void> {
     await this.withScratch((s) => this.run(wranglerCommands.rollback(this.credentials, target, versionId, message, join(s, "logs")), checkout ?? s));
-  }
-
-  /** The names of the worker's runtime secrets (wrangler prints names and types, never values). */
-  async secretNames(checkout: string | undefined, target: Target): Promise<string[]> {
-    const out = await this.withScratch((s) => this.run(wranglerCommands.secretList(this.credentials, target, join(s, "logs")), checkout ?? s));
-    return (JSON.parse(jsonPart(out)) as { name: string }[]).map((s) => s.name).sort();
   }
 
   /** Uploads secrets through wrangler's standard input: the values are never written to a file. */
@@ -139,12 +109,6 @@ async function throughPipe<T>(path: string, text: string, reader: () => Promise<
     await writing.catch(() => undefined);
     await unblock?.close();
   }
-}
-
-/** wrangler prints its banner before the JSON on some versions: take the JSON. */
-function jsonPart(out: string): string {
-  const start = out.search(/^[[{]/m);
-  return start >= 0 ? out.slice(start) : out;
 }
 
 function redact(text: string, credentials: CloudflareCredentials): string {
