@@ -7,22 +7,16 @@ import { parse as parseJsonc } from "jsonc-parser";
 import { git } from "../../src/git/git.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run.js";
-import { tempDir } from "../helpers/tmp.js";
-import { monorepoOnGitHub } from "../forge/github-fixture.js";
-import { GitHubStandIn } from "../forge/github-stand-in.js";
+import type { GitHubStandIn } from "../forge/github-stand-in.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
-
-const TOKEN = "ghp_faultsToken00112233445566778899";
+import { FAULTY_FORGE_ENV, faultyForge } from "./faulty-forge.fixture.js";
 
 describe("a forge that fails on purpose", () => {
   let github: GitHubStandIn;
   let dir: string;
-  const env = { ...IDENTITY, GH_TOKEN: TOKEN, FLEET_HTTP_TIMEOUT: "1", CLOUDFLARE_API_TOKEN: "x", CLOUDFLARE_ACCOUNT_ID: "y" };
+  const env = FAULTY_FORGE_ENV;
   beforeAll(async () => {
-    const root = await tempDir("fleet-forge-faults-");
-    github = await new GitHubStandIn("chittyos", TOKEN, join(root, "github")).start();
-    dir = join(root, "monorepo");
-    await monorepoOnGitHub(dir, github, 30);
+    ({ github, dir } = await faultyForge());
     const create = await runFleet(["create", "canon", "docs", "registry", "--cwd", dir], env);
     expect(create.code, create.stderr).toBe(0);
   }, 120_000);

@@ -1,25 +1,17 @@
 // Slow suite: a forge that fails on purpose (the GitHub stand-in). fleet create retries within its
 // deadlines (with the retry plugin's real backoff), completes the other repositories, names the
 // one it could not, exits 1; the re-run completes it.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run.js";
-import { tempDir } from "../helpers/tmp.js";
-import { monorepoOnGitHub } from "../forge/github-fixture.js";
-import { GitHubStandIn } from "../forge/github-stand-in.js";
-import { IDENTITY } from "../repos/extracted.fixture.js";
-
-const TOKEN = "ghp_faultsToken00112233445566778899";
+import type { GitHubStandIn } from "../forge/github-stand-in.js";
+import { FAULTY_FORGE_ENV, faultyForge } from "../reliability/faulty-forge.fixture.js";
 
 describe("a forge that fails on purpose", () => {
   let github: GitHubStandIn;
   let dir: string;
-  const env = { ...IDENTITY, GH_TOKEN: TOKEN, FLEET_HTTP_TIMEOUT: "1", CLOUDFLARE_API_TOKEN: "x", CLOUDFLARE_ACCOUNT_ID: "y" };
+  const env = FAULTY_FORGE_ENV;
   beforeAll(async () => {
-    const root = await tempDir("fleet-forge-faults-");
-    github = await new GitHubStandIn("chittyos", TOKEN, join(root, "github")).start();
-    dir = join(root, "monorepo");
-    await monorepoOnGitHub(dir, github, 30);
+    ({ github, dir } = await faultyForge());
   }, 120_000);
   afterAll(() => github.stop());
 
