@@ -1,5 +1,6 @@
 // One probe per step: each looks at what the step is about and says done / missing / n/a with
 // the evidence it saw. Probes only read the facts gathered in observe.ts.
+import { TEST_FILE } from "../discovery/file-kinds.js";
 import { pathMapper } from "../history/path-filter.js";
 import { parse as parseYaml } from "yaml";
 import { markerPathFor } from "../cutover/monorepo-change.js";
@@ -14,7 +15,6 @@ import { sameCommit } from "../cloud/cloud.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
 export const INTEGRATION_TEST = "test/integration.test.js";
-const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 type Probe = (facts: FleetFacts, id: string) => Promise<Omit<StepResult, "step">> | Omit<StepResult, "step">;
 const done = (evidence: string) => ({ state: "done" as const, evidence });

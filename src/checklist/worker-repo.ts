@@ -4,7 +4,7 @@
 import { isAbsolute } from "node:path";
 import { CatFile } from "../git/cat-file.js";
 import { git } from "../git/git.js";
-import { SOURCE_TRAILER, SPLIT_TRAILER } from "../sync/worker-state.js";
+import { lastSyncAt } from "../sync/worker-state.js";
 
 export interface RepoSnapshot {
   tip: string | null;
@@ -28,16 +28,12 @@ export async function snapshot(url: string, env: Record<string, string>, monorep
   const run = (args: string[], okCodes: number[] = []) => git(args, { cwd, env, okCodes });
   const tip = (await run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], [1])).stdout.trim() || null;
   if (!tip) return { tip: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
-  const [tree, log] = await Promise.all([
-    run(["ls-tree", "-r", "-z", "--name-only", tip]),
-    run(["log", "--first-parent", "-n1", `--grep=^${SPLIT_TRAILER}: `, `--format=%H%x00%(trailers:key=${SOURCE_TRAILER},valueonly,separator=%x2C)%x00%(trailers:key=${SPLIT_TRAILER},valueonly,separator=%x2C)`, tip]),
-  ]);
-  const [commit, source, split] = log.stdout.trim().split("\0");
+  const [tree, lastSync] = await Promise.all([run(["ls-tree", "-r", "-z", "--name-only", tip]), lastSyncAt(cwd, tip, env)]);
   let reader: CatFile | undefined;
   return {
     tip,
     files: new Set(tree.stdout.split("\0").filter(Boolean)),
-    lastSync: commit && source && split ? { commit, source: source.split(",").pop()!.trim(), split: split.split(",").pop()!.trim() } : null,
+    lastSync: lastSync && lastSync.source ? lastSync : null,
     async text(path) {
       reader ??= new CatFile(cwd);
       return reader.text(`${tip}:${path}`);

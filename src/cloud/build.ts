@@ -2,6 +2,7 @@
 // (`wrangler deploy --dry-run --outdir`) in a checkout that has the npm packages its
 // package.json lists. wrangler itself (and Vitest with Cloudflare's plugin, for tests) are
 // linked from fleet's installation rather than downloaded into every checkout.
+import { WRANGLER_FILES } from "../discovery/file-kinds.js";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -11,7 +12,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const TOOLS = ["wrangler", "vitest", "@cloudflare/vitest-plugin"];
-export const WRANGLER_CONFIGS = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"];
 
 export function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -108,7 +108,7 @@ async function linkPackages(dir: string, shared: string): Promise<void> {
  * `wrangler*.{toml,json,jsonc}` (a config worker keeps its name, such as wrangler-evidence.toml).
  */
 export function configFileIn(dir: string): string | undefined {
-  const standard = WRANGLER_CONFIGS.find((f) => existsSync(join(dir, f)));
+  const standard = WRANGLER_FILES.find((f) => existsSync(join(dir, f)));
   if (standard) return standard;
   const named = readdirSync(dir).filter((f) => /^wrangler[\w.-]*\.(toml|jsonc?)$/.test(f));
   return named.length === 1 ? named[0] : undefined;

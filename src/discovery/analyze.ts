@@ -4,6 +4,7 @@
 import { posix } from "node:path";
 import type { WorkerEntry } from "../manifest/schema.js";
 import { CODE_FILE } from "./ast.js";
+import { TEST_FILE } from "./file-kinds.js";
 import { moduleClosure, type Closure } from "./closure.js";
 import { moduleFacts } from "./js-module.js";
 import type { SplitFilter } from "../history/path-filter.js";
@@ -39,7 +40,7 @@ export interface WorkerAnalysis {
   warnings: string[];
 }
 
-export const TEST_FILE = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]sx?$|^test-[^/]+\.[cm]?[jt]sx?$/;
+export { TEST_FILE } from "./file-kinds.js";
 
 export type PackageVersions = Record<string, string>;
 

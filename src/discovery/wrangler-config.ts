@@ -52,7 +52,7 @@ export function hostnamesOf(config: WranglerConfig): { production: string[]; sta
   return { production: hosts(production?.length ? production : config.routes), staging: hosts(staging ?? []) };
 }
 
-export const WRANGLER_FILES = ["wrangler.jsonc", "wrangler.json", "wrangler.toml"] as const;
+export { WRANGLER_FILES } from "./file-kinds.js";
 
 // Array-valued binding sections: key in the config, kind, and the field that names the binding.
 const LIST_SECTIONS: [string, BindingKind, string][] = [
