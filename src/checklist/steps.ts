@@ -54,26 +54,30 @@ export interface WorkerInCloud {
 }
 
 /** The command that does a step for a worker. */
+/** The command that does each step: what the checklist names as next, and what `fleet migrate` calls. */
+export const STEP_OWNER = {
+  repository: "create",
+  actions: "create",
+  secrets: "create",
+  code: "sync",
+  tests: "sync",
+  deployed: "deploy",
+  health: "health",
+  registry: "registry",
+  docs: "migrate",
+  migrated: "cutover",
+} as const satisfies Record<StepKey, string>;
+
 export function commandFor(step: StepKey, id: string): string {
-  switch (step) {
-    case "repository":
-    case "actions":
-      return `fleet create ${id}`;
-    case "code":
-    case "tests":
-      return `fleet sync ${id}`;
-    case "secrets":
-      return `fleet create ${id} --secrets-file .env`;
-    case "deployed":
-      return `fleet deploy ${id}`;
-    case "health":
-      return `fleet health ${id}`;
+  switch (STEP_OWNER[step]) {
+    case "create":
+      return step === "secrets" ? `fleet create ${id} --secrets-file .env` : `fleet create ${id}`;
     case "registry":
       return "fleet registry sync";
-    case "docs":
-      return `fleet migrate ${id}`;
-    case "migrated":
+    case "cutover":
       return `fleet cutover ${id} --apply`;
+    default:
+      return `fleet ${STEP_OWNER[step]} ${id}`;
   }
 }
 

@@ -11,7 +11,7 @@ import type { Manifest } from "../manifest/schema.js";
 import { requireKnownWorkers } from "../manifest/select.js";
 import { observeAgain, observeFleet, type FactPart, type ObserveOptions } from "../checklist/observe.js";
 import { probeWorker } from "../checklist/probes.js";
-import { STEPS, commandFor, type StepKey } from "../checklist/steps.js";
+import { STEP_OWNER, STEPS, commandFor, type StepKey } from "../checklist/steps.js";
 import { withWorkersListed, WORKERS_DOC } from "../docs/workers-doc.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
@@ -134,19 +134,16 @@ export default defineCommand({
 async function carryOut(ctx: Context, manifest: Manifest, step: StepKey, ids: string[], secrets: Record<string, string> | undefined): Promise<void> {
   const session = { ...sessionOf(ctx), manifest };
   const said = (lines: string[]) => lines.forEach((line) => ctx.out.info(`  │ ${line}`));
-  switch (step) {
-    case "repository":
-    case "actions":
-    case "secrets": {
+  switch (STEP_OWNER[step]) {
+    case "create": {
       const { repositories } = await create({ ...session, workers: ids, ...(secrets ? { secrets } : {}) });
       return said(repositories.filter((r) => r.status === "failed" || r.status === "refused").map((r) => `${r.repo}: ${r.status}${r.detail ? `: ${r.detail}` : ""}`));
     }
-    case "code":
-    case "tests": {
+    case "sync": {
       const { outcomes } = await sync({ ...session, workers: ids });
       return said(outcomes.filter((o) => o.status === "failed" || o.status === "refused").map((o) => `${o.id}: ${o.status}${o.detail ? `: ${o.detail}` : ""}`));
     }
-    case "deployed": {
+    case "deploy": {
       const { workers } = await deploy({ ...session, workers: ids, health: { timeoutMs: 3000, retries: 5 }, onEvent: (message) => ctx.out.debug(message) });
       return said(workers.filter((o) => o.status !== "deployed").map((o) => `${o.id}: ${o.status}${o.detail ? `: ${o.detail}` : ""}`));
     }
@@ -156,7 +153,8 @@ async function carryOut(ctx: Context, manifest: Manifest, step: StepKey, ids: st
       const { entries } = await registrySync(session);
       return said(entries.filter((e) => e.error).map((e) => `${e.serviceId}: ${e.error}`));
     }
-    case "docs": {
+    case "migrate": {
+      // the documentation step is migrate's own: the worker listed in the monorepo's docs/workers.md
       const file = join(ctx.cwd, WORKERS_DOC);
       const text = await readFile(file, "utf8").catch(() => undefined);
       const next = withWorkersListed(text, manifest, ids);
@@ -167,7 +165,7 @@ async function carryOut(ctx: Context, manifest: Manifest, step: StepKey, ids: st
       }
       return;
     }
-    case "migrated":
-      return;
+    case "cutover":
+      return; // `fleet cutover`, not migrate
   }
 }
