@@ -2,7 +2,10 @@
 // - `fleet sync --all` after a commit touching one worker, against `fleet sync <that worker>`
 //   after the same kind of commit (interleaved: each run syncs one new commit of svc-001);
 // - the first `fleet sync --all` into freshly created repositories, against a shell loop of
-//   `git push` of the same split refs into empty bare repositories (the anchor: the pushes alone).
+//   `git push` of the same split refs into empty bare repositories (the anchor: the pushes alone);
+// - `fleet create --all` on the local forge, against a shell loop of `git init --bare` and
+//   `git push` of the same scaffold commits (the repositories alone, without topics, environments,
+//   secrets, lockfiles or the checks fleet makes).
 // Run: npm run build && node bench/sync/run.ts [--workers 36,300] [--commits 5000] [--runs 3]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -33,7 +36,20 @@ for (const workers of values.workers.split(",").map(Number)) {
   generateSynthetic(dir, workers, commits);
   sh(dir, ["sh", "-c", "echo .fleet/ >> .git/info/exclude"]);
   sh(dir, fleet(dir, "init", "--org", "chittyos"));
+  const forgeRoot = join(dir, ".fleet", "forge");
+  const createAnchor = join(work, `created-${workers}`);
+  const initLoop = ["sh", "-c", `rm -rf ${createAnchor} && mkdir ${createAnchor} && for r in ${forgeRoot}/chittyos/*.git; do n=$(basename $r); git init -q --bare ${createAnchor}/$n && git -C $r push -q ${createAnchor}/$n main || exit 1; done`];
   sh(dir, fleet(dir, "create", "--all"));
+  const created = compare(
+    [
+      { name: `git init --bare and git push of each scaffold commit, a shell loop (${workers} repositories)`, command: initLoop, cwd: dir },
+      { name: `fleet create --all (${workers} repositories)`, command: fleet(dir, "create", "--all"), cwd: dir, env: ENV, prepare: () => rmSync(forgeRoot, { recursive: true, force: true }) },
+    ],
+    runs,
+    1,
+  );
+  console.log(`## ${workers} workers: create\n\n${report(created)}\n`);
+  rmSync(createAnchor, { recursive: true, force: true });
   sh(dir, fleet(dir, "split", "--all"));
   const ids = sh(dir, ["git", "for-each-ref", "--format=%(refname:lstrip=3)", "refs/fleet/split/"]).split("\n").filter(Boolean);
   const forge = join(dir, ".fleet", "forge", "chittyos");
