@@ -2,13 +2,11 @@
 // on main (first parent the previous tip, second the new split tip), whose tree is the previous
 // tree with the monorepo-owned paths replaced by the split's. Plan first, then carry it out.
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { boundedMap } from "../concurrency/bounded.js";
 import { crashPoint } from "../fs/crash-points.js";
 import { fileAt, git, gitText } from "../git/git.js";
-import { identityFallback } from "../git/identity.js";
+import { commitIdentities } from "../git/identity.js";
+import { quotePath } from "../history/quoting.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
 import { derivedFiles } from "./derived-files.js";
@@ -16,7 +14,18 @@ import type { Workspace } from "../npm/workspace.js";
 
 export type SyncAction =
   | { kind: "up-to-date"; id: string; split: string; carried?: { path: string; content: string }; dependencies?: Record<string, string>; remembered?: boolean }
-  | { kind: "merge"; id: string; split: string; state: WorkerState; ownedBefore: string[]; commits: number; carried?: { path: string; content: string }; dependencies?: Record<string, string> }
+  | {
+      kind: "merge";
+      id: string;
+      split: string;
+      state: WorkerState;
+      ownedBefore: string[];
+      /** The split's files as `ls-tree -r -z` gives them (mode, type, id, path), for the merge. */
+      splitEntries: string;
+      commits: number;
+      carried?: { path: string; content: string };
+      dependencies?: Record<string, string>;
+    }
   | { kind: "refused"; id: string; split: string; paths: string[] }
   | { kind: "no-split"; id: string }
   | { kind: "no-repository"; id: string; hint: string }
@@ -74,7 +83,8 @@ async function planOne(repo: string, remote: WorkerRemote, id: string, split: st
   const dependenciesStale = dependencies !== undefined && state.tip !== null && (await dependenciesDiffer(repo, state.tip, dependencies));
   if (state.lastSync?.split === split && !carriedStale && !dependenciesStale) return { kind: "up-to-date", id, split, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
-  const ownedAfter = await treeFiles(repo, split);
+  const splitEntries = (await git(["ls-tree", "-r", "-z", "--full-tree", split], { cwd: repo })).stdout;
+  const ownedAfter = splitEntries.split("\0").filter(Boolean).map((line) => line.slice(line.indexOf("\t") + 1));
   // the carried file is the monorepo's like the split's paths: an edit made in the repository is refused, not overwritten
   // (before the first sync the scaffold wrote it: that is fleet's own copy)
   const owned = new Set([...ownedBefore, ...ownedAfter, ...(carried && state.lastSync ? [carried.path] : [])]);
@@ -82,7 +92,7 @@ async function planOne(repo: string, remote: WorkerRemote, id: string, split: st
   if (touched.length > 0) return { kind: "refused", id, split, paths: touched };
   const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
   const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
-  return { kind: "merge", id, split, state, ownedBefore, commits, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
+  return { kind: "merge", id, split, state, ownedBefore, splitEntries, commits, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
 }
 
 /** Whether the repository's package.json (at `tip`) lists any of `dependencies` at another range. */
@@ -141,11 +151,13 @@ export interface ExecuteOptions {
 }
 
 /** Carries out a plan: the merge commit, then a fast-forward-only push; several workers at once. */
-export function executeSync(repo: string, remote: WorkerRemote, actions: SyncAction[], options: ExecuteOptions): Promise<SyncOutcome[]> {
-  return boundedMap(actions, SYNC_CONCURRENCY, (action) => executeOne(repo, remote, action, options));
+export async function executeSync(repo: string, remote: WorkerRemote, actions: SyncAction[], options: ExecuteOptions): Promise<SyncOutcome[]> {
+  // who signs the merge commits: asked of git once for the run
+  const identities = actions.some((a) => a.kind === "merge") ? await commitIdentities(repo) : undefined;
+  return boundedMap(actions, SYNC_CONCURRENCY, (action) => executeOne(repo, remote, action, options, identities!));
 }
 
-async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction, options: ExecuteOptions): Promise<SyncOutcome> {
+async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction, options: ExecuteOptions, identities: { author: string; committer: string }): Promise<SyncOutcome> {
   switch (action.kind) {
     case "up-to-date":
       // found up to date by reading the repository: remembered, so that the next run need not read it
@@ -161,7 +173,7 @@ async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction
       return { id: action.id, status: "refused", detail: `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}` };
     case "merge":
       try {
-        const { commit, lockProblem } = await mergeCommit(repo, action, options);
+        const { commit, lockProblem } = await mergeCommit(repo, action, options, identities);
         crashPoint("sync:after-merge-commit");
         if (options.push) {
           await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
@@ -192,7 +204,12 @@ async function remember(repo: string, id: string, what: { split: string; carried
   await git(["update-ref", "--stdin"], { cwd: repo, input: `${lines.join("\n")}\n` });
 }
 
-async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "merge" }>, options: ExecuteOptions): Promise<{ commit: string; lockProblem?: string }> {
+async function mergeCommit(
+  repo: string,
+  action: Extract<SyncAction, { kind: "merge" }>,
+  options: ExecuteOptions,
+  { author, committer }: { author: string; committer: string },
+): Promise<{ commit: string; lockProblem?: string }> {
   const source = options.source;
   const { files: derived, lockProblem } = await derivedFiles(repo, action.split, action.state.tip ?? undefined, {
     ...(options.npmOverrides ? { overrides: options.npmOverrides } : {}),
@@ -200,39 +217,46 @@ async function mergeCommit(repo: string, action: Extract<SyncAction, { kind: "me
     ...(action.dependencies ? { dependencies: action.dependencies } : {}),
     env: options.env ?? process.env,
   });
-  const scratch = await mkdtemp(join(tmpdir(), "fleet-sync-"));
-  try {
-    const env = { GIT_INDEX_FILE: join(scratch, "index"), ...(await identityFallback(repo)) };
-    await git(action.state.tip ? ["read-tree", action.state.tip] : ["read-tree", "--empty"], { cwd: repo, env });
-    const zero = "0".repeat(40);
-    const { stdout: splitEntries } = await git(["ls-tree", "-r", "-z", "--full-tree", action.split], { cwd: repo });
-    const entries = [
-      ...action.ownedBefore.map((p) => `0 ${zero}\t${p}`),
-      ...splitEntries.split("\0").filter(Boolean).map((line) => line.replace(/^(\d+) \w+ ([0-9a-f]+)\t/, "$1 $2\t")),
-    ];
-    if (action.carried) derived.set(action.carried.path, action.carried.content);
-    for (const [path, content] of derived) {
-      const blob = await gitText(["hash-object", "-w", "--stdin", "--no-filters"], { cwd: repo, input: content });
-      entries.push(`100644 ${blob}\t${path}`);
-    }
-    await git(["update-index", "-z", "--index-info"], { cwd: repo, env, input: entries.map((e) => `${e}\0`).join("") });
-    const tree = await gitText(["write-tree"], { cwd: repo, env });
-    // the split already merged (only the carried file changed): a plain commit on the tip
-    const parents = !action.state.tip ? ["-p", action.split] : action.state.lastSync?.split === action.split ? ["-p", action.state.tip] : ["-p", action.state.tip, "-p", action.split];
-    const message = [
-      `Sync ${action.id} from ${source.name}`,
-      "",
-      action.commits > 0 ? `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.` : await whatItBrings(repo, action, derived),
-      "",
-      `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
-      `${SPLIT_TRAILER}: ${action.split}`,
-      "",
-    ].join("\n");
-    const commit = await gitText(["commit-tree", tree, ...parents, "-F", "-"], { cwd: repo, env, input: message });
-    return { commit, ...(lockProblem ? { lockProblem } : {}) };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+  if (action.carried) derived.set(action.carried.path, action.carried.content);
+  const message = [
+    `Sync ${action.id} from ${source.name}`,
+    "",
+    action.commits > 0 ? `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.` : await whatItBrings(repo, action, derived),
+    "",
+    `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
+    `${SPLIT_TRAILER}: ${action.split}`,
+    "",
+  ].join("\n");
+  // One git fast-import writes the merge: from the repository's tip (its tree is the start), the
+  // paths the monorepo owned before taken out, the split's files put in, the derived files over
+  // them; it names the commit back and updates no ref (the stream's own ref is reset at its end).
+  // The split already merged (only the carried file changed) makes a plain commit on the tip.
+  const ref = `refs/fleet/merging/${action.id}`;
+  const parts: Buffer[] = [];
+  const text = (s: string) => parts.push(Buffer.from(s, "utf8"));
+  const data = (content: string) => {
+    const bytes = Buffer.from(content, "utf8");
+    text(`data ${bytes.length}\n`);
+    parts.push(bytes);
+    text("\n");
+  };
+  text(`commit ${ref}\nmark :1\nauthor ${author}\ncommitter ${committer}\n`);
+  data(message);
+  const tip = action.state.tip;
+  text(`from ${tip ?? action.split}\n`);
+  if (tip && action.state.lastSync?.split !== action.split) text(`merge ${action.split}\n`);
+  for (const path of action.ownedBefore) text(`D ${quotePath(path)}\n`);
+  for (const line of action.splitEntries.split("\0")) {
+    const entry = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (entry) text(`M ${entry[1]} ${entry[2]} ${quotePath(entry[3]!)}\n`);
   }
+  for (const [path, content] of derived) {
+    text(`M 100644 inline ${quotePath(path)}\n`);
+    data(content);
+  }
+  text(`\nget-mark :1\nreset ${ref}\n\n`);
+  const commit = (await gitText(["fast-import", "--quiet", "--date-format=raw"], { cwd: repo, input: Buffer.concat(parts) })).trim();
+  return { commit, ...(lockProblem ? { lockProblem } : {}) };
 }
 
 /** A sync that brings no commit of the split: what it brings instead, said plainly. */
