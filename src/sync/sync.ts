@@ -6,7 +6,7 @@ import { boundedMap } from "../concurrency/bounded.js";
 import { crashPoint } from "../fs/crash-points.js";
 import { fileAt, git, gitText } from "../git/git.js";
 import { commitIdentities } from "../git/identity.js";
-import { quotePath } from "../history/quoting.js";
+import { treeEntries, writeCommit } from "../git/write-commit.js";
 import type { WorkerRemote } from "./remote.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
 import { derivedFiles } from "./derived-files.js";
@@ -227,35 +227,21 @@ async function mergeCommit(
     `${SPLIT_TRAILER}: ${action.split}`,
     "",
   ].join("\n");
-  // One git fast-import writes the merge: from the repository's tip (its tree is the start), the
-  // paths the monorepo owned before taken out, the split's files put in, the derived files over
-  // them; it names the commit back and updates no ref (the stream's own ref is reset at its end).
-  // The split already merged (only the carried file changed) makes a plain commit on the tip.
-  const ref = `refs/fleet/merging/${action.id}`;
-  const parts: Buffer[] = [];
-  const text = (s: string) => parts.push(Buffer.from(s, "utf8"));
-  const data = (content: string) => {
-    const bytes = Buffer.from(content, "utf8");
-    text(`data ${bytes.length}\n`);
-    parts.push(bytes);
-    text("\n");
-  };
-  text(`commit ${ref}\nmark :1\nauthor ${author}\ncommitter ${committer}\n`);
-  data(message);
+  // The merge starts from the repository's tip (its tree), takes out the paths the monorepo owned
+  // before, puts in the split's files and the derived files over them. The split already merged
+  // (only the carried file changed) makes a plain commit on the tip.
   const tip = action.state.tip;
-  text(`from ${tip ?? action.split}\n`);
-  if (tip && action.state.lastSync?.split !== action.split) text(`merge ${action.split}\n`);
-  for (const path of action.ownedBefore) text(`D ${quotePath(path)}\n`);
-  for (const line of action.splitEntries.split("\0")) {
-    const entry = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(line);
-    if (entry) text(`M ${entry[1]} ${entry[2]} ${quotePath(entry[3]!)}\n`);
-  }
-  for (const [path, content] of derived) {
-    text(`M 100644 inline ${quotePath(path)}\n`);
-    data(content);
-  }
-  text(`\nget-mark :1\nreset ${ref}\n\n`);
-  const commit = (await gitText(["fast-import", "--quiet", "--date-format=raw"], { cwd: repo, input: Buffer.concat(parts) })).trim();
+  const commit = await writeCommit(repo, {
+    ref: `refs/fleet/merging/${action.id}`,
+    author,
+    committer,
+    message,
+    from: tip ?? action.split,
+    ...(tip && action.state.lastSync?.split !== action.split ? { merge: action.split } : {}),
+    deletes: action.ownedBefore,
+    entries: treeEntries(action.splitEntries),
+    files: derived,
+  });
   return { commit, ...(lockProblem ? { lockProblem } : {}) };
 }
 
