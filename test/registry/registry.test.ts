@@ -45,6 +45,11 @@ describe("the service registry", () => {
     expect(first.stderr).toContain("2 changed");
     const second = await runFleet(["registry", "sync", "--cwd", dir]);
     expect(second.stderr).toContain("nothing to do");
+    // the library call the command makes, from the package's entry: the same answer, as data
+    const { registrySync } = await import("../../src/index.js");
+    const asData = await registrySync({ cwd: dir, dryRun: true });
+    expect(asData).toMatchObject({ registry: LOCAL_REGISTRY_URL, dryRun: true });
+    expect(asData.entries.map((e) => [e.serviceId, e.action, e.domain])).toEqual([["api", "unchanged", "api.acme.dev"], ["auth", "unchanged", "auth.acme.dev"]]);
 
     const mf = new Miniflare((await miniflareOptions(LocalCloudStore.at(dir))) as never);
     try {
