@@ -44,6 +44,9 @@ interface SecretState {
   [repo: string]: Record<string, { fingerprint: string; updatedAt: string }>;
 }
 
+/** Up to this many repositories are looked up one by one rather than by listing the organisation. */
+const FEW = 5;
+
 export class GitHubForge implements Forge {
   private readonly octokit: Client;
   private readonly gitUrl: string;
@@ -131,18 +134,24 @@ export class GitHubForge implements Forge {
   }
 
   /**
-   * One listing of the organisation says which repositories exist; `git ls-remote` (a few at
-   * once) reads each one's main, as GitHub has no call that reads many repositories' branches.
+   * Which repositories exist — one request each for a few, else one listing of the organisation
+   * (a page per 100 repositories) — and `git ls-remote` (a few at once) reads each one's main, as
+   * GitHub has no call that reads many repositories' branches.
    */
   async heads(names: readonly string[]): Promise<Map<string, RepositoryHead>> {
     const wanted = new Set(names);
-    let all: { name: string }[];
+    let existing: string[];
     try {
-      all = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.options.org, type: "all", per_page: 100 });
+      if (wanted.size <= FEW) {
+        const found = await Promise.all([...wanted].map((repo) => this.octokit.rest.repos.get({ owner: this.options.org, repo }).then(() => repo, (error: unknown) => (status(error) === 404 ? undefined : Promise.reject(error)))));
+        existing = found.filter((name): name is string => name !== undefined);
+      } else {
+        const all = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.options.org, type: "all", per_page: 100 });
+        existing = all.map((r) => r.name).filter((name) => wanted.has(name));
+      }
     } catch (error) {
       throw this.explain(error, "list repositories");
     }
-    const existing = all.map((r) => r.name).filter((name) => wanted.has(name));
     const out = new Map<string, RepositoryHead>();
     await boundedMap(existing, 8, async (name) => {
       const url = `${this.gitUrl}/${this.options.org}/${name}.git`;

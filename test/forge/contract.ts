@@ -51,5 +51,8 @@ export function forgeContract(name: string, make: () => Promise<Forge>): void {
     expect([...heads.keys()].sort()).toEqual(["acme-e-worker", "acme-h-worker"]);
     expect(heads.get("acme-h-worker")).toEqual({ url: pushed.url, main: await gitText(["rev-parse", "main"], { cwd: work }) });
     expect(heads.get("acme-e-worker")!.main).toBeNull();
+    // many names at once (GitHub then lists the organisation instead of asking one by one): the same answer
+    const many = await forge.heads(["acme-h-worker", "acme-e-worker", ...["w", "x", "y", "z"].map((n) => `acme-${n}-missing-worker`)]);
+    expect(many).toEqual(heads);
   });
 }
