@@ -114,7 +114,10 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
     if (!change.hosts.every((h) => routes[h] === change.script)) {
       const own = await checkHealth(cloud.fetch, probeUrl(await cloud.workersDevHost(change.script), probe), { ...health, expect: probe });
       if (own.state !== "up") {
-        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} where ${change.hosts.length > 1 ? "they are" : "it is"}`, { hint: `check it with fleet health ${id}, fix it and deploy again` });
+        const [stay, where] = change.hosts.length > 1 ? ["stay", "they are"] : ["stays", "it is"];
+        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${stay} where ${where}`, {
+          hint: `check it with fleet health ${id}, fix it and deploy again`,
+        });
       }
     }
   } finally {
@@ -211,8 +214,14 @@ async function cutoverOne(ctx: Context, manifest: Manifest, id: string, values: 
     await mover.dispose();
   }
   const verb = change.hosts.length > 1 ? "are" : "is";
+  const many = change.hosts.length > 1;
+  const nowHeld = [...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ");
   progress.done(
-    move.status === "moved" ? `${hosts} ${verb} served by ${change.script}` : move.status === "already-moved" ? `${hosts} ${change.hosts.length > 1 ? "were" : "was"} already served by ${change.script}` : `${hosts} ${change.hosts.length > 1 ? "stay" : "stays"} with ${[...new Set(change.hosts.map((h) => now[h] ?? "nobody"))].join(", ")}`,
+    move.status === "moved"
+      ? `${hosts} ${verb} served by ${change.script}`
+      : move.status === "already-moved"
+        ? `${hosts} ${many ? "were" : "was"} already served by ${change.script}`
+        : `${hosts} ${many ? "stay" : "stays"} with ${nowHeld}`,
   );
 
   let ok = move.status === "moved" || move.status === "already-moved";

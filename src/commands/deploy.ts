@@ -52,7 +52,9 @@ export default defineCommand({
     progress?.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
-      ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "", o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "", o.detail ?? ""])));
+      const version = (o: (typeof outcomes)[number]) => (o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "");
+      const health = (o: (typeof outcomes)[number]) => (o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "");
+      ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, version(o), health(o), o.detail ?? ""])));
       for (const o of outcomes) for (const p of o.placeholders ?? []) ctx.out.info(`${o.id}: deployed a placeholder of ${p} first (it answers 503 until ${p} is deployed: ${o.id} binds it)`);
       for (const o of outcomes) for (const r of o.refusedRoutes ?? []) ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
     }

@@ -7,7 +7,18 @@ export function displayWidth(text: string): number {
   for (const char of plain) {
     const code = char.codePointAt(0)!;
     if (code === 0xfe0f || (code >= 0x300 && code <= 0x36f) || code === 0x200d) continue;
-    width += code >= 0x1100 && (code <= 0x115f || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) || (code >= 0x1f300 && code <= 0x1faff) || code === 0x2705 || code === 0x274c) ? 2 : 1;
+    const wide =
+      code >= 0x1100 &&
+      (code <= 0x115f ||
+        (code >= 0x2e80 && code <= 0xa4cf) ||
+        (code >= 0xac00 && code <= 0xd7a3) ||
+        (code >= 0xf900 && code <= 0xfaff) ||
+        (code >= 0xfe30 && code <= 0xfe4f) ||
+        (code >= 0xff00 && code <= 0xff60) ||
+        (code >= 0x1f300 && code <= 0x1faff) ||
+        code === 0x2705 ||
+        code === 0x274c);
+    width += wide ? 2 : 1;
   }
   return width;
 }

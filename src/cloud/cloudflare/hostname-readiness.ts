@@ -56,7 +56,10 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
     const dns: DnsState = !record ? "none" : record.proxied ? "proxied" : "dns-only";
     const base = { host, zone, dns, ...(holding ? { holding } : {}) };
     if (holding?.kind === "route" && dns !== "proxied") {
-      out.push({ ...base, take: "hand-over", problem: `${host} is routed to ${holding.script} but has ${dns === "none" ? "no DNS record" : `only a DNS-only record (${record!.type} ${record!.content})`} in ${zone.name}: a Workers Route serves only a proxied hostname, so no request reaches a worker; ${dns === "none" ? "add a proxied record (AAAA 100:: is the usual one for a hostname only workers answer)" : "turn the record's proxy on"}, then run the cutover again` });
+      const has = dns === "none" ? "no DNS record" : `only a DNS-only record (${record!.type} ${record!.content})`;
+      const fix = dns === "none" ? "add a proxied record (AAAA 100:: is the usual one for a hostname only workers answer)" : "turn the record's proxy on";
+      const why = "a Workers Route serves only a proxied hostname, so no request reaches a worker";
+      out.push({ ...base, take: "hand-over", problem: `${host} is routed to ${holding.script} but has ${has} in ${zone.name}: ${why}; ${fix}, then run the cutover again` });
     } else if (holding) {
       out.push({ ...base, take: "hand-over" });
     } else if (dns === "proxied") {
