@@ -181,7 +181,9 @@ async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction
           await git(["update-ref", `refs/fleet/sync/${action.id}`, commit], { cwd: repo });
         }
         crashPoint("sync:after-push");
-        await remember(repo, action.id, { ...action, ...(options.push ? { main: commit } : {}) });
+        // only what the repository now holds is remembered: a merge kept here unpushed (--no-push)
+        // is still to be pushed, by the next sync
+        if (options.push) await remember(repo, action.id, { ...action, main: commit });
         const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
         return { id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits };
       } catch (error) {

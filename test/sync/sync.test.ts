@@ -126,4 +126,20 @@ describe("fleet sync", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/api +failed .*no repository at .*fleet create api/);
   });
+
+  it("--no-push keeps the merge here and pushes nothing; the next sync, --all or --changed, still pushes it", async () => {
+    expect((await sync(repo, "--all")).code).toBe(0);
+    const before = await tipOf(repo, "api");
+    await repo.commit("fix(api): one more", { "workers/api/src/index.js": "export default { fixed: true };\n" });
+    const kept = await sync(repo, "api", "--no-push");
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(await tipOf(repo, "api")).toBe(before);
+    expect(await gitText(["rev-parse", "refs/fleet/sync/api"], { cwd: repo.dir })).toMatch(/^[0-9a-f]{40}$/);
+    const changed = await sync(repo, "--changed", "--dry-run");
+    expect(changed.stdout).toMatch(/api +merge/);
+    const pushed = await sync(repo, "--all");
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toMatch(/api +merged/);
+    expect(await tipOf(repo, "api")).not.toBe(before);
+  });
 });
