@@ -54,8 +54,10 @@ export class ScriptReads {
     for (let page = 1; ; page++) {
       const { result } = await this.api.call<{ items: ApiVersion[] }>("GET", `${this.path(script)}/versions?page=${page}&per_page=${PER_PAGE}`);
       const items = result.items ?? [];
-      all.push(...items.map(versionOf));
-      if (items.length < PER_PAGE) break;
+      const fresh = items.filter((v) => !all.some((seen) => seen.id === v.id));
+      all.push(...fresh.map(versionOf));
+      // the last page is short; an answer that ignores paging repeats itself: stop either way
+      if (items.length < PER_PAGE || fresh.length === 0) break;
     }
     return all.sort((a, b) => a.number - b.number);
   }
