@@ -93,8 +93,11 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
 async function factsOf(tree: SourceTree, file: string): Promise<ModuleFacts | Error | undefined> {
   const blob = tree.blobId(file);
   const remembered = blob ? tree.factsMemory?.get(blob) : undefined;
-  if (remembered) return remembered;
-  const code = await tree.read(file);
+  if (remembered) {
+    tree.usedFacts(file);
+    return remembered;
+  }
+  const code = await tree.read(file, "facts");
   if (code === undefined) return undefined;
   const { moduleFacts } = await import("./js-module.js");
   const facts = tree.memo(`facts:${file}`, () => {

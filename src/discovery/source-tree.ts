@@ -28,7 +28,8 @@ export class SourceTree {
    * work tree holds. Call close() when done.
    */
   static async atCommit(root: string, rev: string): Promise<SourceTree> {
-    const commit = await gitText(["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root });
+    // A commit id read from a ref already is one: no process to ask git again.
+    const commit = /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(rev) ? rev : await gitText(["rev-parse", "--verify", `${rev}^{commit}`], { cwd: root });
     const { stdout } = await git(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: root });
     const blobs = new Map<string, string>();
     for (const entry of stdout.split("\0")) {
@@ -84,9 +85,24 @@ export class SourceTree {
     return this.files.has(path);
   }
 
-  /** Contents of a tracked file, or undefined when it is not in the tree. */
-  read(path: string): Promise<string | undefined> {
+  /**
+   * Every file read so far, and how: for its text, or only for the facts of its module (imports,
+   * env reads). A later tree whose only changes are to files not read, or to modules whose facts
+   * are the same, gives the same result (see plan/split-filters). Which paths exist is a
+   * dependency of everything, so adding or removing a file always counts as a change.
+   */
+  readonly inputs = new Map<string, "text" | "facts">();
+
+  /** Records that only `path`'s module facts were used (remembered by blob id, so not read). */
+  usedFacts(path: string): void {
+    if (!this.inputs.has(path)) this.inputs.set(path, "facts");
+  }
+
+  /** Contents of a tracked file, or undefined when it is not in the tree; `facts`: read only to parse the module's facts. */
+  read(path: string, use: "text" | "facts" = "text"): Promise<string | undefined> {
     if (!this.files.has(path)) return Promise.resolve(undefined);
+    if (use === "text") this.inputs.set(path, "text");
+    else this.usedFacts(path);
     let pending = this.cache.get(path);
     if (!pending) {
       pending = this.reader(path);

@@ -9,6 +9,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { git, gitStream, gitText } from "../git/git.js";
+import { refsFromFiles } from "../git/ref-files.js";
+import { gitDirs } from "../git/repository.js";
 import { FastExportParser, type ExportedCommit } from "./fast-export.js";
 import { ImportStream } from "./import-stream.js";
 import { filterFingerprint, pathMapper, type SplitFilter } from "./path-filter.js";
@@ -45,6 +47,10 @@ export interface SplitOptions {
   onProgress?: (commits: number) => void;
   /** Told when each phase ends, with its duration (for --verbose). */
   onPhase?: (phase: string, ms: number) => void;
+  /** The branch's tip commit, when the caller has read it already (no process to ask git again). */
+  tip?: string;
+  /** What startSplit read, when the caller read it already (beside working out the paths). */
+  start?: SplitStart;
 }
 
 export interface SplitRun {
@@ -74,14 +80,45 @@ export async function cacheRoot(repo: string): Promise<string> {
   return join((await fleetDir(repo))!, "split");
 }
 
-export async function splitFleet(repo: string, targets: readonly SplitTarget[], options: SplitOptions): Promise<SplitRun> {
-  const ref = options.branch.startsWith("refs/") ? options.branch : `refs/heads/${options.branch}`;
-  const [commonDir, tip] = (await gitText(["rev-parse", "--git-common-dir", "--verify", "-q", `${ref}^{commit}`], { cwd: repo })).split("\n") as [string, string];
-  const { before, leftovers } = await fleetRefs(repo, targets);
-  if (leftovers.length > 0) await git(["update-ref", "--stdin"], { cwd: repo, input: leftovers.map((r) => `delete ${r}\n`).join("") });
+/**
+ * What a split starts from, none of which depends on the workers' paths: the branch's tip, the
+ * split refs and cache left by the last split, and whether that split's tip is an ancestor of
+ * this one. Read while the caller works out the paths (each costs a git process or a few files).
+ */
+export interface SplitStart {
+  ref: string;
+  tip: string;
+  /** Every `refs/fleet/split/<id>` now, by worker id. */
+  refs: Map<string, string>;
+  /** Work refs an interrupted split left behind (deleted before this one writes). */
+  leftovers: string[];
+  root: string;
+  cache: SplitCache | undefined;
+  /** The cache was made from this branch at an ancestor of `tip`: new commits can be appended. */
+  cacheContinues: boolean;
+}
+
+export async function startSplit(repo: string, branch: string, knownTip?: string): Promise<SplitStart> {
+  const ref = branch.startsWith("refs/") ? branch : `refs/heads/${branch}`;
+  const dirs = knownTip ? await gitDirs(repo) : undefined;
+  const [commonDir, tip] =
+    dirs && knownTip
+      ? [dirs.commonDir, knownTip]
+      : ((await gitText(["rev-parse", "--git-common-dir", "--verify", "-q", `${ref}^{commit}`], { cwd: repo })).split("\n") as [string, string]);
   const root = join(resolve(repo, commonDir), "fleet", "split");
-  const cache = await SplitCache.load(root);
-  const reasons = await fromStartReasons(repo, targets, before, cache, ref, tip);
+  const [{ refs, leftovers }, cache] = await Promise.all([fleetRefs(repo, resolve(repo, commonDir)), SplitCache.load(root)]);
+  const cacheContinues =
+    cache !== undefined &&
+    cache.state.branch === ref &&
+    (cache.state.tip === tip || (await git(["merge-base", "--is-ancestor", cache.state.tip, tip], { cwd: repo, okCodes: [1, 128] })).code === 0);
+  return { ref, tip, refs, leftovers, root, cache, cacheContinues };
+}
+
+export async function splitFleet(repo: string, targets: readonly SplitTarget[], options: SplitOptions): Promise<SplitRun> {
+  const { ref, tip, refs, leftovers, root, cache, cacheContinues } = options.start ?? (await startSplit(repo, options.branch, options.tip));
+  const before = new Map(targets.flatMap((t) => (refs.has(t.id) ? [[t.id, refs.get(t.id)!] as const] : [])));
+  if (leftovers.length > 0) await git(["update-ref", "--stdin"], { cwd: repo, input: leftovers.map((r) => `delete ${r}\n`).join("") });
+  const reasons = fromStartReasons(targets, before, cache, cacheContinues);
   const incremental = cache !== undefined && reasons.size === 0;
   try {
     if (incremental && cache.state.tip === tip) {
@@ -102,19 +139,13 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
   }
 }
 
-async function fromStartReasons(
-  repo: string,
+function fromStartReasons(
   targets: readonly SplitTarget[],
   before: ReadonlyMap<string, string>,
   cache: SplitCache | undefined,
-  ref: string,
-  tip: string,
-): Promise<Map<string, FromStartReason>> {
+  cachedAncestor: boolean,
+): Map<string, FromStartReason> {
   const reasons = new Map<string, FromStartReason>();
-  const cachedAncestor =
-    cache !== undefined &&
-    cache.state.branch === ref &&
-    (await git(["merge-base", "--is-ancestor", cache.state.tip, tip], { cwd: repo, okCodes: [1, 128] })).code === 0;
   for (const target of targets) {
     const entry = cache?.state.workers[target.id];
     if (!entry) reasons.set(target.id, before.has(target.id) ? "cache missing" : "first split");
@@ -252,17 +283,20 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
  * Current split refs of the targets (id → commit), to update them only if unchanged, and work
  * refs a killed run left behind.
  */
-async function fleetRefs(repo: string, targets: readonly SplitTarget[]): Promise<{ before: Map<string, string>; leftovers: string[] }> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname) %(objectname)", SPLIT_REF_PREFIX, WORK_REF], { cwd: repo });
+async function fleetRefs(repo: string, commonDir: string): Promise<{ refs: Map<string, string>; leftovers: string[] }> {
+  const prefixes = [SPLIT_REF_PREFIX.slice(0, -1), WORK_REF];
+  let found = refsFromFiles(commonDir, prefixes);
+  if (!found) {
+    const { stdout } = await git(["for-each-ref", "--format=%(refname) %(objectname)", ...prefixes], { cwd: repo });
+    found = new Map(stdout.split("\n").filter(Boolean).map((line) => line.split(" ") as [string, string]));
+  }
   const refs = new Map<string, string>();
   const leftovers: string[] = [];
-  for (const line of stdout.split("\n").filter(Boolean)) {
-    const [name, sha] = line.split(" ") as [string, string];
+  for (const [name, sha] of found) {
     if (name.startsWith(SPLIT_REF_PREFIX)) refs.set(name.slice(SPLIT_REF_PREFIX.length), sha);
     else leftovers.push(name);
   }
-  const before = new Map(targets.flatMap((t) => (refs.has(t.id) ? [[t.id, refs.get(t.id)!] as const] : [])));
-  return { before, leftovers };
+  return { refs, leftovers };
 }
 
 /** One atomic transaction: every split ref moves, or none does. */

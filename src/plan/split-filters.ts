@@ -1,17 +1,24 @@
 // The split filter of each worker (its folder, or its files), computed from the branch's
-// committed tree — what the split contains — and remembered per (manifest, tree): re-splitting
-// after a commit that changes no path set needs no parsing at all.
-import { fleetDir } from "../git/fleet-dir.js";
+// committed tree — what the split contains — and remembered with the commit it was computed
+// from and the files that computation read. A later commit that adds or removes no file, and
+// changes only files not read or modules whose facts (imports, env reads) stay the same, keeps
+// the filters: the usual commit (a fix inside one worker) costs one `git diff-tree`, no parsing
+// of the fleet. The facts each module had are remembered by blob id, so even a new tree parses
+// only its changed files.
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ModuleFacts } from "../discovery/js-module.js";
 import { writeFileAtomic } from "../fs/atomic.js";
-import { gitText } from "../git/git.js";
+import { fleetDir } from "../git/fleet-dir.js";
 import type { SplitFilter } from "../history/path-filter.js";
 import type { Manifest } from "../manifest/schema.js";
+import { changedSince } from "./tree-changes.js";
 
 /** How fleet reads code (parser, what facts it keeps): bumped when that changes, so remembered facts and filters are computed again. */
 const FACTS_VERSION = "v4-carried-context";
+/** Parsed module facts kept across runs (by blob id): enough for a fleet's code and its recent past. */
+const FACTS_KEPT = 20_000;
 
 export interface SplitFilters {
   filters: Record<string, SplitFilter>;
@@ -19,34 +26,52 @@ export interface SplitFilters {
   computed: boolean;
 }
 
-export async function splitFilters(repo: string, manifest: Manifest, branch: string): Promise<SplitFilters> {
+/** What `filters.json` holds. */
+interface FiltersRecord {
+  /** The fleet's way of reading code and the manifest the filters were computed with. */
+  context: string;
+  /** The commit whose tree they were computed from. */
+  commit: string;
+  filters: Record<string, SplitFilter>;
+  /** Each file the computation read: for its text, or only for its module's facts. */
+  inputs: Record<string, "text" | "facts">;
+}
+
+/** The filters of `manifest`'s workers at `commit` (the tip of the branch being split). */
+export async function splitFilters(repo: string, manifest: Manifest, commit: string): Promise<SplitFilters> {
   const fleet = (await fleetDir(repo))!;
-  const treeId = await gitText(["rev-parse", `refs/heads/${branch}^{tree}`], { cwd: repo });
-  // FACTS_VERSION: how fleet reads code; a fleet that reads it differently computes again.
-  const key = createHash("sha256").update(FACTS_VERSION).update(JSON.stringify(manifest)).update(treeId).digest("hex");
+  const context = createHash("sha256").update(FACTS_VERSION).update(JSON.stringify(manifest)).digest("hex");
   const file = join(fleet, "filters.json");
-  try {
-    const saved = JSON.parse(await readFile(file, "utf8")) as { key: string; filters: Record<string, SplitFilter> };
-    if (saved.key === key) return { filters: saved.filters, computed: false };
-  } catch {
-    // no record yet, or an unreadable one: compute
+  const factsFile = join(fleet, `module-facts-${FACTS_VERSION}.json`);
+  const saved = await readFile(file, "utf8").then((text) => JSON.parse(text) as Partial<FiltersRecord>, () => undefined);
+  if (saved?.context === context && saved.commit === commit && saved.filters) return { filters: saved.filters, computed: false };
+  const facts = await readFile(factsFile, "utf8").then(
+    (text) => new Map(Object.entries(JSON.parse(text) as Record<string, ModuleFacts>)),
+    () => new Map<string, ModuleFacts>(),
+  );
+  const known = facts.size;
+  const rememberFacts = async () => {
+    if (facts.size !== known) await writeFileAtomic(factsFile, JSON.stringify(Object.fromEntries([...facts].slice(-FACTS_KEPT))));
+  };
+  if (saved?.context === context && saved.commit && saved.filters && saved.inputs) {
+    const record = saved as FiltersRecord;
+    if (!(await changedSince(repo, record.commit, commit, record.inputs, facts))) {
+      await writeFileAtomic(file, JSON.stringify({ ...record, commit }));
+      await rememberFacts();
+      return { filters: record.filters, computed: false };
+    }
   }
   // Loaded only now: parsing the code is the expensive part this record exists to skip.
   const [{ SourceTree }, { planFleet }] = await Promise.all([import("../discovery/source-tree.js"), import("./plan.js")]);
-  const tree = await SourceTree.atCommit(repo, `refs/heads/${branch}`);
-  const factsFile = join(fleet, `module-facts-${FACTS_VERSION}.json`);
-  tree.factsMemory = new Map(Object.entries(await readFile(factsFile, "utf8").then((t) => JSON.parse(t) as object, () => ({}))));
-  const known = tree.factsMemory.size;
+  const tree = await SourceTree.atCommit(repo, commit);
+  tree.factsMemory = facts;
   try {
     const plan = await planFleet(manifest, repo, tree);
     const filters = Object.fromEntries(plan.workers.flatMap((w) => (w.filter ? [[w.id, w.filter]] : [])));
     await mkdir(fleet, { recursive: true });
-    await writeFileAtomic(file, JSON.stringify({ key, filters }));
-    // Remember what was parsed, by blob id; keep it from growing without bound.
-    if (tree.factsMemory.size !== known) {
-      const recent = [...tree.factsMemory].slice(-20_000);
-      await writeFileAtomic(factsFile, JSON.stringify(Object.fromEntries(recent)));
-    }
+    const record: FiltersRecord = { context, commit, filters, inputs: Object.fromEntries([...tree.inputs].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    await writeFileAtomic(file, JSON.stringify(record));
+    await rememberFacts();
     return { filters, computed: true };
   } finally {
     tree.close();
