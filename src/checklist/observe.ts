@@ -12,6 +12,7 @@ import { WORKERS_DOC } from "../docs/workers-doc.js";
 import type { Forge, Repository } from "../forge/forge.js";
 import { forgeFor } from "../forge/select.js";
 import { CatFile } from "../git/cat-file.js";
+import { SharedObjectReader } from "../git/shared-object-reader.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { repoNameFor } from "../manifest/names.js";
@@ -37,6 +38,8 @@ export interface FleetFacts {
   forge: Forge;
   repos: Map<string, Repository>;
   snapshots: Map<string, RepoSnapshot>;
+  /** Reads the local forge's repositories' files for the snapshots, a few processes for all. */
+  forgeFiles: SharedObjectReader;
   /** What the manifest's cloud holds: every hostname's holder, and each fleet script's live version. */
   cloud: { kind: CloudKind; hostnames: Map<string, string> } | { kind: CloudKind; error: string };
   active: Map<string, CloudVersion>;
@@ -107,7 +110,7 @@ async function readSnapshots(facts: FleetFacts, ids: string[], concurrency: numb
   await boundedMap(ids, concurrency, async (id) => {
     const repo = repos.get(repoNameFor(manifest, id));
     facts.snapshots.get(id)?.close();
-    if (repo && !manifest.workers[id]!.external) facts.snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
+    if (repo && !manifest.workers[id]!.external) facts.snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id, facts.forgeFiles));
     else facts.snapshots.delete(id);
   });
 }
@@ -145,12 +148,13 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
         tree.close();
       }
     };
+    const forgeFiles = new SharedObjectReader(monorepo);
     const readForge = async () => {
       const repos = new Map((await forge.list()).map((r) => [r.name, r]));
       const snapshots = new Map<string, RepoSnapshot>();
       await boundedMap(ids, options.concurrency, async (id) => {
         const repo = repos.get(repoNameFor(manifest, id));
-        if (repo && !manifest.workers[id]!.external) snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id));
+        if (repo && !manifest.workers[id]!.external) snapshots.set(id, await snapshot(repo.url, forge.gitEnv(), monorepo, id, forgeFiles));
       });
       return { repos, snapshots };
     };
@@ -178,13 +182,12 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       docs: { text: docsText, committed: await reader.text(`${tip}:${WORKERS_DOC}`) },
       router,
       hasFile: (path) => reader.text(`${tip}:${path}`),
-      async commitsSince(commit, paths) {
-        if ((await reader.object(`${commit}^{commit}`))?.type !== "commit") return null;
-        return Number(await gitText(["rev-list", "--count", tip, `^${commit}`, "--", ...paths], { cwd: monorepo }));
-      },
+      commitsSince: commitsCounter(monorepo, tip, reader),
       cutoverBranches: new Set(branches.split("\n").filter(Boolean)),
+      forgeFiles,
       close(this: FleetFacts) {
         reader.close();
+        this.forgeFiles.close();
         for (const s of this.snapshots.values()) s.close();
       },
     };
@@ -258,4 +261,35 @@ async function readRegistry(manifest: Manifest, local: LocalCloud, env: NodeJS.P
   } catch (error) {
     return { error: `cannot read the registry: ${(error as Error).message}` };
   }
+}
+
+/**
+ * Counts the branch's commits since a worker's last sync that touch its paths. Every worker of a
+ * fleet synced together has the same last sync, so the files changed since each such commit are
+ * listed once (merges against each parent: a merge that changed a path differs from every parent
+ * there); a worker none of whose paths is among them is 0 behind without a `rev-list` of its own.
+ */
+export function commitsCounter(monorepo: string, tip: string, reader: CatFile): FleetFacts["commitsSince"] {
+  const changedSince = new Map<string, Promise<Set<string>>>();
+  const GLOB = /[*?[\\]/;
+  return async (commit, paths) => {
+    if ((await reader.object(`${commit}^{commit}`))?.type !== "commit") return null;
+    if (!paths.some((p) => GLOB.test(p))) {
+      let pending = changedSince.get(commit);
+      if (!pending) {
+        // each changed file and every folder above it
+        pending = git(["log", "-m", "--no-renames", "--format=", "--name-only", "-z", tip, `^${commit}`], { cwd: monorepo }).then(({ stdout }) => {
+          const touched = new Set<string>();
+          for (const file of stdout.split("\0").filter(Boolean)) {
+            for (let at = file.length; at > 0; at = file.lastIndexOf("/", at - 1)) touched.add(file.slice(0, at));
+          }
+          return touched;
+        });
+        changedSince.set(commit, pending);
+      }
+      const touched = await pending;
+      if (!paths.some((path) => touched.has(path.replace(/\/+$/, "")))) return 0;
+    }
+    return Number(await gitText(["rev-list", "--count", tip, `^${commit}`, "--", ...paths], { cwd: monorepo }));
+  };
 }

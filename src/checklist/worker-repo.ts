@@ -4,6 +4,8 @@
 import { isAbsolute } from "node:path";
 import { CatFile } from "../git/cat-file.js";
 import { git } from "../git/git.js";
+import { branchFromFiles } from "../git/ref-files.js";
+import type { SharedObjectReader } from "../git/shared-object-reader.js";
 import { lastSyncAt } from "../sync/worker-state.js";
 
 export interface RepoSnapshot {
@@ -16,25 +18,40 @@ export interface RepoSnapshot {
   close(): void;
 }
 
-export async function snapshot(url: string, env: Record<string, string>, monorepo: string, id: string): Promise<RepoSnapshot> {
+/**
+ * `shared`: a reader of many local repositories' files (fleet status reads two files of each);
+ * without it, the repository gets a `cat-file` of its own when a file is first read.
+ */
+export async function snapshot(url: string, env: Record<string, string>, monorepo: string, id: string, shared?: SharedObjectReader): Promise<RepoSnapshot> {
   let cwd = url;
   let ref = "refs/heads/main";
-  if (!isAbsolute(url)) {
+  if (isAbsolute(url)) {
+    // a bare repository of the local forge: main read from its files, its files read through the shared reader
+    const main = await branchFromFiles(url, "main");
+    if (main !== undefined) return main === null ? noCommits() : await snapshotAt(url, main, env, shared?.add(url));
+  } else {
     cwd = monorepo;
     ref = `refs/fleet/worker/${id}`;
     const fetched = await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:${ref}`], { cwd, env, okCodes: [128] });
     if (fetched.code !== 0) await git(["update-ref", "-d", ref], { cwd });
   }
-  const run = (args: string[], okCodes: number[] = []) => git(args, { cwd, env, okCodes });
-  const tip = (await run(["rev-parse", "-q", "--verify", `${ref}^{commit}`], [1])).stdout.trim() || null;
-  if (!tip) return { tip: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
-  const [tree, lastSync] = await Promise.all([run(["ls-tree", "-r", "-z", "--name-only", tip]), lastSyncAt(cwd, tip, env)]);
+  const tip = (await git(["rev-parse", "-q", "--verify", `${ref}^{commit}`], { cwd, env, okCodes: [1] })).stdout.trim() || null;
+  return tip ? snapshotAt(cwd, tip, env) : noCommits();
+}
+
+function noCommits(): RepoSnapshot {
+  return { tip: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
+}
+
+async function snapshotAt(cwd: string, tip: string, env: Record<string, string>, read?: (object: string) => Promise<string | undefined>): Promise<RepoSnapshot> {
+  const [tree, lastSync] = await Promise.all([git(["ls-tree", "-r", "-z", "--name-only", tip], { cwd, env }), lastSyncAt(cwd, tip, env)]);
   let reader: CatFile | undefined;
   return {
     tip,
     files: new Set(tree.stdout.split("\0").filter(Boolean)),
     lastSync: lastSync && lastSync.source ? lastSync : null,
     async text(path) {
+      if (read) return read(`${tip}:${path}`);
       reader ??= new CatFile(cwd);
       return reader.text(`${tip}:${path}`);
     },

@@ -6,8 +6,9 @@ export class CatFile {
   private buffer = Buffer.alloc(0);
   private readonly waiting: { resolve: (v: { type: string; content: Buffer } | undefined) => void; reject: (e: Error) => void }[] = [];
 
-  constructor(repo: string) {
-    this.child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
+  /** `env`: over the process's environment (GIT_ALTERNATE_OBJECT_DIRECTORIES, say: see SharedObjectReader). */
+  constructor(repo: string, env?: Record<string, string>) {
+    this.child = spawn("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"], ...(env ? { env: { ...process.env, ...env } } : {}) });
     this.child.stdout.on("data", (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.drain();
