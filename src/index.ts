@@ -10,6 +10,7 @@ export { create, type CreateCall, type CreateResult } from "./api/create.js";
 export { deploy, PLATFORM, type DeployCall, type DeployResult } from "./api/deploy.js";
 export { health, type HealthCall, type WorkerHealth } from "./api/health.js";
 export { status, type StatusCall } from "./api/status.js";
+export { cutover, planCutover, executeCutover, type CutoverCall, type CutoverPlan, type CutoverResult } from "./api/cutover.js";
 export { registrySync, type RegistrySyncCall, type RegistrySyncResult, type RegistryEntryResult } from "./api/registry.js";
 export { main } from "./cli/main.js";
 export { UserError, isUserError } from "./errors.js";

@@ -5,6 +5,8 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { planCutover } from "../../src/api/cutover.js";
+import { openSession } from "../../src/api/session.js";
 import { requestOnce } from "../../src/cloud/runtime.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
 import { locatePathRoutes, locateRouterEntry } from "../../src/discovery/router.js";
@@ -104,6 +106,16 @@ describe("fleet cutover", () => {
     expect(result.stdout).toContain(`add src/services/project-initiation.js.MIGRATED`);
     expect(result.stdout).toContain(`Route: ${PLATFORM} → ${SCRIPT}`);
     expect(result.stdout).toContain(`deploy ${PLATFORM} from fleet/cutover/${ID} (--env production)`);
+    expect(await gitText(["branch", "--list", "fleet/*"], { cwd: dir })).toBe("");
+    expect({ tree: await worktree(), cloud: await cloud() }).toEqual(before);
+  });
+
+  it("planCutover (the library's dry run) gives the plan --dry-run shows, and changes nothing", async () => {
+    const before = { tree: await worktree(), cloud: await cloud() };
+    const plan = await planCutover(openSession({ cwd: dir }), ID, { health: { timeoutMs: 3000, retries: 2, backoffMs: 100 } });
+    expect(plan).toMatchObject({ id: ID, branch: "main", base: before.tree.head, moved: false, holders: [PLATFORM], platform: { script: PLATFORM, environment: "production" } });
+    expect(plan.change.hosts).toEqual([HOST, ALIAS]);
+    expect([...plan.change.files.keys()].sort()).toEqual([ROUTER, "src/services/project-initiation.js.MIGRATED", "wrangler.toml"]);
     expect(await gitText(["branch", "--list", "fleet/*"], { cwd: dir })).toBe("");
     expect({ tree: await worktree(), cloud: await cloud() }).toEqual(before);
   });
