@@ -74,15 +74,32 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
               session.log(`warning: ${repoNameFor(manifest, id)}: no package-lock.json (${error.message.split("\n")[0]}); its CI's npm ci needs one`);
               return undefined;
             });
-            if (lock) scaffold.files = new Map<string, string>([...scaffold.files, ["package-lock.json", lock] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
+            if (lock)
+              scaffold.files = new Map<string, string>(
+                [...scaffold.files, ["package-lock.json", lock] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)),
+              );
           }
-          return await ensureRepository({ monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) }, id, input.description, secrets, scaffold);
+          return await ensureRepository(
+            { monorepo: session.cwd, manifest, forge, secretValues, dryRun: Boolean(options.dryRun) },
+            id,
+            input.description,
+            secrets,
+            scaffold,
+          );
         } catch (error) {
           if (error instanceof UserError) {
             stop ??= error;
             return undefined;
           }
-          return { id, repo: repoNameFor(manifest, id), status: "failed", changes: [], drift: [], missingSecrets: [], detail: (error as Error).message.split("\n")[0]! };
+          return {
+            id,
+            repo: repoNameFor(manifest, id),
+            status: "failed",
+            changes: [],
+            drift: [],
+            missingSecrets: [],
+            detail: (error as Error).message.split("\n")[0]!,
+          };
         } finally {
           options.onProgress?.(++done);
         }

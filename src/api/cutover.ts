@@ -7,7 +7,15 @@ import { deployInOrder, type DeployOptions } from "../cloud/deploy.js";
 import { cloudFor } from "../cloud/select.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
-import { CUTOVER_TRAILER, cutoverBranch, cutoverMessage, cutoverTarget, monorepoChange, platformHolding, type MonorepoChange } from "../cutover/monorepo-change.js";
+import {
+  CUTOVER_TRAILER,
+  cutoverBranch,
+  cutoverMessage,
+  cutoverTarget,
+  monorepoChange,
+  platformHolding,
+  type MonorepoChange,
+} from "../cutover/monorepo-change.js";
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
 import { UserError } from "../errors.js";
@@ -120,9 +128,12 @@ export async function planCutover(session: Session, id: string, options: { apply
       const own = await checkHealth(cloud.fetch, probeUrl(await cloud.workersDevHost(change.script), probe), { ...options.health, expect: probe });
       if (own.state !== "up") {
         const [stay, where] = change.hosts.length > 1 ? ["stay", "they are"] : ["stays", "it is"];
-        throw new UserError(`${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${stay} where ${where}`, {
-          hint: `check it with fleet health ${id}, fix it and deploy again`,
-        });
+        throw new UserError(
+          `${change.script} does not answer healthy on its own name (${own.error?.message ?? own.state}), so ${hosts} ${stay} where ${where}`,
+          {
+            hint: `check it with fleet health ${id}, fix it and deploy again`,
+          },
+        );
       }
     }
   } finally {
@@ -164,9 +175,14 @@ export async function executeCutover(
   // The platform is built from this cutover's branch: cutovers of other workers still only on
   // their own branches are not in it (their hostnames stay with their workers, as the cloud
   // refuses a route another worker holds, but the platform would carry their old router entries).
-  const { stdout: others } = await git(["for-each-ref", "--no-merged", `refs/heads/${branch}`, "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], { cwd: session.cwd });
+  const { stdout: others } = await git(["for-each-ref", "--no-merged", `refs/heads/${branch}`, "--format=%(refname:lstrip=4)", "refs/heads/fleet/cutover/"], {
+    cwd: session.cwd,
+  });
   const pending = others.split("\n").filter((o) => o && o !== id);
-  if (pending.length) report.warn?.(`the cutovers of ${pending.join(", ")} are not on ${branch} yet; apply them first (fleet cutover <worker> --apply) so the platform built here includes them`);
+  if (pending.length)
+    report.warn?.(
+      `the cutovers of ${pending.join(", ")} are not on ${branch} yet; apply them first (fleet cutover <worker> --apply) so the platform built here includes them`,
+    );
 
   let commit = base;
   let committed = false;
@@ -272,7 +288,9 @@ export interface CutoverCall extends FleetOptions {
  * Cuts workers over one after another, each planned, moved and verified before the next; the
  * first that is refused or fails stops the rest, which stay untouched.
  */
-export async function cutover(options: CutoverCall = {}): Promise<{ workers: CutoverResult[]; stoppedAt?: { worker: string; refused?: string }; untouched: string[] }> {
+export async function cutover(
+  options: CutoverCall = {},
+): Promise<{ workers: CutoverResult[]; stoppedAt?: { worker: string; refused?: string }; untouched: string[] }> {
   const session = openSession(options);
   const health = { timeoutMs: 3000, retries: 3, backoffMs: 200, ...options.health };
   return whileLocked(session, "fleet cutover (library)", async () => {
@@ -350,7 +368,15 @@ interface KeepingTarget {
 async function redeployKeeping(session: Session, manifest: Manifest, target: KeepingTarget, health: HealthSettings, report: CutoverReport): Promise<void> {
   const cloud = await cloudFor(manifest, session.cwd, session.env, { persist: false });
   try {
-    const deployTarget = { id: target.id, script: target.script, repository: target.url, branch: "main", gitEnv: target.gitEnv, dependsOn: [], health: target.probe };
+    const deployTarget = {
+      id: target.id,
+      script: target.script,
+      repository: target.url,
+      branch: "main",
+      gitEnv: target.gitEnv,
+      dependsOn: [],
+      health: target.probe,
+    };
     const environment = cloud.kind === "cloudflare" ? { environment: "production" } : {};
     const [outcome] = await deployInOrder(cloud, [deployTarget], { health, ...environment, onEvent: (m) => report.debug?.(m) });
     if (outcome!.status !== "deployed") throw new Error(`its deploy from main failed: ${outcome!.detail ?? outcome!.status}`);

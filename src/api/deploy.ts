@@ -51,7 +51,8 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
   return whileLocked(session, "fleet deploy (library)", async () => {
     const manifest = await session.manifest();
     const environment = options.environment;
-    if (environment !== undefined && environment !== "staging" && environment !== "production") throw new UserError(`the environment must be staging or production, not "${environment}"`);
+    if (environment !== undefined && environment !== "staging" && environment !== "production")
+      throw new UserError(`the environment must be staging or production, not "${environment}"`);
     const named = options.workers ?? (options.platform ? [] : undefined);
     const ids = (named && named.length === 0 ? [] : workersOf(manifest, named)).filter((id) => !manifest.workers[id]!.external);
     if (!options.platform && ids.length === 0) throw new UserError("nothing to deploy: name workers, or the platform");
@@ -61,7 +62,9 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
     const targets: DeployTarget[] = [];
     if (options.platform) {
       // the manifest names it (fleet init records it); only an older manifest needs the search
-      const config = manifest.monorepo.wrangler ?? (await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`).then((tree) => platformConfigFile(tree, manifest).finally(() => tree.close())));
+      const config =
+        manifest.monorepo.wrangler ??
+        (await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`).then((tree) => platformConfigFile(tree, manifest).finally(() => tree.close())));
       targets.push({ id: PLATFORM, script: PLATFORM, repository: session.cwd, branch, dependsOn: [], ...(config ? { config } : {}) });
     }
     for (const id of order) {
@@ -88,7 +91,11 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
       // Cloudflare deploys production unless told; the local cloud the top level
       const env = environment ?? (cloud.kind === "cloudflare" ? "production" : undefined);
       // a worker binding another of the fleet's that is not deployed yet gets a placeholder of it first
-      const fleetScripts = new Set(Object.keys(manifest.workers).filter((id) => !manifest.workers[id]!.external).map((id) => repoNameFor(manifest, id)));
+      const fleetScripts = new Set(
+        Object.keys(manifest.workers)
+          .filter((id) => !manifest.workers[id]!.external)
+          .map((id) => repoNameFor(manifest, id)),
+      );
       const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent, fleetScripts });
       return { cloud: cloud.kind, workers };
     } finally {
@@ -101,7 +108,14 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
  * On Cloudflare each worker's runtime secrets (the ones its code reads) go up with its version,
  * their values from the environment; one not set there is left as the worker has it.
  */
-async function withRuntimeSecrets(targets: DeployTarget[], monorepo: string, branch: string, manifest: Manifest, env: NodeJS.ProcessEnv, onEvent: (message: string) => void): Promise<void> {
+async function withRuntimeSecrets(
+  targets: DeployTarget[],
+  monorepo: string,
+  branch: string,
+  manifest: Manifest,
+  env: NodeJS.ProcessEnv,
+  onEvent: (message: string) => void,
+): Promise<void> {
   const workers = targets.filter((t) => t.id !== PLATFORM);
   if (workers.length === 0) return;
   const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);
@@ -116,6 +130,7 @@ async function withRuntimeSecrets(targets: DeployTarget[], monorepo: string, bra
     const set = names.filter((name) => env[name]);
     if (set.length) target.secrets = Object.fromEntries(set.map((name) => [name, env[name]!]));
     const unset = names.filter((name) => !env[name]);
-    if (unset.length) onEvent(`${target.id}: ${unset.join(", ")} not set in the environment or the secrets file; the worker keeps the value it has on Cloudflare, if any`);
+    if (unset.length)
+      onEvent(`${target.id}: ${unset.join(", ")} not set in the environment or the secrets file; the worker keeps the value it has on Cloudflare, if any`);
   }
 }

@@ -43,7 +43,11 @@ export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> 
   try {
     // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
     if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
-    return await boundedMap(targets, concurrency, async (t) => ({ id: t.id, host: t.host, ...(await checkHealth(cloud.fetch, t.url, { ...checks, expect: t.expect })) }));
+    return await boundedMap(targets, concurrency, async (t) => ({
+      id: t.id,
+      host: t.host,
+      ...(await checkHealth(cloud.fetch, t.url, { ...checks, expect: t.expect })),
+    }));
   } finally {
     await cloud.dispose();
   }

@@ -61,7 +61,13 @@ async function discoverWith(cwd: string, existing: Existing | undefined, options
   const org = options.org ?? existing?.manifest.org ?? (await guessOrg(cwd, tree));
   const repoName = existing?.manifest.repoName ?? defaultRepoName(org);
   const shared = existing?.manifest.monorepo.shared;
-  const discovery = await discoverIn(tree, { layout: options.layout ?? "auto", org, repoName, ...(options.router ? { router: options.router } : {}), ...(shared ? { shared } : {}) });
+  const discovery = await discoverIn(tree, {
+    layout: options.layout ?? "auto",
+    org,
+    repoName,
+    ...(options.router ? { router: options.router } : {}),
+    ...(shared ? { shared } : {}),
+  });
   return { discovery, org, repoName };
 }
 
@@ -86,9 +92,24 @@ export async function init(options: InitCall = {}): Promise<InitResult> {
     }
     const changed = text !== existing?.text;
     if (!options.dryRun && changed) await writeFileAtomic(session.configPath, text);
-    const findings: WorkerWarning[] = [...discovery.warnings.map((message) => ({ message })), ...discovery.workers.flatMap((w) => (w.analysis?.warnings ?? []).map((message) => ({ worker: w.id, message })))];
+    const findings: WorkerWarning[] = [
+      ...discovery.warnings.map((message) => ({ message })),
+      ...discovery.workers.flatMap((w) => (w.analysis?.warnings ?? []).map((message) => ({ worker: w.id, message }))),
+    ];
     const warnings = findings.map((f) => (f.worker ? `${f.worker}: ${f.message}` : f.message));
-    return { file: fileName(session.configPath, session.cwd), text, written: !options.dryRun && changed, existed: existing !== undefined, added, kept, gone, discovery, warnings, findings, problems };
+    return {
+      file: fileName(session.configPath, session.cwd),
+      text,
+      written: !options.dryRun && changed,
+      existed: existing !== undefined,
+      added,
+      kept,
+      gone,
+      discovery,
+      warnings,
+      findings,
+      problems,
+    };
   };
   return options.dryRun ? work() : whileLocked(session, "fleet init (library)", work);
 }
@@ -139,13 +160,14 @@ function fresh(found: Discovery, org: string, repoName: string): string {
 function merged(text: string, existing: Manifest, found: Discovery) {
   const known = Object.entries(existing.workers);
   const matches = (w: DiscoveredWorker) =>
-    known.find(([id, e]) =>
-      id === w.id ||
-      // a module may serve several workers (one per handler): its file and export together
-      (w.entry.source?.file !== undefined && e.source?.file === w.entry.source.file && e.source?.export === w.entry.source.export) ||
-      (w.entry.source?.dir !== undefined && e.source?.dir === w.entry.source.dir) ||
-      (w.entry.source?.config !== undefined && e.source?.config === w.entry.source.config) ||
-      (w.entry.domain !== undefined && e.domain === w.entry.domain),
+    known.find(
+      ([id, e]) =>
+        id === w.id ||
+        // a module may serve several workers (one per handler): its file and export together
+        (w.entry.source?.file !== undefined && e.source?.file === w.entry.source.file && e.source?.export === w.entry.source.export) ||
+        (w.entry.source?.dir !== undefined && e.source?.dir === w.entry.source.dir) ||
+        (w.entry.source?.config !== undefined && e.source?.config === w.entry.source.config) ||
+        (w.entry.domain !== undefined && e.domain === w.entry.domain),
     );
   const fresh = found.workers.filter((w) => !matches(w));
   const kept = found.workers.filter((w) => matches(w)).map((w) => matches(w)![0]);

@@ -48,7 +48,11 @@ export async function registrySync(options: RegistrySyncCall = {}): Promise<Regi
       dispose = () => mf.dispose();
       client = new RegistryClient(LOCAL_REGISTRY_URL, ((url: string, init?: RequestInit) => mf.dispatchFetch(url, init as never)) as unknown as RegistryFetch);
     } else {
-      const policy: RetryPolicy = { ...DEFAULT_RETRY, timeoutMs: options.timeoutMs ?? DEFAULT_RETRY.timeoutMs, retries: options.retries ?? DEFAULT_RETRY.retries };
+      const policy: RetryPolicy = {
+        ...DEFAULT_RETRY,
+        timeoutMs: options.timeoutMs ?? DEFAULT_RETRY.timeoutMs,
+        retries: options.retries ?? DEFAULT_RETRY.retries,
+      };
       client = new RegistryClient(provider, fetch, session.env.FLEET_REGISTRY_TOKEN, policy);
     }
     try {

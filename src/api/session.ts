@@ -46,7 +46,12 @@ export function openSession(options: FleetOptions = {}): Session {
  */
 export function whileLocked<T>(session: Session, what: string, work: () => Promise<T>): Promise<T> {
   const seconds = Number(session.env.FLEET_LOCK_TIMEOUT ?? 120);
-  return withMonorepoLock(session.cwd, what, { timeoutMs: (Number.isFinite(seconds) ? seconds : 120) * 1000, onWait: (who) => session.log(`waiting: the monorepo is locked by ${who}`) }, work);
+  return withMonorepoLock(
+    session.cwd,
+    what,
+    { timeoutMs: (Number.isFinite(seconds) ? seconds : 120) * 1000, onWait: (who) => session.log(`waiting: the monorepo is locked by ${who}`) },
+    work,
+  );
 }
 
 /** The workers a call acts on: the ones named (checked against the manifest), or every one. */

@@ -55,9 +55,16 @@ export async function splitIn(session: Session, named: string[] | undefined, onP
   // The whole fleet is split even when some workers are named: one pass over the new commits costs
   // about the same for all as for one, and the split cache stays whole (split for a few, it would
   // forget the others, and the next split of the fleet would read the history from the start).
-  const targets: SplitTarget[] = Object.keys(filters).sort().map((id) => ({ id, filter: filters[id]! }));
+  const targets: SplitTarget[] = Object.keys(filters)
+    .sort()
+    .map((id) => ({ id, filter: filters[id]! }));
   const started = performance.now();
-  const run = await splitFleet(session.cwd, targets, { branch, start, ...(onProgress ? { onProgress } : {}), onPhase: (name, ms) => session.log(`${name}: ${ms.toFixed(0)} ms`) });
+  const run = await splitFleet(session.cwd, targets, {
+    branch,
+    start,
+    ...(onProgress ? { onProgress } : {}),
+    onPhase: (name, ms) => session.log(`${name}: ${ms.toFixed(0)} ms`),
+  });
   const engineMs = Math.round((performance.now() - started) * 10) / 10;
   const byId = new Map(run.workers.map((w) => [w.id, w]));
   const workers = ids.filter((id) => wanted.has(id)).map((id) => byId.get(id)!);

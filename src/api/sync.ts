@@ -57,7 +57,12 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
       try {
         if (wrapped.length) carried = await carriedContextFiles(tree, manifest, wrapped);
         // a service module's packages at the monorepo's ranges: its package.json is not in its split
-        if (!folders) dependencies = await routerWorkerDependencies(tree, manifest, split.workers.map((w) => w.id));
+        if (!folders)
+          dependencies = await routerWorkerDependencies(
+            tree,
+            manifest,
+            split.workers.map((w) => w.id),
+          );
         // catalog and workspace ranges as the synced commit has them
         if (folders) workspace = await readWorkspace(tree);
       } finally {
@@ -78,14 +83,29 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     if (workers.length === 0) return { ...result, actions: [], outcomes: [] };
     // every repository's main in one pass; a worker synced from here whose repository has not moved
     // since is up to date without reading it again
-    const remote = await forgeRemote(forgeFor(manifest, session.cwd, session.env, session.log), manifest, workers.map((w) => w.id));
-    const known = (w: SyncTarget) => sameAsSynced(w, remembered.get(w.id)) && remote.main(w.id) !== undefined && remote.main(w.id) === remembered.get(w.id)?.worker;
-    const planned = await planSync(session.cwd, remote, workers.filter((w) => !known(w)));
+    const remote = await forgeRemote(
+      forgeFor(manifest, session.cwd, session.env, session.log),
+      manifest,
+      workers.map((w) => w.id),
+    );
+    const known = (w: SyncTarget) =>
+      sameAsSynced(w, remembered.get(w.id)) && remote.main(w.id) !== undefined && remote.main(w.id) === remembered.get(w.id)?.worker;
+    const planned = await planSync(
+      session.cwd,
+      remote,
+      workers.filter((w) => !known(w)),
+    );
     const byId = new Map(planned.map((a) => [a.id, a]));
     const actions = workers.map((w): SyncAction => byId.get(w.id) ?? { kind: "up-to-date", id: w.id, split: w.split!, remembered: true });
     if (options.dryRun) return { ...result, actions, outcomes: [] };
     const source = { name: await sourceName(session.cwd), commit: sourceCommit };
-    const outcomes = await executeSync(session.cwd, remote, actions, { source, push: options.push !== false, ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}), ...(workspace ? { workspace } : {}), env: session.env });
+    const outcomes = await executeSync(session.cwd, remote, actions, {
+      source,
+      push: options.push !== false,
+      ...(manifest.npm?.overrides ? { npmOverrides: manifest.npm.overrides } : {}),
+      ...(workspace ? { workspace } : {}),
+      env: session.env,
+    });
     return { ...result, actions, outcomes };
   });
 }

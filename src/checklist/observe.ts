@@ -116,7 +116,13 @@ async function readSnapshots(facts: FleetFacts, ids: string[], concurrency: numb
 }
 
 /** Each worker's /health of `ids` (where it is deployed), into `facts.health`. */
-async function readHealth(facts: FleetFacts, cloud: Cloud, ids: string[], settings: { timeoutMs: number; retries: number; backoffMs: number }, concurrency: number): Promise<void> {
+async function readHealth(
+  facts: FleetFacts,
+  cloud: Cloud,
+  ids: string[],
+  settings: { timeoutMs: number; retries: number; backoffMs: number },
+  concurrency: number,
+): Promise<void> {
   const { manifest } = facts;
   // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
   if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
@@ -158,8 +164,15 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       });
       return { repos, snapshots };
     };
-    const readCloudAndRegistry = async () => ({ ...(await readCloud(cloud, manifest, ids, options.concurrency)), registry: await readRegistry(manifest, local, options.env) });
-    const [{ plans, router }, { repos, snapshots }, { facts: cloudFacts, active, runtimeSecrets, registry }] = await Promise.all([readMonorepo(), readForge(), readCloudAndRegistry()]);
+    const readCloudAndRegistry = async () => ({
+      ...(await readCloud(cloud, manifest, ids, options.concurrency)),
+      registry: await readRegistry(manifest, local, options.env),
+    });
+    const [{ plans, router }, { repos, snapshots }, { facts: cloudFacts, active, runtimeSecrets, registry }] = await Promise.all([
+      readMonorepo(),
+      readForge(),
+      readCloudAndRegistry(),
+    ]);
 
     const docsText = await readFile(join(monorepo, WORKERS_DOC), "utf8").catch(() => undefined);
     // the monorepo's files and commits as the probes ask for them, through one reader
@@ -203,7 +216,12 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
 }
 
 /** Every hostname's holder, and each fleet script's live version and runtime secret names. */
-async function readCloud(cloud: Cloud, manifest: Manifest, ids: string[], concurrency: number): Promise<Pick<FleetFacts, "active" | "runtimeSecrets"> & { facts: FleetFacts["cloud"] }> {
+async function readCloud(
+  cloud: Cloud,
+  manifest: Manifest,
+  ids: string[],
+  concurrency: number,
+): Promise<Pick<FleetFacts, "active" | "runtimeSecrets"> & { facts: FleetFacts["cloud"] }> {
   const active = new Map<string, CloudVersion>();
   const runtimeSecrets = new Map<string, string[]>();
   try {
@@ -226,7 +244,13 @@ async function readCloud(cloud: Cloud, manifest: Manifest, ids: string[], concur
  * <script>.workers.dev name (before cutover the hostname is still answered by the platform).
  * External workers are checked on their hostname.
  */
-export async function healthUrl(manifest: Manifest, cloud: Cloud, facts: FleetFacts["cloud"], active: Map<string, CloudVersion>, id: string): Promise<string | undefined> {
+export async function healthUrl(
+  manifest: Manifest,
+  cloud: Cloud,
+  facts: FleetFacts["cloud"],
+  active: Map<string, CloudVersion>,
+  id: string,
+): Promise<string | undefined> {
   const worker = manifest.workers[id]!;
   const probe = probeOf(worker);
   if (worker.external) return worker.domain ? probeUrl(worker.domain, probe) : undefined;

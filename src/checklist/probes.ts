@@ -42,7 +42,8 @@ const PROBES: Record<StepKey, Probe> = {
     const paths = !filter ? [] : "subdirectory" in filter ? [filter.subdirectory] : [...filter.paths];
     const behind = paths.length ? await facts.commitsSince(source, paths) : 0;
     if (behind === null) return missing(`last synced from ${short(source)}, a commit this monorepo does not have`);
-    if (behind > 0) return missing(`behind by ${behind} commit${behind === 1 ? "" : "s"}: last synced from ${short(source)} (split ${short(snap.lastSync.split)})`);
+    if (behind > 0)
+      return missing(`behind by ${behind} commit${behind === 1 ? "" : "s"}: last synced from ${short(source)} (split ${short(snap.lastSync.split)})`);
     return done(`split ${short(snap.lastSync.split)} synced from ${facts.branch} at ${short(source)}`);
   },
 
@@ -105,9 +106,11 @@ const PROBES: Record<StepKey, Probe> = {
     if (!source) return missing(`v${version.number} was not deployed by fleet: no repository commit is recorded with it`);
     if (!repo) return missing(`v${version.number} is live but ${script} has no repository`);
     // Cloudflare keeps the commit with a version, not the repository it came from
-    if (source.repository !== undefined && source.repository !== repo.url) return missing(`v${version.number} came from ${source.repository}, not from its repository`);
+    if (source.repository !== undefined && source.repository !== repo.url)
+      return missing(`v${version.number} came from ${source.repository}, not from its repository`);
     // Cloudflare keeps the commit's first 20 hex digits; the local cloud the whole commit
-    if (!tip || !sameCommit(source.commit, tip)) return missing(`v${version.number} is ${short(source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
+    if (!tip || !sameCommit(source.commit, tip))
+      return missing(`v${version.number} is ${short(source.commit)}; the repository's main is now ${tip ? short(tip) : "empty"}`);
     return done(`v${version.number} from ${short(source.commit)} (${source.message})`);
   },
 
@@ -135,9 +138,12 @@ const PROBES: Record<StepKey, Probe> = {
     const links = worker.domain ? [`https://${worker.domain}`, probeUrl(worker.domain, probeOf(worker))] : [];
     const absent = links.filter((l) => !readme.includes(l));
     if (absent.length) return missing(`README.md lacks ${absent.join(", ")}`);
-    if (!listedWorkers(facts.docs.text, facts.manifest).includes(id)) return missing(`the monorepo's ${WORKERS_DOC} does not list ${repoNameFor(facts.manifest, id)}`);
+    if (!listedWorkers(facts.docs.text, facts.manifest).includes(id))
+      return missing(`the monorepo's ${WORKERS_DOC} does not list ${repoNameFor(facts.manifest, id)}`);
     const committed = listedWorkers(facts.docs.committed, facts.manifest).includes(id);
-    return done(`README.md links ${links.length ? "production and health" : "its repository"}; ${WORKERS_DOC} lists it${committed ? "" : " (not committed yet)"}`);
+    return done(
+      `README.md links ${links.length ? "production and health" : "its repository"}; ${WORKERS_DOC} lists it${committed ? "" : " (not committed yet)"}`,
+    );
   },
 
   async migrated(facts, id) {
@@ -160,7 +166,10 @@ const PROBES: Record<StepKey, Probe> = {
     const own = sites.filter((s) => s.entry?.kind !== "binding");
     if (own.length) return missing(`${marker} exists but the router still serves ${own.map((s) => s.what).join(", ")} itself${pending}`);
     const astray = sites.filter((s) => s.entry?.kind === "binding" && router.services.get(s.entry.binding) !== script);
-    if (astray.length) return missing(`the router forwards ${astray.map((s) => `${s.what} to env.${(s.entry as { binding: string }).binding}`).join(", ")}, not bound to ${script}`);
+    if (astray.length)
+      return missing(
+        `the router forwards ${astray.map((s) => `${s.what} to env.${(s.entry as { binding: string }).binding}`).join(", ")}, not bound to ${script}`,
+      );
     const binding = (sites[0]!.entry as { binding: string }).binding;
     return done(`${marker}; the router forwards ${sites.map((s) => s.what).join(", ")} to env.${binding} (${script})`);
   },
@@ -184,7 +193,13 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
         kind: facts.cloud.kind,
         script,
         live: live ? { id: live.id, number: live.number, commit: live.source?.commit ?? null } : null,
-        hostnames: "hostnames" in facts.cloud ? [...facts.cloud.hostnames].filter(([, holder]) => holder === script).map(([host]) => host).sort() : [],
+        hostnames:
+          "hostnames" in facts.cloud
+            ? [...facts.cloud.hostnames]
+                .filter(([, holder]) => holder === script)
+                .map(([host]) => host)
+                .sort()
+            : [],
         secrets: facts.runtimeSecrets.get(script) ?? [],
       };
   return {

@@ -43,7 +43,12 @@ function noCommits(): RepoSnapshot {
   return { tip: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
 }
 
-async function snapshotAt(cwd: string, tip: string, env: Record<string, string>, read?: (object: string) => Promise<string | undefined>): Promise<RepoSnapshot> {
+async function snapshotAt(
+  cwd: string,
+  tip: string,
+  env: Record<string, string>,
+  read?: (object: string) => Promise<string | undefined>,
+): Promise<RepoSnapshot> {
   const [tree, lastSync] = await Promise.all([git(["ls-tree", "-r", "-z", "--name-only", tip], { cwd, env }), lastSyncAt(cwd, tip, env)]);
   let reader: CatFile | undefined;
   return {

@@ -28,13 +28,7 @@ export const GLOBAL_OPTIONS = {
   help: { type: "boolean", short: "h", description: "this help" },
 } as const satisfies Options;
 
-type ValueOf<S> = S extends { type: "boolean" }
-  ? boolean
-  : S extends { type: "integer" }
-    ? number
-    : S extends { choices: readonly (infer C)[] }
-      ? C
-      : string;
+type ValueOf<S> = S extends { type: "boolean" } ? boolean : S extends { type: "integer" } ? number : S extends { choices: readonly (infer C)[] } ? C : string;
 
 /** What the handler gets: a declared default makes the value always present. */
 export type ParsedValues<O extends Options> = { [K in keyof O as O[K] extends { default: unknown } ? K : never]: ValueOf<O[K]> } & {

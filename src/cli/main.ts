@@ -41,12 +41,15 @@ export async function main(argv: readonly string[], io: MainIO = {}): Promise<nu
       out.print(generalHelp());
       return 0;
     }
-    return await runCommand(name, argv.filter((_, i) => i !== argv.indexOf(name)), { out, env });
+    return await runCommand(
+      name,
+      argv.filter((_, i) => i !== argv.indexOf(name)),
+      { out, env },
+    );
   } catch (error) {
     return reportError(error, out);
   }
 }
-
 
 /** The first argument that is neither an option nor the value of one. */
 function commandName(argv: readonly string[]): string | undefined {
@@ -63,7 +66,6 @@ function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }
-
 
 function generalHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -82,4 +84,3 @@ function generalHelp(): string {
     "Exit codes: 0 ok, 1 findings or partial failure, 2 bad input or configuration (nothing changed).",
   ].join("\n");
 }
-

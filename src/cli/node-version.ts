@@ -32,6 +32,9 @@ export function nodeVersionProblem(version: string, required = requiredNodeVersi
 }
 
 function parts(version: string): [number, number, number] {
-  const [major = 0, minor = 0, patch = 0] = version.replace(/^v/, "").split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
+  const [major = 0, minor = 0, patch = 0] = version
+    .replace(/^v/, "")
+    .split(/[.-]/)
+    .map((p) => Number.parseInt(p, 10) || 0);
   return [major, minor, patch];
 }

@@ -8,7 +8,10 @@ import { GLOBAL_OPTIONS, type Command, type OptionSpec, type Options } from "./d
 export function parseCommandArgs(name: string, command: Command<Options>, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
   const declared: Options = { ...GLOBAL_OPTIONS, ...command.options };
   const config: ParseArgsOptionsConfig = Object.fromEntries(
-    Object.entries(declared).map(([flag, spec]) => [flag, { type: spec.type === "boolean" ? "boolean" : "string", ...(spec.short ? { short: spec.short } : {}) }]),
+    Object.entries(declared).map(([flag, spec]) => [
+      flag,
+      { type: spec.type === "boolean" ? "boolean" : "string", ...(spec.short ? { short: spec.short } : {}) },
+    ]),
   );
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {

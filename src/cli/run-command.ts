@@ -18,7 +18,9 @@ export async function runCommand(name: string, args: string[], io: { out: Output
     const { closeMatches } = await import("../manifest/validate.js");
     const near = closeMatches(name, Object.keys(COMMANDS));
     throw new UserError(`unknown command "${name}"`, {
-      hint: near.length ? `did you mean ${near.map((n) => `\`fleet ${n}\``).join(" or ")}? (\`fleet --help\` lists all)` : "run `fleet --help` for the list of commands",
+      hint: near.length
+        ? `did you mean ${near.map((n) => `\`fleet ${n}\``).join(" or ")}? (\`fleet --help\` lists all)`
+        : "run `fleet --help` for the list of commands",
     });
   }
   const command = (await entry.load()).default;

@@ -12,7 +12,9 @@ export async function readSecretsFile(cwd: string, given: string): Promise<Recor
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new UserError(`cannot read the secrets file ${given}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: "give a file of NAME=value lines (dotenv)" });
+    throw new UserError(`cannot read the secrets file ${given}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hint: "give a file of NAME=value lines (dotenv)",
+    });
   }
   const values = parseEnv(text) as Record<string, string>;
   if (Object.keys(values).length === 0) throw new UserError(`the secrets file ${given} has no NAME=value line`, { hint: "one secret a line: JWT_SECRET=…" });

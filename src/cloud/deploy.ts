@@ -169,7 +169,12 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
           const result = await cloud.deploy(b.prepared, { repository: target.repository, commit: b.commit, message: b.message }, target.secrets);
           deployed.push({ target, result, before, placeholders });
         } catch (error) {
-          outcomes.set(target.id, { id: target.id, script: target.script, status: "failed", detail: (error as Error).message.split("\n").slice(0, 6).join(" ") });
+          outcomes.set(target.id, {
+            id: target.id,
+            script: target.script,
+            status: "failed",
+            detail: (error as Error).message.split("\n").slice(0, 6).join(" "),
+          });
         } finally {
           if (dir) await rm(dir, { recursive: true, force: true });
         }
@@ -181,7 +186,15 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
         deployed.map(async ({ target, result, before, placeholders }) => {
           const probe = target.health ?? HEALTH_ENDPOINT;
           const health = await checkHealth(cloud.fetch, probeUrl(result.host, probe), { ...options.health, expect: probe });
-          const outcome: DeployOutcome = { id: target.id, script: result.script, status: health.state === "up" ? "deployed" : "failed", version: result.version, refusedRoutes: result.refused, health, ...(placeholders.length ? { placeholders } : {}) };
+          const outcome: DeployOutcome = {
+            id: target.id,
+            script: result.script,
+            status: health.state === "up" ? "deployed" : "failed",
+            version: result.version,
+            refusedRoutes: result.refused,
+            health,
+            ...(placeholders.length ? { placeholders } : {}),
+          };
           if (health.state !== "up") {
             outcome.detail = `deployed v${result.version.number} but ${probe.path} on ${result.host} is ${health.state}`;
             if (before) {
@@ -202,7 +215,14 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
     }
   } finally {
     // builds never deployed (skipped, or after a failure) still hold a directory
-    await Promise.all([...builds.values()].map((b) => b.then((x) => rm(x.dir, { recursive: true, force: true }), () => undefined)));
+    await Promise.all(
+      [...builds.values()].map((b) =>
+        b.then(
+          (x) => rm(x.dir, { recursive: true, force: true }),
+          () => undefined,
+        ),
+      ),
+    );
   }
   return targets.map((t) => outcomes.get(t.id)!);
 }

@@ -61,7 +61,8 @@ export class LocalCloud implements Cloud {
   async rollback(script: string, to?: string): Promise<{ from: string; to: string }> {
     const number = to === undefined ? undefined : Number(to.replace(/^v/, ""));
     if (number !== undefined && !Number.isInteger(number)) throw new Error(`${to} is not a version of the local cloud (they are numbers: 3 or v3)`);
-    if (number === undefined && ((await this.store.state()).workers[script]?.active ?? 0) <= 1) throw new Error(`${script} is at its first version; there is nothing earlier to roll back to`);
+    if (number === undefined && ((await this.store.state()).workers[script]?.active ?? 0) <= 1)
+      throw new Error(`${script} is at its first version; there is nothing earlier to roll back to`);
     const result = await this.store.rollback(script, number);
     return { from: String(result.from), to: String(result.to) };
   }

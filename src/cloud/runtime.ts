@@ -26,7 +26,9 @@ export async function miniflareOptions(store: LocalCloudStore, options: { persis
     const record = await store.version(script, entry.active);
     const modules = await store.modules(script, entry.active);
     const spec = record.spec;
-    const hosts = Object.entries(state.routes).filter(([, holder]) => holder === script).map(([host]) => host);
+    const hosts = Object.entries(state.routes)
+      .filter(([, holder]) => holder === script)
+      .map(([host]) => host);
     workers.push({
       name: script,
       modules: modules.map((m) => ({ type: m.name.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path: m.name, contents: m.contents })),
@@ -88,7 +90,8 @@ export interface LocalRuntime {
 
 /** The local cloud in this process, started on first request (workerd's start-up is paid only when asked). */
 export function localRuntime(store: LocalCloudStore, options: { persist?: boolean } = {}): LocalRuntime {
-  let started: Promise<{ dispatchFetch: (url: string, init?: unknown) => Promise<unknown>; setOptions(o: unknown): Promise<void>; dispose(): Promise<void> }> | undefined;
+  let started:
+    Promise<{ dispatchFetch: (url: string, init?: unknown) => Promise<unknown>; setOptions(o: unknown): Promise<void>; dispose(): Promise<void> }> | undefined;
   const start = async () => {
     const { Miniflare } = await import("miniflare");
     return new Miniflare((await miniflareOptions(store, options)) as never) as never;

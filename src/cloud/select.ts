@@ -6,9 +6,17 @@ import type { Cloud } from "./cloud.js";
 import { LocalCloud } from "./local-cloud.js";
 
 /** `persist: false` (local cloud): serve without the persisted KV/D1/R2 state, creating nothing. */
-export async function cloudFor(manifest: Pick<Manifest, "providers">, monorepo: string, env: NodeJS.ProcessEnv, options: { persist?: boolean } = {}): Promise<Cloud> {
+export async function cloudFor(
+  manifest: Pick<Manifest, "providers">,
+  monorepo: string,
+  env: NodeJS.ProcessEnv,
+  options: { persist?: boolean } = {},
+): Promise<Cloud> {
   if (manifest.providers.cloud === "cloudflare") {
-    const [{ CloudflareCloud }, { cloudflareCredentials }] = await Promise.all([import("./cloudflare/cloudflare-cloud.js"), import("./cloudflare/credentials.js")]);
+    const [{ CloudflareCloud }, { cloudflareCredentials }] = await Promise.all([
+      import("./cloudflare/cloudflare-cloud.js"),
+      import("./cloudflare/credentials.js"),
+    ]);
     return new CloudflareCloud(cloudflareCredentials(env), join(monorepo, ".fleet", "cloudflare"));
   }
   return LocalCloud.at(monorepo, options);

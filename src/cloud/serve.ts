@@ -17,7 +17,10 @@ export interface RunningCloud {
   reloaded(): Promise<void>;
 }
 
-export async function serveCloud(store: LocalCloudStore, options: { port: number; host?: string; onReload?: (workers: number) => void }): Promise<RunningCloud> {
+export async function serveCloud(
+  store: LocalCloudStore,
+  options: { port: number; host?: string; onReload?: (workers: number) => void },
+): Promise<RunningCloud> {
   const { Miniflare } = await import("miniflare");
   await mkdir(store.root, { recursive: true });
   const mf = new Miniflare((await miniflareOptions(store)) as never);
@@ -55,9 +58,16 @@ export async function serveCloud(store: LocalCloudStore, options: { port: number
       counted = true;
       const host = (req.headers.host ?? "localhost").replace(/:\d+$/, "");
       const url = `https://${host}${req.url ?? "/"}`;
-      const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [string, string][];
+      const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [
+        string,
+        string,
+      ][];
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const response = await mf.dispatchFetch(url, { method: req.method, headers, ...(hasBody ? { body: Readable.toWeb(req) as never, duplex: "half" } : {}) } as never);
+      const response = await mf.dispatchFetch(url, {
+        method: req.method,
+        headers,
+        ...(hasBody ? { body: Readable.toWeb(req) as never, duplex: "half" } : {}),
+      } as never);
       res.writeHead(response.status, Object.fromEntries(response.headers as unknown as Iterable<[string, string]>));
       if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
       res.end();

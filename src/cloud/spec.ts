@@ -35,7 +35,12 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     kv: of("kv").map((b) => b.name),
     d1: of("d1").map((b) => b.name),
     r2: of("r2").map((b) => b.name),
-    durableObjects: Object.fromEntries(of("durable-object").map((b) => [b.name, { className: String(b.config.class_name), ...(b.config.script_name ? { scriptName: String(b.config.script_name) } : {}) }])),
+    durableObjects: Object.fromEntries(
+      of("durable-object").map((b) => [
+        b.name,
+        { className: String(b.config.class_name), ...(b.config.script_name ? { scriptName: String(b.config.script_name) } : {}) },
+      ]),
+    ),
     vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
   };

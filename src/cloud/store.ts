@@ -77,7 +77,12 @@ export class LocalCloudStore {
    * holds refuses the whole deploy; with "available" the worker is deployed without it (it
    * still answers on <script>.workers.dev) and the refusal is reported.
    */
-  async deploy(spec: WorkerSpec, bundle: Bundle, source: VersionSource, options: { routes: "strict" | "available" } = { routes: "strict" }): Promise<DeployResult> {
+  async deploy(
+    spec: WorkerSpec,
+    bundle: Bundle,
+    source: VersionSource,
+    options: { routes: "strict" | "available" } = { routes: "strict" },
+  ): Promise<DeployResult> {
     const state = await this.state();
     const refused = spec.routes.flatMap((host) => {
       const holder = state.routes[host];
@@ -91,7 +96,14 @@ export class LocalCloudStore {
     // every file whole or not at all: a version left behind by a crash is overwritten by the next
     // deploy (state.json, written last, never names it)
     for (const module of bundle.modules) await writeFileAtomic(join(dir, "modules", module.name), module.contents);
-    const record: VersionRecord = { version, createdAt: new Date().toISOString(), source, spec: { ...spec, routes: claimed }, main: bundle.main, modules: bundle.modules.map((m) => m.name) };
+    const record: VersionRecord = {
+      version,
+      createdAt: new Date().toISOString(),
+      source,
+      spec: { ...spec, routes: claimed },
+      main: bundle.main,
+      modules: bundle.modules.map((m) => m.name),
+    };
     await writeFileAtomic(join(dir, "meta.json"), `${JSON.stringify(record, null, 2)}\n`);
     for (const [host, holder] of Object.entries(state.routes)) if (holder === spec.script && !claimed.includes(host)) delete state.routes[host];
     for (const host of claimed) state.routes[host] = spec.script;

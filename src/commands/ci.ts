@@ -45,9 +45,13 @@ export default defineCommand({
     }
     await mkdir(dirname(file), { recursive: true });
     await writeFileAtomic(file, text);
-    const how = install.kind === "npx" ? `worker-fleet@${install.version} through npx` : `the monorepo's own worker-fleet (${install.range}) after ${install.kind === "npm" ? "npm ci" : "pnpm install"}`;
+    const how =
+      install.kind === "npx"
+        ? `worker-fleet@${install.version} through npx`
+        : `the monorepo's own worker-fleet (${install.range}) after ${install.kind === "npm" ? "npm ci" : "pnpm install"}`;
     ctx.out.print(`wrote ${MONOREPO_WORKFLOW}: on every push to ${branch}, fleet sync --changed with ${how}`);
-    if (manifest.providers.forge === "github") ctx.out.info(`add the Actions secret ${TOKEN_SECRET} to this repository: a token that can push to the worker repositories`);
+    if (manifest.providers.forge === "github")
+      ctx.out.info(`add the Actions secret ${TOKEN_SECRET} to this repository: a token that can push to the worker repositories`);
     return 0;
   },
 });

@@ -32,9 +32,17 @@ export default defineCommand({
       progress.update(++done);
       return { id, ...outcome };
     });
-    progress.done(`${outcomes.filter((o) => o.status === "cloned").length} cloned, ${outcomes.filter((o) => o.status === "updated").length} updated, ${outcomes.filter((o) => o.status === "failed").length} failed`);
+    progress.done(
+      `${outcomes.filter((o) => o.status === "cloned").length} cloned, ${outcomes.filter((o) => o.status === "updated").length} updated, ${outcomes.filter((o) => o.status === "failed").length} failed`,
+    );
     if (ctx.json) ctx.out.json({ dir, repositories: outcomes });
-    else ctx.out.print(table(["worker", "repository", "result", "detail"], outcomes.map((o) => [o.id, o.repo, o.status, o.detail ?? o.path])));
+    else
+      ctx.out.print(
+        table(
+          ["worker", "repository", "result", "detail"],
+          outcomes.map((o) => [o.id, o.repo, o.status, o.detail ?? o.path]),
+        ),
+      );
     return outcomes.some((o) => o.status === "failed") ? EXIT_FINDINGS : 0;
   },
 });

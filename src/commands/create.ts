@@ -41,11 +41,26 @@ export default defineCommand({
     progress?.done(summary(results, Boolean(values["dry-run"])));
     if (ctx.json) ctx.out.json({ dryRun: Boolean(values["dry-run"]), repositories: results });
     else {
-      const status = { created: ctx.out.c.green("created"), completed: "completed", "up-to-date": "up to date", refused: ctx.out.c.red("refused"), failed: ctx.out.c.red("failed"), "would-change": "would change" };
-      ctx.out.print(table(["worker", "repository", "result", "detail"], results.map((r) => [r.id, r.repo, status[r.status], r.detail ?? r.changes.join("; ")])));
+      const status = {
+        created: ctx.out.c.green("created"),
+        completed: "completed",
+        "up-to-date": "up to date",
+        refused: ctx.out.c.red("refused"),
+        failed: ctx.out.c.red("failed"),
+        "would-change": "would change",
+      };
+      ctx.out.print(
+        table(
+          ["worker", "repository", "result", "detail"],
+          results.map((r) => [r.id, r.repo, status[r.status], r.detail ?? r.changes.join("; ")]),
+        ),
+      );
       for (const r of results) {
         if (r.drift.length) ctx.out.warn(`${r.repo}: repo-owned files edited since fleet generated them (left alone): ${r.drift.join(", ")}`);
-        if (r.missingSecrets.length) ctx.out.warn(`${r.repo}: no value for ${r.missingSecrets.join(", ")} in the environment${values["secrets-file"] ? " or the secrets file" : ""}; not set`);
+        if (r.missingSecrets.length)
+          ctx.out.warn(
+            `${r.repo}: no value for ${r.missingSecrets.join(", ")} in the environment${values["secrets-file"] ? " or the secrets file" : ""}; not set`,
+          );
       }
     }
     if (results.some((r) => r.status === "failed")) ctx.out.warn("some repositories could not be completed; run `fleet create` again to finish them");

@@ -25,7 +25,12 @@ export default defineCommand({
     "move one after another, each verified before the next; the first that fails stops the rest, untouched.",
   maxPositionals: Infinity,
   options: {
-    phase: { type: "integer", min: 1, description: "every worker of this migration phase the router hands over, one after another (besides any named)", placeholder: "N" },
+    phase: {
+      type: "integer",
+      min: 1,
+      description: "every worker of this migration phase the router hands over, one after another (besides any named)",
+      placeholder: "N",
+    },
     "dry-run": { type: "boolean", description: "show the monorepo edit and the route move; change nothing" },
     apply: { type: "boolean", description: "fast-forward the monorepo's branch to the cutover commit" },
     ...healthOptions({ timeoutMs: 3000, retries: 3 }),
@@ -34,7 +39,12 @@ export default defineCommand({
     const manifest = await ctx.manifest();
     const ids = cutoverWorkers(manifest, positionals, values.phase);
     const session = openSession({ ...sessionOf(ctx), manifest });
-    const options = { session, health: { timeoutMs: values.timeout, retries: values.retries, backoffMs: 200 }, dryRun: Boolean(values["dry-run"]), apply: Boolean(values.apply) };
+    const options = {
+      session,
+      health: { timeoutMs: values.timeout, retries: values.retries, backoffMs: 200 },
+      dryRun: Boolean(values["dry-run"]),
+      apply: Boolean(values.apply),
+    };
     if (ids.length === 1) return cutoverOne(ctx, manifest, ids[0]!, options, (v) => ctx.out.json(v));
     // several: one after another, each moved and verified before the next; the first that does
     // not finish stops the rest, which stay as they are
@@ -99,7 +109,12 @@ function dryRunReport(plan: CutoverPlan, apply: boolean) {
     platform: plan.platform.script,
     ...(plan.platform.environment ? { environment: plan.platform.environment } : {}),
     branch: cutoverBranch(plan.id),
-    monorepo: change.files.size === 0 ? "already holds the cutover" : existing ? `commit ${existing.slice(0, 12)} on ${cutoverBranch(plan.id)} is ready` : "would commit",
+    monorepo:
+      change.files.size === 0
+        ? "already holds the cutover"
+        : existing
+          ? `commit ${existing.slice(0, 12)} on ${cutoverBranch(plan.id)} is ready`
+          : "would commit",
     files: [...change.files.keys()],
     route: plan.moved ? "already held by the worker" : `${plan.holders.join(", ")} → ${change.script}`,
     apply,
@@ -145,13 +160,16 @@ function printResult(ctx: Context, manifest: Manifest, plan: CutoverPlan, result
   for (const s of result.steps) out.print(`  ${s}`);
   if (repository?.routes === "committed") out.print(`committed ${repository.commit!.slice(0, 12)} to ${repo}: ${repository.file} routes ${hosts}`);
   if (repository?.routes === "not-fleets-config") {
-    out.warn(`${repo} has no wrangler.jsonc of fleet's: add the routes of ${hosts} to its config by hand, or its next deploy lets ${change.hosts.length > 1 ? "them" : "it"} go`);
+    out.warn(
+      `${repo} has no wrangler.jsonc of fleet's: add the routes of ${hosts} to its config by hand, or its next deploy lets ${change.hosts.length > 1 ? "them" : "it"} go`,
+    );
   }
   if (!ok) out.print(out.c.red(`cutover of ${id} failed: ${result.detail}`));
   if (monorepo.applied) out.print(`fast-forwarded ${plan.branch} to ${monorepo.commit.slice(0, 12)}`);
   else if (ok && change.files.size > 0 && !apply) out.info(`the monorepo change is on ${cutoverBranch(id)}; merge it, or run \`fleet cutover ${id} --apply\``);
   if (repository?.redeployed) out.print(`deployed ${change.script} from its repository's main, keeping ${hosts}`);
-  const nothing = !monorepo.committed && !monorepo.applied && !repository?.redeployed && repository?.routes !== "committed" && result.status === "already-moved";
+  const nothing =
+    !monorepo.committed && !monorepo.applied && !repository?.redeployed && repository?.routes !== "committed" && result.status === "already-moved";
   if (ok && nothing) out.info(`nothing to do: ${id} is cut over`);
 }
 

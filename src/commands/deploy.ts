@@ -25,12 +25,19 @@ export default defineCommand({
     all: { type: "boolean", description: "every non-external worker of fleet.jsonc" },
     platform: { type: "boolean", description: "the monorepo's own platform worker (router layout)" },
     env: { type: "string", choices: ["staging", "production"], description: "the wrangler environment to deploy", placeholder: "ENV" },
-    "secrets-file": { type: "string", description: "runtime secret values, NAME=value lines (dotenv), over the environment's (Cloudflare)", placeholder: "FILE" },
+    "secrets-file": {
+      type: "string",
+      description: "runtime secret values, NAME=value lines (dotenv), over the environment's (Cloudflare)",
+      placeholder: "FILE",
+    },
     ...healthOptions({ timeoutMs: 3000, retries: 5 }),
   },
   async run(ctx, { values, positionals }) {
     const manifest = await ctx.manifest();
-    const ids = positionals.length || values.all ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external) : [];
+    const ids =
+      positionals.length || values.all
+        ? selectWorkers(manifest, positionals, Boolean(values.all), "deploy").filter((id) => !manifest.workers[id]!.external)
+        : [];
     if (!values.platform && ids.length === 0) throw new UserError("`fleet deploy` needs worker names, --all, or --platform");
     const secretValues = values["secrets-file"] ? await readSecretsFile(ctx.cwd, values["secrets-file"]) : undefined;
     let progress: Progress | undefined;
@@ -43,20 +50,32 @@ export default defineCommand({
       ...(secretValues ? { secretValues } : {}),
       ...(values.env ? { environment: values.env } : {}),
       health: { timeoutMs: values.timeout, retries: values.retries },
-      onStart: (total, cloud) => (progress = ctx.out.progress(`deploying ${total} workers to ${cloud === "cloudflare" ? "Cloudflare" : "the local cloud"}`, total)),
+      onStart: (total, cloud) =>
+        (progress = ctx.out.progress(`deploying ${total} workers to ${cloud === "cloudflare" ? "Cloudflare" : "the local cloud"}`, total)),
       onEvent: (message) => {
         ctx.out.debug(message);
         progress?.update(++done);
       },
     });
-    progress?.done(`${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`);
+    progress?.done(
+      `${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`,
+    );
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
       const version = (o: (typeof outcomes)[number]) => (o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "");
       const health = (o: (typeof outcomes)[number]) => (o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "");
-      ctx.out.print(table(["worker", "result", "version", "health", "detail"], outcomes.map((o) => [o.id, o.status, version(o), health(o), o.detail ?? ""])));
-      for (const o of outcomes) for (const p of o.placeholders ?? []) ctx.out.info(`${o.id}: deployed a placeholder of ${p} first (it answers 503 until ${p} is deployed: ${o.id} binds it)`);
-      for (const o of outcomes) for (const r of o.refusedRoutes ?? []) ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
+      ctx.out.print(
+        table(
+          ["worker", "result", "version", "health", "detail"],
+          outcomes.map((o) => [o.id, o.status, version(o), health(o), o.detail ?? ""]),
+        ),
+      );
+      for (const o of outcomes)
+        for (const p of o.placeholders ?? [])
+          ctx.out.info(`${o.id}: deployed a placeholder of ${p} first (it answers 503 until ${p} is deployed: ${o.id} binds it)`);
+      for (const o of outcomes)
+        for (const r of o.refusedRoutes ?? [])
+          ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
     }
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
   },

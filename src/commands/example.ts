@@ -9,7 +9,6 @@ export const EXAMPLE_OPTIONS = {
   commits: { type: "integer", min: 1, max: 100_000, default: 3000, description: "history length", placeholder: "N" },
 } as const satisfies Options;
 
-
 export default defineCommand({
   usage: "DIR [--layout router|directories] [--commits N] [--seed N]",
   description:

@@ -25,10 +25,27 @@ export default defineCommand({
       concurrency: values.concurrency,
     });
     if (ctx.json) {
-      ctx.out.json({ workers: results.map((r) => ({ id: r.id, host: r.host, url: r.url, state: r.state, status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error.kind, message: r.error.message } : {}) })) });
+      ctx.out.json({
+        workers: results.map((r) => ({
+          id: r.id,
+          host: r.host,
+          url: r.url,
+          state: r.state,
+          status: r.status,
+          latencyMs: r.latencyMs,
+          ...(r.error ? { error: r.error.kind, message: r.error.message } : {}),
+        })),
+      });
     } else {
       const mark = { up: "✅ up", degraded: "⚠️  degraded", down: "❌ down" };
-      const rows = results.map((r) => [mark[r.state], r.id, String(r.status ?? r.error?.kind ?? "—"), r.url, `${r.latencyMs} ms`, r.error && r.state !== "up" ? r.error.message : ""]);
+      const rows = results.map((r) => [
+        mark[r.state],
+        r.id,
+        String(r.status ?? r.error?.kind ?? "—"),
+        r.url,
+        `${r.latencyMs} ms`,
+        r.error && r.state !== "up" ? r.error.message : "",
+      ]);
       ctx.out.print(table(["state", "worker", "answer", "url", "latency", "detail"], rows, ["left", "left", "left", "left", "right"]));
       const count = (s: string) => results.filter((r) => r.state === s).length;
       ctx.out.print(`\n${count("up")} up, ${count("degraded")} degraded, ${count("down")} down`);

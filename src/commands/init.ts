@@ -6,7 +6,6 @@ import { groupWarnings } from "../report/warnings.js";
 import type { Discovery, Layout } from "../discovery/discover.js";
 import { EXIT_FINDINGS, UserError } from "../errors.js";
 
-
 export default defineCommand({
   writes: true,
   usage: "[--layout auto|router|directories] [--router FILE] [--org NAME] [--dry-run]",
@@ -26,7 +25,14 @@ export default defineCommand({
       throw new UserError(`--layout must be auto, router or directories, not "${layout}"`);
     }
     let progress: Progress | undefined;
-    const result = await init({ ...sessionOf(ctx), layout, dryRun: Boolean(values["dry-run"]), onDiscovering: () => (progress = ctx.out.progress("discovering workers")), ...(values.router ? { router: values.router } : {}), ...(values.org ? { org: values.org } : {}) });
+    const result = await init({
+      ...sessionOf(ctx),
+      layout,
+      dryRun: Boolean(values["dry-run"]),
+      onDiscovering: () => (progress = ctx.out.progress("discovering workers")),
+      ...(values.router ? { router: values.router } : {}),
+      ...(values.org ? { org: values.org } : {}),
+    });
     const { file, discovery: found, added, kept, gone, warnings, problems } = result;
     progress?.done(`found ${describe(found)}`);
     if (ctx.json) {

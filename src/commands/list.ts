@@ -20,6 +20,11 @@ export default defineCommand({
       ctx.out.info(`no repositories${values.topic ? ` with topic ${values.topic}` : ""} in the ${forge.label}; \`fleet create --all\` makes them`);
       return;
     }
-    ctx.out.print(table(["repository", "topics", "environments", "by fleet"], repos.map((r) => [r.name, r.topics.join(", "), r.environments.join(", "), r.managedByFleet ? "yes" : "no"])));
+    ctx.out.print(
+      table(
+        ["repository", "topics", "environments", "by fleet"],
+        repos.map((r) => [r.name, r.topics.join(", "), r.environments.join(", "), r.managedByFleet ? "yes" : "no"]),
+      ),
+    );
   },
 });

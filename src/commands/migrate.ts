@@ -58,7 +58,8 @@ export default defineCommand({
     const phases = values.phase?.split(",").map((p) => Number(p.trim())) ?? [];
     if (phases.some((p) => !Number.isInteger(p) || p < 1)) throw new UserError(`--phase must be phase numbers such as 1 or 1,2, not "${values.phase}"`);
     const chosen = new Set([...positionals, ...Object.keys(manifest.workers).filter((id) => phases.includes(manifest.workers[id]!.phase))]);
-    if (chosen.size === 0) throw new UserError("fleet migrate needs worker names or --phase", { hint: "fleet migrate project-initiation, or fleet migrate --phase 1" });
+    if (chosen.size === 0)
+      throw new UserError("fleet migrate needs worker names or --phase", { hint: "fleet migrate project-initiation, or fleet migrate --phase 1" });
     for (const id of [...chosen].filter((x) => manifest.workers[x]!.external)) {
       ctx.out.info(`${id}: external, it already lives in its own repository`);
       chosen.delete(id);
@@ -82,7 +83,13 @@ export default defineCommand({
       if (values["dry-run"]) {
         const plan = order.map((id) => ({ id, steps: todo(id).map((step) => ({ step, command: commandFor(step, id) })) }));
         if (ctx.json) ctx.out.json({ dryRun: true, workers: plan });
-        else ctx.out.print(table(["worker", "steps to do"], plan.map((p) => [p.id, p.steps.length ? p.steps.map((s) => s.step).join(" → ") : "nothing (ready for fleet cutover)"])));
+        else
+          ctx.out.print(
+            table(
+              ["worker", "steps to do"],
+              plan.map((p) => [p.id, p.steps.length ? p.steps.map((s) => s.step).join(" → ") : "nothing (ready for fleet cutover)"]),
+            ),
+          );
         ctx.out.info("dry run: nothing changed");
         return 0;
       }
@@ -115,7 +122,12 @@ export default defineCommand({
       });
       if (ctx.json) ctx.out.json({ workers: rows });
       else {
-        ctx.out.print(table(["worker", "result", "done now", "detail"], rows.map((r) => [r.id, r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result), r.did.join(", ") || "—", r.reason])));
+        ctx.out.print(
+          table(
+            ["worker", "result", "done now", "detail"],
+            rows.map((r) => [r.id, r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result), r.did.join(", ") || "—", r.reason]),
+          ),
+        );
         const ready = rows.filter((r) => !stopped.has(r.id)).length;
         ctx.out.info(`${ready} of ${rows.length} ready for cutover${stopped.size ? `; run \`fleet migrate\` again after fixing what stopped the others` : ""}`);
       }
@@ -137,7 +149,9 @@ async function carryOut(ctx: Context, manifest: Manifest, step: StepKey, ids: st
   switch (STEP_OWNER[step]) {
     case "create": {
       const { repositories } = await create({ ...session, workers: ids, ...(secrets ? { secrets } : {}) });
-      return said(repositories.filter((r) => r.status === "failed" || r.status === "refused").map((r) => `${r.repo}: ${r.status}${r.detail ? `: ${r.detail}` : ""}`));
+      return said(
+        repositories.filter((r) => r.status === "failed" || r.status === "refused").map((r) => `${r.repo}: ${r.status}${r.detail ? `: ${r.detail}` : ""}`),
+      );
     }
     case "sync": {
       const { outcomes } = await sync({ ...session, workers: ids });

@@ -10,7 +10,7 @@ export default defineCommand({
   usage: "[--json]",
   description:
     "Shows the migration plan: the deploy order (dependencies first), phases and weeks, external workers, and for each " +
-    "worker its paths, bindings, secrets, npm dependencies and warnings. With providers.cloud \"cloudflare\": who holds each " +
+    'worker its paths, bindings, secrets, npm dependencies and warnings. With providers.cloud "cloudflare": who holds each ' +
     "hostname on the account now (a Workers Route or a custom domain), its DNS, and whether it can move to its worker.",
   options: {},
   async run(ctx) {
@@ -30,7 +30,13 @@ function printHolders(out: Output, plan: PlanWithCloud): void {
   out.print();
   if (plan.cloud.error) return out.warn(plan.cloud.error);
   out.print("Hostnames on Cloudflare, as the account holds them now:");
-  const move = { moved: out.c.green("its worker's"), "hand-over": "handed over in one write", route: "taken as a new route", domain: "taken as a custom domain", blocked: out.c.red("blocked") };
+  const move = {
+    moved: out.c.green("its worker's"),
+    "hand-over": "handed over in one write",
+    route: "taken as a new route",
+    domain: "taken as a custom domain",
+    blocked: out.c.red("blocked"),
+  };
   const rows = plan.cloud.hostnames.map((h) => [h.host, h.worker, h.holder ?? "nobody", h.as ?? "", h.dns, move[h.move]]);
   out.print(table(["hostname", "worker", "held by", "as", "DNS", "cutover"], rows));
   for (const h of plan.cloud.hostnames) if (h.problem) out.warn(h.problem);
@@ -42,10 +48,13 @@ function printWorkspace(out: Output, plan: FleetPlan): void {
   for (const w of plan.workers) {
     for (const r of w.workspace) {
       const what =
-        r.as === "carried" ? `carried: ${r.dir}/ travels with the worker's split (file:${r.dir})` :
-        r.as === "published" ? `published: ${r.version}` :
-        r.as === "catalog" ? `${r.version} from the pnpm catalog${r.catalog === "default" ? "" : ` "${r.catalog}"`}` :
-        out.c.yellow(`left as written: ${r.reason}`);
+        r.as === "carried"
+          ? `carried: ${r.dir}/ travels with the worker's split (file:${r.dir})`
+          : r.as === "published"
+            ? `published: ${r.version}`
+            : r.as === "catalog"
+              ? `${r.version} from the pnpm catalog${r.catalog === "default" ? "" : ` "${r.catalog}"`}`
+              : out.c.yellow(`left as written: ${r.reason}`);
       const key = `${r.name} (${r.spec}) → ${what}`;
       groups.set(key, [...(groups.get(key) ?? []), w.id]);
     }
@@ -74,12 +83,23 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
       w.warnings.length ? out.c.yellow(String(w.warnings.length)) : "",
     ];
   });
-  out.print(table(["#", "worker", "domain", "phase", "week", "source", "depends on", "calls", "bind/secr", "warn"], rows, ["right", "left", "left", "right", "right", "right"]));
+  out.print(
+    table(["#", "worker", "domain", "phase", "week", "source", "depends on", "calls", "bind/secr", "warn"], rows, [
+      "right",
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+    ]),
+  );
   const phases = [...new Set(plan.workers.map((w) => w.phase))].sort((a, b) => a - b);
   out.print();
   out.print(phases.map((p) => `phase ${p}: ${plan.workers.filter((w) => w.phase === p).length}`).join(" · "));
   if (plan.placeholders.length) {
-    out.print(`placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${plan.placeholders.map((p) => `${p.worker} (bound by ${p.boundBy})`).join(", ")}`);
+    out.print(
+      `placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${plan.placeholders.map((p) => `${p.worker} (bound by ${p.boundBy})`).join(", ")}`,
+    );
   }
   if (plan.shared.length) out.print(`shared packages, not workers: ${plan.shared.join(", ")}`);
   const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length);
@@ -89,7 +109,10 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
     for (const w of entryPoints) out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`)].join(", ")}`);
   }
   printWorkspace(out, plan);
-  const findings: WorkerWarning[] = [...plan.warnings.map((message) => ({ message })), ...plan.workers.flatMap((w) => w.warnings.map((message) => ({ worker: w.id, message })))];
+  const findings: WorkerWarning[] = [
+    ...plan.warnings.map((message) => ({ message })),
+    ...plan.workers.flatMap((w) => w.warnings.map((message) => ({ worker: w.id, message }))),
+  ];
   for (const line of verbose ? findings.map((f) => (f.worker ? `${f.worker}: ${f.message}` : f.message)) : groupWarnings(findings)) out.warn(line);
   if (!verbose && findings.length) out.info(out.c.dim(`(${findings.length} findings in all; --verbose lists each)`));
 }

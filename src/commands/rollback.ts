@@ -47,7 +47,8 @@ export default defineCommand({
       }
       const target = versions.find((v) => v.id === result.to);
       const from = versions.find((v) => v.id === result.from);
-      if (ctx.json) ctx.out.json({ worker: id, script, from: from?.number ?? result.from, to: target?.number ?? result.to, fromId: result.from, toId: result.to });
+      if (ctx.json)
+        ctx.out.json({ worker: id, script, from: from?.number ?? result.from, to: target?.number ?? result.to, fromId: result.from, toId: result.to });
       else ctx.out.print(`${id}: v${from?.number ?? result.from} → v${target?.number ?? result.to}${target?.source ? ` (${target.source.message})` : ""}`);
     } finally {
       await cloud.dispose();

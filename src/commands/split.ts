@@ -34,10 +34,21 @@ export default defineCommand({
         : `read ${run.commitsRead} commits of ${branch} ${run.incremental ? "since the last split" : "from the start"}, ${run.workers.length} workers`,
     );
     if (ctx.json) {
-      ctx.out.json({ branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers: run.workers.map(({ id, ref, commit, commits, fromStart }) => ({ id, ref, commit, commits, ...(fromStart ? { fromStart } : {}) })) });
+      ctx.out.json({
+        branch,
+        incremental: run.incremental,
+        commitsRead: run.commitsRead,
+        engineMs,
+        workers: run.workers.map(({ id, ref, commit, commits, fromStart }) => ({ id, ref, commit, commits, ...(fromStart ? { fromStart } : {}) })),
+      });
       return;
     }
-    const rows = run.workers.map((w) => [w.id, String(w.commits), w.commit?.slice(0, 12) ?? "—", w.fromStart && w.fromStart !== "first split" && w.fromStart !== "read with the fleet" ? `from the start: ${w.fromStart}` : ""]);
+    const rows = run.workers.map((w) => [
+      w.id,
+      String(w.commits),
+      w.commit?.slice(0, 12) ?? "—",
+      w.fromStart && w.fromStart !== "first split" && w.fromStart !== "read with the fleet" ? `from the start: ${w.fromStart}` : "",
+    ]);
     ctx.out.print(table(["worker", "commits", "split tip", ""], rows, ["left", "right"]));
     for (const w of run.workers.filter((x) => x.commit === null)) ctx.out.warn(`${w.id}: none of its paths exist in the history of ${branch}`);
   },

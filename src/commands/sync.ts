@@ -42,16 +42,37 @@ export default defineCommand({
     const { actions, outcomes } = result;
     if (values["dry-run"]) {
       if (ctx.json) ctx.out.json({ dryRun: true, actions: actions.map(describeAction) });
-      else ctx.out.print(table(["worker", "would", "detail"], actions.map((a) => [a.id, wouldDo(a), describeAction(a).detail ?? ""])));
+      else
+        ctx.out.print(
+          table(
+            ["worker", "would", "detail"],
+            actions.map((a) => [a.id, wouldDo(a), describeAction(a).detail ?? ""]),
+          ),
+        );
       ctx.out.info("dry run: nothing merged or pushed");
       return actions.some((a) => a.kind === "refused" || a.kind === "no-repository" || a.kind === "unreachable") ? EXIT_FINDINGS : 0;
     }
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
-      const mark = { merged: ctx.out.c.green("merged"), "up-to-date": "up to date", refused: ctx.out.c.red("refused"), failed: ctx.out.c.red("failed"), skipped: "skipped" };
-      ctx.out.print(table(["worker", "result", "commit", "detail"], outcomes.map((o) => [o.id, mark[o.status], o.commit?.slice(0, 12) ?? "", o.detail ?? ""])));
+      const mark = {
+        merged: ctx.out.c.green("merged"),
+        "up-to-date": "up to date",
+        refused: ctx.out.c.red("refused"),
+        failed: ctx.out.c.red("failed"),
+        skipped: "skipped",
+      };
+      ctx.out.print(
+        table(
+          ["worker", "result", "commit", "detail"],
+          outcomes.map((o) => [o.id, mark[o.status], o.commit?.slice(0, 12) ?? "", o.detail ?? ""]),
+        ),
+      );
       const merged = outcomes.filter((o) => o.status === "merged").length;
-      ctx.out.info(merged === 0 && outcomes.every((o) => o.status === "up-to-date") ? "nothing to do: every worker repository is up to date" : `${merged} merged, ${outcomes.filter((o) => o.status === "up-to-date").length} up to date`);
+      ctx.out.info(
+        merged === 0 && outcomes.every((o) => o.status === "up-to-date")
+          ? "nothing to do: every worker repository is up to date"
+          : `${merged} merged, ${outcomes.filter((o) => o.status === "up-to-date").length} up to date`,
+      );
     }
     return outcomes.some((o) => o.status === "refused" || o.status === "failed") ? EXIT_FINDINGS : 0;
   },
@@ -64,7 +85,11 @@ function wouldDo(action: SyncAction): string {
 function describeAction(action: SyncAction): { id: string; action: string; detail?: string } {
   switch (action.kind) {
     case "merge":
-      return { id: action.id, action: "merge", detail: `${action.commits} new commit${action.commits === 1 ? "" : "s"}${action.state.tip ? "" : " (first sync into an empty repository)"}` };
+      return {
+        id: action.id,
+        action: "merge",
+        detail: `${action.commits} new commit${action.commits === 1 ? "" : "s"}${action.state.tip ? "" : " (first sync into an empty repository)"}`,
+      };
     case "refused":
       return { id: action.id, action: "refuse", detail: `changed monorepo-owned paths: ${action.paths.join(", ")}` };
     case "no-repository":

@@ -17,15 +17,18 @@ export default defineCommand({
     const port = values.port;
     const store = LocalCloudStore.at(ctx.cwd);
     const manifest = await ctx.manifest().catch(() => undefined);
-    if (manifest?.providers.cloud === "cloudflare") ctx.out.warn("the manifest names Cloudflare; fleet up serves the local cloud (.fleet/cloud), not your account's workers");
-    if (manifest?.providers.registry === "local" && (await ensureLocalRegistry(store)).deployed) ctx.out.info(`deployed the local registry at ${LOCAL_REGISTRY_URL}`);
+    if (manifest?.providers.cloud === "cloudflare")
+      ctx.out.warn("the manifest names Cloudflare; fleet up serves the local cloud (.fleet/cloud), not your account's workers");
+    if (manifest?.providers.registry === "local" && (await ensureLocalRegistry(store)).deployed)
+      ctx.out.info(`deployed the local registry at ${LOCAL_REGISTRY_URL}`);
     const state = await store.state();
     if (Object.keys(state.workers).length === 0) ctx.out.warn("nothing is deployed yet: `fleet deploy --platform` (router layout) or `fleet deploy --all`");
     let cloud;
     try {
       cloud = await serveCloud(store, { port, onReload: (n) => ctx.out.info(`reloaded: ${n} workers`) });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UserError(`port ${port} is in use`, { hint: "pass --port with another port (0 picks a free one)" });
+      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+        throw new UserError(`port ${port} is in use`, { hint: "pass --port with another port (0 picks a free one)" });
       throw error;
     }
     const hosts = Object.keys(state.routes).length;

@@ -30,7 +30,10 @@ export async function requireCleanWorkTree(repo: string, branch: string): Promis
   }
   if (!(await checkedOut(repo, branch))) return;
   const status = (await git(["status", "--porcelain", "--untracked-files=no"], { cwd: repo })).stdout;
-  const files = status.split("\n").filter((l) => l.trim()).map((l) => l.slice(3));
+  const files = status
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => l.slice(3));
   if (files.length) {
     throw new UserError(`the work tree has uncommitted changes, so --apply will not move ${branch}`, {
       problems: files.slice(0, 10),

@@ -84,7 +84,8 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
   const script = repoNameFor(manifest, id);
   const read = async (path: string) => {
     const text = await fileAt(repo, commit, path);
-    if (text === undefined) throw new UserError(`${path} is not in the monorepo at ${commit.slice(0, 12)}`, { hint: "check monorepo.router and monorepo.wrangler in fleet.jsonc" });
+    if (text === undefined)
+      throw new UserError(`${path} is not in the monorepo at ${commit.slice(0, 12)}`, { hint: "check monorepo.router and monorepo.wrangler in fleet.jsonc" });
     return text;
   };
   const wranglerFile = await platformConfigAt(repo, manifest, commit);
@@ -114,7 +115,18 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
     files.set(markerPath, marker);
     if (markerBefore !== undefined) before.set(markerPath, markerBefore);
   }
-  return { id, hosts: target.hosts, paths: target.paths, script, platforms: platformScripts(config), platformConfig: wranglerFile, binding: plan.binding, markerPath, files, before };
+  return {
+    id,
+    hosts: target.hosts,
+    paths: target.paths,
+    script,
+    platforms: platformScripts(config),
+    platformConfig: wranglerFile,
+    binding: plan.binding,
+    markerPath,
+    files,
+    before,
+  };
 }
 
 export function cutoverMessage(change: MonorepoChange, repositoryAddress: string): string {
@@ -138,7 +150,10 @@ async function platformConfigAt(repo: string, manifest: Manifest, commit: string
   const tree = await SourceTree.atCommit(repo, commit);
   try {
     const file = await platformConfigFile(tree, manifest);
-    if (!file) throw new UserError(`found no wrangler config for the platform router at ${commit.slice(0, 12)}`, { hint: "name it in fleet.jsonc as monorepo.wrangler" });
+    if (!file)
+      throw new UserError(`found no wrangler config for the platform router at ${commit.slice(0, 12)}`, {
+        hint: "name it in fleet.jsonc as monorepo.wrangler",
+      });
     return file;
   } finally {
     tree.close();
@@ -168,7 +183,9 @@ function forwardEntries(code: string, target: { hosts: string[]; paths: string[]
   for (const prefix of target.paths) {
     const routes = sites.filter((s) => s.prefix === prefix);
     if (!routes.length) {
-      throw new UserError(`${target.router} has no path route for ${prefix}`, { hint: `the router must dispatch pathname.startsWith("${prefix}") for fleet to forward it; check paths in fleet.jsonc` });
+      throw new UserError(`${target.router} has no path route for ${prefix}`, {
+        hint: `the router must dispatch pathname.startsWith("${prefix}") for fleet to forward it; check paths in fleet.jsonc`,
+      });
     }
     for (const route of routes) edits.push({ start: route.start, end: route.end, text: route.called ? `(${forward})` : forward });
   }
@@ -183,7 +200,8 @@ function forwardEntries(code: string, target: { hosts: string[]; paths: string[]
 function platformScripts(config: WranglerConfig): PlatformScript[] {
   const top = config.name ?? "platform";
   const scripts: PlatformScript[] = [{ script: top, routes: config.routes.length > 0 }];
-  for (const [environment, section] of config.environments) scripts.push({ script: section.name ?? `${top}-${environment}`, environment, routes: section.routes.length > 0 });
+  for (const [environment, section] of config.environments)
+    scripts.push({ script: section.name ?? `${top}-${environment}`, environment, routes: section.routes.length > 0 });
   return scripts;
 }
 

@@ -33,12 +33,17 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     if (move.hosts.every((h) => held.get(h)?.script === move.worker)) {
       const health = await healthAt(cloud, move);
       const down = health.filter((h) => h.state !== "up");
-      if (down.length) return { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
+      if (down.length)
+        return { status: "failed", steps, health, detail: `${move.worker} holds ${hosts} but ${down.map((h) => `${h.url} is ${h.state}`).join(", ")}` };
       return { status: "already-moved", steps, health, routes: await routeEntries(cloud, move.hosts, held) };
     }
     readiness = await hostnameReadiness(cloud.api, move.hosts, held);
   } catch (error) {
-    return { status: "failed", steps, detail: `cannot read the account before the move: ${(error as Error).message.split("\n")[0]} (the token needs Zone › Zone: Read, Zone › DNS: Read and Zone › Workers Routes: Edit for the hostnames' zones)` };
+    return {
+      status: "failed",
+      steps,
+      detail: `cannot read the account before the move: ${(error as Error).message.split("\n")[0]} (the token needs Zone › Zone: Read, Zone › DNS: Read and Zone › Workers Routes: Edit for the hostnames' zones)`,
+    };
   }
   const problems = readiness.flatMap((r) => {
     const holder = r.holding?.script;
@@ -61,18 +66,31 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
         left.push(`${what} (${(error as Error).message.split("\n")[0]})`);
       }
     };
-    for (const holding of handedOver.reverse()) await undo(`hand ${holding.host} back to ${holding.script}`, () => cloud.api.handOver(holding, holding.script), `${holding.host} handed back to ${holding.script}`);
+    for (const holding of handedOver.reverse())
+      await undo(
+        `hand ${holding.host} back to ${holding.script}`,
+        () => cloud.api.handOver(holding, holding.script),
+        `${holding.host} handed back to ${holding.script}`,
+      );
     for (const holding of taken.reverse()) {
-      await undo(`release ${holding.host} from ${move.worker}`, () => cloud.api.release(holding), `${holding.host} released (${holding.kind === "route" ? `route ${holding.pattern} deleted` : "custom domain detached"})`);
+      await undo(
+        `release ${holding.host} from ${move.worker}`,
+        () => cloud.api.release(holding),
+        `${holding.host} released (${holding.kind === "route" ? `route ${holding.pattern} deleted` : "custom domain detached"})`,
+      );
     }
     if (platformBefore) {
-      await undo(`roll ${move.platform} back to v${platformBefore.number}`, async () => {
-        const platformNow = await cloud.live(move.platform);
-        if (platformNow && platformNow.id !== platformBefore.id) {
-          await cloud.rollback(move.platform, platformBefore.id, `fleet cutover of ${move.worker} failed`);
-          step(`rolled ${move.platform} back to v${platformBefore.number}`);
-        }
-      }, `${move.platform} is on v${platformBefore.number}`);
+      await undo(
+        `roll ${move.platform} back to v${platformBefore.number}`,
+        async () => {
+          const platformNow = await cloud.live(move.platform);
+          if (platformNow && platformNow.id !== platformBefore.id) {
+            await cloud.rollback(move.platform, platformBefore.id, `fleet cutover of ${move.worker} failed`);
+            step(`rolled ${move.platform} back to v${platformBefore.number}`);
+          }
+        },
+        `${move.platform} is on v${platformBefore.number}`,
+      );
     }
     const detail = left.length ? `${reason}; could not undo, do it by hand: ${left.join("; ")}` : reason;
     return { status: left.length ? "failed" : "rolled-back", steps, ...(health ? { health } : {}), detail };
@@ -86,11 +104,15 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
       if (holding) {
         await cloud.api.handOver(holding, move.worker);
         handedOver.push(holding);
-        step(`${r.host} handed from ${holding.script} to ${move.worker} (${holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached"})`);
+        step(
+          `${r.host} handed from ${holding.script} to ${move.worker} (${holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached"})`,
+        );
       } else {
         const took = await cloud.api.take(r.host, move.worker, r.take as "route" | "domain", r.zone!.id);
         taken.push(took);
-        step(`${r.host}, held by nobody, taken by ${move.worker} (${took.kind === "route" ? `route ${took.pattern} created: the hostname has a proxied DNS record` : "custom domain attached: the hostname had no DNS record"})`);
+        step(
+          `${r.host}, held by nobody, taken by ${move.worker} (${took.kind === "route" ? `route ${took.pattern} created: the hostname has a proxied DNS record` : "custom domain attached: the hostname had no DNS record"})`,
+        );
       }
     }
   } catch (error) {
@@ -103,7 +125,16 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${move.hosts.length > 1 ? "their routes" : "its route"})`);
     const [platform] = await deployInOrder(
       cloud,
-      [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }],
+      [
+        {
+          id: move.platform,
+          script: move.platform,
+          repository: move.monorepo,
+          branch: move.branch,
+          dependsOn: [],
+          ...(move.platformConfig ? { config: move.platformConfig } : {}),
+        },
+      ],
       { health: move.health, ...(move.environment ? { environment: move.environment } : {}), onEvent: (m) => move.onEvent?.(m) },
     );
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);

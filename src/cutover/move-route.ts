@@ -58,7 +58,11 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   }
   const strangers = move.hosts.filter((h) => before.routes[h] && before.routes[h] !== move.platform && before.routes[h] !== move.worker);
   if (strangers.length) {
-    return { status: "failed", steps, detail: strangers.map((h) => `${h} is held by ${before.routes[h]}`).join(", ") + `, neither the platform nor ${move.worker}` };
+    return {
+      status: "failed",
+      steps,
+      detail: strangers.map((h) => `${h} is held by ${before.routes[h]}`).join(", ") + `, neither the platform nor ${move.worker}`,
+    };
   }
   const platformBefore = before.workers[move.platform]?.active;
   const rollBack = async (reason: string, health?: HealthResult[]): Promise<RouteMoveResult> => {
@@ -78,11 +82,24 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   if (platformHeld.length) {
     step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${platformHeld.length > 1 ? "their routes" : "its route"})`);
     const local = new LocalCloud(store);
-    const [platform] = await deployInOrder(local, [{ id: move.platform, script: move.platform, repository: move.monorepo, branch: move.branch, dependsOn: [], ...(move.platformConfig ? { config: move.platformConfig } : {}) }], {
-      health: move.health,
-      ...(move.environment ? { environment: move.environment } : {}),
-      onEvent: (m) => move.onEvent?.(m),
-    }).finally(() => local.dispose());
+    const [platform] = await deployInOrder(
+      local,
+      [
+        {
+          id: move.platform,
+          script: move.platform,
+          repository: move.monorepo,
+          branch: move.branch,
+          dependsOn: [],
+          ...(move.platformConfig ? { config: move.platformConfig } : {}),
+        },
+      ],
+      {
+        health: move.health,
+        ...(move.environment ? { environment: move.environment } : {}),
+        onEvent: (m) => move.onEvent?.(m),
+      },
+    ).finally(() => local.dispose());
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
     const after = await store.state();
     const kept = platformHeld.filter((h) => after.routes[h] === move.platform);
@@ -112,7 +129,8 @@ async function healthAt(store: LocalCloudStore, move: RouteMove): Promise<Health
   const runtime = localRuntime(store, { persist: false });
   try {
     const results: HealthResult[] = [];
-    for (const host of move.hosts) results.push(await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(host, move.probe), { ...move.health, expect: move.probe }));
+    for (const host of move.hosts)
+      results.push(await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(host, move.probe), { ...move.health, expect: move.probe }));
     return results;
   } finally {
     await runtime.dispose();

@@ -91,7 +91,13 @@ export interface WorkerRoutesResult {
  * pushes it to main, fast-forward only. A repository whose config is another file (the monorepo's
  * own, carried by the split) is left alone: that file is the monorepo's to change.
  */
-export async function commitWorkerRoutes(options: { monorepo: string; url: string; gitEnv: Record<string, string>; id: string; routes: readonly RouteEntry[] }): Promise<WorkerRoutesResult> {
+export async function commitWorkerRoutes(options: {
+  monorepo: string;
+  url: string;
+  gitEnv: Record<string, string>;
+  id: string;
+  routes: readonly RouteEntry[];
+}): Promise<WorkerRoutesResult> {
   const { monorepo, url, gitEnv, id, routes } = options;
   const state = await readWorkerState(monorepo, url, id, gitEnv);
   if (!state.tip) throw new Error(`the repository at ${url} has no commits`);

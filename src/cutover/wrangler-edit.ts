@@ -36,7 +36,8 @@ function sectionsOf(config: WranglerConfig): Section[] {
   const sections: Section[] = [{ env: "", config }];
   if (typeof envs === "object" && envs && !Array.isArray(envs)) {
     for (const [env, raw] of Object.entries(envs)) {
-      if (typeof raw === "object" && raw && !Array.isArray(raw)) sections.push({ env, config: parseWranglerConfig(JSON.stringify(raw), `${config.file}#env.${env}.json`) });
+      if (typeof raw === "object" && raw && !Array.isArray(raw))
+        sections.push({ env, config: parseWranglerConfig(JSON.stringify(raw), `${config.file}#env.${env}.json`) });
     }
   }
   return sections;
@@ -62,7 +63,8 @@ export function editWranglerConfig(text: string, file: string, change: ConfigCha
     for (const route of section.config.routes) if (hosts.has(route.host)) edited = removeRoute(edited, file, section.env, route.host);
   }
   for (const section of sectionsOf(before)) {
-    if (section.config.services.get(change.binding.binding) !== change.service) edited = addService(edited, file, section.env, change.binding.binding, change.service);
+    if (section.config.services.get(change.binding.binding) !== change.service)
+      edited = addService(edited, file, section.env, change.binding.binding, change.service);
   }
   let after: WranglerConfig;
   try {
@@ -131,8 +133,13 @@ function addService(text: string, file: string, env: string, binding: string, se
 
 /** The host a route serves (`*.a.b/path*` → `a.b`), from a config's string or object form. */
 export function routeHost(route: unknown): string | undefined {
-  const pattern = typeof route === "string" ? route : typeof route === "object" && route && "pattern" in route ? String((route as { pattern: unknown }).pattern) : undefined;
-  return pattern?.replace(/^[a-z]+:\/\//, "").split("/")[0]!.replace(/^\*\.?/, "").toLowerCase();
+  const pattern =
+    typeof route === "string" ? route : typeof route === "object" && route && "pattern" in route ? String((route as { pattern: unknown }).pattern) : undefined;
+  return pattern
+    ?.replace(/^[a-z]+:\/\//, "")
+    .split("/")[0]!
+    .replace(/^\*\.?/, "")
+    .toLowerCase();
 }
 
 /**

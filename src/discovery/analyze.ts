@@ -92,8 +92,13 @@ async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: stri
   const main = config?.main ? posix.normalize(config.main.replace(/^\.\//, "")) : undefined;
   if (config && !main) warnings.push(`${file} has no main`);
   const runtime = await moduleClosure(mono.tree, main ? [main] : []);
-  const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
-  const paths = notPlatformManifest([...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].filter((p) => mono.tree.has(p))).sort();
+  const tests = await moduleClosure(
+    mono.tree,
+    include.filter((p) => TEST_FILE.test(p)),
+  );
+  const paths = notPlatformManifest(
+    [...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].filter((p) => mono.tree.has(p)),
+  ).sort();
   const result = summarize(id, runtime, config, mono.rootPackages, {}, warnings);
   return { ...result, paths, filter: { paths } };
 }
@@ -120,8 +125,13 @@ async function analyzeRouterService(mono: MonorepoContext, id: string, file: str
     runtime.urlHosts = merge(runtime.urlHosts, facts.urlHosts);
     runtime.packages = merge(runtime.packages, carried.packages);
   }
-  const tests = await moduleClosure(mono.tree, include.filter((p) => TEST_FILE.test(p)));
-  const paths = notPlatformManifest([...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))])]).sort();
+  const tests = await moduleClosure(
+    mono.tree,
+    include.filter((p) => TEST_FILE.test(p)),
+  );
+  const paths = notPlatformManifest([
+    ...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))]),
+  ]).sort();
   const result = summarize(id, runtime, mono.platformConfig, mono.rootPackages, {}, warnings);
   return { ...result, paths, filter: { paths } };
 }
@@ -150,7 +160,8 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
   const carried = carriedDirs(resolutions).filter((d) => d !== dir);
   const result = summarize(id, runtime, config, mono.rootPackages, own, warnings);
   const runtimeFiles = result.runtimeFiles.filter((f) => f.startsWith(`${dir}/`));
-  if (carried.length === 0) return { ...result, runtimeFiles, paths: files, filter: { subdirectory: dir }, ...(resolutions.length ? { workspace: resolutions } : {}) };
+  if (carried.length === 0)
+    return { ...result, runtimeFiles, paths: files, filter: { subdirectory: dir }, ...(resolutions.length ? { workspace: resolutions } : {}) };
   const paths = [...files, ...carried.flatMap((d) => mono.tree.under(d))].sort();
   // git filter-repo --path <dir>/ --path <package>/… --path-rename <dir>/:
   const filter: SplitFilter = { paths: [`${dir}/`, ...carried.map((d) => `${d}/`)], renames: [[`${dir}/`, ""]] };
@@ -171,7 +182,9 @@ function summarize(
   const bindings = closure.envReads.filter((n) => defined.has(n));
   const secrets = closure.envReads.filter((n) => !defined.has(n));
   for (const name of closure.envObjects.filter((n) => !defined.has(n))) {
-    warnings.push(`the code uses env.${name} like a binding, but ${config?.file ?? "the wrangler config"} defines no binding ${name}${config?.commentedBindings.includes(name) ? " (commented out there)" : ""} (treated as a secret)`);
+    warnings.push(
+      `the code uses env.${name} like a binding, but ${config?.file ?? "the wrangler config"} defines no binding ${name}${config?.commentedBindings.includes(name) ? " (commented out there)" : ""} (treated as a secret)`,
+    );
   }
   const npmDependencies: Record<string, string> = {};
   for (const name of closure.packages) {

@@ -5,7 +5,16 @@ import picomatch from "picomatch";
 import { workspacePatterns } from "../npm/workspace.js";
 import { UserError } from "../errors.js";
 import type { ManifestInput, WorkerEntry } from "../manifest/schema.js";
-import { analyzeWorker, inferDependencies, packageVersions, readWranglerIn, TEST_FILE, type MonorepoContext, type WorkerAnalysis, type WorkerIdentity } from "./analyze.js";
+import {
+  analyzeWorker,
+  inferDependencies,
+  packageVersions,
+  readWranglerIn,
+  TEST_FILE,
+  type MonorepoContext,
+  type WorkerAnalysis,
+  type WorkerIdentity,
+} from "./analyze.js";
 import { resolveRelative } from "./closure.js";
 import { commonZone, idFromHandler, idFromName } from "./ids.js";
 import { moduleFacts } from "./js-module.js";
@@ -71,10 +80,18 @@ export async function discover(tree: SourceTree, options: DiscoverOptions): Prom
 async function discoverRouter(tree: SourceTree, routerFile: string, options: DiscoverOptions): Promise<Discovery> {
   const found = await findPlatformConfig(tree, routerFile);
   const platformConfig = found ? await readConfig(tree, found.file) : undefined;
-  const mono: MonorepoContext = { tree, router: routerFile, rootPackages: await packageVersions(tree, "package.json"), ...(platformConfig ? { platformConfig } : {}) };
+  const mono: MonorepoContext = {
+    tree,
+    router: routerFile,
+    rootPackages: await packageVersions(tree, "package.json"),
+    ...(platformConfig ? { platformConfig } : {}),
+  };
   const map = await routerOf(tree, routerFile);
   const warnings = [...map.warnings];
-  if (!platformConfig) warnings.push(`found no wrangler config for ${routerFile} (no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router): every env name counts as a secret`);
+  if (!platformConfig)
+    warnings.push(
+      `found no wrangler config for ${routerFile} (no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router): every env name counts as a secret`,
+    );
   const tests = await testImports(tree);
   const workers: DiscoveredWorker[] = [];
   const skipped: Discovery["skipped"] = [];
@@ -143,7 +160,9 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   }
   // A hostname both the router maps and another config routes goes to whoever the deploy configs
   // route it to: the platform's routes (any environment) keep it; otherwise the config's worker.
-  const platformHosts = new Set(platformConfig ? [platformConfig.routes, ...[...platformConfig.environments.values()].map((e) => e.routes)].flat().map((r) => r.host) : []);
+  const platformHosts = new Set(
+    platformConfig ? [platformConfig.routes, ...[...platformConfig.environments.values()].map((e) => e.routes)].flat().map((r) => r.host) : [],
+  );
   for (const found of await configWorkers(tree, routerFile, platformConfig?.file)) {
     const id = uniqueId(found.id);
     const own = [found.entry.domain, ...(found.entry.aliases ?? [])].filter((h): h is string => Boolean(h));
@@ -151,7 +170,8 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
     for (const host of own) {
       const routed = workers.find((w) => w.entry.domain === host || w.entry.aliases?.includes(host));
       if (!routed) kept.push(host);
-      else if (platformHosts.has(host)) warnings.push(`${host}: ${found.file} routes it, and so do the platform's routes; it stays with ${routed.id} (the router's entry)`);
+      else if (platformHosts.has(host))
+        warnings.push(`${host}: ${found.file} routes it, and so do the platform's routes; it stays with ${routed.id} (the router's entry)`);
       else {
         kept.push(host);
         const rest = [routed.entry.domain, ...(routed.entry.aliases ?? [])].filter((h): h is string => Boolean(h) && h !== host);
@@ -164,7 +184,11 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
     }
     const [domain, ...aliases] = kept;
     const { domain: _d, aliases: _a, ...rest } = found.entry;
-    workers.push({ id, entry: { ...rest, ...(domain ? { domain } : {}), ...(aliases.length ? { aliases } : {}), source: { config: found.file } }, note: found.note });
+    workers.push({
+      id,
+      entry: { ...rest, ...(domain ? { domain } : {}), ...(aliases.length ? { aliases } : {}), source: { config: found.file } },
+      note: found.note,
+    });
   }
   for (const worker of workers) {
     if (worker.entry.source) worker.analysis = await analyzeWorker(mono, worker.id, worker.entry as WorkerEntry);
@@ -190,7 +214,11 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
  * Root wrangler configs other than the platform's with a `main` of their own that is in the
  * repository (wrangler-evidence.toml → workers/evidence.ts): each is a worker of its own.
  */
-async function configWorkers(tree: SourceTree, router: string, platformFile: string | undefined): Promise<{ id: string; file: string; entry: DiscoveredWorker["entry"]; note: string }[]> {
+async function configWorkers(
+  tree: SourceTree,
+  router: string,
+  platformFile: string | undefined,
+): Promise<{ id: string; file: string; entry: DiscoveredWorker["entry"]; note: string }[]> {
   const out: { id: string; file: string; entry: DiscoveredWorker["entry"]; note: string }[] = [];
   const files = [...tree.files].filter((f) => /^wrangler[^/]*\.(toml|jsonc?)$/.test(f) && f !== platformFile).sort();
   for (const file of files) {
@@ -203,7 +231,13 @@ async function configWorkers(tree: SourceTree, router: string, platformFile: str
     out.push({
       id: idFromName(base || config.name || main),
       file,
-      entry: { ...(domain ? { domain } : {}), ...(aliases.length ? { aliases } : {}), ...(staging.length ? { stagingHostnames: staging } : {}), phase: 1, dependsOn: [] },
+      entry: {
+        ...(domain ? { domain } : {}),
+        ...(aliases.length ? { aliases } : {}),
+        ...(staging.length ? { stagingHostnames: staging } : {}),
+        phase: 1,
+        dependsOn: [],
+      },
       note: `${file}: its own worker${config.name ? ` (${config.name})` : ""}, main ${main}${domain ? `, routes ${production.join(", ")}` : ""}`,
     });
   }
@@ -253,7 +287,9 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
     const deployable = await deployableReason(tree, dir, config);
     if (!deployable && (await looksShared(tree, dir))) {
       shared.add(dir);
-      warnings.push(`${config?.file ?? dir}: a wrangler config, but no route and no deploy script: a shared package (a test harness or a library), not a worker; listed in monorepo.shared (remove it there and add a worker entry to say otherwise)`);
+      warnings.push(
+        `${config?.file ?? dir}: a wrangler config, but no route and no deploy script: a shared package (a test harness or a library), not a worker; listed in monorepo.shared (remove it there and add a worker entry to say otherwise)`,
+      );
       continue;
     }
     let id = idFromName(posix.basename(dir));
@@ -270,7 +306,9 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
       ...(staging.length ? { stagingHostnames: staging } : {}),
     };
     if (!domain) warnings.push(`${config?.file ?? dir}: no route (top level or env.production), so no domain; add "domain" for ${id} in fleet.jsonc`);
-    const names = [config?.name, ...[...(config?.environments ?? new Map()).entries()].map(([env, e]) => (e.name ? `${env}: ${e.name}` : undefined))].filter(Boolean);
+    const names = [config?.name, ...[...(config?.environments ?? new Map()).entries()].map(([env, e]) => (e.name ? `${env}: ${e.name}` : undefined))].filter(
+      Boolean,
+    );
     const worker: DiscoveredWorker = { id, entry, note: `${dir}/ (${config?.file.slice(dir.length + 1)}${names.length ? `, name ${names.join(", ")}` : ""})` };
     worker.analysis = await analyzeWorker(mono, id, entry as WorkerEntry);
     const health = await discoveredHealth(tree, worker.analysis.runtimeFiles);
@@ -361,7 +399,10 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
   const identities: WorkerIdentity[] = discovery.workers.map((w) => ({
     id: w.id,
     hostnames: [...(w.entry.domain ? [w.entry.domain] : []), ...(w.entry.aliases ?? [])],
-    names: [options.repoName.replaceAll("{service}", w.id), ...(w.analysis?.config?.name && (w.entry.source?.dir || w.entry.source?.config) ? [w.analysis.config.name] : [])],
+    names: [
+      options.repoName.replaceAll("{service}", w.id),
+      ...(w.analysis?.config?.name && (w.entry.source?.dir || w.entry.source?.config) ? [w.analysis.config.name] : []),
+    ],
   }));
   const calls = new Map<string, string[]>();
   for (const worker of discovery.workers) {

@@ -4,15 +4,17 @@ import { posix } from "node:path";
 /** `src/services/projectInitiation.js` → `project-initiation`. */
 export function idFromName(name: string): string {
   const base = posix.basename(name).replace(/\.[^.]+$/, "");
-  return base
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
-    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 40)
-    .replace(/-$/, "") || "worker";
+  return (
+    base
+      .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
+      .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/-+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40)
+      .replace(/-$/, "") || "worker"
+  );
 }
 
 /** `handleRegistry` → `registry`, `handleAIGateway` → `ai-gateway`: a handler's name as a worker id. */

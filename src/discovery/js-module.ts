@@ -73,7 +73,9 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
     MemberExpression(node) {
       if (isEnv(node.object)) {
         const name = node.computed
-          ? node.property.type === "Literal" && typeof node.property.value === "string" ? node.property.value : undefined
+          ? node.property.type === "Literal" && typeof node.property.value === "string"
+            ? node.property.value
+            : undefined
           : node.property.name;
         if (name) envReads.add(name);
       }

@@ -28,7 +28,14 @@ interface TopLevel {
   start: number;
 }
 
-const DECLARATIONS = new Set(["FunctionDeclaration", "ClassDeclaration", "VariableDeclaration", "TSInterfaceDeclaration", "TSTypeAliasDeclaration", "TSEnumDeclaration"]);
+const DECLARATIONS = new Set([
+  "FunctionDeclaration",
+  "ClassDeclaration",
+  "VariableDeclaration",
+  "TSInterfaceDeclaration",
+  "TSTypeAliasDeclaration",
+  "TSEnumDeclaration",
+]);
 
 /** The slice of `code` (the router, `file`) that `wrapper` needs. Pure: no file is read. */
 export function sliceContext(code: string, file: string, wrapper: string): SliceResult {
@@ -49,7 +56,10 @@ export function sliceContext(code: string, file: string, wrapper: string): Slice
     for (const name of declaredNames(node)) declared.set(name, top);
   }
   if (!declared.has(wrapper)) {
-    return { ok: false, reason: imported.has(wrapper) ? `${wrapper} is imported, not defined, in ${file}` : `${wrapper} is not a top-level declaration of ${file}` };
+    return {
+      ok: false,
+      reason: imported.has(wrapper) ? `${wrapper} is imported, not defined, in ${file}` : `${wrapper} is not a top-level declaration of ${file}`,
+    };
   }
   // what the wrapper needs, transitively
   const carried = new Set<TopLevel>();
@@ -67,7 +77,10 @@ export function sliceContext(code: string, file: string, wrapper: string): Slice
   }
   const statements = [...carried].sort((a, b) => a.node.start - b.node.start);
   const names = statements.flatMap((s) => declaredNames(s.node));
-  const importLines = importStatements(code, [...imports].map((name) => imported.get(name)!));
+  const importLines = importStatements(
+    code,
+    [...imports].map((name) => imported.get(name)!),
+  );
   const body = statements.map((s) => code.slice(s.start, s.node.end));
   return {
     ok: true,
@@ -126,7 +139,13 @@ function referencedNames(node: AnyNode): Set<string> {
     Identifier(id, ancestors) {
       const parent = ancestors[ancestors.length - 1];
       if (parent?.type === "MemberExpression" && parent.property === id && !parent.computed) return;
-      if ((parent?.type === "Property" || parent?.type === "MethodDefinition" || parent?.type === "PropertyDefinition") && parent.key === id && !parent.computed && !parent.shorthand) return;
+      if (
+        (parent?.type === "Property" || parent?.type === "MethodDefinition" || parent?.type === "PropertyDefinition") &&
+        parent.key === id &&
+        !parent.computed &&
+        !parent.shorthand
+      )
+        return;
       names.add(id.name);
     },
   });

@@ -21,7 +21,17 @@ export interface CarriedWrapper {
 }
 
 export type RouterEntry =
-  | { kind: "handler"; hostname: string; style: "fetch" | "context"; handler: string; file: string; export: string; wrapper?: string; wrapperFile?: string; carried?: CarriedWrapper }
+  | {
+      kind: "handler";
+      hostname: string;
+      style: "fetch" | "context";
+      handler: string;
+      file: string;
+      export: string;
+      wrapper?: string;
+      wrapperFile?: string;
+      carried?: CarriedWrapper;
+    }
   | { kind: "binding"; hostname: string; binding: string }
   | { kind: "skipped"; hostname: string; reason: string };
 
@@ -107,11 +117,23 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       const missing = relative.filter((_, i) => !modules[i]);
       if (missing.length) reason = `it imports ${missing.join(", ")}, which ${missing.length > 1 ? "do" : "does"} not exist`;
       else {
-        const packages = result.slice.sources.filter((s) => !s.startsWith(".")).map((s) => packageName(s)).filter((p): p is string => Boolean(p));
-        carried = { path: carriedContextPath(file), names: result.slice.names, code: result.slice.code, modules: modules as string[], packages: [...new Set(packages)] };
+        const packages = result.slice.sources
+          .filter((s) => !s.startsWith("."))
+          .map((s) => packageName(s))
+          .filter((p): p is string => Boolean(p));
+        carried = {
+          path: carriedContextPath(file),
+          names: result.slice.names,
+          code: result.slice.code,
+          modules: modules as string[],
+          packages: [...new Set(packages)],
+        };
       }
     }
-    if (reason) warnings.add(`${file}: the context wrapper ${wrapper} cannot be carried into the workers it wraps (${reason}); they call their handler with { request, env, ctx } instead`);
+    if (reason)
+      warnings.add(
+        `${file}: the context wrapper ${wrapper} cannot be carried into the workers it wraps (${reason}); they call their handler with { request, env, ctx } instead`,
+      );
     carriedWrappers.set(wrapper, carried);
     return carried;
   };
@@ -124,7 +146,8 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
     entries.push(await classify(hostname, value));
   }
   const paths: PathRoute[] = [];
-  for (const route of findPathRoutes(ast)) paths.push({ prefix: route.prefix, entry: await classify(route.prefix, route.value), start: route.start, end: route.end });
+  for (const route of findPathRoutes(ast))
+    paths.push({ prefix: route.prefix, entry: await classify(route.prefix, route.value), start: route.start, end: route.end });
   return { file, entries, paths, warnings: [...warnings] };
 
   async function classify(hostname: string, value: AnyNode): Promise<RouterEntry> {
@@ -132,7 +155,11 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       const origin = await resolveImport(value.name);
       if (origin?.file) return { kind: "handler", hostname, style: "fetch", handler: value.name, file: origin.file, export: origin.imported };
       if (locals.has(value.name)) return { kind: "skipped", hostname, reason: `${value.name} is defined in the router itself, not in a service module` };
-      return { kind: "skipped", hostname, reason: origin ? `${value.name} comes from ${origin.source}, which is not a file of this repository` : `${value.name} is not imported` };
+      return {
+        kind: "skipped",
+        hostname,
+        reason: origin ? `${value.name} comes from ${origin.source}, which is not a file of this repository` : `${value.name} is not imported`,
+      };
     }
     if (value.type === "CallExpression" && value.callee.type === "Identifier" && value.arguments[0]?.type === "Identifier") {
       const wrapper = value.callee.name as string;
@@ -141,7 +168,10 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       if (!origin?.file) return { kind: "skipped", hostname, reason: `${wrapper}(${inner}): ${inner} is not imported from a service module` };
       const wrapperOrigin = await resolveImport(wrapper);
       const carried = !wrapperOrigin?.file && locals.has(wrapper) ? carry(wrapper) : undefined;
-      if (!wrapperOrigin?.file && !locals.has(wrapper)) warnings.add(`${file}: context wrapper ${wrapper} is not imported from a file of this repository; the workers it wraps call their handler with { request, env, ctx } instead`);
+      if (!wrapperOrigin?.file && !locals.has(wrapper))
+        warnings.add(
+          `${file}: context wrapper ${wrapper} is not imported from a file of this repository; the workers it wraps call their handler with { request, env, ctx } instead`,
+        );
       return {
         kind: "handler",
         hostname,

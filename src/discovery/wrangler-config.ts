@@ -5,8 +5,23 @@ import { parse as parseToml } from "smol-toml";
 import { UserError } from "../errors.js";
 
 export type BindingKind =
-  | "kv" | "d1" | "r2" | "ai" | "durable-object" | "service" | "queue" | "var"
-  | "vectorize" | "hyperdrive" | "analytics-engine" | "browser" | "assets" | "images" | "version-metadata" | "workflow" | "send-email";
+  | "kv"
+  | "d1"
+  | "r2"
+  | "ai"
+  | "durable-object"
+  | "service"
+  | "queue"
+  | "var"
+  | "vectorize"
+  | "hyperdrive"
+  | "analytics-engine"
+  | "browser"
+  | "assets"
+  | "images"
+  | "version-metadata"
+  | "workflow"
+  | "send-email";
 
 export interface Binding {
   name: string;
@@ -68,7 +83,11 @@ const LIST_SECTIONS: [string, BindingKind, string][] = [
 ];
 // Single-binding sections: { binding = "NAME" }.
 const SINGLE_SECTIONS: [string, BindingKind][] = [
-  ["ai", "ai"], ["browser", "browser"], ["assets", "assets"], ["images", "images"], ["version_metadata", "version-metadata"],
+  ["ai", "ai"],
+  ["browser", "browser"],
+  ["assets", "assets"],
+  ["images", "images"],
+  ["version_metadata", "version-metadata"],
 ];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -142,7 +161,11 @@ function readRoutes(raw: Record<string, unknown>): Route[] {
   for (const entry of entries) {
     const pattern = typeof entry === "string" ? entry : isObject(entry) && typeof entry.pattern === "string" ? entry.pattern : undefined;
     if (!pattern) continue;
-    const host = pattern.replace(/^[a-z]+:\/\//, "").split("/")[0]!.replace(/^\*\.?/, "").toLowerCase();
+    const host = pattern
+      .replace(/^[a-z]+:\/\//, "")
+      .split("/")[0]!
+      .replace(/^\*\.?/, "")
+      .toLowerCase();
     routes.push({
       pattern,
       host,

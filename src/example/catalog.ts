@@ -1,19 +1,7 @@
 // The fleet the example monorepo contains, in the order services join the history. Both
 // layouts render the same services, so discovery can be compared across them.
 
-export type LibKey =
-  | "context"
-  | "headers"
-  | "response"
-  | "crypto"
-  | "auth"
-  | "logger"
-  | "validate"
-  | "cache"
-  | "rate-limit"
-  | "ids"
-  | "pagination"
-  | "db";
+export type LibKey = "context" | "headers" | "response" | "crypto" | "auth" | "logger" | "validate" | "cache" | "rate-limit" | "ids" | "pagination" | "db";
 
 export type NpmPackage = "hono" | "nanoid";
 
@@ -44,17 +32,20 @@ export interface ServiceSpec {
 
 export const NPM_VERSIONS: Record<NpmPackage, string> = { hono: "^4.6.0", nanoid: "^5.0.7" };
 
-const s = (
-  id: string,
-  label: string,
-  style: "fetch" | "context",
-  libs: LibKey[],
-  env: string[],
-  extra: Partial<ServiceSpec> = {},
-): ServiceSpec => ({ id, label, style, libs, env, ...extra });
+const s = (id: string, label: string, style: "fetch" | "context", libs: LibKey[], env: string[], extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
+  id,
+  label,
+  style,
+  libs,
+  env,
+  ...extra,
+});
 
 export const SERVICES: readonly ServiceSpec[] = [
-  s("project-initiation", "initiate", "fetch", ["response", "validate", "ids", "logger"], ["PROJECTS", "REGISTRY_SERVICE", "CHITTYID"], { test: true, initial: true }),
+  s("project-initiation", "initiate", "fetch", ["response", "validate", "ids", "logger"], ["PROJECTS", "REGISTRY_SERVICE", "CHITTYID"], {
+    test: true,
+    initial: true,
+  }),
   s("registry", "registry", "fetch", ["response", "logger"], ["REGISTRY_KV", "ENVIRONMENT"], { npm: ["hono"], test: true, initial: true }),
   s("chittyledger", "ledger", "fetch", ["response", "pagination"], ["LEDGER_DB"], { test: true, initial: true }),
   s("canon", "canon", "fetch", ["response", "db"], ["CANON_VERSION"], { test: true, legacy: true, initial: true }),
@@ -104,7 +95,13 @@ export function domainOf(spec: ServiceSpec): string {
 
 /** `project-initiation` -> `handleProjectInitiation`. */
 export function handlerName(id: string): string {
-  return "handle" + id.split("-").map((part) => part[0]!.toUpperCase() + part.slice(1)).join("");
+  return (
+    "handle" +
+    id
+      .split("-")
+      .map((part) => part[0]!.toUpperCase() + part.slice(1))
+      .join("")
+  );
 }
 
 /** Workers outside the monorepo that the router forwards to. */

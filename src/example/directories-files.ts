@@ -71,11 +71,7 @@ export function renderWorkerIndex(shape: WorkerShape, state: DocState, libFile: 
   fallback = addNpmUses(spec.npm, spec.id, { imports, preamble, blocks }, fallback);
   if (shape.formatFrom) {
     imports.push(`import { formatMoney } from "${shape.formatFrom()}";`);
-    blocks.push([
-      `if (url.pathname === "/api/format") {`,
-      `  return Response.json({ amount: formatMoney(Number(url.searchParams.get("cents") ?? 0)) });`,
-      `}`,
-    ]);
+    blocks.push([`if (url.pathname === "/api/format") {`, `  return Response.json({ amount: formatMoney(Number(url.searchParams.get("cents") ?? 0)) });`, `}`]);
   }
   const source: HandlerSource = {
     id: spec.id,

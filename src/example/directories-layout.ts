@@ -41,7 +41,15 @@ export function directoriesLayout(rng: Random): Layout {
   };
   const indexPath = (shape: files.WorkerShape) => `${shape.dir}/src/index.js`;
   const libDoc = (shape: files.WorkerShape) =>
-    tuned(makeDoc(`${shape.dir}/src/${libFile(shape)}`, "lib", shape.spec.label, (s) => files.renderWorkerLib(shape, s), shape.libs.includes("cache") ? [60, 300, 900] : []));
+    tuned(
+      makeDoc(
+        `${shape.dir}/src/${libFile(shape)}`,
+        "lib",
+        shape.spec.label,
+        (s) => files.renderWorkerLib(shape, s),
+        shape.libs.includes("cache") ? [60, 300, 900] : [],
+      ),
+    );
   const formatDoc = (path: string) => makeDoc(path, "lib", "shared", (s) => `// revision ${s.rev}\n${files.FORMAT_SOURCE}`);
   const workerDocs = (shape: files.WorkerShape): Doc[] => [
     makeDoc(files.wranglerPath(shape), "fixed", shape.spec.label, () => files.renderWorkerConfig(shape)),
@@ -49,12 +57,19 @@ export function directoriesLayout(rng: Random): Layout {
     tuned(makeDoc(indexPath(shape), "service", shape.spec.label, (s) => files.renderWorkerIndex(shape, s, libFile(shape)), PAGE_SIZES)),
     ...(shape.libs.length > 0 ? [libDoc(shape)] : []),
   ];
-  const testDoc = (shape: files.WorkerShape) =>
-    makeDoc(`${shape.dir}/test/index.test.js`, "test", shape.spec.label, (s) => files.renderWorkerTest(shape, s));
+  const testDoc = (shape: files.WorkerShape) => makeDoc(`${shape.dir}/test/index.test.js`, "test", shape.spec.label, (s) => files.renderWorkerTest(shape, s));
   const docsSite = [
     jsonDoc("workers/docs-site/package.json", () => ({ name: "@chittyos/docs-site", private: true, scripts: { build: "vitepress build content" } })),
     makeDoc("workers/docs-site/content/getting-started.md", "doc", "docs-site", (s) =>
-      ["# Getting started", "", `<!-- revision ${s.rev} -->`, "", "Every service answers `GET /health`.", ...(s.flag ? ["", "Ask in the platform channel when a health check fails."] : []), ""].join("\n"),
+      [
+        "# Getting started",
+        "",
+        `<!-- revision ${s.rev} -->`,
+        "",
+        "Every service answers `GET /health`.",
+        ...(s.flag ? ["", "Ask in the platform channel when a health check fails."] : []),
+        "",
+      ].join("\n"),
     ),
   ];
 

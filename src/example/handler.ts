@@ -84,17 +84,18 @@ export function honoPreamble(id: string): string[] {
   return ["", "const app = new Hono();", `app.get("/api/catalog", (c) => c.json({ service: "${id}", items: [] }));`];
 }
 
-export const NANOID_BLOCK: Block = [
-  `if (url.pathname === "/api/nonce") {`,
-  `  return Response.json({ nonce: nanoid() });`,
-  `}`,
-];
+export const NANOID_BLOCK: Block = [`if (url.pathname === "/api/nonce") {`, `  return Response.json({ nonce: nanoid() });`, `}`];
 
 /**
  * Adds what a service's npm dependencies bring (imports, the Hono app, the nonce route) and
  * returns the handler's fallback: the Hono app when there is one, else `fallback`.
  */
-export function addNpmUses(npm: readonly string[] | undefined, id: string, parts: { imports: string[]; preamble: string[]; blocks: Block[] }, fallback: string): string {
+export function addNpmUses(
+  npm: readonly string[] | undefined,
+  id: string,
+  parts: { imports: string[]; preamble: string[]; blocks: Block[] },
+  fallback: string,
+): string {
   let result = fallback;
   if (npm?.includes("hono")) {
     parts.imports.unshift(`import { Hono } from "hono";`);

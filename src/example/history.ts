@@ -54,8 +54,7 @@ export class HistoryWriter {
     for (let i = 0; i < this.total; i++) {
       const group = events.slice(Math.floor((i * events.length) / this.total), Math.floor(((i + 1) * events.length) / this.total));
       const change = mergeChanges(...group.map((event) => event.apply()));
-      const message =
-        group.length === 1 ? group[0]!.message : `chore: land ${group.length} changes\n\n${group.map((e) => `- ${e.message}`).join("\n")}`;
+      const message = group.length === 1 ? group[0]!.message : `chore: land ${group.length} changes\n\n${group.map((e) => `- ${e.message}`).join("\n")}`;
       await this.commitMain(message, this.rng.pick(PEOPLE), change, undefined, false);
     }
   }
@@ -149,13 +148,19 @@ export class HistoryWriter {
       const step = first ?? this.editStep(topic);
       first = undefined;
       branch ||= branchName(step.message);
-      sideTip = await this.commit(SIDE_REF, step.message, owner, step.change, sideTip === undefined ? fork : undefined, undefined, !event || sideTip !== undefined);
+      sideTip = await this.commit(
+        SIDE_REF,
+        step.message,
+        owner,
+        step.change,
+        sideTip === undefined ? fork : undefined,
+        undefined,
+        !event || sideTip !== undefined,
+      );
       branchChange = mergeChanges(branchChange, step.change);
     }
     this.sideUsed = true;
-    const message = this.rng.chance(0.5)
-      ? `Merge branch '${branch}'`
-      : `Merge pull request #${++this.pullRequests} from chittyos/${branch}`;
+    const message = this.rng.chance(0.5) ? `Merge branch '${branch}'` : `Merge pull request #${++this.pullRequests} from chittyos/${branch}`;
     await this.commitMain(message, this.rng.pick(MAINTAINERS), branchChange, sideTip, false);
   }
 
@@ -200,6 +205,9 @@ function branchName(message: string): string {
   const match = /^(\w+)(?:\(([^)]+)\))?: (.*)$/.exec(message);
   if (!match) return "topic/update";
   const words = [match[2], ...match[3]!.split(/\s+/).slice(0, 5)].filter((word): word is string => Boolean(word));
-  const slug = words.join("-").toLowerCase().replace(/[^a-z0-9-]/g, "");
+  const slug = words
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "");
   return `${match[1]}/${slug}`;
 }

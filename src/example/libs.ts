@@ -19,7 +19,12 @@ const lib = (spec: LibSpec) => spec;
 
 export const LIBS: Record<LibKey, LibSpec> = {
   context: lib({
-    key: "context", imports: [], env: [], npm: [], knobs: [], exports: ["withContext"],
+    key: "context",
+    imports: [],
+    env: [],
+    npm: [],
+    knobs: [],
+    exports: ["withContext"],
     source: () => `// Context-style handlers take one argument; the router adapts them with this wrapper.
 export function withContext(handler) {
   return (request, env, ctx) => {
@@ -31,7 +36,12 @@ export function withContext(handler) {
 `,
   }),
   headers: lib({
-    key: "headers", imports: [], env: [], npm: [], knobs: [600, 3600, 86400], exports: ["corsHeaders"],
+    key: "headers",
+    imports: [],
+    env: [],
+    npm: [],
+    knobs: [600, 3600, 86400],
+    exports: ["corsHeaders"],
     source: (s) => `const ALLOWED_HEADERS = "authorization, content-type";
 
 export function corsHeaders(origin = "*") {
@@ -45,7 +55,12 @@ export function corsHeaders(origin = "*") {
 `,
   }),
   response: lib({
-    key: "response", imports: ["headers"], env: [], npm: [], knobs: [], exports: ["json", "error"],
+    key: "response",
+    imports: ["headers"],
+    env: [],
+    npm: [],
+    knobs: [],
+    exports: ["json", "error"],
     source: (_s, file) => `import { corsHeaders } from "./${file("headers")}";
 
 export function json(data, init = {}) {
@@ -58,7 +73,12 @@ export function error(status, message) {
 `,
   }),
   crypto: lib({
-    key: "crypto", imports: [], env: [], npm: [], knobs: [], exports: ["sha256Hex", "hmacHex", "timingSafeEqual"],
+    key: "crypto",
+    imports: [],
+    env: [],
+    npm: [],
+    knobs: [],
+    exports: ["sha256Hex", "hmacHex", "timingSafeEqual"],
     source: () => `const encoder = new TextEncoder();
 const toHex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -80,7 +100,12 @@ export function timingSafeEqual(a, b) {
 `,
   }),
   auth: lib({
-    key: "auth", imports: ["crypto", "response"], env: ["JWT_SECRET"], npm: [], knobs: [], exports: ["requireAuth"],
+    key: "auth",
+    imports: ["crypto", "response"],
+    env: ["JWT_SECRET"],
+    npm: [],
+    knobs: [],
+    exports: ["requireAuth"],
     source: (_s, file) => `import { hmacHex, timingSafeEqual } from "./${file("crypto")}";
 import { error } from "./${file("response")}";
 
@@ -96,7 +121,12 @@ export async function requireAuth(request, env) {
 `,
   }),
   logger: lib({
-    key: "logger", imports: [], env: ["LOG_LEVEL"], npm: [], knobs: [], exports: ["log"],
+    key: "logger",
+    imports: [],
+    env: ["LOG_LEVEL"],
+    npm: [],
+    knobs: [],
+    exports: ["log"],
     source: () => `const LEVELS = ["debug", "info", "warn", "error"];
 
 export function log(env, level, message, fields = {}) {
@@ -106,7 +136,12 @@ export function log(env, level, message, fields = {}) {
 `,
   }),
   validate: lib({
-    key: "validate", imports: ["response"], env: [], npm: [], knobs: [], exports: ["requireFields"],
+    key: "validate",
+    imports: ["response"],
+    env: [],
+    npm: [],
+    knobs: [],
+    exports: ["requireFields"],
     source: (_s, file) => `import { error } from "./${file("response")}";
 
 export function requireFields(body, fields) {
@@ -117,7 +152,12 @@ export function requireFields(body, fields) {
 `,
   }),
   cache: lib({
-    key: "cache", imports: [], env: ["CACHE"], npm: [], knobs: [60, 300, 900], exports: ["cached", "increment"],
+    key: "cache",
+    imports: [],
+    env: ["CACHE"],
+    npm: [],
+    knobs: [60, 300, 900],
+    exports: ["cached", "increment"],
     source: (s) => `const TTL_SECONDS = ${s.knob};
 
 export async function cached(env, key, load) {
@@ -136,7 +176,12 @@ export async function increment(env, key, ttlSeconds) {
 `,
   }),
   "rate-limit": lib({
-    key: "rate-limit", imports: ["cache", "response"], env: ["RATE_LIMIT_PER_MINUTE"], npm: [], knobs: [], exports: ["rateLimit"],
+    key: "rate-limit",
+    imports: ["cache", "response"],
+    env: ["RATE_LIMIT_PER_MINUTE"],
+    npm: [],
+    knobs: [],
+    exports: ["rateLimit"],
     source: (_s, file) => `import { increment } from "./${file("cache")}";
 import { error } from "./${file("response")}";
 
@@ -149,7 +194,12 @@ export async function rateLimit(env, request) {
 `,
   }),
   ids: lib({
-    key: "ids", imports: [], env: [], npm: ["nanoid"], knobs: [12, 16, 21], exports: ["newId"],
+    key: "ids",
+    imports: [],
+    env: [],
+    npm: ["nanoid"],
+    knobs: [12, 16, 21],
+    exports: ["newId"],
     source: (s) => `import { customAlphabet } from "nanoid";
 
 const generate = customAlphabet("0123456789abcdefghijklmnopqrstuvwxyz", ${s.knob});
@@ -160,7 +210,12 @@ export function newId(prefix) {
 `,
   }),
   pagination: lib({
-    key: "pagination", imports: [], env: [], npm: [], knobs: [100, 200, 500], exports: ["pageParams"],
+    key: "pagination",
+    imports: [],
+    env: [],
+    npm: [],
+    knobs: [100, 200, 500],
+    exports: ["pageParams"],
     source: (s) => `const MAX_LIMIT = ${s.knob};
 
 export function pageParams(url, defaultLimit = 50) {
@@ -174,7 +229,12 @@ export function pageParams(url, defaultLimit = 50) {
 `,
   }),
   db: lib({
-    key: "db", imports: [], env: ["DB"], npm: [], knobs: [], exports: ["query", "first"],
+    key: "db",
+    imports: [],
+    env: ["DB"],
+    npm: [],
+    knobs: [],
+    exports: ["query", "first"],
     source: () => `export async function query(env, sql, params = []) {
   const { results } = await env.DB.prepare(sql).bind(...params).all();
   return results;

@@ -46,13 +46,7 @@ export interface Layout {
 }
 
 /** Creates a doc whose text is `render(state)`. */
-export function makeDoc(
-  path: string,
-  kind: DocKind,
-  scope: string,
-  render: (state: DocState) => string,
-  knobs: readonly number[] = [],
-): Doc {
+export function makeDoc(path: string, kind: DocKind, scope: string, render: (state: DocState) => string, knobs: readonly number[] = []): Doc {
   const doc: Doc = {
     path,
     kind,

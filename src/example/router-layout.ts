@@ -35,13 +35,10 @@ export function routerLayout(rng: Random): Layout {
   };
   const serviceDoc = (spec: ServiceSpec) =>
     tuned(makeDoc(files.servicePath(world, spec), "service", spec.label, (s) => renderService(spec, s, libFile), PAGE_SIZES));
-  const libDoc = (key: LibKey) =>
-    tuned(makeDoc(`src/lib/${libFile(key)}`, "lib", "lib", (s) => renderLib(key, s, libFile), LIBS[key].knobs));
+  const libDoc = (key: LibKey) => tuned(makeDoc(`src/lib/${libFile(key)}`, "lib", "lib", (s) => renderLib(key, s, libFile), LIBS[key].knobs));
   const testPath = (spec: ServiceSpec) => `test/${spec.id}.test.js`;
   const testDoc = (spec: ServiceSpec) =>
-    makeDoc(testPath(spec), "test", spec.label, (s) =>
-      files.renderServiceTest(spec, s, files.servicePath(world, spec), spec.id === HELPER_USER),
-    );
+    makeDoc(testPath(spec), "test", spec.label, (s) => files.renderServiceTest(spec, s, files.servicePath(world, spec), spec.id === HELPER_USER));
   const platform: Change = { write: [files.ROUTER_FILE, files.WRANGLER_FILE], remove: [] };
   const routerOnly: Change = { write: [files.ROUTER_FILE], remove: [] };
 

@@ -1,14 +1,7 @@
 // Service modules of the router layout: src/services/<id>.js (or src/handlers/<id>.js before
 // their move), each exporting one handler built from its catalog entry.
 import { domainOf, handlerName, serviceById, type LibKey, type ServiceSpec } from "./catalog.js";
-import {
-  DURABLE_OBJECT_CLASS,
-  envRef,
-  addNpmUses,
-  NOT_FOUND,
-  renderHandler,
-  type HandlerSource,
-} from "./handler.js";
+import { DURABLE_OBJECT_CLASS, envRef, addNpmUses, NOT_FOUND, renderHandler, type HandlerSource } from "./handler.js";
 import type { DocState } from "./model.js";
 import { envBlock, libBlock, libPrologue, urlBlock } from "./snippets.js";
 

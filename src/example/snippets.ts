@@ -46,9 +46,7 @@ export function envBlock(name: string, e: string): Block {
         `return ${e}.SYNC_STATE.get(id).fetch(request);`,
       ]);
     case "ENVIRONMENT":
-      return route(`url.pathname === "/api/environment"`, [
-        `return Response.json({ environment: ${e}.ENVIRONMENT ?? "production" });`,
-      ]);
+      return route(`url.pathname === "/api/environment"`, [`return Response.json({ environment: ${e}.ENVIRONMENT ?? "production" });`]);
     case "CANON_VERSION":
       return route(`url.pathname === "/api/canon/version"`, [`return Response.json({ canon: ${e}.CANON_VERSION });`]);
     case "CHITTYID":
@@ -136,9 +134,7 @@ export function libBlock(key: LibKey, e: string, id: string): Block {
         `return Response.json({ subject: auth.subject });`,
       ]);
     case "crypto":
-      return route(`url.pathname === "/api/digest" && request.method === "POST"`, [
-        `return Response.json({ sha256: await sha256Hex(await request.text()) });`,
-      ]);
+      return route(`url.pathname === "/api/digest" && request.method === "POST"`, [`return Response.json({ sha256: await sha256Hex(await request.text()) });`]);
     case "validate":
       return route(`url.pathname === "/api/submit" && request.method === "POST"`, [
         `const body = await request.json().catch(() => null);`,

@@ -114,7 +114,8 @@ export class GitHubForge implements Forge {
     await this.managed(name);
     try {
       if (changes.description !== undefined) await this.octokit.rest.repos.update({ owner: this.options.org, repo: name, description: changes.description });
-      if (changes.topics !== undefined) await this.octokit.rest.repos.replaceAllTopics({ owner: this.options.org, repo: name, names: [...normalizeTopics(changes.topics), MANAGED_TOPIC] });
+      if (changes.topics !== undefined)
+        await this.octokit.rest.repos.replaceAllTopics({ owner: this.options.org, repo: name, names: [...normalizeTopics(changes.topics), MANAGED_TOPIC] });
     } catch (error) {
       throw this.explain(error, `update ${name}`);
     }
@@ -143,7 +144,14 @@ export class GitHubForge implements Forge {
     let existing: string[];
     try {
       if (wanted.size <= FEW) {
-        const found = await Promise.all([...wanted].map((repo) => this.octokit.rest.repos.get({ owner: this.options.org, repo }).then(() => repo, (error: unknown) => (status(error) === 404 ? undefined : Promise.reject(error)))));
+        const found = await Promise.all(
+          [...wanted].map((repo) =>
+            this.octokit.rest.repos.get({ owner: this.options.org, repo }).then(
+              () => repo,
+              (error: unknown) => (status(error) === 404 ? undefined : Promise.reject(error)),
+            ),
+          ),
+        );
         existing = found.filter((name): name is string => name !== undefined);
       } else {
         const all = await this.octokit.paginate(this.octokit.rest.repos.listForOrg, { org: this.options.org, type: "all", per_page: 100 });
@@ -242,7 +250,8 @@ export class GitHubForge implements Forge {
   private async managed(name: string): Promise<void> {
     const repo = await this.get(name);
     if (!repo) throw new UserError(`repository ${name} does not exist in the ${this.label}`);
-    if (!repo.managedByFleet) throw new UserError(`repository ${name} in the ${this.label} was not created by fleet (no "${MANAGED_TOPIC}" topic); fleet leaves it alone`);
+    if (!repo.managedByFleet)
+      throw new UserError(`repository ${name} in the ${this.label} was not created by fleet (no "${MANAGED_TOPIC}" topic); fleet leaves it alone`);
   }
 
   private get stateFile(): string {
@@ -250,7 +259,10 @@ export class GitHubForge implements Forge {
   }
 
   private async secretState(): Promise<SecretState> {
-    return readFile(this.stateFile, "utf8").then((t) => JSON.parse(t) as SecretState, () => ({}));
+    return readFile(this.stateFile, "utf8").then(
+      (t) => JSON.parse(t) as SecretState,
+      () => ({}),
+    );
   }
 
   private async saveSecretState(state: SecretState): Promise<void> {
@@ -261,8 +273,12 @@ export class GitHubForge implements Forge {
   /** A GitHub refusal the user can act on becomes a UserError naming what to do. */
   private explain(error: unknown, what: string): Error {
     const code = status(error);
-    if (code === 401) return new UserError(`GitHub refused the token while trying to ${what} (HTTP 401)`, { hint: "set GH_TOKEN (or GITHUB_TOKEN) to a valid token" });
-    if (code === 403) return new UserError(`GitHub did not allow fleet to ${what} (HTTP 403)`, { hint: "the token needs the Administration, Contents, Environments and Secrets repository permissions (read and write) for the organisation's repositories" });
+    if (code === 401)
+      return new UserError(`GitHub refused the token while trying to ${what} (HTTP 401)`, { hint: "set GH_TOKEN (or GITHUB_TOKEN) to a valid token" });
+    if (code === 403)
+      return new UserError(`GitHub did not allow fleet to ${what} (HTTP 403)`, {
+        hint: "the token needs the Administration, Contents, Environments and Secrets repository permissions (read and write) for the organisation's repositories",
+      });
     if (code === 422) return new UserError(`GitHub rejected the request to ${what} (HTTP 422): ${(error as Error).message}`);
     return error instanceof Error ? error : new Error(String(error));
   }

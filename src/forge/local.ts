@@ -60,7 +60,10 @@ export class LocalForge implements Forge {
     try {
       await mkdir(this.root, { recursive: true });
     } catch (error) {
-      throw new UserError(`cannot create the ${this.label}: ${(error as Error).message}`, { hint: "check that .fleet/ in the monorepo is writable", cause: error });
+      throw new UserError(`cannot create the ${this.label}: ${(error as Error).message}`, {
+        hint: "check that .fleet/ in the monorepo is writable",
+        cause: error,
+      });
     }
     // made whole beside its place, then renamed into it: a run stopped half-way leaves a folder
     // `get` does not see (not a repository without fleet's metadata, which would be refused as
@@ -88,7 +91,10 @@ export class LocalForge implements Forge {
 
   async list(filter: { topic?: string } = {}): Promise<Repository[]> {
     if (!existsSync(this.root)) return [];
-    const names = (await readdir(this.root)).filter((n) => n.endsWith(".git") && !n.startsWith(".")).map((n) => n.slice(0, -4)).sort();
+    const names = (await readdir(this.root))
+      .filter((n) => n.endsWith(".git") && !n.startsWith("."))
+      .map((n) => n.slice(0, -4))
+      .sort();
     const repos = (await Promise.all(names.map((n) => this.get(n)))).filter((r): r is Repository => r !== undefined);
     return filter.topic ? repos.filter((r) => r.topics.includes(filter.topic!.toLowerCase())) : repos;
   }
@@ -101,7 +107,8 @@ export class LocalForge implements Forge {
         const dir = this.path(name);
         if (!existsSync(join(dir, "HEAD"))) return;
         const files = await branchFromFiles(dir, "main");
-        const main = files !== undefined ? files : (await git(["rev-parse", "-q", "--verify", "refs/heads/main"], { cwd: dir, okCodes: [1] })).stdout.trim() || null;
+        const main =
+          files !== undefined ? files : (await git(["rev-parse", "-q", "--verify", "refs/heads/main"], { cwd: dir, okCodes: [1] })).stdout.trim() || null;
         out.set(name, { url: dir, main });
       }),
     );

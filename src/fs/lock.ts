@@ -105,7 +105,10 @@ async function identity(path: string): Promise<string | undefined> {
 
 async function readHolder(path: string): Promise<Holder | undefined> {
   if (!existsSync(path)) return undefined;
-  return readFile(path, "utf8").then((t) => JSON.parse(t) as Holder, () => undefined);
+  return readFile(path, "utf8").then(
+    (t) => JSON.parse(t) as Holder,
+    () => undefined,
+  );
 }
 
 function alive(pid: number): boolean {

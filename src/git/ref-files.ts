@@ -46,7 +46,9 @@ export function refsFromFiles(gitDir: string, prefixes: readonly string[]): Map<
   for (const prefix of prefixes) {
     let entries: string[];
     try {
-      entries = readdirSync(join(gitDir, prefix), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+      entries = readdirSync(join(gitDir, prefix), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
       return undefined;

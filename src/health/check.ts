@@ -47,7 +47,8 @@ async function once(fetcher: Fetcher, url: string, timeoutMs: number, attempts: 
   try {
     const response = await fetcher(url, { signal: controller.signal });
     const text = await response.text();
-    if (!statusCounts(response.status, expect.statuses)) return { url, state: "down", status: response.status, latencyMs: latency(), attempts, error: { kind: "http", message: `HTTP ${response.status}` } };
+    if (!statusCounts(response.status, expect.statuses))
+      return { url, state: "down", status: response.status, latencyMs: latency(), attempts, error: { kind: "http", message: `HTTP ${response.status}` } };
     if (expect.body === "any") return { url, state: "up", status: response.status, latencyMs: latency(), attempts };
     let status: unknown;
     try {
@@ -56,7 +57,14 @@ async function once(fetcher: Fetcher, url: string, timeoutMs: number, attempts: 
       return { url, state: "degraded", status: response.status, latencyMs: latency(), attempts, error: { kind: "body", message: "the body is not JSON" } };
     }
     if (status === "ok" || status === "healthy") return { url, state: "up", status: response.status, latencyMs: latency(), attempts };
-    return { url, state: "degraded", status: response.status, latencyMs: latency(), attempts, error: { kind: "body", message: `status is ${JSON.stringify(status)}` } };
+    return {
+      url,
+      state: "degraded",
+      status: response.status,
+      latencyMs: latency(),
+      attempts,
+      error: { kind: "body", message: `status is ${JSON.stringify(status)}` },
+    };
   } catch (error) {
     return { url, state: "down", status: null, latencyMs: latency(), attempts, error: classify(error, controller.signal.aborted) };
   } finally {

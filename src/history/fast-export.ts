@@ -2,10 +2,7 @@
 // raw bytes, because a split must reproduce them byte for byte.
 import { unquotePath } from "./quoting.js";
 
-export type FileChange =
-  | { type: "M"; mode: string; id: string; path: string }
-  | { type: "D"; path: string }
-  | { type: "deleteall" };
+export type FileChange = { type: "M"; mode: string; id: string; path: string } | { type: "D"; path: string } | { type: "deleteall" };
 
 export interface ExportedCommit {
   mark: string;

@@ -26,7 +26,11 @@ export class SourceGraph {
   readonly parents: number[][] = [];
   private readonly ids: string[] = [];
   /** `pastId` answers for commits of an earlier run. */
-  constructor(private readonly pastId: (index: number) => string = () => { throw new Error("no earlier run"); }) {}
+  constructor(
+    private readonly pastId: (index: number) => string = () => {
+      throw new Error("no earlier run");
+    },
+  ) {}
   add(commit: SourceCommit): void {
     this.parents[commit.index] = commit.parents;
     this.ids[commit.index] = commit.id;
@@ -172,9 +176,7 @@ export class WorkerRewriter {
 
   /** filter-repo's _trim_extra_parents with --prune-degenerate auto. */
   private trimParents(originalParents: number[], translated: number[]): { parents: number[]; degenerateTo?: number } {
-    const rows = translated
-      .map((p, i) => ({ p, op: originalParents[i]!, rewritten: this.wasSkipped(originalParents[i]!) }))
-      .filter((r) => r.p !== NONE);
+    const rows = translated.map((p, i) => ({ p, op: originalParents[i]!, rewritten: this.wasSkipped(originalParents[i]!) })).filter((r) => r.p !== NONE);
     if (rows.length === 0) return { parents: [] };
     if (rows.length === 1) return { parents: [rows[0]!.p] };
     const all = rows.map((r) => r.p);

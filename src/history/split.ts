@@ -72,8 +72,16 @@ const FAST_IMPORT_MALLOC = "glibc.malloc.mmap_threshold=268435456:glibc.malloc.t
 
 /** filter-repo's fast-export flags, so the stream (order, message bytes) is the one it sees. */
 const EXPORT_FLAGS = [
-  "fast-export", "--show-original-ids", "--signed-tags=strip", "--tag-of-filtered-object=rewrite", "--fake-missing-tagger",
-  "--reference-excluded-parents", "--no-data", "--use-done-feature", "--mark-tags", "--reencode=yes",
+  "fast-export",
+  "--show-original-ids",
+  "--signed-tags=strip",
+  "--tag-of-filtered-object=rewrite",
+  "--fake-missing-tagger",
+  "--reference-excluded-parents",
+  "--no-data",
+  "--use-done-feature",
+  "--mark-tags",
+  "--reencode=yes",
 ];
 
 export async function cacheRoot(repo: string): Promise<string> {
@@ -170,7 +178,14 @@ interface Rewritten {
   wrote: string[];
 }
 
-async function rewrite(repo: string, ref: string, tip: string, targets: readonly SplitTarget[], cache: SplitCache | undefined, options: SplitOptions): Promise<Rewritten> {
+async function rewrite(
+  repo: string,
+  ref: string,
+  tip: string,
+  targets: readonly SplitTarget[],
+  cache: SplitCache | undefined,
+  options: SplitOptions,
+): Promise<Rewritten> {
   const base = cache?.state.count ?? 0;
   const scratch = await mkdtemp(join(tmpdir(), "fleet-split-"));
   const marksFile = join(scratch, "marks");
@@ -198,7 +213,17 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
     const importer = gitStream(
       // Level-0 zlib: the split pack is written twice as fast and about 15% larger; the next
       // `git gc` recompresses it with everything else.
-      ["-c", "core.ignorecase=false", "-c", "pack.compression=0", "fast-import", "--quiet", "--date-format=raw-permissive", `--active-branches=${targets.length + 1}`, `--export-marks=${marksFile}`],
+      [
+        "-c",
+        "core.ignorecase=false",
+        "-c",
+        "pack.compression=0",
+        "fast-import",
+        "--quiet",
+        "--date-format=raw-permissive",
+        `--active-branches=${targets.length + 1}`,
+        `--export-marks=${marksFile}`,
+      ],
       { cwd: repo, env: { GLIBC_TUNABLES: FAST_IMPORT_MALLOC } },
     );
     const exporter = gitStream([...EXPORT_FLAGS, tip, ...(cache ? [`^${cache.state.tip}`] : [])], { cwd: repo });
@@ -260,9 +285,15 @@ async function rewrite(repo: string, ref: string, tip: string, targets: readonly
     const deltas: WorkerDelta[] = [];
     for (const { target, rewriter, marks } of workers) {
       const image = rewriter.imageOf(tipIndex);
-      const shaOf = (kept: number) => (kept < base ? cache!.keptSha(target.id, kept) : marksBySha.subarray(marks.get(kept) * 20, marks.get(kept) * 20 + 20).toString("hex"));
+      const shaOf = (kept: number) =>
+        kept < base ? cache!.keptSha(target.id, kept) : marksBySha.subarray(marks.get(kept) * 20, marks.get(kept) * 20 + 20).toString("hex");
       const keptBefore = cache?.state.workers[target.id]?.kept ?? 0;
-      results.push({ id: target.id, ref: SPLIT_REF_PREFIX + target.id, commit: image === undefined ? null : shaOf(image), commits: keptBefore + rewriter.kept });
+      results.push({
+        id: target.id,
+        ref: SPLIT_REF_PREFIX + target.id,
+        commit: image === undefined ? null : shaOf(image),
+        commits: keptBefore + rewriter.kept,
+      });
       deltas.push({
         id: target.id,
         fingerprint: filterFingerprint(target.filter),
@@ -288,7 +319,12 @@ async function fleetRefs(repo: string, commonDir: string): Promise<{ refs: Map<s
   let found = refsFromFiles(commonDir, prefixes);
   if (!found) {
     const { stdout } = await git(["for-each-ref", "--format=%(refname) %(objectname)", ...prefixes], { cwd: repo });
-    found = new Map(stdout.split("\n").filter(Boolean).map((line) => line.split(" ") as [string, string]));
+    found = new Map(
+      stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split(" ") as [string, string]),
+    );
   }
   const refs = new Map<string, string>();
   const leftovers: string[] = [];

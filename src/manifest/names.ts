@@ -9,7 +9,13 @@ export function repoNameFor(manifest: Pick<Manifest, "repoName">, id: string): s
 
 /** Display name of a worker: its `name`, or the id in title case. */
 export function displayName(id: string, worker: Pick<WorkerEntry, "name">): string {
-  return worker.name ?? id.split("-").map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(" ");
+  return (
+    worker.name ??
+    id
+      .split("-")
+      .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w))
+      .join(" ")
+  );
 }
 
 /**

@@ -16,10 +16,9 @@ const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
 const repoPath = z
   .string()
   .min(1)
-  .refine(
-    (p) => !p.startsWith("/") && !p.includes("\\") && !/^[A-Za-z]:/.test(p) && p.split("/").every((s) => s !== ".." && s !== "." && s !== ""),
-    { message: "must be a relative path inside the monorepo (forward slashes, no '..', '.', or empty segments)" },
-  );
+  .refine((p) => !p.startsWith("/") && !p.includes("\\") && !/^[A-Za-z]:/.test(p) && p.split("/").every((s) => s !== ".." && s !== "." && s !== ""), {
+    message: "must be a relative path inside the monorepo (forward slashes, no '..', '.', or empty segments)",
+  });
 
 const hostname = z.string().regex(HOSTNAME, { message: "must be a lowercase hostname such as initiate.chitty.cc" });
 
@@ -29,10 +28,15 @@ export const SourceSchema = z
     dir: repoPath.optional().describe("directories layout: the worker's folder, split like filter-repo --subdirectory-filter"),
     config: repoPath
       .optional()
-      .describe("a wrangler config of its own at the monorepo root (wrangler-evidence.toml): the worker is that config and its main's module closure, kept where they are"),
+      .describe(
+        "a wrangler config of its own at the monorepo root (wrangler-evidence.toml): the worker is that config and its main's module closure, kept where they are",
+      ),
     file: repoPath.optional().describe("router layout: the service module the platform router imports the handler from"),
     export: z.string().regex(JS_IDENTIFIER, { message: "must be a JavaScript identifier" }).optional().describe("router layout: the handler's export name"),
-    style: z.enum(["fetch", "context"]).optional().describe("router layout: handler takes (request, env, ctx) ('fetch') or the router's context object ('context')"),
+    style: z
+      .enum(["fetch", "context"])
+      .optional()
+      .describe("router layout: handler takes (request, env, ctx) ('fetch') or the router's context object ('context')"),
     include: z.array(repoPath).optional().describe("router layout: extra monorepo files that belong to the worker (its tests, the context builder)"),
   })
   .describe("One of { dir }, { config } or { file, export, style, include }");
@@ -42,7 +46,10 @@ export const WorkerSchema = z
     name: z.string().min(1).optional().describe("Display name; defaults to the id in title case"),
     description: z.string().optional().describe("One line about the service, used in its README and catalog entry"),
     domain: hostname.optional().describe("The hostname the worker answers on, such as initiate.chitty.cc"),
-    aliases: z.array(hostname).optional().describe("Other hostnames it serves (the router maps them to the same handler): routed, health-checked, registered and moved with the domain"),
+    aliases: z
+      .array(hostname)
+      .optional()
+      .describe("Other hostnames it serves (the router maps them to the same handler): routed, health-checked, registered and moved with the domain"),
     paths: z
       .array(z.string().regex(/^\/[^\s]*$/, { message: "must be a path prefix such as /pass" }))
       .optional()
@@ -50,20 +57,32 @@ export const WorkerSchema = z
     stagingHostnames: z.array(hostname).optional().describe("Hostnames of its staging environment (routes of env.staging)"),
     health: z
       .strictObject({
-        path: z.string().regex(/^\/[^\s]*$/, { message: "must be a path such as /health" }).optional().describe("Path asked on its hostname (default /health)"),
+        path: z
+          .string()
+          .regex(/^\/[^\s]*$/, { message: "must be a path such as /health" })
+          .optional()
+          .describe("Path asked on its hostname (default /health)"),
         statuses: z
           .array(z.string().regex(/^[1-5](\d\d|xx)$/, { message: "must be a status code such as 200 or a class such as 2xx" }))
           .min(1)
           .optional()
-          .describe("Statuses that count as healthy (default [\"200\"])"),
+          .describe('Statuses that count as healthy (default ["200"])'),
         body: z.enum(["ok", "any"]).optional().describe("'ok': the JSON body's status must be ok or healthy (default); 'any': the status alone decides"),
       })
       .optional()
-      .describe("How to tell it is healthy; discovery writes { path: '/', statuses: ['2xx','3xx','4xx'], body: 'any' } for a worker whose code routes no /health"),
+      .describe(
+        "How to tell it is healthy; discovery writes { path: '/', statuses: ['2xx','3xx','4xx'], body: 'any' } for a worker whose code routes no /health",
+      ),
     phase: z.int().positive().default(1).describe("Migration phase (1 first); dependencies should not be in a later phase"),
     week: z.int().positive().optional().describe("Planned migration week"),
-    dependsOn: z.array(z.string()).default([]).describe("Ids of workers that must be deployed and healthy first (hard: service bindings, or your word); a cycle is refused"),
-    calls: z.array(z.string()).optional().describe("Ids of workers its code calls by URL (soft): they order deploys where they can; a cycle among them is broken, with a note"),
+    dependsOn: z
+      .array(z.string())
+      .default([])
+      .describe("Ids of workers that must be deployed and healthy first (hard: service bindings, or your word); a cycle is refused"),
+    calls: z
+      .array(z.string())
+      .optional()
+      .describe("Ids of workers its code calls by URL (soft): they order deploys where they can; a cycle among them is broken, with a note"),
     external: z.url().optional().describe("Repository URL of a worker that already lives in its own repository"),
     source: SourceSchema.optional(),
   })
@@ -73,7 +92,10 @@ const ProvidersSchema = z
   .strictObject({
     forge: z.enum(["local", "github"]).default("local").describe("Where worker repositories live"),
     cloud: z.enum(["local", "cloudflare"]).default("local").describe("Where workers run"),
-    registry: z.union([z.literal("local"), z.url()]).default("local").describe("'local' or the URL of a registry with the same API"),
+    registry: z
+      .union([z.literal("local"), z.url()])
+      .default("local")
+      .describe("'local' or the URL of a registry with the same API"),
     github: z
       .strictObject({
         visibility: z.enum(["private", "public"]).default("private").describe("Visibility of the repositories fleet creates"),
@@ -87,11 +109,18 @@ const ProvidersSchema = z
 
 const MonorepoSchema = z
   .strictObject({
-    layout: z.enum(["router", "directories"]).describe("router: one platform worker with src/services/*; directories: workers/<name>/ each with a wrangler config"),
+    layout: z
+      .enum(["router", "directories"])
+      .describe("router: one platform worker with src/services/*; directories: workers/<name>/ each with a wrangler config"),
     branch: z.string().min(1).optional().describe("Branch whose history is split; default: the branch checked out"),
     router: repoPath.optional().describe("router layout: the platform worker's entry (default src/platform-worker.js)"),
-    wrangler: repoPath.optional().describe("router layout: the platform worker's wrangler config, the one it is deployed with (found from package.json's scripts: --config)"),
-    shared: z.array(repoPath).optional().describe("Folders that are shared packages, not workers, though they have a wrangler config (fleet init leaves them out)"),
+    wrangler: repoPath
+      .optional()
+      .describe("router layout: the platform worker's wrangler config, the one it is deployed with (found from package.json's scripts: --config)"),
+    shared: z
+      .array(repoPath)
+      .optional()
+      .describe("Folders that are shared packages, not workers, though they have a wrangler config (fleet init leaves them out)"),
   })
   .describe("How the workers live in the monorepo");
 
@@ -106,11 +135,20 @@ export const ManifestSchema = z
       .default("chittyos-{service}-worker")
       .describe("Repository name pattern; {service} is replaced by the worker id"),
     zone: hostname.describe("The Cloudflare zone the fleet's hostnames live in"),
-    topics: z.array(z.string().regex(TOPIC, { message: "topics are lowercase letters, digits and '-'" })).default([]).describe("Topics every worker repository gets"),
-    secrets: z.array(z.string().regex(ENV_NAME, { message: "must be an environment variable name" })).default([]).describe("Secrets every worker repository needs (names only)"),
+    topics: z
+      .array(z.string().regex(TOPIC, { message: "topics are lowercase letters, digits and '-'" }))
+      .default([])
+      .describe("Topics every worker repository gets"),
+    secrets: z
+      .array(z.string().regex(ENV_NAME, { message: "must be an environment variable name" }))
+      .default([])
+      .describe("Secrets every worker repository needs (names only)"),
     npm: z
       .strictObject({
-        overrides: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())])).optional().describe("npm overrides every worker repository's package.json gets (pin a transitive dependency fleet-wide)"),
+        overrides: z
+          .record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())]))
+          .optional()
+          .describe("npm overrides every worker repository's package.json gets (pin a transitive dependency fleet-wide)"),
       })
       .optional()
       .describe("npm settings of the worker repositories"),

@@ -6,7 +6,8 @@ import { UserError } from "../errors.js";
 export function selectWorkers(manifest: Manifest, names: readonly string[], all: boolean, command: string): string[] {
   const ids = Object.keys(manifest.workers);
   if (all && names.length > 0) throw new UserError(`\`fleet ${command}\` takes worker names or --all, not both`);
-  if (!all && names.length === 0) throw new UserError(`\`fleet ${command}\` needs worker names or --all`, { hint: `for example: fleet ${command} ${ids[0] ?? "WORKER"}` });
+  if (!all && names.length === 0)
+    throw new UserError(`\`fleet ${command}\` needs worker names or --all`, { hint: `for example: fleet ${command} ${ids[0] ?? "WORKER"}` });
   if (all) return ids.sort();
   requireKnownWorkers(manifest, names);
   return [...new Set(names)];

@@ -27,11 +27,18 @@ export function crossFieldProblems(raw: unknown): Problem[] {
       problems.push({ path: at(), key: true, message: `worker "${id}" needs either "source" (where its code is) or "external" (its repository URL)` });
     }
     if (entry.external !== undefined && entry.source !== undefined) {
-      problems.push({ path: at("external"), key: true, message: `worker "${id}" has both "external" and "source"; an external worker lives elsewhere, so drop one` });
+      problems.push({
+        path: at("external"),
+        key: true,
+        message: `worker "${id}" has both "external" and "source"; an external worker lives elsewhere, so drop one`,
+      });
     }
     if (isObject(entry.source)) problems.push(...sourceProblems(entry.source, at("source"), layout));
 
-    const hostnames: [JsonPath, unknown][] = [[at("domain"), entry.domain], ...(Array.isArray(entry.aliases) ? entry.aliases.map((h, i): [JsonPath, unknown] => [at("aliases", i), h]) : [])];
+    const hostnames: [JsonPath, unknown][] = [
+      [at("domain"), entry.domain],
+      ...(Array.isArray(entry.aliases) ? entry.aliases.map((h, i): [JsonPath, unknown] => [at("aliases", i), h]) : []),
+    ];
     for (const [path, value] of hostnames) {
       if (typeof value !== "string") continue;
       const domain = value.toLowerCase();
@@ -69,16 +76,22 @@ function sourceProblems(source: Record<string, unknown>, at: JsonPath, layout: u
   const hasFile = source.file !== undefined;
   const hasConfig = source.config !== undefined;
   if (Number(hasDir) + Number(hasFile) + Number(hasConfig) !== 1) {
-    problems.push({ path: at, message: 'source needs exactly one of "dir" (its folder), "file" (a router service module) or "config" (a root wrangler config with its own main)' });
+    problems.push({
+      path: at,
+      message: 'source needs exactly one of "dir" (its folder), "file" (a router service module) or "config" (a root wrangler config with its own main)',
+    });
   } else if (hasDir || hasConfig) {
     for (const key of ["export", "style", "include"]) {
-      if (source[key] !== undefined) problems.push({ path: [...at, key], key: true, message: `"${key}" belongs to a router source ("file"), not a "${hasDir ? "dir" : "config"}" source` });
+      if (source[key] !== undefined)
+        problems.push({ path: [...at, key], key: true, message: `"${key}" belongs to a router source ("file"), not a "${hasDir ? "dir" : "config"}" source` });
     }
   } else if (source.export === undefined) {
     problems.push({ path: at, message: 'a router source needs "export": the handler\'s export name' });
   }
-  if (layout === "router" && hasDir) problems.push({ path: [...at, "dir"], key: true, message: 'the monorepo layout is "router" but this worker has a "dir" source' });
-  if (layout === "directories" && hasFile) problems.push({ path: [...at, "file"], key: true, message: 'the monorepo layout is "directories" but this worker has a "file" source' });
+  if (layout === "router" && hasDir)
+    problems.push({ path: [...at, "dir"], key: true, message: 'the monorepo layout is "router" but this worker has a "dir" source' });
+  if (layout === "directories" && hasFile)
+    problems.push({ path: [...at, "file"], key: true, message: 'the monorepo layout is "directories" but this worker has a "file" source' });
   return problems;
 }
 

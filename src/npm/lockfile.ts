@@ -16,7 +16,21 @@ const CACHE_FOR_MS = 24 * 60 * 60 * 1000;
 
 const RESOLUTION_FIELDS = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides"] as const;
 // the fields of package.json npm copies into the lockfile's root entry (packages[""])
-const ROOT_FIELDS = ["name", "version", "license", "dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta", "bin", "engines", "funding", "os", "cpu"] as const;
+const ROOT_FIELDS = [
+  "name",
+  "version",
+  "license",
+  "dependencies",
+  "devDependencies",
+  "optionalDependencies",
+  "peerDependencies",
+  "peerDependenciesMeta",
+  "bin",
+  "engines",
+  "funding",
+  "os",
+  "cpu",
+] as const;
 
 function cacheDir(env: NodeJS.ProcessEnv): string {
   return env.FLEET_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "worker-fleet");
@@ -34,8 +48,16 @@ export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = 
     .digest("hex")
     .slice(0, 32);
   const cached = join(cacheDir(env), "npm-locks", `${key}.json`);
-  const fresh = await stat(cached).then((s) => Date.now() - s.mtimeMs < CACHE_FOR_MS, () => false);
-  let lock = fresh ? await readFile(cached, "utf8").then((t) => JSON.parse(t) as Record<string, any>, () => undefined) : undefined;
+  const fresh = await stat(cached).then(
+    (s) => Date.now() - s.mtimeMs < CACHE_FOR_MS,
+    () => false,
+  );
+  let lock = fresh
+    ? await readFile(cached, "utf8").then(
+        (t) => JSON.parse(t) as Record<string, any>,
+        () => undefined,
+      )
+    : undefined;
   if (!lock) {
     lock = await resolve(pkg, local);
     await mkdir(join(cacheDir(env), "npm-locks"), { recursive: true });
@@ -46,7 +68,12 @@ export async function lockfileFor(packageJson: string, env: NodeJS.ProcessEnv = 
   const root: Record<string, unknown> = {};
   for (const field of ROOT_FIELDS) if (pkg[field] !== undefined) root[field] = pkg[field];
   const { name: _n, version: _v, ...rest } = lock;
-  const out = { ...(pkg.name !== undefined ? { name: pkg.name } : {}), ...(pkg.version !== undefined ? { version: pkg.version } : {}), ...rest, packages: { ...lock.packages, "": root } };
+  const out = {
+    ...(pkg.name !== undefined ? { name: pkg.name } : {}),
+    ...(pkg.version !== undefined ? { version: pkg.version } : {}),
+    ...rest,
+    packages: { ...lock.packages, "": root },
+  };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
@@ -60,7 +87,11 @@ async function resolve(pkg: Record<string, unknown>, local: ReadonlyMap<string, 
     const minimal: Record<string, unknown> = { name: "fleet-lock", version: "0.0.0", private: true };
     for (const field of RESOLUTION_FIELDS) if (pkg[field] !== undefined) minimal[field] = pkg[field];
     await writeFile(join(dir, "package.json"), JSON.stringify(minimal, null, 2));
-    const npm = await run("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"], dir);
+    const npm = await run(
+      "npm",
+      ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"],
+      dir,
+    );
     if (npm.code !== 0) {
       // the first line is what a per-worker result shows: npm's own reason, not only that it failed
       const lines = npm.output.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());
@@ -68,7 +99,8 @@ async function resolve(pkg: Record<string, unknown>, local: ReadonlyMap<string, 
       // a peer conflict (pnpm lets it pass, npm does not): name the two sides
       const conflict = lines.indexOf("Could not resolve dependency:");
       const found = lines.find((l) => l.startsWith("Found: "));
-      if (conflict >= 0 && lines[conflict + 1]) reason += `: ${lines[conflict + 1]}${found ? ` (${found.replace(/^Found: /, "found ")})` : ""}; an npm override in fleet.jsonc's npm.overrides can settle it`;
+      if (conflict >= 0 && lines[conflict + 1])
+        reason += `: ${lines[conflict + 1]}${found ? ` (${found.replace(/^Found: /, "found ")})` : ""}; an npm override in fleet.jsonc's npm.overrides can settle it`;
       throw new Error(`npm could not resolve the worker's dependencies: ${reason}\n${npm.output.slice(-2000)}`);
     }
     return JSON.parse(await readFile(join(dir, "package-lock.json"), "utf8")) as Record<string, any>;

@@ -87,7 +87,13 @@ export async function readWorkspace(tree: SourceTree): Promise<Workspace | undef
       if (!pkg || typeof pkg.name !== "string") continue;
       const dependencies: Record<string, string> = {};
       for (const field of DEPENDENCY_FIELDS) Object.assign(dependencies, pkg[field] ?? {});
-      packages.set(pkg.name, { name: pkg.name, dir, ...(typeof pkg.version === "string" ? { version: pkg.version } : {}), private: pkg.private === true, dependencies });
+      packages.set(pkg.name, {
+        name: pkg.name,
+        dir,
+        ...(typeof pkg.version === "string" ? { version: pkg.version } : {}),
+        private: pkg.private === true,
+        dependencies,
+      });
     }
     return { packages, catalogs };
   }) as Promise<Workspace | undefined>;
@@ -98,14 +104,17 @@ export function resolveSpec(workspace: Workspace, name: string, spec: string): R
   if (spec.startsWith("catalog:")) {
     const catalog = spec.slice("catalog:".length) || "default";
     const version = workspace.catalogs.get(catalog)?.[name];
-    return version ? { as: "catalog", name, spec, version, catalog } : { as: "unresolved", name, spec, reason: `the ${catalog === "default" ? "pnpm catalog" : `pnpm catalog "${catalog}"`} has no ${name}` };
+    return version
+      ? { as: "catalog", name, spec, version, catalog }
+      : { as: "unresolved", name, spec, reason: `the ${catalog === "default" ? "pnpm catalog" : `pnpm catalog "${catalog}"`} has no ${name}` };
   }
   if (!spec.startsWith("workspace:")) return undefined;
   const pkg = workspace.packages.get(name);
   if (!pkg) return { as: "unresolved", name, spec, reason: `no package of the workspace is named ${name}` };
   if (pkg.private) return { as: "carried", name, spec, dir: pkg.dir };
   const range = spec.slice("workspace:".length);
-  if ((range === "*" || range === "^" || range === "~") && !pkg.version) return { as: "unresolved", name, spec, reason: `${pkg.dir}/package.json has no version` };
+  if ((range === "*" || range === "^" || range === "~") && !pkg.version)
+    return { as: "unresolved", name, spec, reason: `${pkg.dir}/package.json has no version` };
   const version = range === "*" ? pkg.version! : range === "^" || range === "~" ? `${range}${pkg.version}` : range;
   return { as: "published", name, spec, version };
 }

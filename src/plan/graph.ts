@@ -8,10 +8,7 @@
  * lower `rank` (phase) goes first, then the id, so the order is stable and follows the plan.
  * Throws if there is a cycle; callers break them first (breakHardCycles, withSoftEdges).
  */
-export function topologicalOrder(
-  edges: ReadonlyMap<string, readonly string[]>,
-  rank: (id: string) => number = () => 0,
-): string[] {
+export function topologicalOrder(edges: ReadonlyMap<string, readonly string[]>, rank: (id: string) => number = () => 0): string[] {
   const pending = new Map<string, number>();
   const dependants = new Map<string, string[]>();
   for (const [node, deps] of edges) {
@@ -20,7 +17,10 @@ export function topologicalOrder(
     for (const dep of new Set(known)) dependants.set(dep, [...(dependants.get(dep) ?? []), node]);
   }
   const compare = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
-  const ready = [...pending].filter(([, n]) => n === 0).map(([id]) => id).sort(compare);
+  const ready = [...pending]
+    .filter(([, n]) => n === 0)
+    .map(([id]) => id)
+    .sort(compare);
   const order: string[] = [];
   while (ready.length > 0) {
     const next = ready.shift()!;
@@ -72,7 +72,10 @@ export function breakHardCycles(hard: ReadonlyMap<string, readonly string[]>): {
 /** The one note for the binding cycles broken, naming who waits for a placeholder. */
 export function hardCycleNote(broken: readonly [string, string][]): string {
   return broken
-    .map(([from, to]) => `${from} and ${to} bind each other (${[from, to].join(" → ")} closes a cycle): ${from} deploys first, bound to a placeholder of ${to} that answers 503 until ${to} deploys`)
+    .map(
+      ([from, to]) =>
+        `${from} and ${to} bind each other (${[from, to].join(" → ")} closes a cycle): ${from} deploys first, bound to a placeholder of ${to} that answers 503 until ${to} deploys`,
+    )
     .join("; ");
 }
 

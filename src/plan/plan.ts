@@ -63,7 +63,8 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
     const config = await readPlatformConfig(source, manifest);
     mono.router = manifest.monorepo.router ?? DEFAULT_ROUTER;
     if (config) mono.platformConfig = config;
-    else warnings.push(`no platform wrangler config${manifest.monorepo.wrangler ? ` at ${manifest.monorepo.wrangler}` : ""}: every env name counts as a secret`);
+    else
+      warnings.push(`no platform wrangler config${manifest.monorepo.wrangler ? ` at ${manifest.monorepo.wrangler}` : ""}: every env name counts as a secret`);
   }
 
   const ids = Object.keys(manifest.workers).sort();
@@ -90,7 +91,11 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       calls: [...(worker.calls ?? [])].sort(),
       paths: analysis.paths,
       filter: worker.source ? analysis.filter : null,
-      filterRepo: worker.source ? filterRepoArgs(analysis.filter).map((a) => (/^[\w./:@-]+$/.test(a) ? a : JSON.stringify(a))).join(" ") : null,
+      filterRepo: worker.source
+        ? filterRepoArgs(analysis.filter)
+            .map((a) => (/^[\w./:@-]+$/.test(a) ? a : JSON.stringify(a)))
+            .join(" ")
+        : null,
       bindings: analysis.bindings,
       bindingKinds: analysis.bindingKinds,
       secrets: analysis.secrets,

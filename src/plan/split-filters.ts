@@ -43,7 +43,10 @@ export async function splitFilters(repo: string, manifest: Manifest, commit: str
   const context = createHash("sha256").update(FACTS_VERSION).update(JSON.stringify(manifest)).digest("hex");
   const file = join(fleet, "filters.json");
   const factsFile = join(fleet, `module-facts-${FACTS_VERSION}.json`);
-  const saved = await readFile(file, "utf8").then((text) => JSON.parse(text) as Partial<FiltersRecord>, () => undefined);
+  const saved = await readFile(file, "utf8").then(
+    (text) => JSON.parse(text) as Partial<FiltersRecord>,
+    () => undefined,
+  );
   if (saved?.context === context && saved.commit === commit && saved.filters) return { filters: saved.filters, computed: false };
   const facts = await readFile(factsFile, "utf8").then(
     (text) => new Map(Object.entries(JSON.parse(text) as Record<string, ModuleFacts>)),

@@ -75,7 +75,10 @@ export class RegistryClient {
     try {
       response = await this.call("/api/services");
     } catch (error) {
-      throw new UserError(`cannot reach the registry at ${this.base}: ${(error as Error).message}`, { hint: "check providers.registry in fleet.jsonc, or run again when the registry is back", cause: error });
+      throw new UserError(`cannot reach the registry at ${this.base}: ${(error as Error).message}`, {
+        hint: "check providers.registry in fleet.jsonc, or run again when the registry is back",
+        cause: error,
+      });
     }
     if (!response.ok) throw new Error(`registry list failed: HTTP ${response.status}`);
     return ((await response.json()) as { services: RegistryEntry[] }).services;
@@ -91,9 +94,12 @@ export class RegistryClient {
   async put(entry: RegistryEntry): Promise<{ created: boolean }> {
     const response = await this.call(`/api/services/${encodeURIComponent(entry.serviceId)}`, { method: "PUT", body: JSON.stringify(entry) });
     if (response.status === 401 || response.status === 403) {
-      throw new UserError(`the registry at ${this.base} refused the update of ${entry.serviceId} (HTTP ${response.status})`, { hint: "set FLEET_REGISTRY_TOKEN to a token the registry accepts" });
+      throw new UserError(`the registry at ${this.base} refused the update of ${entry.serviceId} (HTTP ${response.status})`, {
+        hint: "set FLEET_REGISTRY_TOKEN to a token the registry accepts",
+      });
     }
-    if (response.status !== 200 && response.status !== 201) throw new Error(`registry update of ${entry.serviceId} failed: HTTP ${response.status} ${await response.text()}`);
+    if (response.status !== 200 && response.status !== 201)
+      throw new Error(`registry update of ${entry.serviceId} failed: HTTP ${response.status} ${await response.text()}`);
     return { created: response.status === 201 };
   }
 }
@@ -108,7 +114,7 @@ export class RegistryUnavailable extends Error {
 
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ? `${cause.code} (${cause.message ?? ""})`.replace(/ \(\)$/, "") : (error as Error).message ?? String(error);
+  return cause?.code ? `${cause.code} (${cause.message ?? ""})`.replace(/ \(\)$/, "") : ((error as Error).message ?? String(error));
 }
 
 /** Fields that matter when deciding whether an entry changed (not the registry's own updatedAt). */

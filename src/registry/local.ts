@@ -15,7 +15,18 @@ export async function ensureLocalRegistry(store: LocalCloudStore): Promise<{ dep
     if (modules[0]?.contents === REGISTRY_WORKER) return { deployed: false };
   }
   await store.deploy(
-    { script: REGISTRY_SCRIPT, compatibilityDate: "2025-09-01", compatibilityFlags: [], routes: [], kv: ["SERVICES"], d1: [], r2: [], durableObjects: {}, vars: {}, services: {} },
+    {
+      script: REGISTRY_SCRIPT,
+      compatibilityDate: "2025-09-01",
+      compatibilityFlags: [],
+      routes: [],
+      kv: ["SERVICES"],
+      d1: [],
+      r2: [],
+      durableObjects: {},
+      vars: {},
+      services: {},
+    },
     { main: "index.js", modules: [{ name: "index.js", contents: REGISTRY_WORKER }] },
     { repository: "worker-fleet", commit: "0".repeat(40), message: "fleet's registry worker" },
   );

@@ -2,13 +2,18 @@
 // context, from a longest-common-subsequence table (the files shown are a few hundred lines).
 
 export function lineDiff(before: string | undefined, after: string, context = 1): string[] {
-  if (before === undefined) return after.replace(/\n$/, "").split("\n").map((l) => `+ ${l}`);
+  if (before === undefined)
+    return after
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => `+ ${l}`);
   const a = before.split("\n");
   const b = after.split("\n");
   const n = a.length;
   const m = b.length;
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const ops: { kind: " " | "-" | "+"; text: string; line: number }[] = [];
   let i = 0;
   let j = 0;

@@ -26,12 +26,14 @@ export async function cloneOrUpdate(forge: Forge, repo: string, dir: string): Pr
       return { repo, path, status: "cloned" };
     }
     const origin = (await git(["config", "--get", "remote.origin.url"], { cwd: path, okCodes: [1] })).stdout.trim();
-    if (origin !== found.url) return { repo, path, status: "failed", detail: `${path} exists but is not a clone of ${repo} (origin ${origin || "missing"}); left alone` };
+    if (origin !== found.url)
+      return { repo, path, status: "failed", detail: `${path} exists but is not a clone of ${repo} (origin ${origin || "missing"}); left alone` };
     const before = await gitText(["rev-parse", "-q", "--verify", "HEAD"], { cwd: path }).catch(() => "");
     await git(["fetch", "--quiet", "origin"], { cwd: path, env });
     const branch = (await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: path, okCodes: [1] })).stdout.trim();
     const dirty = (await gitText(["status", "--porcelain"], { cwd: path })).length > 0;
-    if (branch !== "main" || dirty) return { repo, path, status: "fetched only", detail: branch !== "main" ? `on ${branch || "a detached HEAD"}` : "has local changes" };
+    if (branch !== "main" || dirty)
+      return { repo, path, status: "fetched only", detail: branch !== "main" ? `on ${branch || "a detached HEAD"}` : "has local changes" };
     const merged = await git(["merge", "--ff-only", "--quiet", "origin/main"], { cwd: path, okCodes: [1, 128] });
     if (merged.code !== 0) return { repo, path, status: "fetched only", detail: "main has diverged from origin/main" };
     const after = await gitText(["rev-parse", "HEAD"], { cwd: path });
@@ -40,4 +42,3 @@ export async function cloneOrUpdate(forge: Forge, repo: string, dir: string): Pr
     return { repo, path, status: "failed", detail: (error as Error).message.split("\n")[0] };
   }
 }
-

@@ -38,7 +38,13 @@ export function topicsFor(manifest: Manifest, id: string): string[] {
   return normalizeTopics([manifest.org, "cloudflare-workers", "worker", id, ...manifest.topics]);
 }
 
-export async function ensureRepository(ctx: EnsureContext, id: string, description: string, secrets: readonly string[], scaffold: Scaffold): Promise<EnsureResult> {
+export async function ensureRepository(
+  ctx: EnsureContext,
+  id: string,
+  description: string,
+  secrets: readonly string[],
+  scaffold: Scaffold,
+): Promise<EnsureResult> {
   const name = repoNameFor(ctx.manifest, id);
   const result: EnsureResult = { id, repo: name, status: "up-to-date", changes: [], drift: [], missingSecrets: [] };
   let repo = await ctx.forge.get(name);
@@ -96,8 +102,13 @@ async function remoteMain(monorepo: string, url: string, forge: Forge): Promise<
 
 /** Repo-owned files whose content differs from the scaffold fleet committed. */
 async function driftOf(monorepo: string, url: string, forge: Forge, id: string, tip: string, scaffold: Scaffold): Promise<string[]> {
-  await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:refs/fleet/worker/${id}`], { cwd: monorepo, env: forge.gitEnv() });
-  const scaffoldCommitId = (await gitText(["log", "--format=%H", `--grep=^${SCAFFOLD_TRAILER}: `, "--max-count=1", tip], { cwd: monorepo }).catch(() => "")).trim();
+  await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", url, `+refs/heads/main:refs/fleet/worker/${id}`], {
+    cwd: monorepo,
+    env: forge.gitEnv(),
+  });
+  const scaffoldCommitId = (
+    await gitText(["log", "--format=%H", `--grep=^${SCAFFOLD_TRAILER}: `, "--max-count=1", tip], { cwd: monorepo }).catch(() => "")
+  ).trim();
   if (!scaffoldCommitId) return [];
   const drift: string[] = [];
   for (const path of scaffold.files.keys()) {

@@ -17,7 +17,11 @@ export function renderCarriedContext(router: string, carried: Pick<CarriedWrappe
 }
 
 /** Per worker (of `ids`) whose router entry carries the wrapper: its path and content at `tree`. */
-export async function carriedContextFiles(tree: SourceTree, manifest: Manifest, ids: readonly string[]): Promise<Map<string, { path: string; content: string }>> {
+export async function carriedContextFiles(
+  tree: SourceTree,
+  manifest: Manifest,
+  ids: readonly string[],
+): Promise<Map<string, { path: string; content: string }>> {
   const files = new Map<string, { path: string; content: string }>();
   if (manifest.monorepo.layout !== "router") return files;
   const wrapped = ids.filter((id) => manifest.workers[id]?.source?.file && manifest.workers[id]?.source?.style === "context");

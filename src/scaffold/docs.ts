@@ -76,7 +76,14 @@ export function renderCatalogInfo(input: ScaffoldInput): string {
       description: input.description,
       annotations: { "github.com/project-slug": `${input.org}/${input.repo}` },
       tags: ["cloudflare-workers", "worker"],
-      ...(input.domain ? { links: [{ url: `https://${input.domain}`, title: "Production" }, { url: probeUrl(input.domain, input.health), title: "Health" }] } : {}),
+      ...(input.domain
+        ? {
+            links: [
+              { url: `https://${input.domain}`, title: "Production" },
+              { url: probeUrl(input.domain, input.health), title: "Health" },
+            ],
+          }
+        : {}),
     },
     spec: {
       type: "service",

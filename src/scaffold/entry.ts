@@ -30,7 +30,10 @@ export function renderEntry(input: ScaffoldInput): string {
   if (handler.style === "fetch") lines.push(`const handler = ${handler.export};`);
   else if (handler.wrapper) {
     const from = input.carriedContext ? `carried from ${input.carriedContext.router} into ${handler.wrapper.file}` : `from ${handler.wrapper.file}`;
-    lines.push(`// The platform router's own context wrapper (${from}): the same context the router builds.`, `const handler = ${handler.wrapper.name}(${handler.export});`);
+    lines.push(
+      `// The platform router's own context wrapper (${from}): the same context the router builds.`,
+      `const handler = ${handler.wrapper.name}(${handler.export});`,
+    );
   } else {
     // nothing of the router's could be carried (init said why): say plainly what the handler gets
     lines.push(

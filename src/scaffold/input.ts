@@ -50,7 +50,13 @@ export interface ScaffoldInput {
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
 
-export async function scaffoldInput(manifest: Manifest, id: string, tree: SourceTree, monorepoName: string, analyses?: Map<string, WorkerAnalysis>): Promise<ScaffoldInput> {
+export async function scaffoldInput(
+  manifest: Manifest,
+  id: string,
+  tree: SourceTree,
+  monorepoName: string,
+  analyses?: Map<string, WorkerAnalysis>,
+): Promise<ScaffoldInput> {
   const worker = manifest.workers[id]!;
   const platformConfig = await readPlatformConfig(tree, manifest);
   const mono = {
@@ -64,16 +70,17 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
   const config = analysis.config;
   const bindings = analysis.bindings.map((n) => config!.bindings.get(n)!).filter(Boolean);
 
-  const exportsOf = async (file: string) => (tree.memo(`exports:${file}`, async () => {
-    const code = await tree.read(file);
-    if (code === undefined || !/\.[cm]?[jt]sx?$/.test(file)) return [] as string[];
-    const { moduleFacts } = await import("../discovery/js-module.js");
-    try {
-      return moduleFacts(code, file).exports;
-    } catch {
-      return [];
-    }
-  }) as Promise<string[]>);
+  const exportsOf = async (file: string) =>
+    tree.memo(`exports:${file}`, async () => {
+      const code = await tree.read(file);
+      if (code === undefined || !/\.[cm]?[jt]sx?$/.test(file)) return [] as string[];
+      const { moduleFacts } = await import("../discovery/js-module.js");
+      try {
+        return moduleFacts(code, file).exports;
+      } catch {
+        return [];
+      }
+    }) as Promise<string[]>;
   const durableObjectClasses: ScaffoldInput["durableObjectClasses"] = [];
   for (const binding of bindings.filter((b) => b.kind === "durable-object")) {
     const className = String(binding.config.class_name ?? "");
@@ -115,19 +122,21 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     // ... and one the platform router defines itself stays in the platform worker (its production name)
     if (manifest.monorepo.layout === "router") {
       const platformScript = platformConfig.environments.get("production")?.name ?? platformConfig.name;
-      if (platformScript) for (const name of await exportsOf(manifest.monorepo.router ?? DEFAULT_ROUTER)) if (!classesElsewhere.has(name)) classesElsewhere.set(name, platformScript);
+      if (platformScript)
+        for (const name of await exportsOf(manifest.monorepo.router ?? DEFAULT_ROUTER))
+          if (!classesElsewhere.has(name)) classesElsewhere.set(name, platformScript);
     }
   }
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
   const ownClasses = new Set(durableObjectClasses.map((c) => c.className));
-  const migrations = rawMigrations
-    .map((m) => filterMigration(m, ownClasses))
-    .filter((m): m is Record<string, unknown> => m !== undefined);
+  const migrations = rawMigrations.map((m) => filterMigration(m, ownClasses)).filter((m): m is Record<string, unknown> => m !== undefined);
 
   return {
     id,
     name: displayName(id, worker),
-    description: worker.description ?? `${displayName(id, worker)} — a Cloudflare Worker of the ${manifest.org} fleet${worker.domain ? `, serving ${worker.domain}` : ""}.`,
+    description:
+      worker.description ??
+      `${displayName(id, worker)} — a Cloudflare Worker of the ${manifest.org} fleet${worker.domain ? `, serving ${worker.domain}` : ""}.`,
     org: manifest.org,
     zone: manifest.zone,
     repo: repoNameFor(manifest, id),
@@ -148,7 +157,12 @@ export async function scaffoldInput(manifest: Manifest, id: string, tree: Source
     npmDependencies: analysis.npmDependencies,
     // what it waits for before a deploy: its dependencies, and the workers it calls where that
     // orders without a cycle (the fleet's deploy order)
-    dependsOn: (fleetOrder(manifest).after.get(id) ?? []).map((d) => ({ id: d, repo: repoNameFor(manifest, d), domain: manifest.workers[d]?.domain ?? null, health: probeOf(manifest.workers[d]) })),
+    dependsOn: (fleetOrder(manifest).after.get(id) ?? []).map((d) => ({
+      id: d,
+      repo: repoNameFor(manifest, d),
+      domain: manifest.workers[d]?.domain ?? null,
+      health: probeOf(manifest.workers[d]),
+    })),
     scriptNameOf,
     monorepoName,
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),

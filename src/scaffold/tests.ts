@@ -19,7 +19,9 @@ export function renderIntegrationTest(input: ScaffoldInput): string {
     ...(statuses.length === 1 && !/xx$/.test(statuses[0]!)
       ? [`    expect(response.status).toBe(${statuses[0]});`]
       : [`    expect(${classes.join(" || ")}, \`HTTP \${response.status}\`).toBe(true);`]),
-    ...(body === "ok" ? ["    const body = await response.json();", `    expect(["ok", "healthy"]).toContain(body.status);`] : ["    await response.body?.cancel();"]),
+    ...(body === "ok"
+      ? ["    const body = await response.json();", `    expect(["ok", "healthy"]).toContain(body.status);`]
+      : ["    await response.body?.cancel();"]),
     // the first request loads the worker's whole module graph into workerd: seconds for a worker
     // with large dependencies (an agents/MCP SDK stack), more than Vitest's default 5 s
     "  }, 30_000);",
@@ -48,7 +50,10 @@ export function renderVitestConfig(
   for (const d of foreignObjects) byScript.set(d.script, [...(byScript.get(d.script) ?? []), d]);
   const objectStandIns = [...byScript].map(([script, objects]) => {
     const classes = [...new Set(objects.map((o) => o.className))];
-    const code = [...classes.map((c) => `export class ${c} { fetch() { return new Response("stand-in: ${c} of ${script} is not in these tests", { status: 503 }); } }`), "export default { fetch: () => new Response(null, { status: 503 }) };"].join("\n");
+    const code = [
+      ...classes.map((c) => `export class ${c} { fetch() { return new Response("stand-in: ${c} of ${script} is not in these tests", { status: 503 }); } }`),
+      "export default { fetch: () => new Response(null, { status: 503 }) };",
+    ].join("\n");
     return `{ name: ${JSON.stringify(script)}, modules: true, compatibilityDate: "2025-09-01", script: ${JSON.stringify(code)}, durableObjects: { ${objects.map((o) => `${o.binding}: ${JSON.stringify(o.className)}`).join(", ")} } }`;
   });
   const parts = [

@@ -84,7 +84,11 @@ export function renderWorkflow(input: ScaffoldInput): string {
     ...(input.secrets.length ? ["        env:", ...secretEnv] : []),
     "      - name: Check health",
     "        run: |",
-    ...healthCheck(`${input.domain ? `\${{ steps.deploy.outputs.deployment-url || 'https://${input.domain}' }}` : "${{ steps.deploy.outputs.deployment-url }}"}${input.health.path === "/" ? "/" : input.health.path}`, input.id, input.health),
+    ...healthCheck(
+      `${input.domain ? `\${{ steps.deploy.outputs.deployment-url || 'https://${input.domain}' }}` : "${{ steps.deploy.outputs.deployment-url }}"}${input.health.path === "/" ? "/" : input.health.path}`,
+      input.id,
+      input.health,
+    ),
     "      - name: Roll back when the new version is unhealthy",
     "        if: failure() && steps.deploy.outcome == 'success'",
     "        uses: cloudflare/wrangler-action@v4",

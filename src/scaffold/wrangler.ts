@@ -9,8 +9,15 @@ import { entryPath } from "./entry.js";
 import type { ScaffoldInput } from "./input.js";
 
 const LIST_KEYS: Partial<Record<Binding["kind"], string>> = {
-  kv: "kv_namespaces", d1: "d1_databases", r2: "r2_buckets", service: "services", vectorize: "vectorize",
-  hyperdrive: "hyperdrive", "analytics-engine": "analytics_engine_datasets", workflow: "workflows", "send-email": "send_email",
+  kv: "kv_namespaces",
+  d1: "d1_databases",
+  r2: "r2_buckets",
+  service: "services",
+  vectorize: "vectorize",
+  hyperdrive: "hyperdrive",
+  "analytics-engine": "analytics_engine_datasets",
+  workflow: "workflows",
+  "send-email": "send_email",
 };
 const SINGLE_KEYS: Partial<Record<Binding["kind"], string>> = { ai: "ai", browser: "browser", images: "images", "version-metadata": "version_metadata" };
 

@@ -42,7 +42,10 @@ export function dependencyGraphSvg(workers: WorkerStatus[]): string {
   const graphHeight = Math.max(0, ...columns.map((c) => c.length)) * (NODE_H + ROW_GAP);
   const graphWidth = columns.length * (NODE_W + COL_GAP) - COL_GAP;
 
-  const loose = workers.filter((w) => !linked.has(w.id)).map((w) => w.id).sort();
+  const loose = workers
+    .filter((w) => !linked.has(w.id))
+    .map((w) => w.id)
+    .sort();
   const perRow = Math.max(1, Math.floor((Math.max(graphWidth, 4 * NODE_W) + COL_GAP / 3) / (NODE_W + COL_GAP / 3)));
   const looseTop = PAD + graphHeight + (loose.length ? 34 : 0);
   loose.forEach((id, i) => position.set(id, { x: PAD + (i % perRow) * (NODE_W + COL_GAP / 3), y: looseTop + Math.floor(i / perRow) * (NODE_H + ROW_GAP) }));
@@ -50,7 +53,9 @@ export function dependencyGraphSvg(workers: WorkerStatus[]): string {
   const height = looseTop + Math.ceil(loose.length / perRow) * (NODE_H + ROW_GAP) + PAD;
 
   const parts: string[] = [];
-  parts.push(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8b95a5"/></marker></defs>`);
+  parts.push(
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8b95a5"/></marker></defs>`,
+  );
   for (const e of edges) {
     const a = position.get(e.from)!;
     const b = position.get(e.to)!;
@@ -59,7 +64,9 @@ export function dependencyGraphSvg(workers: WorkerStatus[]): string {
     const x2 = b.x - 2;
     const y2 = b.y + NODE_H / 2;
     const mid = (x1 + x2) / 2;
-    parts.push(`<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" fill="none" stroke="#8b95a5" stroke-width="1.3" marker-end="url(#arrow)"><title>${escape(e.to)} depends on ${escape(e.from)}</title></path>`);
+    parts.push(
+      `<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" fill="none" stroke="#8b95a5" stroke-width="1.3" marker-end="url(#arrow)"><title>${escape(e.to)} depends on ${escape(e.from)}</title></path>`,
+    );
   }
   if (loose.length) parts.push(`<text x="${PAD}" y="${looseTop - 12}" class="caption">no dependencies either way</text>`);
   for (const w of workers) {

@@ -7,7 +7,11 @@ import { dependencyGraphSvg, nodeColor } from "./graph-svg.js";
 import { workerPercent, type FleetStatus, type Progress } from "./summary.js";
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const CELL: Record<StepState, { text: string; cls: string }> = { done: { text: "✓", cls: "done" }, missing: { text: "✗", cls: "missing" }, "n/a": { text: "—", cls: "na" } };
+const CELL: Record<StepState, { text: string; cls: string }> = {
+  done: { text: "✓", cls: "done" },
+  missing: { text: "✗", cls: "missing" },
+  "n/a": { text: "—", cls: "na" },
+};
 
 function ring(percent: number, label: string): string {
   const r = 52;
@@ -20,7 +24,12 @@ function progressRow(label: string, p: Progress): string {
 }
 
 function matrixRow(w: WorkerStatus): string {
-  const cells = w.steps.map((s) => `<td class="cell ${CELL[s.state].cls}" title="${escape(`${STEPS.find((x) => x.key === s.step)!.title}: ${s.evidence}`)}">${CELL[s.state].text}</td>`).join("");
+  const cells = w.steps
+    .map(
+      (s) =>
+        `<td class="cell ${CELL[s.state].cls}" title="${escape(`${STEPS.find((x) => x.key === s.step)!.title}: ${s.evidence}`)}">${CELL[s.state].text}</td>`,
+    )
+    .join("");
   const next = w.external ? `<span class="muted">external</span>` : w.next ? `<code>${escape(w.next.command)}</code>` : `<span class="ok">migrated</span>`;
   return `<tr><th scope="row"><span class="swatch" style="background:${nodeColor(w).stroke}"></span>${escape(w.id)}</th><td class="num">${w.phase}</td><td class="num">${w.week ?? ""}</td>${cells}<td class="num">${w.external ? "" : `${workerPercent(w)}%`}</td><td>${next}</td></tr>`;
 }
@@ -40,7 +49,9 @@ function timeline(status: FleetStatus): string {
   return status.timeline
     .map((t) => {
       const done = t.workers.filter((w) => w.migrated).length;
-      const chips = t.workers.map((w) => `<span class="chip ${w.migrated ? "chip-done" : w.percent > 0 ? "chip-wip" : ""}" title="${w.percent}%">${escape(w.id)}</span>`).join("");
+      const chips = t.workers
+        .map((w) => `<span class="chip ${w.migrated ? "chip-done" : w.percent > 0 ? "chip-wip" : ""}" title="${w.percent}%">${escape(w.id)}</span>`)
+        .join("");
       return `<div class="week"><div class="wk"><b>Week ${t.week}</b><span>${done}/${t.workers.length}</span></div><div class="chips">${chips}</div></div>`;
     })
     .join("");

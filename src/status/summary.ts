@@ -58,7 +58,9 @@ export function summarize(workers: WorkerStatus[], about: { monorepo: string; br
     ...about,
     workers,
     progress: { overall: progressOf(workers), phases: phases.map((phase) => ({ phase, ...progressOf(workers.filter((w) => w.phase === phase)) })) },
-    timeline: [...weeks].sort(([a], [b]) => a - b).map(([week, list]) => ({ week, workers: list.map((w) => ({ id: w.id, migrated: workerPercent(w) === 100, percent: workerPercent(w) })) })),
+    timeline: [...weeks]
+      .sort(([a], [b]) => a - b)
+      .map(([week, list]) => ({ week, workers: list.map((w) => ({ id: w.id, migrated: workerPercent(w) === 100, percent: workerPercent(w) })) })),
     health: { up: count("up"), degraded: count("degraded"), down: count("down"), unchecked: workers.filter((w) => !w.health).length },
   };
 }

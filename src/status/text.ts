@@ -11,10 +11,17 @@ export function bar(percent: number, width = 20): string {
   return `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
 }
 
-const line = (label: string, p: Progress) => `${label.padEnd(9)} ${bar(p.percent)} ${String(p.percent).padStart(3)}%  ${p.migrated}/${p.workers} workers migrated, ${p.done}/${p.applicable} steps`;
+const line = (label: string, p: Progress) =>
+  `${label.padEnd(9)} ${bar(p.percent)} ${String(p.percent).padStart(3)}%  ${p.migrated}/${p.workers} workers migrated, ${p.done}/${p.applicable} steps`;
 
 export function renderText(status: FleetStatus): string {
-  const rows = status.workers.map((w) => [w.id, String(w.phase), String(w.week ?? ""), ...w.steps.map((s) => MARK[s.state]), w.external ? "external" : (w.next?.command ?? "done")]);
+  const rows = status.workers.map((w) => [
+    w.id,
+    String(w.phase),
+    String(w.week ?? ""),
+    ...w.steps.map((s) => MARK[s.state]),
+    w.external ? "external" : (w.next?.command ?? "done"),
+  ]);
   const out = [table(["worker", "phase", "week", ...STEPS.map((s) => s.short), "next"], rows), ""];
   out.push(line("overall", status.progress.overall));
   for (const p of status.progress.phases) out.push(line(`phase ${p.phase}`, p));
@@ -37,7 +44,10 @@ export function renderMarkdown(status: FleetStatus): string {
     "",
     `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | next |`,
     `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- |`,
-    ...status.workers.map((w) => `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done"} |`),
+    ...status.workers.map(
+      (w) =>
+        `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done"} |`,
+    ),
     "",
     "| phase | progress | migrated |",
     "| ---: | --- | ---: |",
@@ -45,7 +55,9 @@ export function renderMarkdown(status: FleetStatus): string {
     "",
     "### Rollout by week",
     "",
-    ...status.timeline.map((t) => `- [${t.workers.every((w) => w.migrated) ? "x" : " "}] week ${t.week}: ${t.workers.map((w) => (w.migrated ? `~~${w.id}~~` : w.id)).join(", ")}`),
+    ...status.timeline.map(
+      (t) => `- [${t.workers.every((w) => w.migrated) ? "x" : " "}] week ${t.week}: ${t.workers.map((w) => (w.migrated ? `~~${w.id}~~` : w.id)).join(", ")}`,
+    ),
     "",
   ];
   return out.join("\n");

@@ -17,7 +17,10 @@ export interface Remembered {
 }
 
 export async function rememberedSyncs(repo: string): Promise<Map<string, Remembered>> {
-  const { stdout } = await git(["for-each-ref", "--format=%(refname) %(objectname)", "refs/fleet/synced/", "refs/fleet/carried/", "refs/fleet/dependencies/", "refs/fleet/worker/"], { cwd: repo });
+  const { stdout } = await git(
+    ["for-each-ref", "--format=%(refname) %(objectname)", "refs/fleet/synced/", "refs/fleet/carried/", "refs/fleet/dependencies/", "refs/fleet/worker/"],
+    { cwd: repo },
+  );
   const out = new Map<string, Remembered>();
   for (const line of stdout.split("\n")) {
     const match = /^refs\/fleet\/(synced|carried|dependencies|worker)\/(\S+) ([0-9a-f]+)$/.exec(line);

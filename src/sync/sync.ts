@@ -74,17 +74,28 @@ export async function planSync(repo: string, remote: WorkerRemote, targets: Sync
   });
 }
 
-async function planOne(repo: string, remote: WorkerRemote, id: string, split: string, carried?: SyncTarget["carried"], dependencies?: SyncTarget["dependencies"]): Promise<SyncAction> {
+async function planOne(
+  repo: string,
+  remote: WorkerRemote,
+  id: string,
+  split: string,
+  carried?: SyncTarget["carried"],
+  dependencies?: SyncTarget["dependencies"],
+): Promise<SyncAction> {
   if (!remote.exists(id)) return { kind: "no-repository", id, hint: remote.createHint(id) };
   const state = await readWorkerState(repo, remote.url(id), id, remote.gitEnv(), remote.main(id));
   // a change to the router's context wrapper alone leaves the split as it was, but not the worker
   const carriedStale = carried !== undefined && state.tip !== null && (await fileAt(repo, state.tip, carried.path)) !== carried.content;
   // ... and so does a new range in the monorepo's package.json for a package the worker imports
   const dependenciesStale = dependencies !== undefined && state.tip !== null && (await dependenciesDiffer(repo, state.tip, dependencies));
-  if (state.lastSync?.split === split && !carriedStale && !dependenciesStale) return { kind: "up-to-date", id, split, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
+  if (state.lastSync?.split === split && !carriedStale && !dependenciesStale)
+    return { kind: "up-to-date", id, split, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
   const splitEntries = (await git(["ls-tree", "-r", "-z", "--full-tree", split], { cwd: repo })).stdout;
-  const ownedAfter = splitEntries.split("\0").filter(Boolean).map((line) => line.slice(line.indexOf("\t") + 1));
+  const ownedAfter = splitEntries
+    .split("\0")
+    .filter(Boolean)
+    .map((line) => line.slice(line.indexOf("\t") + 1));
   // the carried file is the monorepo's like the split's paths: an edit made in the repository is refused, not overwritten
   // (before the first sync the scaffold wrote it: that is fleet's own copy)
   const owned = new Set([...ownedBefore, ...ownedAfter, ...(carried && state.lastSync ? [carried.path] : [])]);
@@ -126,11 +137,17 @@ export function blobId(content: string): string {
 async function changedByRepository(repo: string, state: WorkerState, owned: Set<string>, split: string): Promise<string[]> {
   if (state.lastSync) {
     const { stdout } = await git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", state.lastSync.commit, state.tip!], { cwd: repo });
-    return stdout.split("\0").filter((p) => p && owned.has(p)).sort();
+    return stdout
+      .split("\0")
+      .filter((p) => p && owned.has(p))
+      .sort();
   }
   const { stdout } = await git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", split, state.tip!], { cwd: repo });
   const theirs = new Set(await treeFiles(repo, state.tip!));
-  return stdout.split("\0").filter((p) => p && owned.has(p) && theirs.has(p)).sort();
+  return stdout
+    .split("\0")
+    .filter((p) => p && owned.has(p) && theirs.has(p))
+    .sort();
 }
 
 async function treeFiles(repo: string, commit: string): Promise<string[]> {
@@ -157,7 +174,13 @@ export async function executeSync(repo: string, remote: WorkerRemote, actions: S
   return boundedMap(actions, SYNC_CONCURRENCY, (action) => executeOne(repo, remote, action, options, identities!));
 }
 
-async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction, options: ExecuteOptions, identities: { author: string; committer: string }): Promise<SyncOutcome> {
+async function executeOne(
+  repo: string,
+  remote: WorkerRemote,
+  action: SyncAction,
+  options: ExecuteOptions,
+  identities: { author: string; committer: string },
+): Promise<SyncOutcome> {
   switch (action.kind) {
     case "up-to-date":
       // found up to date by reading the repository: remembered, so that the next run need not read it
@@ -198,10 +221,20 @@ async function executeOne(repo: string, remote: WorkerRemote, action: SyncAction
  * worker's npm ranges (refs/fleet/dependencies/), and its main as fleet pushed it
  * (refs/fleet/worker/). `fleet sync` trusts them only while the repository's main is unchanged.
  */
-async function remember(repo: string, id: string, what: { split: string; carried?: { content: string }; dependencies?: Record<string, string>; main?: string }): Promise<void> {
+async function remember(
+  repo: string,
+  id: string,
+  what: { split: string; carried?: { content: string }; dependencies?: Record<string, string>; main?: string },
+): Promise<void> {
   const lines = [`update refs/fleet/synced/${id} ${what.split}`];
-  if (what.carried) lines.push(`update refs/fleet/carried/${id} ${await gitText(["hash-object", "-w", "--stdin", "--no-filters"], { cwd: repo, input: what.carried.content })}`);
-  if (what.dependencies) lines.push(`update refs/fleet/dependencies/${id} ${await gitText(["hash-object", "-w", "--stdin"], { cwd: repo, input: dependenciesRecord(what.dependencies) })}`);
+  if (what.carried)
+    lines.push(
+      `update refs/fleet/carried/${id} ${await gitText(["hash-object", "-w", "--stdin", "--no-filters"], { cwd: repo, input: what.carried.content })}`,
+    );
+  if (what.dependencies)
+    lines.push(
+      `update refs/fleet/dependencies/${id} ${await gitText(["hash-object", "-w", "--stdin"], { cwd: repo, input: dependenciesRecord(what.dependencies) })}`,
+    );
   if (what.main) lines.push(`update refs/fleet/worker/${id} ${what.main}`);
   await git(["update-ref", "--stdin"], { cwd: repo, input: `${lines.join("\n")}\n` });
 }
@@ -223,7 +256,9 @@ async function mergeCommit(
   const message = [
     `Sync ${action.id} from ${source.name}`,
     "",
-    action.commits > 0 ? `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.` : await whatItBrings(repo, action, derived),
+    action.commits > 0
+      ? `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.`
+      : await whatItBrings(repo, action, derived),
     "",
     `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
     `${SPLIT_TRAILER}: ${action.split}`,
@@ -251,8 +286,10 @@ async function mergeCommit(
 async function whatItBrings(repo: string, action: Extract<SyncAction, { kind: "merge" }>, derived: Map<string, string>): Promise<string> {
   const tip = action.state.tip ?? undefined;
   const brings: string[] = [];
-  if (action.carried && (await fileAt(repo, tip, action.carried.path)) !== action.carried.content) brings.push(`${action.carried.path} as the monorepo's router has it now`);
-  if (action.dependencies && derived.has("package.json") && (await fileAt(repo, tip, "package.json")) !== derived.get("package.json")) brings.push("the npm ranges of the monorepo's package.json for the packages this worker imports");
+  if (action.carried && (await fileAt(repo, tip, action.carried.path)) !== action.carried.content)
+    brings.push(`${action.carried.path} as the monorepo's router has it now`);
+  if (action.dependencies && derived.has("package.json") && (await fileAt(repo, tip, "package.json")) !== derived.get("package.json"))
+    brings.push("the npm ranges of the monorepo's package.json for the packages this worker imports");
   return brings.length ? `Brings ${brings.join(", and ")}.` : "Brings what the monorepo derives for this worker now.";
 }
 

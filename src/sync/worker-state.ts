@@ -26,7 +26,8 @@ export async function readWorkerState(repo: string, url: string, id: string, env
   }
   const held = (await git(["rev-parse", "-q", "--verify", local], { cwd: repo, okCodes: [1] })).stdout.trim();
   // no automatic gc: several of these fetches run at once in the same repository
-  if (held !== tip) await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--", url, `+refs/heads/main:${local}`], { cwd: repo, env });
+  if (held !== tip)
+    await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--", url, `+refs/heads/main:${local}`], { cwd: repo, env });
   const last = await lastSyncAt(repo, tip);
   return { tip, lastSync: last ? { commit: last.commit, split: last.split } : null };
 }
@@ -35,7 +36,11 @@ export async function readWorkerState(repo: string, url: string, id: string, env
  * The newest sync merge on `tip`'s first-parent line and its trailers: the monorepo commit it
  * came from (Fleet-Source) and the split it merged (Fleet-Split). The one reader of the trailers.
  */
-export async function lastSyncAt(cwd: string, tip: string, env: Record<string, string> = {}): Promise<{ commit: string; source: string; split: string } | null> {
+export async function lastSyncAt(
+  cwd: string,
+  tip: string,
+  env: Record<string, string> = {},
+): Promise<{ commit: string; source: string; split: string } | null> {
   const format = `--format=%H%x00%(trailers:key=${SOURCE_TRAILER},valueonly,separator=%x2C)%x00%(trailers:key=${SPLIT_TRAILER},valueonly,separator=%x2C)`;
   const line = await gitText(["log", "--first-parent", "-n1", `--grep=^${SPLIT_TRAILER}: `, format, tip], { cwd, env });
   const [commit, source, split] = line.trim().split("\0");

@@ -95,12 +95,28 @@ export class CloudflareApi {
     const out = new Map<string, Holding>();
     const zones = await this.zones();
     // the domains list is not paged (its description takes filters only, no page or per_page)
-    for (const domain of (await this.call<{ id: string; hostname: string; service: string; zone_id?: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)).result ?? []) {
-      out.set(domain.hostname, { kind: "domain", host: domain.hostname, script: domain.service, zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id, id: domain.id });
+    for (const domain of (
+      await this.call<{ id: string; hostname: string; service: string; zone_id?: string }[]>("GET", `/accounts/${this.access.accountId}/workers/domains`)
+    ).result ?? []) {
+      out.set(domain.hostname, {
+        kind: "domain",
+        host: domain.hostname,
+        script: domain.service,
+        zoneId: domain.zone_id ?? zoneOf(zones, domain.hostname)?.id,
+        id: domain.id,
+      });
     }
     for (const zone of zones.filter((z) => inZone(z.name))) {
       for (const route of (await this.call<{ id: string; pattern: string; script?: string }[]>("GET", `/zones/${zone.id}/workers/routes`)).result ?? []) {
-        if (route.script) out.set(route.pattern.replace(/\/\*$/, ""), { kind: "route", host: route.pattern.replace(/\/\*$/, ""), script: route.script, zoneId: zone.id, routeId: route.id, pattern: route.pattern });
+        if (route.script)
+          out.set(route.pattern.replace(/\/\*$/, ""), {
+            kind: "route",
+            host: route.pattern.replace(/\/\*$/, ""),
+            script: route.script,
+            zoneId: zone.id,
+            routeId: route.id,
+            pattern: route.pattern,
+          });
       }
     }
     return out;
@@ -115,7 +131,12 @@ export class CloudflareApi {
     if (holding.kind === "route") {
       await this.call("PUT", `/zones/${holding.zoneId}/workers/routes/${holding.routeId}`, { pattern: holding.pattern, script });
     } else {
-      await this.call("PUT", `/accounts/${this.access.accountId}/workers/domains`, { hostname: holding.host, service: script, environment: "production", ...(holding.zoneId ? { zone_id: holding.zoneId } : {}) });
+      await this.call("PUT", `/accounts/${this.access.accountId}/workers/domains`, {
+        hostname: holding.host,
+        service: script,
+        environment: "production",
+        ...(holding.zoneId ? { zone_id: holding.zoneId } : {}),
+      });
     }
   }
 
@@ -129,7 +150,14 @@ export class CloudflareApi {
       const route = (await this.call<{ id: string }>("POST", `/zones/${zoneId}/workers/routes`, { pattern, script })).result;
       return { kind: "route", host, script, zoneId, routeId: route.id, pattern };
     }
-    const domain = (await this.call<{ id: string }>("PUT", `/accounts/${this.access.accountId}/workers/domains`, { hostname: host, service: script, environment: "production", zone_id: zoneId })).result;
+    const domain = (
+      await this.call<{ id: string }>("PUT", `/accounts/${this.access.accountId}/workers/domains`, {
+        hostname: host,
+        service: script,
+        environment: "production",
+        zone_id: zoneId,
+      })
+    ).result;
     return { kind: "domain", host, script, zoneId, id: domain.id };
   }
 
@@ -147,4 +175,3 @@ export type Holding =
 function zoneOf(zones: { id: string; name: string }[], host: string): { id: string; name: string } | undefined {
   return zones.find((z) => host === z.name || host.endsWith(`.${z.name}`));
 }
-

@@ -44,9 +44,15 @@ export class CloudflareCloud implements Cloud {
     await mkdir(this.workDir, { recursive: true });
     const dir = await mkdtemp(join(this.workDir, `placeholder-${script}-`));
     try {
-      await writeFile(join(dir, "wrangler.jsonc"), JSON.stringify({ name: script, main: "index.js", compatibility_date: "2025-09-01", workers_dev: false }, null, 2));
+      await writeFile(
+        join(dir, "wrangler.jsonc"),
+        JSON.stringify({ name: script, main: "index.js", compatibility_date: "2025-09-01", workers_dev: false }, null, 2),
+      );
       const body = `placeholder of ${script}, deployed by worker-fleet so that a worker binding it could deploy first; its own code replaces it at its deploy`;
-      await writeFile(join(dir, "index.js"), `export default { fetch: () => new Response(${JSON.stringify(body)}, { status: 503, headers: { "x-fleet-placeholder": ${JSON.stringify(script)} } }) };\n`);
+      await writeFile(
+        join(dir, "index.js"),
+        `export default { fetch: () => new Response(${JSON.stringify(body)}, { status: 503, headers: { "x-fleet-placeholder": ${JSON.stringify(script)} } }) };\n`,
+      );
       await this.wrangler.deploy(dir, { config: "wrangler.jsonc" }, { message: PLACEHOLDER_MESSAGE });
       return true;
     } finally {
@@ -65,9 +71,21 @@ export class CloudflareCloud implements Cloud {
   async deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed> {
     await mkdir(this.workDir, { recursive: true });
     const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: source.message.slice(0, MESSAGE_LIMIT) };
-    const result = await this.wrangler.deploy(prepared.checkout, { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) }, annotate, secrets);
+    const result = await this.wrangler.deploy(
+      prepared.checkout,
+      { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) },
+      annotate,
+      secrets,
+    );
     const listed = await this.reads.version(result.script, result.versionId).catch(() => undefined);
-    const version = listed ? versionOf(listed) : { id: result.versionId, number: 0, createdAt: new Date().toISOString(), source: { repository: source.repository, commit: source.commit, message: source.message } };
+    const version = listed
+      ? versionOf(listed)
+      : {
+          id: result.versionId,
+          number: 0,
+          createdAt: new Date().toISOString(),
+          source: { repository: source.repository, commit: source.commit, message: source.message },
+        };
     // what it holds now: a hostname whose route another script holds (a route wins over a custom
     // domain) is not its own yet, so it answers on workers.dev until the cutover
     const held = await this.hostnames();
@@ -118,7 +136,10 @@ export class CloudflareCloud implements Cloud {
 
 /** The version a deployment serves: the one at the highest percentage (100% after a plain deploy). */
 function liveVersionId(deployment: { versions: { versionId: string; percentage: number }[] } | undefined): string | undefined {
-  return deployment?.versions.reduce<{ versionId: string; percentage: number } | undefined>((best, v) => (!best || v.percentage > best.percentage ? v : best), undefined)?.versionId;
+  return deployment?.versions.reduce<{ versionId: string; percentage: number } | undefined>(
+    (best, v) => (!best || v.percentage > best.percentage ? v : best),
+    undefined,
+  )?.versionId;
 }
 
 /**

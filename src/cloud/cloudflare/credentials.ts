@@ -14,9 +14,12 @@ export function cloudflareCredentials(env: NodeJS.ProcessEnv): CloudflareAccess 
   const apiToken = env.CLOUDFLARE_API_TOKEN;
   const accountId = env.CLOUDFLARE_ACCOUNT_ID;
   if (!apiToken || !accountId) {
-    throw new UserError(`providers.cloud is cloudflare, and ${[!apiToken && "CLOUDFLARE_API_TOKEN", !accountId && "CLOUDFLARE_ACCOUNT_ID"].filter(Boolean).join(" and ")} ${!apiToken && !accountId ? "are" : "is"} not set`, {
-      hint: "the token needs Account › Workers Scripts: Edit, Zone › Workers Routes: Edit, Zone › Zone: Read and Zone › DNS: Read for the fleet's zones",
-    });
+    throw new UserError(
+      `providers.cloud is cloudflare, and ${[!apiToken && "CLOUDFLARE_API_TOKEN", !accountId && "CLOUDFLARE_ACCOUNT_ID"].filter(Boolean).join(" and ")} ${!apiToken && !accountId ? "are" : "is"} not set`,
+      {
+        hint: "the token needs Account › Workers Scripts: Edit, Zone › Workers Routes: Edit, Zone › Zone: Read and Zone › DNS: Read for the fleet's zones",
+      },
+    );
   }
   return {
     apiToken,

@@ -33,7 +33,14 @@ export async function cloudflareHostnames(manifest: Manifest, env: NodeJS.Proces
     .flatMap(([id, w]) => workerHostnames(w).map((host) => ({ id, host, script: repoNameFor(manifest, id) })));
   try {
     const api = new CloudflareApi(cloudflareCredentials(env));
-    const readiness = new Map((await hostnameReadiness(api, wanted.map((w) => w.host))).map((r) => [r.host, r]));
+    const readiness = new Map(
+      (
+        await hostnameReadiness(
+          api,
+          wanted.map((w) => w.host),
+        )
+      ).map((r) => [r.host, r]),
+    );
     const hostnames = wanted.map(({ id, host, script }): HostnameHolder => {
       const r = readiness.get(host)!;
       const holder = r.holding?.script ?? null;

@@ -49,7 +49,13 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
     if (!zone) {
       // a custom domain moves between scripts without its zone; anything else needs the zone
       if (holding?.kind === "domain") out.push({ host, dns: "none", holding, take: "hand-over" });
-      else out.push({ host, dns: "none", ...(holding ? { holding } : {}), problem: `${host} is in no zone of this account: add its zone to the account, or give the token Zone › Zone: Read on it` });
+      else
+        out.push({
+          host,
+          dns: "none",
+          ...(holding ? { holding } : {}),
+          problem: `${host} is in no zone of this account: add its zone to the account, or give the token Zone › Zone: Read on it`,
+        });
       continue;
     }
     const record = await addressRecord(lookup, zone, host);
@@ -59,7 +65,11 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
       const has = dns === "none" ? "no DNS record" : `only a DNS-only record (${record!.type} ${record!.content})`;
       const fix = dns === "none" ? "add a proxied record (AAAA 100:: is the usual one for a hostname only workers answer)" : "turn the record's proxy on";
       const why = "a Workers Route serves only a proxied hostname, so no request reaches a worker";
-      out.push({ ...base, take: "hand-over", problem: `${host} is routed to ${holding.script} but has ${has} in ${zone.name}: ${why}; ${fix}, then run the cutover again` });
+      out.push({
+        ...base,
+        take: "hand-over",
+        problem: `${host} is routed to ${holding.script} but has ${has} in ${zone.name}: ${why}; ${fix}, then run the cutover again`,
+      });
     } else if (holding) {
       out.push({ ...base, take: "hand-over" });
     } else if (dns === "proxied") {
@@ -67,16 +77,23 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
     } else if (dns === "none") {
       out.push({ ...base, take: "domain" });
     } else {
-      out.push({ ...base, problem: `${host} has a DNS-only record in ${zone.name} (${record!.type} ${record!.content}) and no worker holds it: turn its proxy on (a Workers Route then serves it) or delete the record (a custom domain makes its own), then run the cutover again` });
+      out.push({
+        ...base,
+        problem: `${host} has a DNS-only record in ${zone.name} (${record!.type} ${record!.content}) and no worker holds it: turn its proxy on (a Workers Route then serves it) or delete the record (a custom domain makes its own), then run the cutover again`,
+      });
     }
   }
   return out;
 }
 
 /** The host's A/AAAA/CNAME record, else the nearest wildcard one of the zone that covers it. */
-async function addressRecord(lookup: (zone: { id: string; name: string }, name: string) => Promise<DnsRecord[]>, zone: { id: string; name: string }, host: string): Promise<DnsRecord | undefined> {
+async function addressRecord(
+  lookup: (zone: { id: string; name: string }, name: string) => Promise<DnsRecord[]>,
+  zone: { id: string; name: string },
+  host: string,
+): Promise<DnsRecord | undefined> {
   const candidates = [host];
-  for (let parent = host; parent !== zone.name && parent.includes("."); ) {
+  for (let parent = host; parent !== zone.name && parent.includes(".");) {
     parent = parent.slice(parent.indexOf(".") + 1);
     candidates.push(`*.${parent}`);
   }

@@ -40,11 +40,22 @@ const where = (t: Target) => [...(t.config ? ["--config", t.config] : ["--name",
 
 export const wranglerCommands = {
   /** Build, upload and deploy at 100%; the NDJSON "deploy" event carries the version id. */
-  deploy(c: CloudflareCredentials, t: Target, outputFile: string, logDir: string, annotate: { tag?: string; message?: string } = {}, secretsPipe?: string): WranglerCommand {
+  deploy(
+    c: CloudflareCredentials,
+    t: Target,
+    outputFile: string,
+    logDir: string,
+    annotate: { tag?: string; message?: string } = {},
+    secretsPipe?: string,
+  ): WranglerCommand {
     const annotations = [...(annotate.tag ? ["--tag", annotate.tag] : []), ...(annotate.message ? ["--message", annotate.message] : [])];
     // secrets go up with the version, read as JSON from a named pipe: never a file or an argument
     const secrets = secretsPipe ? ["--secrets-file", secretsPipe] : [];
-    return { args: ["deploy", ...where(t), ...annotations, ...secrets], env: base(c, { WRANGLER_OUTPUT_FILE_PATH: outputFile, WRANGLER_LOG_PATH: logDir }), outputFile };
+    return {
+      args: ["deploy", ...where(t), ...annotations, ...secrets],
+      env: base(c, { WRANGLER_OUTPUT_FILE_PATH: outputFile, WRANGLER_LOG_PATH: logDir }),
+      outputFile,
+    };
   },
   /** The build alone, as Cloudflare would receive it (no account needed). */
   dryRun(t: Target, outdir: string): WranglerCommand {

@@ -31,14 +31,22 @@ export class Wrangler {
   constructor(private readonly credentials: CloudflareCredentials) {}
 
   /** Deploys the checkout; resolves with the new version's id. */
-  async deploy(checkout: string, target: Target, annotate: { tag?: string; message?: string } = {}, secrets?: Record<string, string>): Promise<{ script: string; versionId: string; targets: string[] }> {
+  async deploy(
+    checkout: string,
+    target: Target,
+    annotate: { tag?: string; message?: string } = {},
+    secrets?: Record<string, string>,
+  ): Promise<{ script: string; versionId: string; targets: string[] }> {
     const withSecrets = secrets !== undefined && Object.keys(secrets).length > 0;
     return this.withScratch(async (scratch) => {
       const pipe = withSecrets ? join(scratch, "secrets") : undefined;
       const command = wranglerCommands.deploy(this.credentials, target, join(scratch, "out.ndjson"), join(scratch, "logs"), annotate, pipe);
       if (pipe) await throughPipe(pipe, JSON.stringify(secrets), () => this.run(command, checkout));
       else await this.run(command, checkout);
-      const events = (await readFile(command.outputFile!, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const events = (await readFile(command.outputFile!, "utf8"))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const deploy = events.find((e) => e.type === "deploy");
       if (!deploy || typeof deploy.version_id !== "string") throw new Error("wrangler deployed but reported no version id");
       return { script: String(deploy.worker_name), versionId: deploy.version_id, targets: (deploy.targets as string[] | undefined) ?? [] };
@@ -67,7 +75,11 @@ export class Wrangler {
   private run(command: WranglerCommand, cwd: string, input?: string): Promise<string> {
     const cli = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--no-warnings", cli, ...command.args], { cwd, env: { ...process.env, ...command.env }, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--no-warnings", cli, ...command.args], {
+        cwd,
+        env: { ...process.env, ...command.env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -76,8 +88,16 @@ export class Wrangler {
       child.stdin.end(input ?? "");
       child.on("close", (code) => {
         if (code === 0) return resolve(stdout);
-        const reason = (stderr + stdout).split("\n").filter((l) => /ERROR|✘|failed|\[code: \d+\]/i.test(l)).slice(0, 6).join(" ").replace(/\x1b\[[0-9;]*m/g, "").trim();
-        reject(new Error(`wrangler ${command.args[0]} ${command.args[1] ?? ""} failed (exit ${code}): ${redact(reason || stderr.slice(-500), this.credentials)}`));
+        const reason = (stderr + stdout)
+          .split("\n")
+          .filter((l) => /ERROR|✘|failed|\[code: \d+\]/i.test(l))
+          .slice(0, 6)
+          .join(" ")
+          .replace(/\x1b\[[0-9;]*m/g, "")
+          .trim();
+        reject(
+          new Error(`wrangler ${command.args[0]} ${command.args[1] ?? ""} failed (exit ${code}): ${redact(reason || stderr.slice(-500), this.credentials)}`),
+        );
       });
     });
   }
