@@ -179,10 +179,10 @@ export async function executeCutover(
     cwd: session.cwd,
   });
   const pending = others.split("\n").filter((o) => o && o !== id);
-  if (pending.length)
-    report.warn?.(
-      `the cutovers of ${pending.join(", ")} are not on ${branch} yet; apply them first (fleet cutover <worker> --apply) so the platform built here includes them`,
-    );
+  if (pending.length) {
+    const applyFirst = "apply them first (fleet cutover <worker> --apply) so the platform built here includes them";
+    report.warn?.(`the cutovers of ${pending.join(", ")} are not on ${branch} yet; ${applyFirst}`);
+  }
 
   let commit = base;
   let committed = false;
@@ -389,5 +389,6 @@ async function redeployKeeping(session: Session, manifest: Manifest, target: Kee
 }
 
 function workerRoutesDetail(id: string, hosts: string, problem: string): string {
-  return `${hosts} moved, but its routes could not be committed to the worker's repository (${problem}); its next deploy would let go of them: run \`fleet cutover ${id}\` again to finish`;
+  const consequence = `its next deploy would let go of them: run \`fleet cutover ${id}\` again to finish`;
+  return `${hosts} moved, but its routes could not be committed to the worker's repository (${problem}); ${consequence}`;
 }

@@ -16,7 +16,8 @@ export default defineCommand({
     `Writes the monorepo's workflow, ${MONOREPO_WORKFLOW}: on every push to the branch fleet splits, \`fleet sync --changed\` ` +
     `brings each changed worker's history into its repository (with the github forge, the token comes from the Actions ` +
     `secret ${TOKEN_SECRET}). fleet comes the way the team installs it: a package.json that lists worker-fleet gets ` +
-    `\`npm ci\` (or \`pnpm install --frozen-lockfile\`) and its locked version; otherwise npx runs this version. A workflow of that name with other content is left alone unless --force.`,
+    `\`npm ci\` (or \`pnpm install --frozen-lockfile\`) and its locked version; otherwise npx runs this version. ` +
+    `A workflow of that name with other content is left alone unless --force.`,
   options: {
     "dry-run": { type: "boolean", description: "print the workflow; write nothing" },
     force: { type: "boolean", description: "replace a workflow of that name that differs" },

@@ -32,9 +32,8 @@ export default defineCommand({
       progress.update(++done);
       return { id, ...outcome };
     });
-    progress.done(
-      `${outcomes.filter((o) => o.status === "cloned").length} cloned, ${outcomes.filter((o) => o.status === "updated").length} updated, ${outcomes.filter((o) => o.status === "failed").length} failed`,
-    );
+    const count = (status: string) => outcomes.filter((o) => o.status === status).length;
+    progress.done(`${count("cloned")} cloned, ${count("updated")} updated, ${count("failed")} failed`);
     if (ctx.json) ctx.out.json({ dir, repositories: outcomes });
     else
       ctx.out.print(

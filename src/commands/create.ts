@@ -72,5 +72,6 @@ function summary(results: EnsureResult[], dryRun: boolean): string {
   const count = (s: EnsureResult["status"]) => results.filter((r) => r.status === s).length;
   if (dryRun) return `${count("would-change")} would change, ${count("up-to-date")} up to date, ${count("refused")} refused (dry run: nothing changed)`;
   if (results.every((r) => r.status === "up-to-date")) return `nothing to do: all ${results.length} repositories are up to date`;
-  return `${count("created")} created, ${count("completed")} completed, ${count("up-to-date")} up to date, ${count("refused")} refused${count("failed") ? `, ${count("failed")} failed` : ""}`;
+  const failed = count("failed") ? `, ${count("failed")} failed` : "";
+  return `${count("created")} created, ${count("completed")} completed, ${count("up-to-date")} up to date, ${count("refused")} refused${failed}`;
 }

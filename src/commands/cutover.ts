@@ -125,7 +125,8 @@ function printPlan(ctx: Context, manifest: Manifest, plan: CutoverPlan, route: s
   const { change, platform, id } = plan;
   const hosts = change.hosts.join(", ");
   const out = ctx.out;
-  out.print(`Cutover of ${id}: ${hosts}${change.paths.length ? ` and paths ${change.paths.join(", ")}` : ""} → ${change.script} (binding ${change.binding})\n`);
+  const paths = change.paths.length ? ` and paths ${change.paths.join(", ")}` : "";
+  out.print(`Cutover of ${id}: ${hosts}${paths} → ${change.script} (binding ${change.binding})\n`);
   for (const [path, after] of change.files) {
     out.print(out.c.bold(`${change.before.has(path) ? "edit" : "add"} ${path}`));
     for (const line of lineDiff(change.before.get(path), after)) out.print(colorLine(out.c, line));
@@ -135,7 +136,8 @@ function printPlan(ctx: Context, manifest: Manifest, plan: CutoverPlan, route: s
   out.print(`Route: ${route}`);
   if (!plan.moved) {
     const env = platform.environment ? ` (--env ${platform.environment})` : "";
-    const platformStep = `deploy ${platform.script} from ${cutoverBranch(id)}${env}: forwards ${hosts}, drops ${change.hosts.length > 1 ? "their routes" : "its route"}`;
+    const routes = change.hosts.length > 1 ? "their routes" : "its route";
+    const platformStep = `deploy ${platform.script} from ${cutoverBranch(id)}${env}: forwards ${hosts}, drops ${routes}`;
     if (plan.cloud === "cloudflare") {
       out.print(`  1. hand ${hosts} to ${change.script}, each in one write (the route reassigned, or the custom domain attached)`);
       out.print(`  2. ${platformStep}`);
@@ -160,9 +162,8 @@ function printResult(ctx: Context, manifest: Manifest, plan: CutoverPlan, result
   for (const s of result.steps) out.print(`  ${s}`);
   if (repository?.routes === "committed") out.print(`committed ${repository.commit!.slice(0, 12)} to ${repo}: ${repository.file} routes ${hosts}`);
   if (repository?.routes === "not-fleets-config") {
-    out.warn(
-      `${repo} has no wrangler.jsonc of fleet's: add the routes of ${hosts} to its config by hand, or its next deploy lets ${change.hosts.length > 1 ? "them" : "it"} go`,
-    );
+    const them = change.hosts.length > 1 ? "them" : "it";
+    out.warn(`${repo} has no wrangler.jsonc of fleet's: add the routes of ${hosts} to its config by hand, or its next deploy lets ${them} go`);
   }
   if (!ok) out.print(out.c.red(`cutover of ${id} failed: ${result.detail}`));
   if (monorepo.applied) out.print(`fast-forwarded ${plan.branch} to ${monorepo.commit.slice(0, 12)}`);

@@ -57,9 +57,8 @@ export default defineCommand({
         progress?.update(++done);
       },
     });
-    progress?.done(
-      `${outcomes.filter((o) => o.status === "deployed").length} deployed, ${outcomes.filter((o) => o.status === "failed").length} failed, ${outcomes.filter((o) => o.status === "skipped").length} skipped`,
-    );
+    const count = (status: string) => outcomes.filter((o) => o.status === status).length;
+    progress?.done(`${count("deployed")} deployed, ${count("failed")} failed, ${count("skipped")} skipped`);
     if (ctx.json) ctx.out.json({ workers: outcomes });
     else {
       const version = (o: (typeof outcomes)[number]) => (o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "");

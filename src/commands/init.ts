@@ -59,5 +59,7 @@ export default defineCommand({
 function describe(found: Discovery): string {
   const external = found.workers.filter((w) => w.entry.external).length;
   const own = found.workers.length - external;
-  return `${own} workers in the ${found.layout} layout${external ? `, ${external} external` : ""}${found.skipped.length ? `, ${found.skipped.length} entries skipped` : ""}`;
+  const externals = external ? `, ${external} external` : "";
+  const skipped = found.skipped.length ? `, ${found.skipped.length} entries skipped` : "";
+  return `${own} workers in the ${found.layout} layout${externals}${skipped}`;
 }

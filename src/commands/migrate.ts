@@ -122,10 +122,11 @@ export default defineCommand({
       });
       if (ctx.json) ctx.out.json({ workers: rows });
       else {
+        const coloredResult = (r: (typeof rows)[number]) => (r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result));
         ctx.out.print(
           table(
             ["worker", "result", "done now", "detail"],
-            rows.map((r) => [r.id, r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result), r.did.join(", ") || "—", r.reason]),
+            rows.map((r) => [r.id, coloredResult(r), r.did.join(", ") || "—", r.reason]),
           ),
         );
         const ready = rows.filter((r) => !stopped.has(r.id)).length;

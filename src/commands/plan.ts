@@ -97,9 +97,8 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   out.print();
   out.print(phases.map((p) => `phase ${p}: ${plan.workers.filter((w) => w.phase === p).length}`).join(" · "));
   if (plan.placeholders.length) {
-    out.print(
-      `placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${plan.placeholders.map((p) => `${p.worker} (bound by ${p.boundBy})`).join(", ")}`,
-    );
+    const placeholders = plan.placeholders.map((p) => `${p.worker} (bound by ${p.boundBy})`).join(", ");
+    out.print(`placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${placeholders}`);
   }
   if (plan.shared.length) out.print(`shared packages, not workers: ${plan.shared.join(", ")}`);
   const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length);

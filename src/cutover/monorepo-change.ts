@@ -52,10 +52,11 @@ export function markerPathFor(sourceFile: string): string {
 }
 
 export function markerContent(manifest: Manifest, id: string, target: { hosts: string[]; paths: string[] }, binding: string): string {
+  const many = target.hosts.length > 1;
   return [
     `Migrated to: ${repositoryUrl(manifest, id)}`,
     `Worker: ${repoNameFor(manifest, id)}`,
-    `${target.hosts.length > 1 ? "Hostnames" : "Hostname"}: ${target.hosts.join(", ")} (the platform router forwards ${target.hosts.length > 1 ? "them" : "it"} with env.${binding}.fetch(request))`,
+    `${many ? "Hostnames" : "Hostname"}: ${target.hosts.join(", ")} (the platform router forwards ${many ? "them" : "it"} with env.${binding}.fetch(request))`,
     ...(target.paths.length ? [`Paths on every hostname: ${target.paths.join(", ")} (forwarded the same way)`] : []),
     "",
     "This service is deployed from its own repository now. Change it there; this module stays",

@@ -39,11 +39,9 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     }
     readiness = await hostnameReadiness(cloud.api, move.hosts, held);
   } catch (error) {
-    return {
-      status: "failed",
-      steps,
-      detail: `cannot read the account before the move: ${(error as Error).message.split("\n")[0]} (the token needs Zone › Zone: Read, Zone › DNS: Read and Zone › Workers Routes: Edit for the hostnames' zones)`,
-    };
+    const firstLine = (error as Error).message.split("\n")[0];
+    const permissions = "the token needs Zone › Zone: Read, Zone › DNS: Read and Zone › Workers Routes: Edit for the hostnames' zones";
+    return { status: "failed", steps, detail: `cannot read the account before the move: ${firstLine} (${permissions})` };
   }
   const problems = readiness.flatMap((r) => {
     const holder = r.holding?.script;
@@ -104,15 +102,16 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
       if (holding) {
         await cloud.api.handOver(holding, move.worker);
         handedOver.push(holding);
-        step(
-          `${r.host} handed from ${holding.script} to ${move.worker} (${holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached"})`,
-        );
+        const how = holding.kind === "route" ? `route ${holding.pattern} reassigned` : "custom domain attached";
+        step(`${r.host} handed from ${holding.script} to ${move.worker} (${how})`);
       } else {
         const took = await cloud.api.take(r.host, move.worker, r.take as "route" | "domain", r.zone!.id);
         taken.push(took);
-        step(
-          `${r.host}, held by nobody, taken by ${move.worker} (${took.kind === "route" ? `route ${took.pattern} created: the hostname has a proxied DNS record` : "custom domain attached: the hostname had no DNS record"})`,
-        );
+        const how =
+          took.kind === "route"
+            ? `route ${took.pattern} created: the hostname has a proxied DNS record`
+            : "custom domain attached: the hostname had no DNS record";
+        step(`${r.host}, held by nobody, taken by ${move.worker} (${how})`);
       }
     }
   } catch (error) {

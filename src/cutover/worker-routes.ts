@@ -110,10 +110,11 @@ export async function commitWorkerRoutes(options: {
   const edited = addRoutes(text, file, routes);
   if (edited === text) return { status: "already", file, tip: state.tip };
   const hosts = routes.map((r) => routeEntryHost(r)).join(", ");
+  const many = routes.length > 1;
   const message = [
     `Route ${hosts} to this worker`,
     "",
-    `The cutover handed ${routes.length > 1 ? "these hostnames" : "this hostname"} from the platform to this worker; its deploys keep ${routes.length > 1 ? "them" : "it"} from now on.`,
+    `The cutover handed ${many ? "these hostnames" : "this hostname"} from the platform to this worker; its deploys keep ${many ? "them" : "it"} from now on.`,
     "",
     `${WORKER_ROUTES_TRAILER}: ${id}`,
     "",

@@ -165,8 +165,9 @@ function check(before: WranglerConfig, after: WranglerConfig, change: ConfigChan
       return routesOk && servicesOk;
     });
   if (!ok) {
+    const binding = `a service binding ${change.binding.binding} → ${change.service}`;
     throw new UserError(`${before.file}: could not move ${change.hosts.join(", ")} to a service binding without changing anything else`, {
-      hint: `remove the routes of ${change.hosts.join(", ")} and add a service binding ${change.binding.binding} → ${change.service} (in every [env.*] section too) by hand, commit, and run the cutover again`,
+      hint: `remove the routes of ${change.hosts.join(", ")} and add ${binding} (in every [env.*] section too) by hand, commit, and run the cutover again`,
     });
   }
 }

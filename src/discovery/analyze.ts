@@ -182,9 +182,9 @@ function summarize(
   const bindings = closure.envReads.filter((n) => defined.has(n));
   const secrets = closure.envReads.filter((n) => !defined.has(n));
   for (const name of closure.envObjects.filter((n) => !defined.has(n))) {
-    warnings.push(
-      `the code uses env.${name} like a binding, but ${config?.file ?? "the wrangler config"} defines no binding ${name}${config?.commentedBindings.includes(name) ? " (commented out there)" : ""} (treated as a secret)`,
-    );
+    const configFile = config?.file ?? "the wrangler config";
+    const commented = config?.commentedBindings.includes(name) ? " (commented out there)" : "";
+    warnings.push(`the code uses env.${name} like a binding, but ${configFile} defines no binding ${name}${commented} (treated as a secret)`);
   }
   const npmDependencies: Record<string, string> = {};
   for (const name of closure.packages) {

@@ -64,9 +64,9 @@ export async function discover(tree: SourceTree, options: DiscoverOptions): Prom
     if (tree.has(router)) layout = "router";
     else if ((await directoryCandidates(tree)).length > 0) layout = "directories";
     else {
-      throw new UserError(`found no workers in ${tree.root}`, {
-        hint: `expected a platform router at ${router} (router layout; --router FILE to name another) or folders workers/*, apps/* or workspace members with a wrangler config (directories layout)`,
-      });
+      const routerLayout = `a platform router at ${router} (router layout; --router FILE to name another)`;
+      const directoriesLayout = "folders workers/*, apps/* or workspace members with a wrangler config (directories layout)";
+      throw new UserError(`found no workers in ${tree.root}`, { hint: `expected ${routerLayout} or ${directoriesLayout}` });
     }
   }
   if (layout === "router" && !tree.has(router)) {
@@ -88,10 +88,10 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   };
   const map = await routerOf(tree, routerFile);
   const warnings = [...map.warnings];
-  if (!platformConfig)
-    warnings.push(
-      `found no wrangler config for ${routerFile} (no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router): every env name counts as a secret`,
-    );
+  if (!platformConfig) {
+    const lookedFor = `no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router`;
+    warnings.push(`found no wrangler config for ${routerFile} (${lookedFor}): every env name counts as a secret`);
+  }
   const tests = await testImports(tree);
   const workers: DiscoveredWorker[] = [];
   const skipped: Discovery["skipped"] = [];
@@ -129,10 +129,11 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
     const id = uniqueId(idFromName(entry.hostname.split(".")[0]!));
     const service = platformConfig?.services.get(entry.binding);
     const repo = options.repoName.replaceAll("{service}", id);
+    const ofService = service ? ` (service ${service})` : "";
     workers.push({
       id,
       entry: { domain: entry.hostname, phase: 1, dependsOn: [], external: `https://github.com/${options.org}/${repo}` },
-      note: `${entry.hostname} → env.${entry.binding}.fetch()${service ? ` (service ${service})` : ""}: already its own worker. Repository URL guessed from repoName: check it.`,
+      note: `${entry.hostname} → env.${entry.binding}.fetch()${ofService}: already its own worker. Repository URL guessed from repoName: check it.`,
     });
   }
   for (const { handler, hostnames, paths } of groups.values()) {
@@ -145,6 +146,8 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
     ];
     const [domain, ...aliases] = hostnames;
     const call = handler.wrapper ? `${handler.wrapper}(${handler.handler})` : handler.handler;
+    const routed = [...hostnames, ...paths.map((p) => `any host${p}`)].join(", ");
+    const carriedNote = handler.carried ? ` (the router's ${handler.carried.names.join(", ")} carried into ${handler.carried.path})` : "";
     workers.push({
       id,
       entry: {
@@ -155,7 +158,7 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
         dependsOn: [],
         source: { file: handler.file, export: handler.export, style: handler.style, include: [...new Set(include)] },
       },
-      note: `${[...hostnames, ...paths.map((p) => `any host${p}`)].join(", ")} → ${call} from ${handler.file}${handler.carried ? ` (the router's ${handler.carried.names.join(", ")} carried into ${handler.carried.path})` : ""}`,
+      note: `${routed} → ${call} from ${handler.file}${carriedNote}`,
     });
   }
   // A hostname both the router maps and another config routes goes to whoever the deploy configs
@@ -287,9 +290,9 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
     const deployable = await deployableReason(tree, dir, config);
     if (!deployable && (await looksShared(tree, dir))) {
       shared.add(dir);
-      warnings.push(
-        `${config?.file ?? dir}: a wrangler config, but no route and no deploy script: a shared package (a test harness or a library), not a worker; listed in monorepo.shared (remove it there and add a worker entry to say otherwise)`,
-      );
+      const what = "a shared package (a test harness or a library), not a worker";
+      const listed = "listed in monorepo.shared (remove it there and add a worker entry to say otherwise)";
+      warnings.push(`${config?.file ?? dir}: a wrangler config, but no route and no deploy script: ${what}; ${listed}`);
       continue;
     }
     let id = idFromName(posix.basename(dir));

@@ -130,10 +130,10 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
         };
       }
     }
-    if (reason)
-      warnings.add(
-        `${file}: the context wrapper ${wrapper} cannot be carried into the workers it wraps (${reason}); they call their handler with { request, env, ctx } instead`,
-      );
+    if (reason) {
+      const instead = "they call their handler with { request, env, ctx } instead";
+      warnings.add(`${file}: the context wrapper ${wrapper} cannot be carried into the workers it wraps (${reason}); ${instead}`);
+    }
     carriedWrappers.set(wrapper, carried);
     return carried;
   };
@@ -168,10 +168,10 @@ export async function readRouter(tree: SourceTree, file: string): Promise<Router
       if (!origin?.file) return { kind: "skipped", hostname, reason: `${wrapper}(${inner}): ${inner} is not imported from a service module` };
       const wrapperOrigin = await resolveImport(wrapper);
       const carried = !wrapperOrigin?.file && locals.has(wrapper) ? carry(wrapper) : undefined;
-      if (!wrapperOrigin?.file && !locals.has(wrapper))
-        warnings.add(
-          `${file}: context wrapper ${wrapper} is not imported from a file of this repository; the workers it wraps call their handler with { request, env, ctx } instead`,
-        );
+      if (!wrapperOrigin?.file && !locals.has(wrapper)) {
+        const instead = "the workers it wraps call their handler with { request, env, ctx } instead";
+        warnings.add(`${file}: context wrapper ${wrapper} is not imported from a file of this repository; ${instead}`);
+      }
       return {
         kind: "handler",
         hostname,

@@ -275,10 +275,10 @@ export class GitHubForge implements Forge {
     const code = status(error);
     if (code === 401)
       return new UserError(`GitHub refused the token while trying to ${what} (HTTP 401)`, { hint: "set GH_TOKEN (or GITHUB_TOKEN) to a valid token" });
-    if (code === 403)
-      return new UserError(`GitHub did not allow fleet to ${what} (HTTP 403)`, {
-        hint: "the token needs the Administration, Contents, Environments and Secrets repository permissions (read and write) for the organisation's repositories",
-      });
+    if (code === 403) {
+      const permissions = "the Administration, Contents, Environments and Secrets repository permissions (read and write)";
+      return new UserError(`GitHub did not allow fleet to ${what} (HTTP 403)`, { hint: `the token needs ${permissions} for the organisation's repositories` });
+    }
     if (code === 422) return new UserError(`GitHub rejected the request to ${what} (HTTP 422): ${(error as Error).message}`);
     return error instanceof Error ? error : new Error(String(error));
   }

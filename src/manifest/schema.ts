@@ -29,7 +29,8 @@ export const SourceSchema = z
     config: repoPath
       .optional()
       .describe(
-        "a wrangler config of its own at the monorepo root (wrangler-evidence.toml): the worker is that config and its main's module closure, kept where they are",
+        "a wrangler config of its own at the monorepo root (wrangler-evidence.toml): " +
+          "the worker is that config and its main's module closure, kept where they are",
       ),
     file: repoPath.optional().describe("router layout: the service module the platform router imports the handler from"),
     export: z.string().regex(JS_IDENTIFIER, { message: "must be a JavaScript identifier" }).optional().describe("router layout: the handler's export name"),

@@ -99,8 +99,10 @@ async function resolve(pkg: Record<string, unknown>, local: ReadonlyMap<string, 
       // a peer conflict (pnpm lets it pass, npm does not): name the two sides
       const conflict = lines.indexOf("Could not resolve dependency:");
       const found = lines.find((l) => l.startsWith("Found: "));
-      if (conflict >= 0 && lines[conflict + 1])
-        reason += `: ${lines[conflict + 1]}${found ? ` (${found.replace(/^Found: /, "found ")})` : ""}; an npm override in fleet.jsonc's npm.overrides can settle it`;
+      if (conflict >= 0 && lines[conflict + 1]) {
+        const foundNote = found ? ` (${found.replace(/^Found: /, "found ")})` : "";
+        reason += `: ${lines[conflict + 1]}${foundNote}; an npm override in fleet.jsonc's npm.overrides can settle it`;
+      }
       throw new Error(`npm could not resolve the worker's dependencies: ${reason}\n${npm.output.slice(-2000)}`);
     }
     return JSON.parse(await readFile(join(dir, "package-lock.json"), "utf8")) as Record<string, any>;

@@ -3,8 +3,23 @@
 // cloud's state. PUT needs `Authorization: Bearer <REGISTRY_TOKEN>` when that var is set.
 export const REGISTRY_SCRIPT = "fleet-registry";
 
+/** The fields of a registry entry that a PUT takes from its body. */
+const ENTRY_FIELDS = [
+  "serviceId",
+  "name",
+  "version",
+  "repository",
+  "cloudflareWorker",
+  "domain",
+  "aliases",
+  "endpoint",
+  "healthEndpoint",
+  "capabilities",
+  "deployedAt",
+];
+
 export const REGISTRY_WORKER = `
-const FIELDS = ["serviceId", "name", "version", "repository", "cloudflareWorker", "domain", "aliases", "endpoint", "healthEndpoint", "capabilities", "deployedAt"];
+const FIELDS = [${ENTRY_FIELDS.map((f) => JSON.stringify(f)).join(", ")}];
 const json = (data, status = 200) => Response.json(data, { status });
 
 export default {

@@ -42,9 +42,10 @@ export function groupWarnings(warnings: readonly WorkerWarning[]): string[] {
       const file = key.slice("unbound:".length);
       const names = [...group.names].sort().map((n) => `env.${n}`);
       const who = [...group.workers];
-      lines.push(
-        `${who.length} worker${who.length === 1 ? " uses" : "s use"} ${list(names)} like ${names.length === 1 ? "a binding" : "bindings"}, which ${file} does not bind${group.commented ? " (commented out there)" : ""}: treated as secrets — ${list(who)}`,
-      );
+      const uses = who.length === 1 ? " uses" : "s use";
+      const bindings = names.length === 1 ? "a binding" : "bindings";
+      const commented = group.commented ? " (commented out there)" : "";
+      lines.push(`${who.length} worker${uses} ${list(names)} like ${bindings}, which ${file} does not bind${commented}: treated as secrets — ${list(who)}`);
       continue;
     }
     const workers = [...same.get(key)!];

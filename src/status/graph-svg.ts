@@ -53,8 +53,9 @@ export function dependencyGraphSvg(workers: WorkerStatus[]): string {
   const height = looseTop + Math.ceil(loose.length / perRow) * (NODE_H + ROW_GAP) + PAD;
 
   const parts: string[] = [];
+  const arrowHead = `<path d="M0,0 L10,5 L0,10 z" fill="#8b95a5"/>`;
   parts.push(
-    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8b95a5"/></marker></defs>`,
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">${arrowHead}</marker></defs>`,
   );
   for (const e of edges) {
     const a = position.get(e.from)!;
@@ -64,9 +65,9 @@ export function dependencyGraphSvg(workers: WorkerStatus[]): string {
     const x2 = b.x - 2;
     const y2 = b.y + NODE_H / 2;
     const mid = (x1 + x2) / 2;
-    parts.push(
-      `<path class="edge" d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" fill="none" stroke="#8b95a5" stroke-width="1.3" marker-end="url(#arrow)"><title>${escape(e.to)} depends on ${escape(e.from)}</title></path>`,
-    );
+    const curve = `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+    const title = `<title>${escape(e.to)} depends on ${escape(e.from)}</title>`;
+    parts.push(`<path class="edge" d="${curve}" fill="none" stroke="#8b95a5" stroke-width="1.3" marker-end="url(#arrow)">${title}</path>`);
   }
   if (loose.length) parts.push(`<text x="${PAD}" y="${looseTop - 12}" class="caption">no dependencies either way</text>`);
   for (const w of workers) {
@@ -74,13 +75,15 @@ export function dependencyGraphSvg(workers: WorkerStatus[]): string {
     const color = nodeColor(w);
     const percent = w.external ? "" : `${workerPercent(w)}%`;
     const dot = w.health ? { up: "#2f9e57", degraded: "#d99a1e", down: "#d64545" }[w.health.state] : "#c3c8cf";
+    const health = w.health ? `, health ${w.health.state} ${w.health.latencyMs} ms` : "";
     parts.push(
-      `<g class="node" data-worker="${escape(w.id)}"><title>${escape(w.name)} — ${color.label}${w.health ? `, health ${w.health.state} ${w.health.latencyMs} ms` : ""}</title>` +
+      `<g class="node" data-worker="${escape(w.id)}"><title>${escape(w.name)} — ${color.label}${health}</title>` +
         `<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="7" fill="${color.fill}" stroke="${color.stroke}" stroke-width="1.5"/>` +
         `<circle cx="${p.x + 13}" cy="${p.y + NODE_H / 2}" r="4.5" fill="${dot}"/>` +
         `<text x="${p.x + 24}" y="${p.y + NODE_H / 2 + 4.5}" class="label">${escape(w.id)}</text>` +
         `<text x="${p.x + NODE_W - 8}" y="${p.y + NODE_H / 2 + 4.5}" text-anchor="end" class="pct">${percent}</text></g>`,
     );
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="dependency graph of the fleet">${parts.join("")}</svg>`;
+  const size = `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" ${size} role="img" aria-label="dependency graph of the fleet">${parts.join("")}</svg>`;
 }

@@ -7,6 +7,10 @@ import { dependencyGraphSvg, nodeColor } from "./graph-svg.js";
 import { workerPercent, type FleetStatus, type Progress } from "./summary.js";
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+/** The latency bar of a health row: green, amber when degraded, red when down. */
+const LATENCY_BAR_STYLE =
+  ".lbar { display:block; height:8px; border-radius:4px; background:var(--ok); } " +
+  ".lbar.degraded { background:var(--warn); } .lbar.down { background:var(--bad); }";
 const CELL: Record<StepState, { text: string; cls: string }> = {
   done: { text: "✓", cls: "done" },
   missing: { text: "✗", cls: "missing" },
@@ -16,11 +20,18 @@ const CELL: Record<StepState, { text: string; cls: string }> = {
 function ring(percent: number, label: string): string {
   const r = 52;
   const c = 2 * Math.PI * r;
-  return `<svg class="ring" viewBox="0 0 130 130" width="130" height="130" aria-label="${percent}% ${escape(label)}"><circle cx="65" cy="65" r="${r}" fill="none" stroke="#e6e8ec" stroke-width="14"/><circle cx="65" cy="65" r="${r}" fill="none" stroke="#2f9e57" stroke-width="14" stroke-linecap="round" stroke-dasharray="${((percent / 100) * c).toFixed(1)} ${c.toFixed(1)}" transform="rotate(-90 65 65)"/><text x="65" y="72" text-anchor="middle" class="ring-text">${percent}%</text></svg>`;
+  const circle = `cx="65" cy="65" r="${r}" fill="none"`;
+  const track = `<circle ${circle} stroke="#e6e8ec" stroke-width="14"/>`;
+  const dash = `${((percent / 100) * c).toFixed(1)} ${c.toFixed(1)}`;
+  const arc = `<circle ${circle} stroke="#2f9e57" stroke-width="14" stroke-linecap="round" stroke-dasharray="${dash}" transform="rotate(-90 65 65)"/>`;
+  const text = `<text x="65" y="72" text-anchor="middle" class="ring-text">${percent}%</text>`;
+  return `<svg class="ring" viewBox="0 0 130 130" width="130" height="130" aria-label="${percent}% ${escape(label)}">${track}${arc}${text}</svg>`;
 }
 
 function progressRow(label: string, p: Progress): string {
-  return `<div class="prow"><span class="plabel">${escape(label)}</span><span class="pbar"><span style="width:${p.percent}%"></span></span><span class="pnum">${p.percent}%</span><span class="pmeta">${p.migrated}/${p.workers} migrated</span></div>`;
+  const bar = `<span class="pbar"><span style="width:${p.percent}%"></span></span>`;
+  const meta = `<span class="pmeta">${p.migrated}/${p.workers} migrated</span>`;
+  return `<div class="prow"><span class="plabel">${escape(label)}</span>${bar}<span class="pnum">${p.percent}%</span>${meta}</div>`;
 }
 
 function matrixRow(w: WorkerStatus): string {
@@ -31,7 +42,10 @@ function matrixRow(w: WorkerStatus): string {
     )
     .join("");
   const next = w.external ? `<span class="muted">external</span>` : w.next ? `<code>${escape(w.next.command)}</code>` : `<span class="ok">migrated</span>`;
-  return `<tr><th scope="row"><span class="swatch" style="background:${nodeColor(w).stroke}"></span>${escape(w.id)}</th><td class="num">${w.phase}</td><td class="num">${w.week ?? ""}</td>${cells}<td class="num">${w.external ? "" : `${workerPercent(w)}%`}</td><td>${next}</td></tr>`;
+  const swatch = `<span class="swatch" style="background:${nodeColor(w).stroke}"></span>`;
+  const percent = w.external ? "" : `${workerPercent(w)}%`;
+  const num = (value: string | number) => `<td class="num">${value}</td>`;
+  return `<tr><th scope="row">${swatch}${escape(w.id)}</th>${num(w.phase)}${num(w.week ?? "")}${cells}${num(percent)}<td>${next}</td></tr>`;
 }
 
 function healthRows(workers: WorkerStatus[]): string {
@@ -40,7 +54,11 @@ function healthRows(workers: WorkerStatus[]): string {
   return checked
     .map((w) => {
       const h = w.health!;
-      return `<tr><th scope="row">${escape(w.id)}</th><td><span class="badge ${h.state}">${h.state}</span></td><td class="url">${escape(h.url)}</td><td class="lat"><span class="lbar ${h.state}" style="width:${Math.max(2, Math.round((h.latencyMs / max) * 100))}%"></span></td><td class="num">${h.latencyMs} ms</td></tr>`;
+      const badge = `<span class="badge ${h.state}">${h.state}</span>`;
+      const url = `<td class="url">${escape(h.url)}</td>`;
+      const width = Math.max(2, Math.round((h.latencyMs / max) * 100));
+      const bar = `<span class="lbar ${h.state}" style="width:${width}%"></span>`;
+      return `<tr><th scope="row">${escape(w.id)}</th><td>${badge}</td>${url}<td class="lat">${bar}</td><td class="num">${h.latencyMs} ms</td></tr>`;
     })
     .join("");
 }
@@ -68,6 +86,11 @@ export function renderHtml(status: FleetStatus, manifest: Manifest): string {
   ]
     .map(([c, l]) => `<span><i style="background:${c}"></i>${l}</span>`)
     .join("");
+  const source = `${escape(status.branch)} @ ${escape(status.commit.slice(0, 12))}`;
+  const cloud = status.cloud.kind === "local" ? "local cloud" : "Cloudflare";
+  const cloudError = status.cloud.error ? ` (${escape(status.cloud.error)})` : "";
+  const graph = dependencyGraphSvg(status.workers);
+  const stepHeads = STEPS.map((s) => `<th class="step">${escape(s.title)}</th>`).join("");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -113,7 +136,7 @@ code { background:#f1f3f6; padding:1px 6px; border-radius:5px; font-size:12.5px;
 .badge { padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; }
 .badge.up { background:#dcf5e3; color:#1f7a43; } .badge.degraded { background:#fff1d6; color:#8a5d00; } .badge.down { background:#fde2e2; color:#a32626; }
 td.url { color:var(--muted); font-family: ui-monospace, monospace; font-size:12.5px; }
-td.lat { width:30%; } .lbar { display:block; height:8px; border-radius:4px; background:var(--ok); } .lbar.degraded { background:var(--warn); } .lbar.down { background:var(--bad); }
+td.lat { width:30%; } ${LATENCY_BAR_STYLE}
 .week { display:grid; grid-template-columns: 110px 1fr; gap:12px; padding:8px 0; border-bottom:1px solid var(--line); }
 .wk span { display:block; color:var(--muted); }
 .chip { display:inline-block; margin:2px 4px 2px 0; padding:2px 9px; border-radius:11px; background:#f1f2f4; border:1px solid #dde1e6; font-size:12.5px; }
@@ -125,7 +148,7 @@ footer { color:var(--muted); padding:0 32px 24px; }
 <header>
 ${ring(o.percent, "of all steps done")}
 <div><h1>${escape(manifest.org)} fleet — One Worker, One Repository</h1>
-<p>${o.migrated} of ${o.workers} workers migrated · ${o.done} of ${o.applicable} checklist steps observed done · ${escape(status.branch)} @ ${escape(status.commit.slice(0, 12))} · ${status.cloud.kind === "local" ? "local cloud" : "Cloudflare"}${status.cloud.error ? ` (${escape(status.cloud.error)})` : ""}</p>
+<p>${o.migrated} of ${o.workers} workers migrated · ${o.done} of ${o.applicable} checklist steps observed done · ${source} · ${cloud}${cloudError}</p>
 <p>Observed ${escape(status.generatedAt.replace("T", " ").slice(0, 19))} UTC by <code>fleet status</code></p></div>
 </header>
 <main>
@@ -136,9 +159,9 @@ ${ring(o.percent, "of all steps done")}
 <div class="card"><b>${status.health.unchecked}</b><span>not deployed yet</span></div>
 </div>
 <section><h2>Progress by phase</h2>${progressRow("overall", o)}${status.progress.phases.map((p) => progressRow(`phase ${p.phase}`, p)).join("")}</section>
-<section><h2>Dependency graph</h2><div class="legend">${legend}<span>· dot: health</span></div><div class="graph">${dependencyGraphSvg(status.workers)}</div></section>
+<section><h2>Dependency graph</h2><div class="legend">${legend}<span>· dot: health</span></div><div class="graph">${graph}</div></section>
 <section><h2>Checklist</h2>
-<table class="matrix"><thead><tr><th>worker</th><th>phase</th><th>week</th>${STEPS.map((s) => `<th class="step">${escape(s.title)}</th>`).join("")}<th>done</th><th>next action</th></tr></thead>
+<table class="matrix"><thead><tr><th>worker</th><th>phase</th><th>week</th>${stepHeads}<th>done</th><th>next action</th></tr></thead>
 <tbody>${status.workers.map(matrixRow).join("")}</tbody></table></section>
 <section><h2>Rollout by week</h2>${timeline(status)}</section>
 <section><h2>Health</h2><table><tbody>${healthRows(status.workers)}</tbody></table></section>

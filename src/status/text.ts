@@ -28,26 +28,30 @@ export function renderText(status: FleetStatus): string {
   out.push("", "rollout by week:");
   for (const t of status.timeline) {
     const done = t.workers.filter((w) => w.migrated).length;
-    out.push(`  week ${String(t.week).padEnd(3)} ${done}/${t.workers.length} migrated  ${t.workers.map((w) => (w.migrated ? `✅ ${w.id}` : w.id)).join(", ")}`);
+    const workers = t.workers.map((w) => (w.migrated ? `✅ ${w.id}` : w.id)).join(", ");
+    out.push(`  week ${String(t.week).padEnd(3)} ${done}/${t.workers.length} migrated  ${workers}`);
   }
   const h = status.health;
   out.push("", `health: ${h.up} up, ${h.degraded} degraded, ${h.down} down, ${h.unchecked} not deployed`);
-  out.push(`cloud: ${status.cloud.kind === "local" ? "the local cloud (.fleet/cloud)" : "Cloudflare"}${status.cloud.error ? ` — ${status.cloud.error}` : ""}`);
+  const cloud = status.cloud.kind === "local" ? "the local cloud (.fleet/cloud)" : "Cloudflare";
+  out.push(`cloud: ${cloud}${status.cloud.error ? ` — ${status.cloud.error}` : ""}`);
   return out.join("\n");
 }
 
 export function renderMarkdown(status: FleetStatus): string {
+  const cloud = status.cloud.kind === "local" ? "the local cloud" : "Cloudflare";
+  const cloudError = status.cloud.error ? ` (${status.cloud.error})` : "";
   const out = [
     `## Migration status — ${status.progress.overall.percent}% (${status.progress.overall.migrated}/${status.progress.overall.workers} workers migrated)`,
     "",
-    `Observed by \`fleet status\` on ${status.branch} at \`${status.commit.slice(0, 12)}\`, ${status.generatedAt}, in ${status.cloud.kind === "local" ? "the local cloud" : "Cloudflare"}${status.cloud.error ? ` (${status.cloud.error})` : ""}.`,
+    `Observed by \`fleet status\` on ${status.branch} at \`${status.commit.slice(0, 12)}\`, ${status.generatedAt}, in ${cloud}${cloudError}.`,
     "",
     `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | next |`,
     `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- |`,
-    ...status.workers.map(
-      (w) =>
-        `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done"} |`,
-    ),
+    ...status.workers.map((w) => {
+      const next = w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done";
+      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${next} |`;
+    }),
     "",
     "| phase | progress | migrated |",
     "| ---: | --- | ---: |",

@@ -49,10 +49,8 @@ export class CloudflareCloud implements Cloud {
         JSON.stringify({ name: script, main: "index.js", compatibility_date: "2025-09-01", workers_dev: false }, null, 2),
       );
       const body = `placeholder of ${script}, deployed by worker-fleet so that a worker binding it could deploy first; its own code replaces it at its deploy`;
-      await writeFile(
-        join(dir, "index.js"),
-        `export default { fetch: () => new Response(${JSON.stringify(body)}, { status: 503, headers: { "x-fleet-placeholder": ${JSON.stringify(script)} } }) };\n`,
-      );
+      const init = `{ status: 503, headers: { "x-fleet-placeholder": ${JSON.stringify(script)} } }`;
+      await writeFile(join(dir, "index.js"), `export default { fetch: () => new Response(${JSON.stringify(body)}, ${init}) };\n`);
       await this.wrangler.deploy(dir, { config: "wrangler.jsonc" }, { message: PLACEHOLDER_MESSAGE });
       return true;
     } finally {

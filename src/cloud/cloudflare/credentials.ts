@@ -14,12 +14,10 @@ export function cloudflareCredentials(env: NodeJS.ProcessEnv): CloudflareAccess 
   const apiToken = env.CLOUDFLARE_API_TOKEN;
   const accountId = env.CLOUDFLARE_ACCOUNT_ID;
   if (!apiToken || !accountId) {
-    throw new UserError(
-      `providers.cloud is cloudflare, and ${[!apiToken && "CLOUDFLARE_API_TOKEN", !accountId && "CLOUDFLARE_ACCOUNT_ID"].filter(Boolean).join(" and ")} ${!apiToken && !accountId ? "are" : "is"} not set`,
-      {
-        hint: "the token needs Account › Workers Scripts: Edit, Zone › Workers Routes: Edit, Zone › Zone: Read and Zone › DNS: Read for the fleet's zones",
-      },
-    );
+    const missing = [!apiToken && "CLOUDFLARE_API_TOKEN", !accountId && "CLOUDFLARE_ACCOUNT_ID"].filter(Boolean).join(" and ");
+    const verb = !apiToken && !accountId ? "are" : "is";
+    const permissions = "Account › Workers Scripts: Edit, Zone › Workers Routes: Edit, Zone › Zone: Read and Zone › DNS: Read";
+    throw new UserError(`providers.cloud is cloudflare, and ${missing} ${verb} not set`, { hint: `the token needs ${permissions} for the fleet's zones` });
   }
   return {
     apiToken,

@@ -77,10 +77,9 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
     } else if (dns === "none") {
       out.push({ ...base, take: "domain" });
     } else {
-      out.push({
-        ...base,
-        problem: `${host} has a DNS-only record in ${zone.name} (${record!.type} ${record!.content}) and no worker holds it: turn its proxy on (a Workers Route then serves it) or delete the record (a custom domain makes its own), then run the cutover again`,
-      });
+      const has = `a DNS-only record in ${zone.name} (${record!.type} ${record!.content})`;
+      const fix = "turn its proxy on (a Workers Route then serves it) or delete the record (a custom domain makes its own)";
+      out.push({ ...base, problem: `${host} has ${has} and no worker holds it: ${fix}, then run the cutover again` });
     }
   }
   return out;
