@@ -72,10 +72,10 @@ export function breakHardCycles(hard: ReadonlyMap<string, readonly string[]>): {
 /** The one note for the binding cycles broken, naming who waits for a placeholder. */
 export function hardCycleNote(broken: readonly [string, string][]): string {
   return broken
-    .map(
-      ([from, to]) =>
-        `${from} and ${to} bind each other (${[from, to].join(" → ")} closes a cycle): ${from} deploys first, bound to a placeholder of ${to} that answers 503 until ${to} deploys`,
-    )
+    .map(([from, to]) => {
+      const cycle = `${from} and ${to} bind each other (${[from, to].join(" → ")} closes a cycle)`;
+      return `${cycle}: ${from} deploys first, bound to a placeholder of ${to} that answers 503 until ${to} deploys`;
+    })
     .join("; ");
 }
 
@@ -106,5 +106,6 @@ export function softCycleNote(dropped: readonly [string, string][]): string {
     const [from, to] = dropped[0]!;
     return `${from} calls ${to} by URL and ${to} reaches ${from} the same way: ${from}'s call is left out of the deploy order (calls never block a deploy)`;
   }
-  return `calls by URL go round in cycles; left out of the deploy order (calls never block a deploy): ${dropped.map(([from, to]) => `${from} → ${to}`).join(", ")}`;
+  const calls = dropped.map(([from, to]) => `${from} → ${to}`).join(", ");
+  return `calls by URL go round in cycles; left out of the deploy order (calls never block a deploy): ${calls}`;
 }
