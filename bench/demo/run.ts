@@ -26,8 +26,13 @@ for (let i = 0; i < runs; i++) {
   const r = spawnSync(process.execPath, [BIN, "demo", "--dir", dir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   demoMs.push(Number(process.hrtime.bigint() - started) / 1e6);
   if (r.status !== 0) throw new Error(`fleet demo failed: ${r.stdout}${r.stderr}`);
+  const seen = new Map<string, number>();
   for (const m of `${r.stdout}${r.stderr}`.matchAll(/^✓ (.+?) \((\d+(?:\.\d+)?)s\)$/gm)) {
-    const name = m[1]!.replace(/\d+/g, "N");
+    // numbers and folders vary between runs; a phase that comes twice (observing) is told apart
+    const base = m[1]!.replace(/ in \/\S+/, "").replace(/\d+/g, "N");
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    const name = n > 1 ? `${base} (again)` : base;
     phases.set(name, [...(phases.get(name) ?? []), Number(m[2]) * 1000]);
   }
   process.stderr.write(`demo run ${i + 1}: ${(demoMs.at(-1)! / 1000).toFixed(1)} s\n`);
