@@ -68,7 +68,8 @@ export class WorkerRewriter {
   /** First index processed in this run; every later commit is processed, in order. */
   private readonly firstIndex: number;
   private next: number;
-  private readonly trees: (SplitTree | undefined)[] = [];
+  /** Trees of kept commits a later commit may still build on (see keepTreesOf). */
+  private readonly trees = new Map<number, SplitTree>();
   /**
    * The rewritten graph, for ancestry: kept index → translated (untrimmed) parents. Most commits
    * have one, kept in a typed array; merges keep the rest in a map.
@@ -98,14 +99,39 @@ export class WorkerRewriter {
     return this.translate.slice(this.firstIndex, this.next);
   }
 
+  /** Makes room for `size` commits at once (the pass knows how many it reads): no doubling's slack. */
+  reserve(size: number): void {
+    if (size > this.translate.length) this.resize(size);
+  }
+
+  private resize(size: number): void {
+    this.translate = grow(this.translate, size, UNSET);
+    this.skipped = growBytes(this.skipped, size);
+    this.graphFirst = grow(this.graphFirst, size, NONE);
+  }
+
+  /**
+   * Lets go of every kept tree no open commit maps onto: `open` are the commits of this pass a
+   * later commit may still name as a parent, and a commit's tree is only ever asked for through
+   * the image of a parent. (A tree a later tree builds on stays reachable from it.)
+   */
+  keepTreesOf(open: ReadonlySet<number>): void {
+    const wanted = new Set<number>();
+    for (const index of open) {
+      const image = this.translateOf(index);
+      if (image !== NONE) wanted.add(image);
+    }
+    for (const kept of this.trees.keys()) if (!wanted.has(kept)) this.trees.delete(kept);
+  }
+
+  /** Trees held now (for tests of the memory bound). */
+  get treesHeld(): number {
+    return this.trees.size;
+  }
+
   private record(index: number, image: number, skipped: boolean): void {
     if (index !== this.next) throw new Error(`commits must be processed in order: got ${index}, expected ${this.next}`);
-    if (index >= this.translate.length) {
-      const size = Math.max(index + 1, this.translate.length * 2);
-      this.translate = grow(this.translate, size, UNSET);
-      this.skipped = growBytes(this.skipped, size);
-      this.graphFirst = grow(this.graphFirst, size, NONE);
-    }
+    if (index >= this.translate.length) this.resize(Math.max(index + 1, this.translate.length * 2));
     this.translate[index] = image;
     this.skipped[index] = skipped ? 1 : 0;
     this.next++;
@@ -132,7 +158,9 @@ export class WorkerRewriter {
 
   private treeOf(keptIndex: number): SplitTree {
     if (this.isPast(keptIndex)) return this.past!.tree(keptIndex);
-    return this.trees[keptIndex]!;
+    const tree = this.trees.get(keptIndex);
+    if (!tree) throw new Error(`the split let go of the tree of commit ${keptIndex}, which a later commit builds on`);
+    return tree;
   }
 
   /**
@@ -165,7 +193,7 @@ export class WorkerRewriter {
     const graphParents = translated.filter((p) => p !== NONE);
     if (graphParents.length > 0) this.graphFirst[commit.index] = graphParents[0]!;
     if (graphParents.length > 1) this.graphMore.set(commit.index, graphParents.slice(1));
-    this.trees[commit.index] = (parents.length ? this.treeOf(parents[0]!) : SplitTree.EMPTY).apply(changes);
+    this.trees.set(commit.index, (parents.length ? this.treeOf(parents[0]!) : SplitTree.EMPTY).apply(changes));
     this.kept++;
     return { index: commit.index, parents, changes };
   }

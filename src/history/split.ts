@@ -22,6 +22,10 @@ import { SplitCache, type WorkerDelta } from "./split-cache.js";
 import { pastFromCache, diffTreeIn } from "./split-past.js";
 import { crashPoint } from "../fs/crash-points.js";
 import { SplitTree } from "./split-tree.js";
+import { childCounts, Frontier, type ChildCounts } from "./frontier.js";
+
+/** Commits between two sweeps of the trees no later commit can build on. */
+const SWEEP_EVERY = 4096;
 
 export interface SplitTarget {
   id: string;
@@ -51,6 +55,11 @@ export interface SplitOptions {
   tip?: string;
   /** What startSplit read, when the caller read it already (beside working out the paths). */
   start?: SplitStart;
+  /**
+   * Let go of trees no later commit can build on after every this many commits (default 4096).
+   * Given, the children counts are awaited before the pass, so small histories are swept too (tests).
+   */
+  sweepEvery?: number;
 }
 
 export interface SplitRun {
@@ -58,6 +67,8 @@ export interface SplitRun {
   /** Monorepo commits read in this run. */
   commitsRead: number;
   incremental: boolean;
+  /** The most kept trees any worker still held at the end (the memory bound's measure). */
+  treesHeld: number;
 }
 
 export const SPLIT_REF_PREFIX = "refs/fleet/split/";
@@ -132,7 +143,7 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
     if (incremental && cache.state.tip === tip) {
       const workers = targets.map((t) => cachedResult(cache, t.id));
       await updateRefs(repo, workers, before);
-      return { workers, commitsRead: 0, incremental: true };
+      return { workers, commitsRead: 0, incremental: true, treesHeld: 0 };
     }
     const run = await rewrite(repo, ref, tip, targets, incremental ? cache : undefined, options);
     const workers = run.results.map((r) => ({ ...r, ...(reasons.has(r.id) ? { fromStart: reasons.get(r.id)! } : {}) }));
@@ -141,7 +152,7 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
     crashPoint("split:after-refs");
     if (incremental) await cache.append(tip, run.newIds, run.deltas);
     else await SplitCache.writeFull(root, ref, tip, run.newIds, run.deltas);
-    return { workers, commitsRead: run.newIds.length, incremental };
+    return { workers, commitsRead: run.newIds.length, incremental, treesHeld: run.treesHeld };
   } finally {
     cache?.close();
   }
@@ -176,6 +187,7 @@ interface Rewritten {
   deltas: WorkerDelta[];
   /** Workers that wrote commits, so have a work ref to delete. */
   wrote: string[];
+  treesHeld: number;
 }
 
 async function rewrite(
@@ -226,6 +238,19 @@ async function rewrite(
       ],
       { cwd: repo, env: { GLIBC_TUNABLES: FAST_IMPORT_MALLOC } },
     );
+    // How many children each commit has, read beside the pass: the trees no later commit can
+    // build on are let go every few thousand commits, and the typed arrays get their exact size.
+    // Should the counts not come, every tree is kept, as before.
+    const frontier = new Frontier(base, tip);
+    let counts: ChildCounts | undefined;
+    const lookahead = childCounts(repo, tip, cache?.state.tip).then(
+      (c) => void (counts = c),
+      () => undefined,
+    );
+    // Given a sweep interval (tests), the counts come first, so that a short history is swept too.
+    // (Before the export starts: a child's output nobody reads yet is dropped when it exits.)
+    if (options.sweepEvery !== undefined) await lookahead;
+    const sweepEvery = options.sweepEvery ?? SWEEP_EVERY;
     const exporter = gitStream([...EXPORT_FLAGS, tip, ...(cache ? [`^${cache.state.tip}`] : [])], { cwd: repo });
     const out = new ImportStream(importer.stdin);
     const parser = new FastExportParser();
@@ -233,6 +258,21 @@ async function rewrite(
     const newIds: string[] = [];
     let nextMark = 1;
     let tipIndex = -1;
+
+    let sinceSweep = 0;
+    const sweep = (index: number, id: string, parents: number[]) => {
+      frontier.processed(index, id, parents);
+      if (counts && !frontier.ready) {
+        frontier.learn(counts, (i) => source.idOf(i));
+        for (const worker of workers) {
+          worker.rewriter.reserve(base + counts.commits);
+          worker.marks.reserve(counts.commits);
+        }
+      }
+      if (!frontier.ready || ++sinceSweep < sweepEvery) return;
+      sinceSweep = 0;
+      for (const worker of workers) worker.rewriter.keepTreesOf(frontier.openCommits());
+    };
 
     const handle = (commit: ExportedCommit) => {
       const index = base + newIds.length;
@@ -259,6 +299,7 @@ async function rewrite(
         // on top of the previous one does not read its tree back from the pack.
         out.commit(`${WORK_REF}/${worker.target.id}`, mark, commit, parentRefs, kept.changes);
       }
+      sweep(index, commit.id, parents);
     };
 
     let phaseStart = performance.now();
@@ -274,6 +315,7 @@ async function rewrite(
     }
     parser.end();
     await exporter.done;
+    await lookahead;
     phase(`read and rewrote ${newIds.length} commits`);
     await out.end();
     await importer.done;
@@ -304,7 +346,8 @@ async function rewrite(
         keptTotal: keptBefore + rewriter.kept,
       });
     }
-    return { results, newIds, deltas, wrote: workers.filter((w) => w.marks.count > 0).map((w) => w.target.id) };
+    const treesHeld = Math.max(0, ...workers.map((w) => w.rewriter.treesHeld));
+    return { results, newIds, deltas, wrote: workers.filter((w) => w.marks.count > 0).map((w) => w.target.id), treesHeld };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -368,6 +411,13 @@ class MarkTable {
   private marks = new Int32Array(1024);
   private readonly order: number[] = [];
   constructor(private readonly base: number) {}
+  /** Room for `size` commits of this pass at once. */
+  reserve(size: number): void {
+    if (size <= this.marks.length) return;
+    const exact = new Int32Array(size);
+    exact.set(this.marks);
+    this.marks = exact;
+  }
   set(index: number, mark: number): void {
     const at = index - this.base;
     if (at >= this.marks.length) {

@@ -10,9 +10,13 @@ import { filterRepoTip } from "../helpers/oracle.js";
 describe("fleet split against git filter-repo, hand-built histories", () => {
   let repo: ScriptedRepo;
   let splits: Awaited<ReturnType<typeof splitFleet>>["workers"];
+  let treesHeld: number;
   beforeAll(async () => {
     repo = await trickyHistory();
-    splits = (await splitFleet(repo.dir, HAND_TARGETS, { branch: "main" })).workers;
+    // every commit swept: a tree let go too early would fail the split or change an id
+    const run = await splitFleet(repo.dir, HAND_TARGETS, { branch: "main", sweepEvery: 1 });
+    splits = run.workers;
+    treesHeld = run.treesHeld;
   });
 
   for (const target of HAND_TARGETS) {
@@ -26,6 +30,11 @@ describe("fleet split against git filter-repo, hand-built histories", () => {
       }
     });
   }
+
+  it("holds at the end no tree but the tip's, every worker", () => {
+    expect(treesHeld).toBeLessThanOrEqual(1);
+    expect(Math.max(...splits.map((s) => s.commits))).toBeGreaterThan(3);
+  });
 
   it("keeps authors, committers, dates and messages byte for byte", async () => {
     const split = splits.find((s) => s.id === "api-dir")!;
