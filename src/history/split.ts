@@ -12,6 +12,7 @@ import { gitDirs } from "../git/repository.js";
 import { filterFingerprint } from "./path-filter.js";
 import { SplitCache } from "./split-cache.js";
 import { crashPoint } from "../fs/crash-points.js";
+import { firstPass } from "./pass-thread.js";
 import { rewrite, SPLIT_REF_PREFIX, WORK_REF, type FromStartReason, type PassOptions, type SplitTarget, type WorkerSplit } from "./pass.js";
 
 export { SPLIT_REF_PREFIX, type FromStartReason, type SplitTarget, type WorkerSplit } from "./pass.js";
@@ -84,7 +85,8 @@ export async function splitFleet(repo: string, targets: readonly SplitTarget[], 
       await updateRefs(repo, workers, before);
       return { workers, commitsRead: 0, incremental: true, treesHeld: 0 };
     }
-    const run = await rewrite(repo, ref, tip, targets, incremental ? cache : undefined, options);
+    // A first pass reads the whole history: it runs in a thread whose memory is kept in bounds.
+    const run = incremental ? await rewrite(repo, ref, tip, targets, cache, options) : await firstPass(repo, ref, tip, targets, options);
     const workers = run.results.map((r) => ({ ...r, ...(reasons.has(r.id) ? { fromStart: reasons.get(r.id)! } : {}) }));
     crashPoint("split:after-import");
     await updateRefs(repo, workers, before, run.wrote);
