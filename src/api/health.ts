@@ -1,5 +1,8 @@
 // Every worker's health endpoint, several at a time, through the cloud the manifest names.
 import { cloudFor } from "../cloud/select.js";
+import type { Cloud } from "../cloud/cloud.js";
+import { inLocalBatches } from "../cloud/local-batches.js";
+import { LocalCloud } from "../cloud/local-cloud.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { workerHostnames } from "../manifest/names.js";
 import { boundedMap } from "../concurrency/bounded.js";
@@ -40,14 +43,15 @@ export async function health(options: HealthCall = {}): Promise<WorkerHealth[]> 
   const checks = { timeoutMs: options.timeoutMs ?? 5000, retries: options.retries ?? 2, backoffMs: 200 };
   const concurrency = options.concurrency ?? 16;
   const cloud = await cloudFor(manifest, session.cwd, session.env, { persist: false });
+  const check = async (fetch: Cloud["fetch"], t: (typeof targets)[number]) => ({
+    id: t.id,
+    host: t.host,
+    ...(await checkHealth(fetch, t.url, { ...checks, expect: t.expect })),
+  });
   try {
-    // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
-    if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
-    return await boundedMap(targets, concurrency, async (t) => ({
-      id: t.id,
-      host: t.host,
-      ...(await checkHealth(cloud.fetch, t.url, { ...checks, expect: t.expect })),
-    }));
+    // the local cloud: a batch of workers at a time in workerd, each with what it binds
+    if (cloud instanceof LocalCloud) return await inLocalBatches(cloud.store, targets, check, { concurrency, persist: false });
+    return await boundedMap(targets, concurrency, (t) => check(cloud.fetch, t));
   } finally {
     await cloud.dispose();
   }

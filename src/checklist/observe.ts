@@ -13,6 +13,7 @@ import type { Forge, Repository } from "../forge/forge.js";
 import { forgeFor } from "../forge/select.js";
 import { CatFile } from "../git/cat-file.js";
 import { SharedObjectReader } from "../git/shared-object-reader.js";
+import { BATCH_SCRIPTS, inLocalBatches } from "../cloud/local-batches.js";
 import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { repoNameFor } from "../manifest/names.js";
@@ -82,9 +83,8 @@ export async function observeAgain(previous: FleetFacts, ids: string[], parts: R
     await readSnapshots(facts, ids, options.concurrency);
   }
   if (parts.has("cloud") || parts.has("health") || parts.has("registry")) {
-    const persist = existsSync(join(monorepo, ".fleet", "cloud", "data"));
-    const cloud = await cloudFor(manifest, monorepo, options.env, { persist });
-    const local = cloud instanceof LocalCloud ? cloud : LocalCloud.at(monorepo, { persist });
+    const cloud = await cloudFor(manifest, monorepo, options.env, { persist: persistOf(monorepo) });
+    const local = await registryCloud(monorepo, cloud);
     try {
       if (parts.has("cloud")) {
         const { facts: cloudFacts, active, runtimeSecrets } = await readCloud(cloud, manifest, ids, options.concurrency);
@@ -124,23 +124,42 @@ async function readHealth(
   concurrency: number,
 ): Promise<void> {
   const { manifest } = facts;
+  const urls = await boundedMap(ids, concurrency, async (id) => ({ id, url: await healthUrl(manifest, cloud, facts.cloud, facts.active, id) }));
+  for (const { id } of urls.filter((u) => !u.url)) facts.health.delete(id);
+  const targets = urls.flatMap(({ id, url }) => (url ? [{ id, url }] : []));
+  const check = (fetch: Cloud["fetch"], t: { id: string; url: string }) => checkHealth(fetch, t.url, { ...settings, expect: probeOf(manifest.workers[t.id]) });
+  if (cloud instanceof LocalCloud && !(await fitsOneRuntime(cloud))) {
+    // a large local fleet is checked a batch of workers at a time (workerd holds all it loads)
+    const results = await inLocalBatches(cloud.store, targets, check, { concurrency, persist: persistOf(facts.monorepo) });
+    targets.forEach((t, i) => facts.health.set(t.id, results[i]!));
+    return;
+  }
   // the local cloud's workerd starts on the first request: start it first, so latencies are the workers' own
   if (cloud.kind === "local") await cloud.fetch("https://warm-up.invalid/", { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
-  await boundedMap(ids, concurrency, async (id) => {
-    const url = await healthUrl(manifest, cloud, facts.cloud, facts.active, id);
-    if (url) facts.health.set(id, await checkHealth(cloud.fetch, url, { ...settings, expect: probeOf(manifest.workers[id]) }));
-    else facts.health.delete(id);
-  });
+  await boundedMap(targets, concurrency, async (t) => facts.health.set(t.id, await check(cloud.fetch, t)));
+}
+
+/** Whether the local cloud's deployed workers fit one workerd (see cloud/local-batches.ts). */
+async function fitsOneRuntime(cloud: LocalCloud): Promise<boolean> {
+  return Object.keys((await cloud.store.state()).workers).length <= BATCH_SCRIPTS;
+}
+
+/** The local registry's entries live in the persisted KV; where nothing was ever persisted, run without persistence so that observing creates nothing. */
+function persistOf(monorepo: string): boolean {
+  return existsSync(join(monorepo, ".fleet", "cloud", "data"));
+}
+
+/** The local cloud the registry is read through: the health checks' own when the fleet fits one workerd, else the registry worker alone. */
+async function registryCloud(monorepo: string, cloud: Cloud): Promise<LocalCloud> {
+  if (cloud instanceof LocalCloud && (await fitsOneRuntime(cloud))) return cloud;
+  return LocalCloud.at(monorepo, { persist: persistOf(monorepo), only: new Set([REGISTRY_SCRIPT]) });
 }
 
 export async function observeFleet(monorepo: string, manifest: Manifest, branch: string, ids: string[], options: ObserveOptions): Promise<FleetFacts> {
   const tip = await gitText(["rev-parse", `refs/heads/${branch}`], { cwd: monorepo });
   const forge = forgeFor(manifest, monorepo, options.env);
-  // The local registry's entries live in the persisted KV; where nothing was ever persisted, run
-  // without persistence so that observing creates nothing.
-  const persist = existsSync(join(monorepo, ".fleet", "cloud", "data"));
-  const cloud = await cloudFor(manifest, monorepo, options.env, { persist });
-  const local = cloud instanceof LocalCloud ? cloud : LocalCloud.at(monorepo, { persist });
+  const cloud = await cloudFor(manifest, monorepo, options.env, { persist: persistOf(monorepo) });
+  const local = await registryCloud(monorepo, cloud);
   try {
     // The monorepo, the forge and the cloud are read at the same time: the cloud's part waits
     // mostly on workerd starting (the local registry answers through it), the others on git.

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 import { buildBundle } from "./build.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "./cloud.js";
-import { localRuntime, WORKERS_DEV, type LocalRuntime } from "./runtime.js";
+import { localRuntime, WORKERS_DEV, type LocalRuntime, type RuntimeOptions } from "./runtime.js";
 import { specFromConfig } from "./spec.js";
 import { LocalCloudStore, type VersionRecord } from "./store.js";
 
@@ -14,15 +14,15 @@ export class LocalCloud implements Cloud {
   readonly kind = "local" as const;
   private runtime: LocalRuntime;
 
-  /** `persist: false` serves without the persisted KV/D1/R2 state (reading creates nothing). */
+  /** `persist: false` serves without the persisted KV/D1/R2 state (reading creates nothing); `only`: just those scripts and what they bind. */
   constructor(
     readonly store: LocalCloudStore,
-    options: { persist?: boolean } = {},
+    options: RuntimeOptions = {},
   ) {
     this.runtime = localRuntime(store, options);
   }
 
-  static at(monorepo: string, options: { persist?: boolean } = {}): LocalCloud {
+  static at(monorepo: string, options: RuntimeOptions = {}): LocalCloud {
     return new LocalCloud(LocalCloudStore.at(monorepo), options);
   }
 

@@ -18,11 +18,23 @@ const GATEWAY_SCRIPT = `export default {
 
 type WorkerOptions = Record<string, unknown>;
 
-export async function miniflareOptions(store: LocalCloudStore, options: { persist?: boolean } = {}): Promise<Record<string, unknown>> {
+export interface RuntimeOptions {
+  /** false: without the persisted KV/D1/R2 state (reading creates nothing). */
+  persist?: boolean;
+  /**
+   * Only these scripts and what they bind (services, Durable Objects of other scripts), each
+   * transitively: a check of a few workers need not load the whole fleet into workerd.
+   */
+  only?: ReadonlySet<string>;
+}
+
+export async function miniflareOptions(store: LocalCloudStore, options: RuntimeOptions = {}): Promise<Record<string, unknown>> {
   const state = await store.state();
   const deployed = new Set(Object.keys(state.workers));
+  const loaded = options.only ? await bindingClosure(store, options.only) : deployed;
   const workers: WorkerOptions[] = [{ name: GATEWAY, modules: true, script: GATEWAY_SCRIPT, compatibilityDate: "2025-09-01" }];
   for (const [script, entry] of Object.entries(state.workers).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!loaded.has(script)) continue;
     const record = await store.version(script, entry.active);
     const modules = await store.modules(script, entry.active);
     const spec = record.spec;
@@ -61,6 +73,22 @@ export async function miniflareOptions(store: LocalCloudStore, options: { persis
   };
 }
 
+/** The deployed scripts among `scripts`, with every script they bind, transitively. */
+export async function bindingClosure(store: LocalCloudStore, scripts: Iterable<string>): Promise<Set<string>> {
+  const state = await store.state();
+  const closure = new Set<string>();
+  const queue = [...scripts];
+  while (queue.length > 0) {
+    const script = queue.pop()!;
+    const entry = state.workers[script];
+    if (closure.has(script) || !entry) continue;
+    closure.add(script);
+    const { spec } = await store.version(script, entry.active);
+    queue.push(...Object.values(spec.services), ...Object.values(spec.durableObjects).flatMap((d) => (d.scriptName ? [d.scriptName] : [])));
+  }
+  return closure;
+}
+
 /**
  * One request to the local cloud without `fleet up`: starts workerd with the store's workers
  * (no persisted state), asks, stops. The body is parsed as JSON when it is JSON.
@@ -89,7 +117,7 @@ export interface LocalRuntime {
 }
 
 /** The local cloud in this process, started on first request (workerd's start-up is paid only when asked). */
-export function localRuntime(store: LocalCloudStore, options: { persist?: boolean } = {}): LocalRuntime {
+export function localRuntime(store: LocalCloudStore, options: RuntimeOptions = {}): LocalRuntime {
   let started:
     Promise<{ dispatchFetch: (url: string, init?: unknown) => Promise<unknown>; setOptions(o: unknown): Promise<void>; dispose(): Promise<void> }> | undefined;
   const start = async () => {
