@@ -11,10 +11,9 @@
 import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
 import type { Holding } from "../cloud/cloudflare/api.js";
 import { hostnameReadiness } from "../cloud/cloudflare/hostname-readiness.js";
-import { deployInOrder } from "../cloud/deploy.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { probeUrl } from "../health/probe.js";
-import type { RouteMove, RouteMoveResult } from "./move-route.js";
+import { deployPlatform, type RouteMove, type RouteMoveResult } from "./move-route.js";
 import type { RouteEntry } from "./worker-routes.js";
 
 export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteMove): Promise<RouteMoveResult> {
@@ -122,20 +121,7 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
   // platform not deployed on this account has nothing to let go of, and is not deployed here)
   if (platformBefore) {
     step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${move.hosts.length > 1 ? "their routes" : "its route"})`);
-    const [platform] = await deployInOrder(
-      cloud,
-      [
-        {
-          id: move.platform,
-          script: move.platform,
-          repository: move.monorepo,
-          branch: move.branch,
-          dependsOn: [],
-          ...(move.platformConfig ? { config: move.platformConfig } : {}),
-        },
-      ],
-      { health: move.health, ...(move.environment ? { environment: move.environment } : {}), onEvent: (m) => move.onEvent?.(m) },
-    );
+    const [platform] = await deployPlatform(cloud, move);
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
     const after = await cloud.api.holdings(move.hosts).catch(() => new Map<string, Holding>());
     const lost = move.hosts.filter((h) => after.get(h)?.script !== move.worker);

@@ -3,7 +3,8 @@
 // worker and it no longer holds their routes), then the worker takes every route at once, then
 // each hostname's /health is checked. All of a worker's hostnames move or none does: any failure
 // after the first change rolls both back to the versions they had before.
-import { deployInOrder } from "../cloud/deploy.js";
+import type { Cloud } from "../cloud/cloud.js";
+import { deployInOrder, type DeployOutcome } from "../cloud/deploy.js";
 import { LocalCloud } from "../cloud/local-cloud.js";
 import { localRuntime } from "../cloud/runtime.js";
 import type { LocalCloudStore } from "../cloud/store.js";
@@ -37,6 +38,20 @@ export interface RouteMoveResult {
   /** How the worker holds each hostname now, as its wrangler config routes it (when the cloud tells). */
   routes?: RouteEntry[];
   detail?: string;
+}
+
+/** The platform deployed from the cutover branch (in the environment that holds the hostnames), health checked. */
+export function deployPlatform(cloud: Cloud, move: RouteMove): Promise<DeployOutcome[]> {
+  const target = {
+    id: move.platform,
+    script: move.platform,
+    repository: move.monorepo,
+    branch: move.branch,
+    dependsOn: [],
+    ...(move.platformConfig ? { config: move.platformConfig } : {}),
+  };
+  const environment = move.environment ? { environment: move.environment } : {};
+  return deployInOrder(cloud, [target], { health: move.health, ...environment, onEvent: (m) => move.onEvent?.(m) });
 }
 
 export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promise<RouteMoveResult> {
@@ -82,24 +97,7 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   if (platformHeld.length) {
     step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${platformHeld.length > 1 ? "their routes" : "its route"})`);
     const local = new LocalCloud(store);
-    const [platform] = await deployInOrder(
-      local,
-      [
-        {
-          id: move.platform,
-          script: move.platform,
-          repository: move.monorepo,
-          branch: move.branch,
-          dependsOn: [],
-          ...(move.platformConfig ? { config: move.platformConfig } : {}),
-        },
-      ],
-      {
-        health: move.health,
-        ...(move.environment ? { environment: move.environment } : {}),
-        onEvent: (m) => move.onEvent?.(m),
-      },
-    ).finally(() => local.dispose());
+    const [platform] = await deployPlatform(local, move).finally(() => local.dispose());
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
     const after = await store.state();
     const kept = platformHeld.filter((h) => after.routes[h] === move.platform);
