@@ -24,6 +24,11 @@ export async function gitDirs(cwd: string): Promise<GitDirs | undefined> {
   const key = resolve(cwd);
   const hit = known.get(key);
   if (hit) return hit;
+  const fromFiles = await dirsFromFiles(key);
+  if (fromFiles) {
+    known.set(key, fromFiles);
+    return fromFiles;
+  }
   const r = await git(["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", "--show-toplevel"], { cwd: key, okCodes: [128] });
   const [gitDir, commonDir, topLevel] = r.stdout.trim().split("\n");
   if (r.code !== 0 || !gitDir || !commonDir || !topLevel) return undefined; // not remembered: it may become one
@@ -31,6 +36,28 @@ export async function gitDirs(cwd: string): Promise<GitDirs | undefined> {
   known.set(key, dirs);
   return dirs;
 }
+
+/**
+ * The common case read from the files, with no process: `cwd` is the top of a work tree, its
+ * `.git` a folder (or, in a linked work tree, a file naming its git directory, whose `commondir`
+ * names the shared one), and nothing in the environment points git elsewhere. Anything else is
+ * asked of git (undefined here).
+ */
+async function dirsFromFiles(top: string): Promise<GitDirs | undefined> {
+  if (GIT_LOCATION_ENV.some((name) => process.env[name])) return undefined;
+  const dotGit = resolve(top, ".git");
+  if (existsSync(resolve(dotGit, "HEAD")) && existsSync(resolve(dotGit, "objects"))) return { gitDir: dotGit, commonDir: dotGit, topLevel: top };
+  const link = /^gitdir: (.+)$/m.exec(await readFile(dotGit, "utf8").catch(() => ""));
+  if (!link) return undefined;
+  const gitDir = resolve(top, link[1]!.trim());
+  const common = (await readFile(resolve(gitDir, "commondir"), "utf8").catch(() => "")).trim();
+  if (!common || !existsSync(resolve(gitDir, "HEAD"))) return undefined;
+  const commonDir = resolve(gitDir, common);
+  return existsSync(resolve(commonDir, "objects")) ? { gitDir, commonDir, topLevel: top } : undefined;
+}
+
+/** Variables with which git finds its repository somewhere other than the work tree's `.git`. */
+const GIT_LOCATION_ENV = ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_INDEX_FILE", "GIT_CEILING_DIRECTORIES"];
 
 /** Whether the clone's history is cut off (`git clone --depth`): git marks it with a `shallow` file. */
 export function isShallow(dirs: GitDirs): boolean {

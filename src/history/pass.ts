@@ -139,13 +139,16 @@ export async function rewrite(
     );
     // How many children each commit has, read beside the pass: the trees no later commit can
     // build on are let go every few thousand commits, and the typed arrays get their exact size.
-    // Should the counts not come, every tree is kept, as before.
+    // Should the counts not come, every tree is kept, as before. An incremental pass reads the few
+    // commits since the last split: it keeps its trees, and spares the command a process.
     const frontier = new Frontier(base, tip);
     let counts: ChildCounts | undefined;
-    const lookahead = childCounts(repo, tip, cache?.state.tip).then(
-      (c) => void (counts = c),
-      () => undefined,
-    );
+    const lookahead = cache
+      ? Promise.resolve()
+      : childCounts(repo, tip).then(
+          (c) => void (counts = c),
+          () => undefined,
+        );
     // Given a sweep interval (tests), the counts come first, so that a short history is swept too.
     // (Before the export starts: a child's output nobody reads yet is dropped when it exits.)
     if (options.sweepEvery !== undefined) await lookahead;
