@@ -74,7 +74,18 @@ export default defineCommand({
 
     const progress = ctx.out.progress(`observing ${order.length} workers`);
     // the whole fleet is observed once; after each step only what that step can change is read again
-    let facts = await observeFleet(ctx.cwd, manifest, branch, order, observeOptions);
+    // how long observing takes, against the whole command (--verbose says, at the end)
+    const started = performance.now();
+    let observingMs = 0;
+    const timed = async <T>(work: Promise<T>): Promise<T> => {
+      const at = performance.now();
+      try {
+        return await work;
+      } finally {
+        observingMs += performance.now() - at;
+      }
+    };
+    let facts = await timed(observeFleet(ctx.cwd, manifest, branch, order, observeOptions));
     const status = await judge(order);
     progress.done(`observed ${order.length} workers`);
     try {
@@ -103,7 +114,7 @@ export default defineCommand({
         const title = STEPS.find((s) => s.key === step)!.title.toLowerCase();
         const p = ctx.out.progress(`${title}: ${pending.length} worker${pending.length === 1 ? "" : "s"}`);
         await carryOut(ctx, manifest, step, pending, secrets);
-        facts = await observeAgain(facts, pending, CHANGED_BY[step], observeOptions);
+        facts = await timed(observeAgain(facts, pending, CHANGED_BY[step], observeOptions));
         const again = await judge(pending);
         for (const id of pending) {
           status.set(id, again.get(id)!);
@@ -120,6 +131,8 @@ export default defineCommand({
         const result = stop ? `stopped at ${stop.step}` : "ready for cutover";
         return { id, result, did: steps, reason: stop?.evidence ?? "", next: stop ? commandFor(stop.step, id) : `fleet cutover ${id}` };
       });
+      const totalMs = performance.now() - started;
+      ctx.out.debug(`observing took ${(observingMs / 1000).toFixed(1)} s of ${(totalMs / 1000).toFixed(1)} s (${((100 * observingMs) / totalMs).toFixed(0)}%)`);
       if (ctx.json) ctx.out.json({ workers: rows });
       else {
         const coloredResult = (r: (typeof rows)[number]) => (r.result === "ready for cutover" ? ctx.out.c.green(r.result) : ctx.out.c.red(r.result));
