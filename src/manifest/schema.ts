@@ -11,6 +11,34 @@ const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
+/** A team's slug as GitHub makes it from the team's name. */
+const TEAM_SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/** A code owner as CODEOWNERS writes it: `@org/team-slug` or `@login`. */
+export const OWNER = /^@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[a-z0-9][a-z0-9._-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
+
+/** Repository permissions as GitHub names them, weakest first. */
+export const PERMISSIONS = ["pull", "triage", "push", "maintain", "admin"] as const;
+const permission = z.enum(PERMISSIONS);
+
+/** Who may do what in a worker repository (teams of the organisation, and users as direct collaborators). */
+export const AccessSchema = z
+  .strictObject({
+    teams: z
+      .record(z.string().regex(TEAM_SLUG, { message: "must be a team slug such as platform-team" }), permission)
+      .optional()
+      .describe("Team slug → pull, triage, push, maintain or admin"),
+    users: z
+      .record(z.string().regex(GITHUB_OWNER, { message: "must be a GitHub login" }), permission)
+      .optional()
+      .describe("GitHub login → pull, triage, push, maintain or admin (a direct collaborator; outside the organisation, an invitation)"),
+  })
+  .describe("Teams and users and their permission on the worker repositories; a worker's entries add to the fleet's and win over them");
+
+const owners = z
+  .array(z.string().regex(OWNER, { message: "must be @org/team-slug or @login, as CODEOWNERS writes them" }))
+  .describe("Who reviews: the code owners written to .github/CODEOWNERS (@org/team-slug or @login)");
+
+const protect = z.boolean().describe("Protect main with a ruleset: changes by pull request with a code owner's review; fleet's own sync still pushes");
 
 /** A path inside the monorepo: relative, forward slashes, no `..`, no leading `./`. */
 const repoPath = z
@@ -86,6 +114,9 @@ export const WorkerSchema = z
       .describe("Ids of workers its code calls by URL (soft): they order deploys where they can; a cycle among them is broken, with a note"),
     external: z.url().optional().describe("Repository URL of a worker that already lives in its own repository"),
     source: SourceSchema.optional(),
+    access: AccessSchema.optional(),
+    owners: owners.optional().describe("Code owners of this worker's repository (instead of the fleet's)"),
+    protect: protect.optional(),
   })
   .describe("One worker: a service of the monorepo, or an external one");
 
@@ -144,6 +175,11 @@ export const ManifestSchema = z
       .array(z.string().regex(ENV_NAME, { message: "must be an environment variable name" }))
       .default([])
       .describe("Secrets every worker repository needs (names only)"),
+    compatibilityDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date such as 2025-09-01" })
+      .optional()
+      .describe("The compatibility date of the wrangler configs fleet generates (default: the monorepo's); `fleet update` brings a change to every repository"),
     npm: z
       .strictObject({
         overrides: z
@@ -153,6 +189,9 @@ export const ManifestSchema = z
       })
       .optional()
       .describe("npm settings of the worker repositories"),
+    access: AccessSchema.optional(),
+    owners: owners.optional(),
+    protect: protect.optional(),
     monorepo: MonorepoSchema,
     providers: ProvidersSchema.default({ forge: "local", cloud: "local", registry: "local" }),
     workers: z.record(z.string().regex(WORKER_ID, { message: "worker ids are 1-40 of a-z, 0-9 and '-'" }), WorkerSchema),
@@ -163,6 +202,7 @@ export type Manifest = z.output<typeof ManifestSchema>;
 export type ManifestInput = z.input<typeof ManifestSchema>;
 export type WorkerEntry = z.output<typeof WorkerSchema>;
 export type WorkerSource = z.output<typeof SourceSchema>;
+export type Permission = (typeof PERMISSIONS)[number];
 
 /** The manifest's JSON Schema, for editors (`$schema`). */
 export function manifestJsonSchema(): Record<string, unknown> {

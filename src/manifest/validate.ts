@@ -1,6 +1,7 @@
 // Rules across fields. They read the raw (parsed JSONC) manifest defensively, so they can run
 // even when shape checks failed elsewhere and every problem is reported in one go.
 import type { JsonPath } from "./locate.js";
+import { OWNER } from "./schema.js";
 
 export interface Problem {
   path: JsonPath;
@@ -65,8 +66,36 @@ export function crossFieldProblems(raw: unknown): Problem[] {
     });
   }
 
+  problems.push(...ownerProblems(raw));
+
   // a dependsOn cycle is not a problem: deploys break it at one edge (plan/graph.ts), whose
   // target goes up first as a placeholder
+  return problems;
+}
+
+/** A team among the code owners must be one of the organisation's: GitHub ignores any other. */
+function ownerProblems(raw: Record<string, unknown>): Problem[] {
+  if (typeof raw.org !== "string") return [];
+  const org = raw.org.toLowerCase();
+  const lists: [JsonPath, unknown][] = [
+    [["owners"], raw.owners],
+    ...Object.entries(raw.workers as Record<string, unknown>).map(([id, w]): [JsonPath, unknown] => [
+      ["workers", id, "owners"],
+      isObject(w) ? w.owners : undefined,
+    ]),
+  ];
+  const problems: Problem[] = [];
+  for (const [path, list] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((owner, i) => {
+      const team = typeof owner === "string" && OWNER.test(owner) ? /^@([^/]+)\//.exec(owner) : null;
+      if (team && team[1]!.toLowerCase() !== org)
+        problems.push({
+          path: [...path, i],
+          message: `code owner ${owner} is a team of ${team[1]}, not of ${raw.org}: GitHub ignores teams of another organisation`,
+        });
+    });
+  }
   return problems;
 }
 
