@@ -15,6 +15,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "create each worker's repository on the forge with its scaffold, topics, environments, secrets",
     load: () => import("../commands/create.js"),
   },
+  update: {
+    summary: "merge the current scaffold template into each worker repository three ways, on the branch fleet/update",
+    load: () => import("../commands/update.js"),
+  },
   list: { summary: "list the worker repositories on the forge", load: () => import("../commands/list.js") },
   clone: { summary: "clone the worker repositories, or bring existing clones up to date", load: () => import("../commands/clone.js") },
   sync: { summary: "merge each worker's split into its repository and push (fast-forward only)", load: () => import("../commands/sync.js") },

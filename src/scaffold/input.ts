@@ -152,7 +152,7 @@ export async function scaffoldInput(
     secrets: analysis.secrets,
     durableObjectClasses,
     migrations,
-    compatibilityDate: config?.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
+    compatibilityDate: manifest.compatibilityDate ?? config?.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
     compatibilityFlags: config?.compatibilityFlags ?? [],
     npmDependencies: analysis.npmDependencies,
     // what it waits for before a deploy: its dependencies, and the workers it calls where that
