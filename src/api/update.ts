@@ -11,11 +11,11 @@ import { sourceBranch } from "../git/branch.js";
 import { git, gitText } from "../git/git.js";
 import { commitIdentities, identityFallback } from "../git/identity.js";
 import { repoNameFor } from "../manifest/names.js";
-import { scaffoldInput } from "../scaffold/input.js";
-import { renderScaffold } from "../scaffold/render.js";
+import { scaffoldInput, type ScaffoldInput } from "../scaffold/input.js";
 import { sourceName } from "../sync/sync.js";
 import { boundedMap } from "../concurrency/bounded.js";
-import { mergeTemplate, renderingsOf, UPDATE_BRANCH, UPDATE_TRAILER, updateCommit, type Rendering } from "../update/template-merge.js";
+import { renderingFor, renderingsWithDates } from "../update/scaffold-drift.js";
+import { mergeTemplate, UPDATE_BRANCH, UPDATE_TRAILER, updateCommit } from "../update/template-merge.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
 
 /** Repositories updated at once (each is a few git processes and one push). */
@@ -98,14 +98,8 @@ export async function update(options: UpdateCall = {}): Promise<UpdateSummary> {
           if (!head)
             return { id, repo, status: "skipped", files: [], conflicts: [], detail: `no repository in the ${forge.label}: run \`fleet create ${id}\`` };
           if (!head.main) return { id, repo, status: "skipped", files: [], conflicts: [], detail: `the repository is empty: run \`fleet create ${id}\`` };
-          const render = async (date: string): Promise<Rendering> => {
-            const input = await scaffoldInput(manifest, id, tree, monorepoName);
-            const { files } = renderScaffold(input, { date });
-            // what sync derives, and what the monorepo owns, are not the template's to change
-            const keep = new Set(["package.json", "package-lock.json", ...input.ownedPaths, ...(input.carriedContext ? [input.carriedContext.path] : [])]);
-            return { files, keep };
-          };
-          return await updateOne({ monorepo: session.cwd, forge, url: head.url, identity, env, dryRun: Boolean(options.dryRun) }, id, repo, render);
+          const input = await scaffoldInput(manifest, id, tree, monorepoName);
+          return await updateOne({ monorepo: session.cwd, forge, url: head.url, identity, env, dryRun: Boolean(options.dryRun) }, id, repo, input);
         } catch (error) {
           if (error instanceof UserError) {
             stop ??= error;
@@ -133,7 +127,7 @@ interface UpdateContext {
   dryRun: boolean;
 }
 
-async function updateOne(ctx: UpdateContext, id: string, repo: string, render: (date: string) => Promise<Rendering>): Promise<UpdateResult> {
+async function updateOne(ctx: UpdateContext, id: string, repo: string, input: ScaffoldInput): Promise<UpdateResult> {
   const { monorepo, forge, url } = ctx;
   const mainRef = `refs/fleet/worker/${id}`;
   const proposedRef = `refs/fleet/update/${id}`;
@@ -144,13 +138,18 @@ async function updateOne(ctx: UpdateContext, id: string, repo: string, render: (
   const proposed = remote.get(`refs/heads/${UPDATE_BRANCH}`);
   const refspecs = [`+refs/heads/main:${mainRef}`, ...(proposed ? [`+refs/heads/${UPDATE_BRANCH}:${proposedRef}`] : [])];
   await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--", url, ...refspecs], { cwd: monorepo, env: forge.gitEnv() });
-  const renderings = await renderingsOf(monorepo, main);
+  const renderings = await renderingsWithDates(monorepo, main);
   if (renderings.length === 0)
     return { id, repo, status: "skipped", files: [], conflicts: [], detail: "main has no scaffold commit of fleet's (Fleet-Scaffold trailer) to merge from" };
   // the CHANGELOG's first release is the day fleet created the repository, in every rendering
-  const created = await gitText(["log", "-1", "--format=%ad", "--date=short", renderings.at(-1)!], { cwd: monorepo });
-  const rendered = await render(created);
-  const merge = await mergeTemplate(monorepo, id, { main, base: renderings[0]!, mainRef, renderingRef: `refs/fleet/template/${id}` }, rendered, ctx.identity);
+  const rendered = renderingFor(input, renderings.at(-1)!.date);
+  const merge = await mergeTemplate(
+    monorepo,
+    id,
+    { main, base: renderings[0]!.commit, mainRef, renderingRef: `refs/fleet/template/${id}` },
+    rendered,
+    ctx.identity,
+  );
   const result: UpdateResult = { id, repo, status: "up-to-date", files: [], conflicts: merge.conflicts };
   if (!merge.templateChanged || !merge.changesMain) return result;
   result.files = (await gitText(["diff", "--name-only", "-z", main, merge.tree], { cwd: monorepo })).split("\0").filter(Boolean);

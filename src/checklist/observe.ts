@@ -24,6 +24,8 @@ import { LOCAL_REGISTRY_URL } from "../registry/local.js";
 import { REGISTRY_SCRIPT } from "../registry/worker-source.js";
 import { boundedMap } from "../concurrency/bounded.js";
 import { snapshot, type RepoSnapshot } from "./worker-repo.js";
+import { scaffoldInput, type ScaffoldInput } from "../scaffold/input.js";
+import { sourceName } from "../sync/sync.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,6 +38,8 @@ export interface FleetFacts {
   /** The branch's tip when observed. */
   tip: string;
   plans: Map<string, WorkerPlan>;
+  /** What each worker's scaffold is rendered from now (the template's drift compares it with its repository). */
+  scaffolds: Map<string, ScaffoldInput>;
   forge: Forge;
   repos: Map<string, Repository>;
   snapshots: Map<string, RepoSnapshot>;
@@ -168,7 +172,7 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       const tree = await SourceTree.atCommit(monorepo, `refs/heads/${branch}`);
       try {
         const plans = new Map((await planFleet(manifest, monorepo, tree)).workers.map((w) => [w.id, w]));
-        return { plans, router: manifest.monorepo.layout === "router" ? await readRouterFacts(tree, manifest) : null };
+        return { plans, router: manifest.monorepo.layout === "router" ? await readRouterFacts(tree, manifest) : null, scaffolds: await scaffoldsOf(tree) };
       } finally {
         tree.close();
       }
@@ -187,7 +191,18 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       ...(await readCloud(cloud, manifest, ids, options.concurrency)),
       registry: await readRegistry(manifest, local, options.env),
     });
-    const [{ plans, router }, { repos, snapshots }, { facts: cloudFacts, active, runtimeSecrets, registry }] = await Promise.all([
+    const scaffoldsOf = async (tree: SourceTree) => {
+      const monorepoName = await sourceName(monorepo);
+      const inputs = new Map<string, ScaffoldInput>();
+      // what the scaffold would be now, for the template's drift; a worker fleet cannot render has none to compare
+      for (const id of ids.filter((i) => !manifest.workers[i]!.external))
+        await scaffoldInput(manifest, id, tree, monorepoName).then(
+          (input) => inputs.set(id, input),
+          () => undefined,
+        );
+      return inputs;
+    };
+    const [{ plans, router, scaffolds }, { repos, snapshots }, { facts: cloudFacts, active, runtimeSecrets, registry }] = await Promise.all([
       readMonorepo(),
       readForge(),
       readCloudAndRegistry(),
@@ -203,6 +218,7 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       branch,
       tip,
       plans,
+      scaffolds,
       forge,
       repos,
       snapshots,

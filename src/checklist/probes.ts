@@ -12,6 +12,7 @@ import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } f
 import { displayName } from "../manifest/names.js";
 import { probeOf, probeUrl } from "../health/probe.js";
 import { sameCommit } from "../cloud/cloud.js";
+import { scaffoldDrift } from "../update/scaffold-drift.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
 export const INTEGRATION_TEST = "test/integration.test.js";
@@ -185,6 +186,9 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
     else steps.push({ step: key, ...(await PROBES[key](facts, id)) });
   }
   const health = facts.health.get(id);
+  const snap = facts.snapshots.get(id);
+  const input = facts.scaffolds.get(id);
+  const scaffold = snap?.tip && snap.git && input ? await scaffoldDrift(snap.git.cwd, snap.tip, input, snap.git.env) : null;
   const script = repoNameFor(facts.manifest, id);
   const live = facts.active.get(script);
   const cloud = worker.external
@@ -212,7 +216,8 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
     repository: repositoryUrl(facts.manifest, id),
     dependsOn: worker.dependsOn,
     steps,
-    next: nextAction(id, steps),
+    next: nextAction(id, steps) ?? (scaffold?.state === "behind" ? { step: "scaffold", command: `fleet update ${id}` } : null),
+    scaffold,
     health: health ? { state: health.state, latencyMs: health.latencyMs, url: health.url } : null,
     cloud,
   };

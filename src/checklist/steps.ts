@@ -1,5 +1,6 @@
 // The ten steps of a worker's migration, in order. Each is observed by a probe (probes.ts);
 // none is ever ticked by hand.
+import type { ScaffoldDrift } from "../update/scaffold-drift.js";
 
 export const STEPS = [
   { key: "repository", title: "Repository created", short: "repo" },
@@ -35,7 +36,9 @@ export interface WorkerStatus {
   dependsOn: string[];
   steps: StepResult[];
   /** The first step not done, and the command that does it. */
-  next: { step: StepKey; command: string } | null;
+  next: { step: StepKey | "scaffold"; command: string } | null;
+  /** Whether its repository's scaffold is behind the template (`fleet update` is then the next action once the steps are done); null: no repository to compare. */
+  scaffold: ScaffoldDrift | null;
   /** The worker's own /health as observed for the health step. */
   health: { state: "up" | "degraded" | "down"; latencyMs: number; url: string } | null;
   /** What the manifest's cloud holds for the worker's script (null: external). */

@@ -10,6 +10,8 @@ import { lastSyncAt } from "../sync/worker-state.js";
 
 export interface RepoSnapshot {
   tip: string | null;
+  /** The git directory `tip` is read in (the local forge's bare repository, or the monorepo), and git's environment for it. */
+  git: { cwd: string; env: Record<string, string> } | null;
   files: Set<string>;
   lastSync: { commit: string; source: string; split: string } | null;
   /** A file's text at the tip (read through one `cat-file --batch` per repository, started on first use). */
@@ -40,7 +42,7 @@ export async function snapshot(url: string, env: Record<string, string>, monorep
 }
 
 function noCommits(): RepoSnapshot {
-  return { tip: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
+  return { tip: null, git: null, files: new Set(), lastSync: null, text: async () => undefined, close: () => {} };
 }
 
 async function snapshotAt(
@@ -53,6 +55,7 @@ async function snapshotAt(
   let reader: CatFile | undefined;
   return {
     tip,
+    git: { cwd, env },
     files: new Set(tree.stdout.split("\0").filter(Boolean)),
     lastSync: lastSync && lastSync.source ? lastSync : null,
     async text(path) {

@@ -20,9 +20,10 @@ export function renderText(status: FleetStatus): string {
     String(w.phase),
     String(w.week ?? ""),
     ...w.steps.map((s) => MARK[s.state]),
+    w.scaffold?.state === "behind" ? "behind" : (w.scaffold?.state ?? ""),
     w.external ? "external" : (w.next?.command ?? "done"),
   ]);
-  const out = [table(["worker", "phase", "week", ...STEPS.map((s) => s.short), "next"], rows), ""];
+  const out = [table(["worker", "phase", "week", ...STEPS.map((s) => s.short), "template", "next"], rows), ""];
   out.push(line("overall", status.progress.overall));
   for (const p of status.progress.phases) out.push(line(`phase ${p.phase}`, p));
   out.push("", "rollout by week:");
@@ -46,11 +47,11 @@ export function renderMarkdown(status: FleetStatus): string {
     "",
     `Observed by \`fleet status\` on ${status.branch} at \`${status.commit.slice(0, 12)}\`, ${status.generatedAt}, in ${cloud}${cloudError}.`,
     "",
-    `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | next |`,
-    `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- |`,
+    `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | template | next |`,
+    `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- | --- |`,
     ...status.workers.map((w) => {
       const next = w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done";
-      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${next} |`;
+      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.scaffold?.state ?? ""} | ${next} |`;
     }),
     "",
     "| phase | progress | migrated |",

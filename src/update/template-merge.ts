@@ -42,12 +42,6 @@ export interface TemplateMerge {
   conflicts: string[];
 }
 
-/** The renderings main holds, newest first (the chain S_k … S0); empty when main has no scaffold commit. */
-export async function renderingsOf(repo: string, main: string): Promise<string[]> {
-  const listed = await gitText(["rev-list", "--topo-order", `--grep=^${SCAFFOLD_TRAILER}: `, main], { cwd: repo });
-  return listed.split("\n").filter(Boolean);
-}
-
 /**
  * Writes the new rendering on top of `base` (the newest one main holds) and merges it into main, in
  * `repo`'s object store. `mainRef` and `renderingRef` name main and the new rendering in the

@@ -38,6 +38,13 @@ async function teamEdits(forgeRepo: string, edit: (clone: string) => Promise<voi
   return clone;
 }
 
+/** The template column of `fleet status` for one worker. */
+async function scaffoldOf(dir: string, id: string): Promise<{ state: string; files: string[] }> {
+  const run = await runFleet(["status", id, "--json", "--cwd", dir]);
+  const worker = (JSON.parse(run.stdout) as { workers: { id: string; scaffold: { state: string; files: string[] }; next: { command: string } | null }[] }).workers[0]!;
+  return worker.scaffold;
+}
+
 async function showAt(repo: string, rev: string, path: string): Promise<string> {
   return gitText(["show", `${rev}:${path}`], { cwd: repo });
 }
@@ -112,6 +119,7 @@ describe("fleet update", () => {
     const conflicted = await fleet(dir, "update", "score");
     expect(conflicted.code).toBe(1);
     expect(conflicted.results[0]).toMatchObject({ status: "conflicted", conflicts: ["wrangler.jsonc"] });
+    expect(await scaffoldOf(dir, "score")).toEqual({ state: "behind", files: ["wrangler.jsonc"] });
     const marked = await showAt(score, "fleet/update", "wrangler.jsonc");
     expect(marked).toMatch(/<<<<<<< .*\n {2}"compatibility_date": "2026-01-15",\n=======\n {2}"compatibility_date": "2026-11-15",\n>>>>>>> /);
 
@@ -125,6 +133,7 @@ describe("fleet update", () => {
     await git(["push", "-q", "origin", "main"], { cwd: clone });
     const merged = await fleet(dir, "update", "score");
     expect(merged.results[0]).toMatchObject({ status: "up-to-date" });
+    expect(await scaffoldOf(dir, "score")).toEqual({ state: "current", files: [] });
 
     await setManifest(dir, ["compatibilityDate"], "2026-12-01");
     const next = await fleet(dir, "update", "score");
