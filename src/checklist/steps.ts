@@ -37,7 +37,10 @@ export interface WorkerStatus {
   steps: StepResult[];
   /** The first step not done, and the command that does it. */
   next: { step: StepKey | "scaffold"; command: string } | null;
-  /** Whether its repository's scaffold is behind the template (`fleet update` is then the next action once the steps are done); null: no repository to compare. */
+  /**
+   * Whether its repository's scaffold is behind the template (`fleet update` is then the next
+   * action once the steps are done); null: no repository to compare.
+   */
   scaffold: ScaffoldDrift | null;
   /** The worker's own /health as observed for the health step. */
   health: { state: "up" | "degraded" | "down"; latencyMs: number; url: string } | null;

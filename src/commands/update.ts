@@ -73,8 +73,9 @@ function summary(results: UpdateResult[], dryRun: boolean): string {
     const pending = count("proposed-already");
     return `nothing to do: ${count("up-to-date")} up to date${pending ? `, ${pending} already proposed on fleet/update` : ""}`;
   }
+  const upToDate = `${count("up-to-date", "proposed-already")} up to date`;
   if (dryRun)
-    return `${count("would-update", "would-conflict")} would update (${count("would-conflict")} with conflicts), ${count("up-to-date")} up to date (dry run: nothing pushed)`;
-  const trouble = count("skipped", "failed");
-  return `${count("proposed", "conflicted")} proposed on fleet/update (${count("conflicted")} with conflicts), ${count("up-to-date", "proposed-already")} up to date${trouble ? `, ${trouble} skipped or failed` : ""}`;
+    return `${count("would-update", "would-conflict")} would update (${count("would-conflict")} with conflicts), ${upToDate} (dry run: nothing pushed)`;
+  const trouble = count("skipped", "failed") ? `, ${count("skipped", "failed")} skipped or failed` : "";
+  return `${count("proposed", "conflicted")} proposed on fleet/update (${count("conflicted")} with conflicts), ${upToDate}${trouble}`;
 }
