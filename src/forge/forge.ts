@@ -27,6 +27,22 @@ export interface RepositoryHead {
   main?: string | null;
 }
 
+/** Repository permissions as GitHub names them, weakest first. */
+export type Permission = "pull" | "triage" | "push" | "maintain" | "admin";
+
+/** Someone's access to a repository: a team of the organisation, or a user as a direct collaborator. */
+export interface Grant {
+  kind: "team" | "user";
+  /** Team slug or user login. */
+  name: string;
+  permission: Permission;
+  /** A user invited who has not accepted yet (GitHub); counts as granted. */
+  pending?: boolean;
+}
+
+/** Whether fleet's ruleset on main is there, and as fleet makes it. */
+export type MainRuleset = "missing" | "differs" | "matches";
+
 export interface CreateRepository {
   name: string;
   description: string;
@@ -52,6 +68,30 @@ export interface Forge {
   ensureEnvironment(name: string, environment: string): Promise<void>;
   /** Stores a secret; the local forge keeps only its fingerprint. */
   setSecret(name: string, secret: string, value: string): Promise<void>;
+  /** Teams and direct collaborators (and, on GitHub, pending invitations), sorted by kind then name. */
+  grants(name: string): Promise<Grant[]>;
+  /** Gives a team or user a permission, or changes the one they have. */
+  grant(name: string, grant: Grant): Promise<void>;
+  /** Takes a team's or user's access away (a pending invitation is withdrawn). */
+  revoke(name: string, who: Pick<Grant, "kind" | "name">): Promise<void>;
+  /** Fleet's ruleset on main: changes by pull request with a code owner's review, fleet's own pushes let through. */
+  mainRuleset(name: string): Promise<MainRuleset>;
+  /** Creates fleet's ruleset on main, or puts back what it should say. */
+  protectMain(name: string): Promise<void>;
+  /** How long this many more writes are expected to take at the forge's pace, in ms (0 where writes are not paced). */
+  writeTime(writes: number): number;
   /** Environment for git commands that talk to this forge (credentials, never in a URL). */
   gitEnv(): Record<string, string>;
+  /**
+   * Proposes merging branch `head` into `base` as a pull request, reusing the open one of the same
+   * head if there is one. Absent where the forge has no pull requests (the local forge: the branch is the proposal).
+   */
+  proposeChange?(name: string, change: ProposedChange): Promise<{ number: number; url: string; reused: boolean }>;
+}
+
+export interface ProposedChange {
+  head: string;
+  base: string;
+  title: string;
+  body: string;
 }

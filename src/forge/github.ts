@@ -13,8 +13,10 @@ import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { boundedMap } from "../concurrency/bounded.js";
 import { git } from "../git/git.js";
-import type { CreateRepository, Forge, Repository, RepositoryHead, SecretRecord } from "./forge.js";
+import type { CreateRepository, Forge, Grant, MainRuleset, Repository, RepositoryHead, SecretRecord } from "./forge.js";
+import { GitHubAccess } from "./github-access.js";
 import { normalizeTopics } from "./local.js";
+import { WritePacer, type WriteLimit } from "./write-pacer.js";
 
 /** The topic that marks a repository fleet created (kept out of `topics` as fleet reports them). */
 export const MANAGED_TOPIC = "worker-fleet";
@@ -33,6 +35,8 @@ export interface GitHubForgeOptions {
   rateLimitRetries?: number;
   /** Per request (each attempt); a request that gets no answer in time is retried (default 30 s). */
   requestTimeoutMs?: number;
+  /** GitHub's limits on content-creating requests (default 80 a minute and 500 an hour); tests use small ones. */
+  writeLimits?: readonly WriteLimit[];
   log?: (message: string) => void;
 }
 
@@ -50,8 +54,14 @@ const FEW = 5;
 export class GitHubForge implements Forge {
   private readonly octokit: Client;
   private readonly gitUrl: string;
+  private readonly pacer: WritePacer;
+  private readonly access: GitHubAccess;
   constructor(private readonly options: GitHubForgeOptions) {
     const retries = options.rateLimitRetries ?? 3;
+    this.pacer = new WritePacer({
+      ...(options.writeLimits ? { limits: options.writeLimits } : {}),
+      onWait: (ms) => options.log?.(`pacing GitHub writes under its limits: waiting ${Math.ceil(ms / 1000)} s`),
+    });
     this.gitUrl = (options.gitUrl ?? "https://github.com").replace(/\/$/, "");
     this.octokit = new FleetOctokit({
       auth: options.token,
@@ -59,7 +69,11 @@ export class GitHubForge implements Forge {
       userAgent: "worker-fleet",
       // Each attempt gets its own deadline, so a response that never comes is retried like a 5xx.
       request: {
-        fetch: (url: string, init: RequestInit = {}) => {
+        fetch: async (url: string, init: RequestInit = {}) => {
+          // every write (anything but GET) waits its turn under GitHub's per-minute and per-hour
+          // limits here, as it leaves: after the throttling plugin's queue, retries counted too
+          const method = (init.method ?? "GET").toUpperCase();
+          if (method !== "GET" && method !== "HEAD") await this.pacer.take();
           const timeout = AbortSignal.timeout(options.requestTimeoutMs ?? 30_000);
           return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
         },
@@ -76,6 +90,7 @@ export class GitHubForge implements Forge {
         },
       },
     });
+    this.access = new GitHubAccess(this.octokit, options.org);
   }
 
   get label(): string {
@@ -201,6 +216,31 @@ export class GitHubForge implements Forge {
     } catch (error) {
       throw this.explain(error, `set the secret ${secret} of ${name}`);
     }
+  }
+
+  grants(name: string): Promise<Grant[]> {
+    return this.access.grants(name);
+  }
+
+  grant(name: string, grant: Grant): Promise<void> {
+    return this.access.grant(name, grant);
+  }
+
+  revoke(name: string, who: Pick<Grant, "kind" | "name">): Promise<void> {
+    return this.access.revoke(name, who);
+  }
+
+  mainRuleset(name: string): Promise<MainRuleset> {
+    return this.access.mainRuleset(name);
+  }
+
+  protectMain(name: string): Promise<void> {
+    return this.access.protectMain(name);
+  }
+
+  /** At GitHub's write limits, from the writes this process has made. */
+  writeTime(writes: number): number {
+    return this.pacer.estimate(writes);
   }
 
   /**

@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { git } from "../git/git.js";
 import { branchFromFiles } from "../git/ref-files.js";
-import type { CreateRepository, Forge, Repository, RepositoryHead, SecretRecord } from "./forge.js";
+import type { CreateRepository, Forge, Grant, MainRuleset, Permission, Repository, RepositoryHead, SecretRecord } from "./forge.js";
 
 interface Metadata {
   managedBy: "worker-fleet";
@@ -17,7 +17,21 @@ interface Metadata {
   topics: string[];
   environments: string[];
   secrets: SecretRecord[];
+  /** Team slug → permission and login → permission, as GitHub keeps them per repository. */
+  access?: { teams: Record<string, Permission>; users: Record<string, Permission> };
+  /** Fleet's ruleset on main, as fleet wrote it (a test or a person may edit it to differ). */
+  ruleset?: LocalRuleset;
 }
+
+/** What the local forge records of fleet's ruleset on main. */
+interface LocalRuleset {
+  branch: string;
+  requireCodeOwnerReview: boolean;
+  /** Who may push past it: fleet's own sync. */
+  bypass: string[];
+}
+
+const FLEET_RULESET: LocalRuleset = { branch: "main", requireCodeOwnerReview: true, bypass: ["worker-fleet"] };
 
 const METADATA = "fleet-forge.json";
 
@@ -128,6 +142,45 @@ export class LocalForge implements Forge {
     const fingerprint = createHash("sha256").update(value).digest("hex");
     meta.secrets = [...meta.secrets.filter((s) => s.name !== secret), { name: secret, fingerprint }].sort((a, b) => (a.name < b.name ? -1 : 1));
     await this.save(name, meta);
+  }
+
+  async grants(name: string): Promise<Grant[]> {
+    const access = (await this.managed(name)).access ?? { teams: {}, users: {} };
+    const of = (kind: Grant["kind"], record: Record<string, Permission>) =>
+      Object.entries(record)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([who, permission]): Grant => ({ kind, name: who, permission }));
+    return [...of("team", access.teams), ...of("user", access.users)];
+  }
+
+  async grant(name: string, grant: Grant): Promise<void> {
+    const meta = await this.managed(name);
+    const access = (meta.access ??= { teams: {}, users: {} });
+    access[grant.kind === "team" ? "teams" : "users"][grant.name] = grant.permission;
+    await this.save(name, meta);
+  }
+
+  async revoke(name: string, who: Pick<Grant, "kind" | "name">): Promise<void> {
+    const meta = await this.managed(name);
+    if (meta.access) delete meta.access[who.kind === "team" ? "teams" : "users"][who.name];
+    await this.save(name, meta);
+  }
+
+  async mainRuleset(name: string): Promise<MainRuleset> {
+    const { ruleset } = await this.managed(name);
+    if (!ruleset) return "missing";
+    return JSON.stringify(ruleset) === JSON.stringify(FLEET_RULESET) ? "matches" : "differs";
+  }
+
+  async protectMain(name: string): Promise<void> {
+    const meta = await this.managed(name);
+    meta.ruleset = { ...FLEET_RULESET };
+    await this.save(name, meta);
+  }
+
+  /** Local writes are not paced. */
+  writeTime(): number {
+    return 0;
   }
 
   gitEnv(): Record<string, string> {

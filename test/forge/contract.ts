@@ -1,12 +1,20 @@
 // The Forge contract: every forge (local today, GitHub next) must pass these.
 import { expect, it } from "vitest";
-import type { Forge } from "../../src/forge/forge.js";
+import type { Forge, Grant } from "../../src/forge/forge.js";
 import { git, gitText } from "../../src/git/git.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const IDENTITY = { GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@acme.test", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@acme.test" };
 
-export function forgeContract(name: string, make: () => Promise<Forge>): void {
+/** What a person may change by hand on a forge, for the tests that need it. */
+export interface ByHand {
+  /** Turns off the code-owner review of fleet's ruleset on main (someone loosened it). */
+  loosenRuleset(repo: string): Promise<void>;
+}
+
+const plain = (grants: Grant[]) => grants.map(({ kind, name, permission }) => ({ kind, name, permission }));
+
+export function forgeContract(name: string, make: () => Promise<Forge>, byHand?: ByHand): void {
   it(`${name}: creates a repository with description and lowercased topics, once`, async () => {
     const forge = await make();
     const repo = await forge.create({ name: "acme-api-worker", description: "The API", topics: ["Acme", "worker", "api", "worker"] });
@@ -54,5 +62,45 @@ export function forgeContract(name: string, make: () => Promise<Forge>): void {
     // many names at once (GitHub then lists the organisation instead of asking one by one): the same answer
     const many = await forge.heads(["acme-h-worker", "acme-e-worker", ...["w", "x", "y", "z"].map((n) => `acme-${n}-missing-worker`)]);
     expect(many).toEqual(heads);
+  });
+
+  it(`${name}: grants teams and users a permission, changes and revokes it; reads them back sorted`, async () => {
+    const forge = await make();
+    await forge.create({ name: "acme-p-worker", description: "P", topics: [] });
+    expect(await forge.grants("acme-p-worker")).toEqual([]);
+    await forge.grant("acme-p-worker", { kind: "user", name: "outside-carol", permission: "triage" });
+    await forge.grant("acme-p-worker", { kind: "team", name: "platform", permission: "push" });
+    await forge.grant("acme-p-worker", { kind: "user", name: "ana", permission: "pull" });
+    await forge.grant("acme-p-worker", { kind: "team", name: "sre", permission: "maintain" });
+    expect(plain(await forge.grants("acme-p-worker"))).toEqual([
+      { kind: "team", name: "platform", permission: "push" },
+      { kind: "team", name: "sre", permission: "maintain" },
+      { kind: "user", name: "ana", permission: "pull" },
+      { kind: "user", name: "outside-carol", permission: "triage" },
+    ]);
+    await forge.grant("acme-p-worker", { kind: "team", name: "platform", permission: "admin" });
+    await forge.grant("acme-p-worker", { kind: "user", name: "outside-carol", permission: "push" });
+    await forge.revoke("acme-p-worker", { kind: "team", name: "sre" });
+    await forge.revoke("acme-p-worker", { kind: "user", name: "ana" });
+    expect(plain(await forge.grants("acme-p-worker"))).toEqual([
+      { kind: "team", name: "platform", permission: "admin" },
+      { kind: "user", name: "outside-carol", permission: "push" },
+    ]);
+    await forge.revoke("acme-p-worker", { kind: "user", name: "outside-carol" });
+    expect(plain(await forge.grants("acme-p-worker"))).toEqual([{ kind: "team", name: "platform", permission: "admin" }]);
+  });
+
+  it(`${name}: protects main with fleet's ruleset once, and puts it back when it was changed`, async () => {
+    const forge = await make();
+    await forge.create({ name: "acme-r-worker", description: "R", topics: [] });
+    expect(await forge.mainRuleset("acme-r-worker")).toBe("missing");
+    await forge.protectMain("acme-r-worker");
+    expect(await forge.mainRuleset("acme-r-worker")).toBe("matches");
+    if (byHand) {
+      await byHand.loosenRuleset("acme-r-worker");
+      expect(await forge.mainRuleset("acme-r-worker")).toBe("differs");
+    }
+    await forge.protectMain("acme-r-worker");
+    expect(await forge.mainRuleset("acme-r-worker")).toBe("matches");
   });
 }

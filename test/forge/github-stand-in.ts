@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { checkRequest, checkResponse, example, responseSchema } from "./openapi-check.js";
+import { newRepoAccess, operateAccess, type OrgPeople, type RepoAccess } from "./github-stand-in-access.js";
 
 interface FakeRepo {
   id: number;
@@ -21,6 +22,7 @@ interface FakeRepo {
   environments: Map<string, string>;
   secrets: Map<string, { sealed: string; created: string; updated: string }>;
   keys: { publicKey: Uint8Array; privateKey: Uint8Array; id: string };
+  access: RepoAccess;
 }
 
 export interface RecordedRequest {
@@ -36,6 +38,13 @@ export class GitHubStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   readonly repos = new Map<string, FakeRepo>();
+  /** The organisation's teams and people; the token is fleet-bot's, a member. */
+  readonly people: OrgPeople = {
+    teams: new Set(["platform", "sre", "reviewers"]),
+    members: new Set(["fleet-bot", "ana", "bo"]),
+    users: new Set(["fleet-bot", "ana", "bo", "outside-carol", "outside-dan"]),
+    self: "fleet-bot",
+  };
   private api?: Server;
   private git?: Server;
   private clock = Date.parse("2026-01-01T00:00:00Z");
@@ -156,7 +165,7 @@ export class GitHubStandIn {
         if (!ownerOk) return notFound;
         if (this.repos.has(body.name)) return { status: 422, body: { message: "Repository creation failed.", errors: [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }], documentation_url: "https://docs.github.com/rest" } };
         const keys = sodium.crypto_box_keypair();
-        const r: FakeRepo = { id: this.repos.size + 1000, name: body.name, description: body.description ?? null, visibility: body.visibility ?? (body.private ? "private" : "public"), topics: [], environments: new Map(), secrets: new Map(), keys: { publicKey: keys.publicKey, privateKey: keys.privateKey, id: `key-${this.repos.size + 1}` } };
+        const r: FakeRepo = { id: this.repos.size + 1000, name: body.name, description: body.description ?? null, visibility: body.visibility ?? (body.private ? "private" : "public"), topics: [], environments: new Map(), secrets: new Map(), keys: { publicKey: keys.publicKey, privateKey: keys.privateKey, id: `key-${this.repos.size + 1}` }, access: newRepoAccess(this.people.self) };
         this.repos.set(r.name, r);
         const dir = join(this.gitRoot, this.org, `${r.name}.git`);
         mkdirSync(dir, { recursive: true });
@@ -212,7 +221,7 @@ export class GitHubStandIn {
         if (!repo || !ownerOk) return notFound;
         return { status: 200, body: { total_count: repo.secrets.size, secrets: [...repo.secrets].map(([name, s]) => ({ name, created_at: s.created, updated_at: s.updated })) } };
       default:
-        return { status: 501, body: { message: `the stand-in does not implement ${operationId}`, documentation_url: "https://docs.github.com/rest" } };
+        return operateAccess(this.people, this.org, ownerOk ? repo : undefined, operationId, params, body) ?? { status: 501, body: { message: `the stand-in does not implement ${operationId}`, documentation_url: "https://docs.github.com/rest" } };
     }
   }
 

@@ -2,7 +2,7 @@
 // OpenAPI description and serves git through the real git http-backend.
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { GitHubForge } from "../../src/forge/github.js";
+import { GitHubForge, type GitHubForgeOptions } from "../../src/forge/github.js";
 import { git, gitText } from "../../src/git/git.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
@@ -19,8 +19,8 @@ async function standIn(): Promise<GitHubStandIn> {
   return s;
 }
 
-async function forgeOn(s: GitHubStandIn, token = TOKEN): Promise<GitHubForge> {
-  return new GitHubForge({ org: "acme", token, apiUrl: s.apiUrl, gitUrl: s.gitUrl, stateDir: await tempDir("fleet-gh-state-") });
+async function forgeOn(s: GitHubStandIn, token = TOKEN, extra: Partial<GitHubForgeOptions> = {}): Promise<GitHubForge> {
+  return new GitHubForge({ org: "acme", token, apiUrl: s.apiUrl, gitUrl: s.gitUrl, stateDir: await tempDir("fleet-gh-state-"), ...extra });
 }
 
 describe("the GitHub forge", () => {
@@ -29,7 +29,11 @@ describe("the GitHub forge", () => {
   });
   afterAll(() => Promise.all(started.map((s) => s.stop())));
 
-  forgeContract("github", async () => forgeOn(await standIn()));
+  forgeContract("github", async () => forgeOn(await standIn()), {
+    async loosenRuleset(repo) {
+      for (const ruleset of started.at(-1)!.repos.get(repo)!.access.rulesets.values()) ruleset.rules[0].parameters.require_code_owner_review = false;
+    },
+  });
 
   it("seals secrets with the repository's key; writes go one at a time, at least a second apart", async () => {
     const s = await standIn();
@@ -88,6 +92,40 @@ describe("the GitHub forge", () => {
     expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(950); // waited as retry-after said
     expect((await forge.list()).map((r) => r.name)).toEqual(["acme-r-worker"]);
     expect(s.requests.filter((r) => r.path.startsWith("/orgs/acme/repos?")).map((r) => r.status)).toEqual([502, 200]);
+  });
+
+  it("an invitation not yet accepted counts as granted; the token's own access is not reported; refusals name the permission", async () => {
+    const s = await standIn();
+    const forge = await forgeOn(s);
+    await forge.create({ name: "acme-i-worker", description: "I", topics: [] });
+    expect(s.repos.get("acme-i-worker")!.access.collaborators.get("fleet-bot")).toBe("admin");
+    await forge.grant("acme-i-worker", { kind: "user", name: "outside-dan", permission: "push" });
+    await forge.grant("acme-i-worker", { kind: "user", name: "bo", permission: "pull" });
+    expect(await forge.grants("acme-i-worker")).toEqual([
+      { kind: "user", name: "bo", permission: "pull" },
+      { kind: "user", name: "outside-dan", permission: "push", pending: true },
+    ]);
+    await expect(forge.grant("acme-i-worker", { kind: "team", name: "ghosts", permission: "pull" })).rejects.toThrow(
+      expect.objectContaining({ name: "UserError", hint: expect.stringContaining("Members organisation permission (read)") }),
+    );
+    s.faults.push({ match: /^POST \/repos\/acme\/acme-i-worker\/rulesets$/, status: 403, message: "Resource not accessible by personal access token" });
+    await expect(forge.protectMain("acme-i-worker")).rejects.toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/cannot protect main of acme-i-worker \(HTTP 403/), hint: expect.stringContaining("Administration repository permission (read and write)") }),
+    );
+  });
+
+  it("paces writes under the write limits it is given, and says how long the rest will take", async () => {
+    const s = await standIn();
+    const forge = await forgeOn(s, TOKEN, { writeLimits: [{ count: 2, windowMs: 4000 }] });
+    await forge.create({ name: "acme-w-worker", description: "W", topics: [] });
+    expect(forge.writeTime(1)).toBeGreaterThan(1500);
+    await forge.grant("acme-w-worker", { kind: "team", name: "platform", permission: "push" });
+    await forge.grant("acme-w-worker", { kind: "team", name: "sre", permission: "push" });
+    const writes = s.requests.filter((r) => r.method !== "GET").map((r) => r.at);
+    expect(writes).toHaveLength(4);
+    // no three writes inside one 4-second window
+    expect(writes[2]! - writes[0]!).toBeGreaterThanOrEqual(3950);
+    expect(writes[3]! - writes[1]!).toBeGreaterThanOrEqual(3950);
   });
 
   it("a wrong token is a clear error naming what to set", async () => {

@@ -70,6 +70,7 @@ export class OpenApiDescription {
     }
     // Literal segments win over parameters (/repos/{o}/{r}/topics before /repos/{o}/{r}/{x}).
     this.operations.sort((a, b) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length);
+    nullableWithoutType(spec);
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats.default(this.ajv);
     this.ajv.addSchema(spec, id);
@@ -169,4 +170,19 @@ export class OpenApiDescription {
     const v = this.validator(ref);
     return v(body) ? [] : [`response ${operationId} ${status}: ${this.ajv.errorsText(v.errors)}`];
   }
+}
+
+/**
+ * OpenAPI 3.0's `nullable` beside `anyOf`/`oneOf`/`allOf` and no `type` (GitHub's rulesets'
+ * conditions, for one): Ajv takes `nullable` only with a `type`, so such a schema becomes
+ * "the same, or null" — the null branch last, so the first branch stays the example's.
+ */
+function nullableWithoutType(node: unknown): void {
+  if (typeof node !== "object" || node === null) return;
+  for (const child of Object.values(node)) nullableWithoutType(child);
+  const schema = node as Schema;
+  if (Array.isArray(schema) || schema.nullable !== true || schema.type !== undefined) return;
+  const { nullable: _, description, ...rest } = schema;
+  for (const key of Object.keys(schema)) delete schema[key];
+  Object.assign(schema, description === undefined ? {} : { description }, { anyOf: [rest, { type: "null" }] });
 }
