@@ -10,6 +10,7 @@ import { WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
+import { accessOf } from "../manifest/access.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -44,6 +45,8 @@ export interface ScaffoldInput {
   /** Names of other workers' scripts, for Durable Objects defined elsewhere. */
   scriptNameOf: (className: string) => string | undefined;
   monorepoName: string;
+  /** Its code owners (`@org/team` or `@login`), written to .github/CODEOWNERS when there are any. */
+  owners: string[];
   /** The worker's own wrangler config, when it has one (directories layout). */
   ownConfig?: WranglerConfig;
 }
@@ -165,6 +168,7 @@ export async function scaffoldInput(
     })),
     scriptNameOf,
     monorepoName,
+    owners: accessOf(manifest, id).owners,
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
   };
 }

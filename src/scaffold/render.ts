@@ -2,6 +2,7 @@
 // Paths the monorepo owns (what sync brings in) are never generated: the monorepo's file wins.
 import { renderCatalogInfo, renderChangelog, renderEnvExample, renderReadme } from "./docs.js";
 import { renderCarriedContext } from "./carried-context.js";
+import { CODEOWNERS_PATH, renderCodeowners } from "./codeowners.js";
 import { entryPath, renderEntry } from "./entry.js";
 import { configPathOf, ownTestFiles, ownVitestConfig, type ScaffoldInput } from "./input.js";
 import { renderPackageJson } from "./package-json.js";
@@ -35,6 +36,7 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   files.set(".env.example", renderEnvExample(input));
   files.set("catalog-info.yaml", renderCatalogInfo(input));
   files.set(".github/workflows/deploy.yml", renderWorkflow(input));
+  if (input.owners.length) files.set(CODEOWNERS_PATH, renderCodeowners(input));
   // The worker's own test setup wins: with a Vitest config of its own, its tests run as it says
   // and fleet adds no second config; otherwise fleet's config runs the worker's own tests and
   // the generated health test, in workerd.
