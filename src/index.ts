@@ -7,6 +7,7 @@ export { plan } from "./api/plan.js";
 export { split, type SplitCall, type SplitResult } from "./api/split.js";
 export { sync, type SyncCall, type SyncResult } from "./api/sync.js";
 export { create, type CreateCall, type CreateResult } from "./api/create.js";
+export { access, type AccessCall, type AccessResult, type RepositoryAccess, type AccessRowResult } from "./api/access.js";
 export { deploy, PLATFORM, type DeployCall, type DeployResult } from "./api/deploy.js";
 export { health, type HealthCall, type WorkerHealth } from "./api/health.js";
 export { status, type StatusCall } from "./api/status.js";

@@ -57,19 +57,19 @@ export class Output {
     const started = Date.now();
     let last = 0;
     if (!this.options.live) this.info(`${label}…`);
-    const render = (done: number) => {
+    const render = (done: number, note?: string) => {
       const count = total ? `${done}/${total}` : `${done}`;
       const pct = total ? ` ${Math.floor((100 * done) / total)}%` : "";
-      this.options.stderr.write(`\r\x1b[2K${this.c.cyan("…")} ${label} ${count}${pct}`);
+      this.options.stderr.write(`\r\x1b[2K${this.c.cyan("…")} ${label} ${count}${pct}${note ? ` ${this.c.dim(note)}` : ""}`);
       this.liveLine = true;
     };
     return {
-      update: (done: number) => {
+      update: (done: number, note?: string) => {
         if (!this.options.live) return;
         const now = Date.now();
         if (now - last < 50) return;
         last = now;
-        render(done);
+        render(done, note);
       },
       done: (summary?: string) => {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -87,6 +87,7 @@ export class Output {
 }
 
 export interface Progress {
-  update(done: number): void;
+  /** `note` follows the count, such as the time left. */
+  update(done: number, note?: string): void;
   done(summary?: string): void;
 }

@@ -19,6 +19,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "merge the current scaffold template into each worker repository three ways, on the branch fleet/update",
     load: () => import("../commands/update.js"),
   },
+  access: {
+    summary: "who can do what in each worker repository against the manifest; --apply grants, --prune revokes",
+    load: () => import("../commands/access.js"),
+  },
   list: { summary: "list the worker repositories on the forge", load: () => import("../commands/list.js") },
   clone: { summary: "clone the worker repositories, or bring existing clones up to date", load: () => import("../commands/clone.js") },
   sync: { summary: "merge each worker's split into its repository and push (fast-forward only)", load: () => import("../commands/sync.js") },

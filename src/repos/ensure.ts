@@ -1,5 +1,7 @@
 // `fleet create` for one worker: the repository on the forge, its description and topics, its
-// environments and secrets, and the scaffold commit — each checked first, done only if missing.
+// environments and secrets, the scaffold commit, and the access the manifest gives (grants and
+// the ruleset on main, as `fleet access --apply` makes them, never revoking) — each checked first,
+// done only if missing.
 // A repository fleet did not create is refused; a repo-owned file someone edited is reported as
 // drift and left alone.
 import type { Forge, Repository } from "../forge/forge.js";
@@ -10,6 +12,9 @@ import type { Manifest } from "../manifest/schema.js";
 import type { Scaffold } from "../scaffold/render.js";
 import { SCAFFOLD_TRAILER, scaffoldCommit } from "./scaffold-commit.js";
 import { createHash } from "node:crypto";
+import { applyRow, describeWrite, observeAccess } from "../access/apply.js";
+import { needsWrite, planAccess } from "../access/plan.js";
+import { accessOf } from "../manifest/access.js";
 
 export const ENVIRONMENTS = ["staging", "production"] as const;
 
@@ -89,6 +94,13 @@ export async function ensureRepository(
     });
   } else {
     result.drift = await driftOf(ctx.monorepo, url!, ctx.forge, id, tip, scaffold);
+  }
+  // access last: the ruleset on main goes up once the scaffold is there
+  const access = accessOf(ctx.manifest, id);
+  if (Object.keys(access.teams).length || Object.keys(access.users).length || access.protect) {
+    const observed = repo && !created ? await observeAccess(ctx.forge, name, access) : { grants: [] };
+    for (const row of planAccess(id, name, access, observed).filter((r) => needsWrite(r, false)))
+      await change(describeWrite(row), () => applyRow(ctx.forge, row));
   }
   if (ctx.dryRun) result.status = result.changes.length ? "would-change" : "up-to-date";
   else result.status = created ? "created" : result.changes.length ? "completed" : "up-to-date";
