@@ -4,10 +4,11 @@
 // both edits, a second run changes nothing, and an edit of the same line conflicts.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateExample } from "../../src/example/index.js";
 import { git, gitText } from "../../src/git/git.js";
-import { setManifest } from "../forge/github-fixture.js";
+import { monorepoOnGitHub, setManifest } from "../forge/github-fixture.js";
+import { GitHubStandIn } from "../forge/github-stand-in.js";
 import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -156,5 +157,54 @@ describe("fleet update", () => {
     expect(run.results[0]).toMatchObject({ status: "skipped" });
     expect(JSON.stringify(run.results[0])).toContain("commits fleet did not make");
     expect(await gitText(["rev-parse", "fleet/update"], { cwd: notary })).toBe(tip);
+  });
+});
+
+describe("fleet update on the GitHub stand-in", () => {
+  const TOKEN = "ghp_updateToken00112233445566778899aab";
+  const ENV = { GIT_AUTHOR_NAME: "Fleet Test", GIT_AUTHOR_EMAIL: "test@chitty.cc", GIT_COMMITTER_NAME: "Fleet Test", GIT_COMMITTER_EMAIL: "test@chitty.cc", GH_TOKEN: TOKEN, GITHUB_TOKEN: "" };
+  const WORKERS = ["canon", "docs"];
+  let dir: string;
+  let github: GitHubStandIn;
+  beforeAll(async () => {
+    const root = await tempDir("fleet-update-gh-");
+    github = await new GitHubStandIn("chittyos", TOKEN, join(root, "github")).start();
+    dir = join(root, "monorepo");
+    await monorepoOnGitHub(dir, github, 20);
+    for (const args of [["create", ...WORKERS], ["sync", ...WORKERS]]) {
+      const run = await runFleet([...args, "--cwd", dir], ENV);
+      expect(run.code, run.stderr).toBe(0);
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await github.stop();
+    expect(github.violations, "requests GitHub's OpenAPI description does not allow").toEqual([]);
+  });
+
+  it("opens a pull request of fleet/update per repository, and reuses the open one the next time", async () => {
+    await setManifest(dir, ["compatibilityDate"], NEW_DATE);
+    const run = async () => {
+      const out = await runFleet(["update", ...WORKERS, "--json", "--cwd", dir], ENV);
+      expect(out.code, out.stderr).toBe(0);
+      return (JSON.parse(out.stdout) as { repositories: (Result & { pullRequest?: { number: number; reused: boolean } })[] }).repositories;
+    };
+    const first = await run();
+    expect(first.map((r) => [r.status, r.pullRequest?.number, r.pullRequest?.reused])).toEqual([
+      ["proposed", 1, false],
+      ["proposed", 1, false],
+    ]);
+    for (const id of WORKERS) {
+      const pulls = github.pulls.get(`chittyos-${id}-worker`)!;
+      expect(pulls).toEqual([expect.objectContaining({ head: "fleet/update", base: "main", state: "open" })]);
+      expect(pulls[0]!.body).toContain("wrangler.jsonc");
+    }
+    const second = await run();
+    expect(second.map((r) => [r.status, r.pullRequest?.number, r.pullRequest?.reused])).toEqual([
+      ["proposed-already", 1, true],
+      ["proposed-already", 1, true],
+    ]);
+    expect(github.pulls.get("chittyos-canon-worker")).toHaveLength(1);
+    const created = github.requests.filter((r) => r.operationId === "pulls/create");
+    expect(created.map((r) => r.status)).toEqual([201, 201]);
   });
 });
