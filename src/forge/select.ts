@@ -12,7 +12,9 @@ export function forgeFor(manifest: Manifest, monorepo: string, env: NodeJS.Proce
   const token = env.GH_TOKEN || env.GITHUB_TOKEN;
   if (!token) {
     throw new UserError("providers.forge is github, and neither GH_TOKEN nor GITHUB_TOKEN is set", {
-      hint: "export GH_TOKEN=<a token with Administration, Contents, Environments and Secrets read and write on the organisation's repositories>",
+      hint:
+        "export GH_TOKEN=<a token with Administration, Contents, Environments and Secrets read and write on the organisation's repositories, " +
+        "and Members read on the organisation for teams' access>",
     });
   }
   const github = manifest.providers.github;

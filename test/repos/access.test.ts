@@ -151,6 +151,8 @@ describe("fleet access on the GitHub stand-in", () => {
     github.faults.push({ match: /^PUT \/repos\/chittyos\/chittyos-docs-worker\/collaborators\/ana$/, status: 403, message: "Must have admin rights to Repository." });
     const stopped = await runFleet(["access", ...WORKERS, "--apply", "--cwd", dir], ENV);
     expect(stopped.code).toBe(2);
+    // the time GitHub's pace needs is said up front: seven writes, a second apart
+    expect(stopped.stderr).toContain("applying 7 access changes in the GitHub organisation chittyos, about 6 s at its write limits");
     expect(stopped.stderr).toMatch(/cannot give user ana pull on chittyos-docs-worker \(HTTP 403[\s\S]*Administration repository permission/);
     const first = writes().slice(before);
     expect(first).toHaveLength(5); // canon's three, docs's two teams
