@@ -1,5 +1,4 @@
 import { access, stillDiffers, type AccessResult, type AccessRowResult } from "../api/access.js";
-import { describeWrite } from "../access/apply.js";
 import { defineCommand } from "../cli/define.js";
 import { sessionOf } from "../cli/context.js";
 import type { Progress } from "../cli/output.js";
@@ -69,7 +68,7 @@ function has(row: AccessRowResult): string {
 
 function outcome(row: AccessRowResult, c: { green: (s: string) => string; red: (s: string) => string; yellow: (s: string) => string }): string {
   if (row.action === "failed") return c.red(`failed: ${row.detail ?? ""}`);
-  if (row.action) return c.green(`${row.action} (${describeWrite(row)})`);
+  if (row.action) return c.green(row.action);
   const words = { ok: "ok", missing: c.red("missing"), extra: c.yellow("extra"), "wrong-level": c.red("wrong level"), "no-repository": c.red("no repository") };
   return words[row.state];
 }
