@@ -13,8 +13,9 @@ import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { boundedMap } from "../concurrency/bounded.js";
 import { git } from "../git/git.js";
-import type { CreateRepository, Forge, Grant, MainRuleset, Repository, RepositoryHead, SecretRecord } from "./forge.js";
+import type { CreateRepository, Forge, Grant, MainRuleset, ProposedChange, Repository, RepositoryHead, SecretRecord } from "./forge.js";
 import { GitHubAccess } from "./github-access.js";
+import { proposePullRequest } from "./github-pulls.js";
 import { normalizeTopics } from "./local.js";
 import { WritePacer, type WriteLimit } from "./write-pacer.js";
 
@@ -255,6 +256,15 @@ export class GitHubForge implements Forge {
       GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
       GIT_TERMINAL_PROMPT: "0",
     };
+  }
+
+  /** A pull request of `change.head` into `change.base`: the open one reused, else opened. */
+  async proposeChange(name: string, change: ProposedChange): Promise<{ number: number; url: string; reused: boolean }> {
+    try {
+      return await proposePullRequest(this.octokit, this.options.org, name, change);
+    } catch (error) {
+      throw this.explain(error, `open a pull request of ${change.head} in ${name}`);
+    }
   }
 
   private async repository(data: { name: string; description: string | null; topics?: string[]; default_branch?: string }): Promise<Repository> {

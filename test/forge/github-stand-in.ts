@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import sodium from "libsodium-wrappers";
 import { checkRequest, checkResponse, example, responseSchema } from "./openapi-check.js";
+import { operatePulls, type StandInPull } from "./github-stand-in-pulls.js";
 import { newRepoAccess, operateAccess, type OrgPeople, type RepoAccess } from "./github-stand-in-access.js";
 
 interface FakeRepo {
@@ -38,6 +39,8 @@ export class GitHubStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   readonly repos = new Map<string, FakeRepo>();
+  /** Each repository's pull requests, by repository name. */
+  readonly pulls = new Map<string, StandInPull[]>();
   /** The organisation's teams and people; the token is fleet-bot's, a member. */
   readonly people: OrgPeople = {
     teams: new Set(["platform", "sre", "reviewers"]),
@@ -220,6 +223,15 @@ export class GitHubStandIn {
       case "actions/list-repo-secrets":
         if (!repo || !ownerOk) return notFound;
         return { status: 200, body: { total_count: repo.secrets.size, secrets: [...repo.secrets].map(([name, s]) => ({ name, created_at: s.created, updated_at: s.updated })) } };
+      case "pulls/list":
+      case "pulls/create":
+      case "pulls/update": {
+        if (!repo || !ownerOk) return notFound;
+        if (!this.pulls.has(repo.name)) this.pulls.set(repo.name, []);
+        const where = { org: this.org, repo: repo.name, gitDir: join(this.gitRoot, this.org, `${repo.name}.git`) };
+        const fill = (op: string, status: number, fields: Record<string, unknown>) => this.fill(op, status, fields);
+        return operatePulls(this.pulls.get(repo.name)!, where, operationId, params, query, body, fill) ?? notFound;
+      }
       default:
         return operateAccess(this.people, this.org, ownerOk ? repo : undefined, operationId, params, body) ?? { status: 501, body: { message: `the stand-in does not implement ${operationId}`, documentation_url: "https://docs.github.com/rest" } };
     }
