@@ -33,6 +33,7 @@ export async function status(options: StatusCall = {}): Promise<FleetStatus> {
   let workers;
   try {
     workers = await boundedMap(ids, concurrency, (id) => probeWorker(facts, id));
+    await facts.driftMemory.save();
   } finally {
     facts.close();
   }

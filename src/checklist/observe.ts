@@ -25,6 +25,7 @@ import { REGISTRY_SCRIPT } from "../registry/worker-source.js";
 import { boundedMap } from "../concurrency/bounded.js";
 import { snapshot, type RepoSnapshot } from "./worker-repo.js";
 import { scaffoldInput, type ScaffoldInput } from "../scaffold/input.js";
+import { DriftMemory } from "../update/scaffold-drift.js";
 import { sourceName } from "../sync/sync.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -40,6 +41,8 @@ export interface FleetFacts {
   plans: Map<string, WorkerPlan>;
   /** What each worker's scaffold is rendered from now (the template's drift compares it with its repository). */
   scaffolds: Map<string, ScaffoldInput>;
+  /** Drift found by earlier runs, by repository main and rendering (saved by whoever probes). */
+  driftMemory: DriftMemory;
   forge: Forge;
   repos: Map<string, Repository>;
   snapshots: Map<string, RepoSnapshot>;
@@ -219,6 +222,7 @@ export async function observeFleet(monorepo: string, manifest: Manifest, branch:
       tip,
       plans,
       scaffolds,
+      driftMemory: await DriftMemory.load(monorepo),
       forge,
       repos,
       snapshots,

@@ -12,7 +12,6 @@ import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } f
 import { displayName } from "../manifest/names.js";
 import { probeOf, probeUrl } from "../health/probe.js";
 import { sameCommit } from "../cloud/cloud.js";
-import { scaffoldDrift } from "../update/scaffold-drift.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
 export const INTEGRATION_TEST = "test/integration.test.js";
@@ -188,7 +187,7 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
   const health = facts.health.get(id);
   const snap = facts.snapshots.get(id);
   const input = facts.scaffolds.get(id);
-  const scaffold = snap?.tip && snap.git && input ? await scaffoldDrift(snap.git.cwd, snap.tip, input, snap.git.env) : null;
+  const scaffold = snap?.tip && snap.git && input ? await facts.driftMemory.drift(id, snap.git.cwd, snap.tip, input, snap.git.env) : null;
   const script = repoNameFor(facts.manifest, id);
   const live = facts.active.get(script);
   const cloud = worker.external

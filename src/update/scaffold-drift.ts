@@ -2,6 +2,10 @@
 // against the newest rendering its main holds (what `fleet update` would merge from). Read-only;
 // compared by blob id, computed here, so no object is written.
 import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.js";
+import { fleetDir } from "../git/fleet-dir.js";
 import { gitText } from "../git/git.js";
 import { treeEntries } from "../git/write-commit.js";
 import { SCAFFOLD_TRAILER } from "../repos/scaffold-commit.js";
@@ -52,4 +56,54 @@ export async function scaffoldDrift(cwd: string, main: string, input: ScaffoldIn
 export function blobId(content: string): string {
   const bytes = Buffer.from(content, "utf8");
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/**
+ * Drift results remembered across runs (`<fleet dir>/scaffold-drift.json`), each under a key of
+ * the repository's main and the scaffold as rendered now: an unchanged repository and template
+ * cost no git process (`fleet status` would otherwise start two per worker). Only an accelerator:
+ * any change to either gives a new key, and an unreadable file is an empty memory.
+ */
+export class DriftMemory {
+  private changed = false;
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly entries: Map<string, { key: string; drift: ScaffoldDrift }>,
+  ) {}
+
+  static async load(monorepo: string): Promise<DriftMemory> {
+    const dir = await fleetDir(monorepo);
+    const file = dir ? join(dir, "scaffold-drift.json") : undefined;
+    const saved = file
+      ? await readFile(file, "utf8").then(
+          (text) => JSON.parse(text) as Record<string, { key: string; drift: ScaffoldDrift }>,
+          () => ({}),
+        )
+      : {};
+    return new DriftMemory(file, new Map(Object.entries(saved)));
+  }
+
+  /** The drift of worker `id`'s repository at `main`, remembered or compared now. */
+  async drift(id: string, cwd: string, main: string, input: ScaffoldInput, env: Record<string, string> = {}): Promise<ScaffoldDrift> {
+    // the date only comes from the repository (its first rendering), which `main` fixes
+    const { files, keep } = renderingFor(input, "0000-00-00");
+    const key = createHash("sha256")
+      .update(main)
+      .update(JSON.stringify([...files]))
+      .update(JSON.stringify([...keep].sort()))
+      .digest("hex");
+    const known = this.entries.get(id);
+    if (known?.key === key) return known.drift;
+    const drift = await scaffoldDrift(cwd, main, input, env);
+    this.entries.set(id, { key, drift });
+    this.changed = true;
+    return drift;
+  }
+
+  async save(): Promise<void> {
+    if (!this.changed || !this.file) return;
+    await mkdir(dirname(this.file), { recursive: true });
+    await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.entries)));
+    this.changed = false;
+  }
 }
