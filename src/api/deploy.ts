@@ -12,6 +12,10 @@ import { planFleet } from "../plan/plan.js";
 import type { Manifest } from "../manifest/schema.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
 import { probeOf } from "../health/probe.js";
+import { VersionFactsLookup } from "../releases/facts.js";
+import { recordRelease } from "../releases/record.js";
+import type { FleetRelease } from "../releases/release.js";
+import { ReleaseStore } from "../releases/store.js";
 
 /** The monorepo's own platform worker, as a deploy target and a rollback name. */
 export const PLATFORM = "platform";
@@ -40,6 +44,10 @@ export interface DeployResult {
   cloud: "local" | "cloudflare";
   /** One outcome per target, in deploy order: deployed, failed or skipped (with the reason). */
   workers: DeployOutcome[];
+  /** The fleet release recorded (every worker live now), when at least one worker went out healthy. */
+  release?: FleetRelease;
+  /** Why the release could not be recorded, if it could not (the deploy itself stands). */
+  releaseError?: string;
 }
 
 /**
@@ -96,8 +104,21 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
           .filter((id) => !manifest.workers[id]!.external)
           .map((id) => repoNameFor(manifest, id)),
       );
-      const workers = await deployInOrder(cloud, targets, { ...(env ? { environment: env } : {}), health, onEvent, fleetScripts });
-      return { cloud: cloud.kind, workers };
+      const store = ReleaseStore.at(session.cwd);
+      const lookup = new VersionFactsLookup(cloud, await store.list());
+      const workers = await deployInOrder(cloud, targets, {
+        ...(env ? { environment: env } : {}),
+        health,
+        onEvent,
+        fleetScripts,
+        onDeployed: (d) => lookup.remember(d.script, d.version, d.spec, d.packageVersion),
+      });
+      try {
+        const release = await recordRelease({ manifest, cloud, store, lookup, outcomes: workers, ...(env ? { environment: env } : {}) });
+        return { cloud: cloud.kind, workers, ...(release ? { release } : {}) };
+      } catch (error) {
+        return { cloud: cloud.kind, workers, releaseError: (error as Error).message };
+      }
     } finally {
       await cloud.dispose();
     }

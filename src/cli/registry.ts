@@ -31,6 +31,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import("../commands/deploy.js"),
   },
   rollback: { summary: "make an earlier version of a worker active again", load: () => import("../commands/rollback.js") },
+  releases: { summary: "the fleet releases fleet deploy recorded: which version of every worker was live", load: () => import("../commands/releases.js") },
+  versions: {
+    summary: "each worker's released version (its newest vX.Y.Z tag), its date, commits since, and whether it is live",
+    load: () => import("../commands/versions.js"),
+  },
   health: { summary: "every worker's /health, concurrently; exit 1 if any is down", load: () => import("../commands/health.js") },
   up: { summary: "serve the local cloud on 127.0.0.1, routed by Host header", load: () => import("../commands/up.js") },
   registry: { summary: "sync every worker's entry into the service registry", load: () => import("../commands/registry.js") },

@@ -4,7 +4,7 @@
 // back. One worker failing does not stop independent ones; its dependants are skipped, naming
 // the dependency that never came up. Builds (checkout, npm packages, the local cloud's wrangler
 // bundling) run ahead in parallel; the cloud changes strictly in dependency order.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { git, gitText } from "../git/git.js";
@@ -42,6 +42,8 @@ export interface DeployOutcome {
   status: "deployed" | "failed" | "skipped";
   /** The version deployed (still live unless it was rolled back). */
   version?: CloudVersion;
+  /** Its package.json's `version` at the commit deployed, when it has one. */
+  packageVersion?: string;
   /** The version made live again when the new one was unhealthy. */
   rolledBackTo?: CloudVersion;
   /** Scripts deployed as placeholders before it: it binds them, and they were not deployed yet. */
@@ -62,6 +64,8 @@ export interface DeployOptions {
    * gets a placeholder of it first (another script is left for the cloud to refuse, named).
    */
   fleetScripts?: ReadonlySet<string>;
+  /** Each version that went out, with the config it was deployed with (fleet's releases record it). */
+  onDeployed?: (deployed: { id: string; script: string; version: CloudVersion; spec: WorkerSpec; packageVersion?: string }) => void;
 }
 
 /** Checks out `branch` of `repository` into `dir` (fresh each time: a build sees only the repository). */
@@ -80,6 +84,7 @@ interface Built {
   commit: string;
   message: string;
   prepared: Prepared;
+  packageVersion?: string;
 }
 
 /**
@@ -102,10 +107,21 @@ async function build(cloud: Cloud, target: DeployTarget, environment: string | u
     if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);
     const prepared = await cloud.prepare(dir, configFile, environment);
     const message = (await gitText(["log", "-1", "--format=%s", "HEAD"], { cwd: dir })).trim();
-    return { dir, commit, message, prepared };
+    const packageVersion = await packageVersionIn(dir);
+    return { dir, commit, message, prepared, ...(packageVersion ? { packageVersion } : {}) };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** The checkout's package.json `version`, if it has one (a worker without package.json has none). */
+async function packageVersionIn(dir: string): Promise<string | undefined> {
+  try {
+    const version = (JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as { version?: unknown }).version;
+    return typeof version === "string" && version ? version : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -143,7 +159,7 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
   const placed = new Set<string>();
   try {
     for (const level of levels(targets)) {
-      const deployed: { target: DeployTarget; result: Deployed; before: CloudVersion | undefined; placeholders: string[] }[] = [];
+      const deployed: { target: DeployTarget; result: Deployed; before: CloudVersion | undefined; placeholders: string[]; packageVersion?: string }[] = [];
       for (const target of level) {
         const failedDep = target.dependsOn.find((d) => outcomes.get(d) && outcomes.get(d)!.status !== "deployed");
         if (failedDep) {
@@ -167,7 +183,15 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
           const placeholders = await placeholdersFor(cloud, b.prepared.spec, options, placed);
           options.onEvent?.(`deploying ${target.id}`);
           const result = await cloud.deploy(b.prepared, { repository: target.repository, commit: b.commit, message: b.message }, target.secrets);
-          deployed.push({ target, result, before, placeholders });
+          const packageVersion = b.packageVersion;
+          options.onDeployed?.({
+            id: target.id,
+            script: result.script,
+            version: result.version,
+            spec: b.prepared.spec,
+            ...(packageVersion ? { packageVersion } : {}),
+          });
+          deployed.push({ target, result, before, placeholders, ...(packageVersion ? { packageVersion } : {}) });
         } catch (error) {
           outcomes.set(target.id, {
             id: target.id,
@@ -183,7 +207,7 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
       await cloud.settle();
       let rolledBack = false;
       await Promise.all(
-        deployed.map(async ({ target, result, before, placeholders }) => {
+        deployed.map(async ({ target, result, before, placeholders, packageVersion }) => {
           const probe = target.health ?? HEALTH_ENDPOINT;
           const health = await checkHealth(cloud.fetch, probeUrl(result.host, probe), { ...options.health, expect: probe });
           const outcome: DeployOutcome = {
@@ -191,6 +215,7 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
             script: result.script,
             status: health.state === "up" ? "deployed" : "failed",
             version: result.version,
+            ...(packageVersion ? { packageVersion } : {}),
             refusedRoutes: result.refused,
             health,
             ...(placeholders.length ? { placeholders } : {}),

@@ -16,6 +16,10 @@ export interface WorkerSpec {
   vars: Record<string, string>;
   /** Service bindings: binding → target script. */
   services: Record<string, string>;
+  /** The newest Durable Object migration's tag (the last `migrations[].tag`); absent: none. */
+  migrationTag?: string;
+  /** What each KV, D1 and R2 binding names on the account: binding → namespace id, database (id or name), bucket. */
+  resources?: { kv: Record<string, string>; d1: Record<string, string>; r2: Record<string, string> };
 }
 
 export function specFromConfig(config: WranglerConfig, environment?: string): WorkerSpec {
@@ -43,5 +47,26 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     ),
     vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
+    ...migrationTagOf(effective.raw.migrations),
+    resources: {
+      kv: resourcesOf(of("kv"), ["id", "preview_id"]),
+      d1: resourcesOf(of("d1"), ["database_id", "database_name"]),
+      r2: resourcesOf(of("r2"), ["bucket_name"]),
+    },
   };
+}
+
+function migrationTagOf(migrations: unknown): { migrationTag?: string } {
+  const tags = (Array.isArray(migrations) ? migrations : []).map((m) => (m as { tag?: unknown })?.tag).filter((t): t is string => typeof t === "string");
+  return tags.length ? { migrationTag: tags.at(-1)! } : {};
+}
+
+/** Binding → the first of `fields` it sets (the resource it names), for bindings that name one. */
+function resourcesOf(bindings: { name: string; config: Record<string, unknown> }[], fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const b of bindings) {
+    const value = fields.map((f) => b.config[f]).find((v) => typeof v === "string" && v);
+    if (typeof value === "string") out[b.name] = value;
+  }
+  return out;
 }

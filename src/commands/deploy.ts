@@ -42,7 +42,11 @@ export default defineCommand({
     const secretValues = values["secrets-file"] ? await readSecretsFile(ctx.cwd, values["secrets-file"]) : undefined;
     let progress: Progress | undefined;
     let done = 0;
-    const { workers: outcomes } = await deploy({
+    const {
+      workers: outcomes,
+      release,
+      releaseError,
+    } = await deploy({
       ...sessionOf(ctx),
       manifest,
       workers: ids,
@@ -59,7 +63,7 @@ export default defineCommand({
     });
     const count = (status: string) => outcomes.filter((o) => o.status === status).length;
     progress?.done(`${count("deployed")} deployed, ${count("failed")} failed, ${count("skipped")} skipped`);
-    if (ctx.json) ctx.out.json({ workers: outcomes });
+    if (ctx.json) ctx.out.json({ workers: outcomes, release: release?.id ?? null });
     else {
       const version = (o: (typeof outcomes)[number]) => (o.version ? `v${o.version.number}${o.rolledBackTo ? ` → v${o.rolledBackTo.number}` : ""}` : "");
       const health = (o: (typeof outcomes)[number]) => (o.health ? `${o.health.state} ${o.health.latencyMs} ms` : "");
@@ -75,7 +79,12 @@ export default defineCommand({
       for (const o of outcomes)
         for (const r of o.refusedRoutes ?? [])
           ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
+      if (release)
+        ctx.out.print(
+          `fleet release ${release.id}: ${release.workers.length} workers live (fleet releases lists them; fleet rollback --release ${release.id} returns to it)`,
+        );
     }
+    if (releaseError) ctx.out.warn(`the fleet release could not be recorded: ${releaseError}`);
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
   },
 });
