@@ -3,6 +3,7 @@ import { miniflareOptions } from "../cloud/runtime.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { DEFAULT_RETRY, RegistryClient, RegistryUnavailable, sameEntry, type RegistryFetch, type RetryPolicy } from "../registry/client.js";
 import { registryEntries } from "../registry/entries.js";
+import { releasedVersions } from "../registry/released.js";
 import { ensureLocalRegistry, LOCAL_REGISTRY_URL } from "../registry/local.js";
 import { openSession, whileLocked, type FleetOptions } from "./session.js";
 
@@ -37,7 +38,7 @@ export async function registrySync(options: RegistrySyncCall = {}): Promise<Regi
   const work = async (): Promise<RegistrySyncResult> => {
     const manifest = await session.manifest();
     const store = LocalCloudStore.at(session.cwd);
-    const wanted = await registryEntries(manifest, store);
+    const wanted = await registryEntries(manifest, store, await releasedVersions(session, manifest, store));
     const provider = manifest.providers.registry;
     let dispose = async () => {};
     let client: RegistryClient;

@@ -5,7 +5,13 @@ import type { Manifest } from "../manifest/schema.js";
 import type { RegistryEntry } from "./client.js";
 import { probeOf, probeUrl } from "../health/probe.js";
 
-export async function registryEntries(manifest: Manifest, store: LocalCloudStore): Promise<RegistryEntry[]> {
+/**
+ * `released`: what each deployed worker's live commit is in its repository's release terms
+ * (registry/released.ts). An entry's version is that ("1.1.0", or "1.1.0+3.abc1234" for a commit
+ * after the release); a live version no release describes keeps the cloud's number and commit
+ * ("v3+abc123456789"); else "not deployed", or "external".
+ */
+export async function registryEntries(manifest: Manifest, store: LocalCloudStore, released: ReadonlyMap<string, string> = new Map()): Promise<RegistryEntry[]> {
   const state = await store.state();
   const entries: RegistryEntry[] = [];
   for (const [id, worker] of Object.entries(manifest.workers).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -23,7 +29,7 @@ export async function registryEntries(manifest: Manifest, store: LocalCloudStore
     entries.push({
       serviceId: id,
       name: displayName(id, worker),
-      version: version ? `v${version.version}+${version.source.commit.slice(0, 12)}` : worker.external ? "external" : "not deployed",
+      version: version ? (released.get(id) ?? `v${version.version}+${version.source.commit.slice(0, 12)}`) : worker.external ? "external" : "not deployed",
       repository: repositoryUrl(manifest, id),
       cloudflareWorker: script,
       domain: worker.domain ?? null,
