@@ -7,8 +7,10 @@ import { repoNameFor } from "../manifest/names.js";
 import { ensureRepository, type EnsureResult } from "../repos/ensure.js";
 import { scaffoldInput } from "../scaffold/input.js";
 import { renderScaffold } from "../scaffold/render.js";
+import { workerHistory } from "../scaffold/history.js";
 import { sourceName } from "../sync/sync.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+import { splitIn } from "./split.js";
 import { lockfileFor } from "../npm/lockfile.js";
 import { boundedMap } from "../concurrency/bounded.js";
 
@@ -54,6 +56,9 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
     const tree = await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`);
     const monorepoName = await sourceName(session.cwd);
     const date = new Date().toISOString().slice(0, 10);
+    // each CHANGELOG lists its worker's own history: the split, brought up to date (incremental
+    // after the first; the sync that follows then finds it done); a dry run reads what is there
+    if (!options.dryRun && ids.length) await splitIn(session, ids);
     options.onStart?.(forge.label, ids.length);
     // several repositories at once (the GitHub forge still paces its writes one at a time); a
     // mistake of the user's stops the ones not started, lets the started ones finish, then is thrown
@@ -64,7 +69,8 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
         if (stop) return undefined;
         try {
           const input = await scaffoldInput(manifest, id, tree, monorepoName);
-          const scaffold = renderScaffold(input, { date });
+          const history = await workerHistory(session.cwd, id);
+          const scaffold = renderScaffold(input, { date, ...(history ? { history } : {}) });
           const secrets = [...manifest.secrets, ...input.secrets];
           // the repository's CI installs with `npm ci`: the package.json fleet writes comes with its lockfile
           const pkg = scaffold.files.get("package.json");

@@ -14,7 +14,7 @@ import { repoNameFor } from "../manifest/names.js";
 import { scaffoldInput, type ScaffoldInput } from "../scaffold/input.js";
 import { sourceName } from "../sync/sync.js";
 import { boundedMap } from "../concurrency/bounded.js";
-import { renderingFor, renderingsWithDates } from "../update/scaffold-drift.js";
+import { renderingFor, renderingsWithDates, repositoryRendering } from "../update/scaffold-drift.js";
 import { mergeTemplate, UPDATE_BRANCH, UPDATE_TRAILER, updateCommit } from "../update/template-merge.js";
 import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
 
@@ -142,7 +142,7 @@ async function updateOne(ctx: UpdateContext, id: string, repo: string, input: Sc
   if (renderings.length === 0)
     return { id, repo, status: "skipped", files: [], conflicts: [], detail: "main has no scaffold commit of fleet's (Fleet-Scaffold trailer) to merge from" };
   // the CHANGELOG's first release is the day fleet created the repository, in every rendering
-  const rendered = renderingFor(input, renderings.at(-1)!.date);
+  const rendered = renderingFor(input, await repositoryRendering(monorepo, renderings));
   const merge = await mergeTemplate(
     monorepo,
     id,

@@ -13,6 +13,9 @@ const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
 /** A team's slug as GitHub makes it from the team's name. */
 const TEAM_SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/** A semantic version as semver.org's own expression reads it (no leading "v"). */
+export const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 /** A code owner as CODEOWNERS writes it: `@org/team-slug` or `@login`. */
 export const OWNER = /^@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[a-z0-9][a-z0-9._-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
 
@@ -117,6 +120,14 @@ export const WorkerSchema = z
     access: AccessSchema.optional(),
     owners: owners.optional().describe("Code owners of this worker's repository (instead of the fleet's)"),
     protect: protect.optional(),
+    version: z
+      .string()
+      .regex(SEMVER, { message: "must be a semantic version such as 1.0.0 (no leading v)" })
+      .optional()
+      .describe(
+        "The version its repository starts at (CHANGELOG.md's first release, package.json, release-please's manifest); " +
+          "default: the version of its own package.json, else 1.0.0",
+      ),
   })
   .describe("One worker: a service of the monorepo, or an external one");
 

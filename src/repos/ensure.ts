@@ -10,6 +10,7 @@ import { git, gitText } from "../git/git.js";
 import { repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import type { Scaffold } from "../scaffold/render.js";
+import { WRITTEN_ONCE } from "../scaffold/release.js";
 import { SCAFFOLD_TRAILER, scaffoldCommit } from "./scaffold-commit.js";
 import { createHash } from "node:crypto";
 import { applyRow, describeWrite, observeAccess } from "../access/apply.js";
@@ -123,7 +124,10 @@ async function driftOf(monorepo: string, url: string, forge: Forge, id: string, 
   ).trim();
   if (!scaffoldCommitId) return [];
   const drift: string[] = [];
+  // release-please writes these at every release: changed is what they should be
+  const written = new Set(WRITTEN_ONCE);
   for (const path of scaffold.files.keys()) {
+    if (written.has(path)) continue;
     const then = await blobAt(monorepo, scaffoldCommitId, path);
     const now = await blobAt(monorepo, tip, path);
     if (then && then !== now) drift.push(now ? path : `${path} (deleted)`);

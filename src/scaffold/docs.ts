@@ -1,7 +1,6 @@
-// README.md, CHANGELOG.md, .env.example and catalog-info.yaml of a worker repository.
+// README.md, .env.example and catalog-info.yaml of a worker repository (CHANGELOG.md: changelog.ts).
 import { stringify } from "yaml";
 import type { ScaffoldInput } from "./input.js";
-import { VERSION } from "./entry.js";
 import { probeUrl } from "../health/probe.js";
 
 export function renderReadme(input: ScaffoldInput): string {
@@ -17,7 +16,7 @@ export function renderReadme(input: ScaffoldInput): string {
     `| Service | \`${input.id}\` |`,
     `| Domain | ${input.domain ?? "—"} |`,
     ...(input.aliases.length ? [`| Also answers | ${input.aliases.join(", ")} |`] : []),
-    `| Version | ${VERSION} |`,
+    `| Version | in \`package.json\` and [CHANGELOG.md](CHANGELOG.md); each release is a tag vX.Y.Z (started at ${input.version}) |`,
     `| Worker | \`${input.repo}\` |`,
     "",
     "## Quick start",
@@ -26,8 +25,15 @@ export function renderReadme(input: ScaffoldInput): string {
     "npm ci",
     "npm test          # the worker's tests, inside workerd",
     "npm run dev       # wrangler dev",
-    "npm run deploy    # wrangler deploy (CI deploys on every push to main)",
+    "npm run deploy    # wrangler deploy (CI deploys each release)",
     "```",
+    "",
+    "## Releases",
+    "",
+    "Commit with [conventional commits](https://www.conventionalcommits.org/) (`feat:`, `fix:`, `feat!:` for a breaking change).",
+    "release-please keeps a release pull request open from what main gained; merging it tags `vX.Y.Z`, updates",
+    "`CHANGELOG.md` and the version in `package.json`, and deploys that tag (`.github/workflows/release.yml`, then `deploy.yml`).",
+    "A push to main runs the tests; `/health` reports the version of `package.json`.",
     "",
     "## Links",
     "",
@@ -41,17 +47,6 @@ export function renderReadme(input: ScaffoldInput): string {
     "## Configuration",
     "",
     "Bindings are in `wrangler.jsonc`; secrets are listed in `.env.example` and set with `wrangler secret put` or as GitHub Actions secrets.",
-    "",
-  ].join("\n");
-}
-
-export function renderChangelog(input: ScaffoldInput, date: string): string {
-  return [
-    "# Changelog",
-    "",
-    `## ${VERSION} — ${date}`,
-    "",
-    `- Initial release of ${input.name} as its own repository, with its history carried over from ${input.monorepoName}.`,
     "",
   ].join("\n");
 }

@@ -1,9 +1,8 @@
 // src/index.js of a router worker: adapts the service's handler — `(request, env, ctx)` or the
 // router's `(context)` through the router's own wrapper — to a Worker's `export default { fetch }`.
+// Its /health reports the version of the repository's package.json (release-please moves it).
 import { posix } from "node:path";
 import type { ScaffoldInput } from "./input.js";
-
-export const VERSION = "1.0.0";
 
 /** Where the entry goes: src/index.js unless the monorepo already owns that path. */
 export function entryPath(input: ScaffoldInput): string {
@@ -26,7 +25,9 @@ export function renderEntry(input: ScaffoldInput): string {
   ];
   if (handler.wrapper) lines.push(`import { ${handler.wrapper.name} } from "${importPath(path, handler.wrapper.file)}";`);
   for (const { className, file } of input.durableObjectClasses) lines.push(`export { ${className} } from "${importPath(path, file)}";`);
-  lines.push("", `const SERVICE = ${JSON.stringify(input.id)};`, `const VERSION = ${JSON.stringify(VERSION)};`);
+  // a JSON module: wrangler's bundler and Vitest (Vite) both take it, and keep only the field
+  lines.push(`import { version as PACKAGE_VERSION } from "${importPath(path, "package.json")}";`);
+  lines.push("", `const SERVICE = ${JSON.stringify(input.id)};`);
   if (handler.style === "fetch") lines.push(`const handler = ${handler.export};`);
   else if (handler.wrapper) {
     const from = input.carriedContext ? `carried from ${input.carriedContext.router} into ${handler.wrapper.file}` : `from ${handler.wrapper.file}`;
@@ -48,7 +49,7 @@ export function renderEntry(input: ScaffoldInput): string {
     "  async fetch(request, env, ctx) {",
     "    const response = await handler(request, env, ctx);",
     `    if (response.status === 404 && new URL(request.url).pathname === "/health") {`,
-    `      return Response.json({ status: "ok", service: SERVICE, version: VERSION });`,
+    `      return Response.json({ status: "ok", service: SERVICE, version: PACKAGE_VERSION });`,
     "    }",
     "    return response;",
     "  },",

@@ -8,7 +8,7 @@ import { handlerEntry, routerOf } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import { WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
-import type { Manifest } from "../manifest/schema.js";
+import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
 
@@ -49,6 +49,10 @@ export interface ScaffoldInput {
   owners: string[];
   /** The worker's own wrangler config, when it has one (directories layout). */
   ownConfig?: WranglerConfig;
+  /** The version the repository starts at: the manifest's, its own package.json's, or 1.0.0. */
+  version: string;
+  /** Its package.json's name: its own, or `@<org>/<id>-worker` in the one fleet writes. */
+  packageName: string;
 }
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
@@ -130,6 +134,9 @@ export async function scaffoldInput(
           if (!classesElsewhere.has(name)) classesElsewhere.set(name, platformScript);
     }
   }
+  // a worker with a package.json of its own starts from its version, under its name
+  const ownPackagePath = analysis.paths.find((p) => strip(p) === "package.json");
+  const ownPackage = ownPackagePath ? parsePackage(await tree.read(ownPackagePath)) : {};
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
   const ownClasses = new Set(durableObjectClasses.map((c) => c.className));
   const migrations = rawMigrations.map((m) => filterMigration(m, ownClasses)).filter((m): m is Record<string, unknown> => m !== undefined);
@@ -170,7 +177,24 @@ export async function scaffoldInput(
     monorepoName,
     owners: accessOf(manifest, id).owners,
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
+    version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
+    packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
   };
+}
+
+/** The version a repository starts at when neither the manifest nor a package.json of its own says. */
+export const DEFAULT_VERSION = "1.0.0";
+
+function parsePackage(text: string | undefined): { name?: string; version?: string } {
+  try {
+    const pkg = JSON.parse(text ?? "{}") as Record<string, unknown>;
+    return {
+      ...(typeof pkg.name === "string" && pkg.name ? { name: pkg.name } : {}),
+      ...(typeof pkg.version === "string" ? { version: pkg.version } : {}),
+    };
+  } catch {
+    return {};
+  }
 }
 
 function dirOf(path: string): string {

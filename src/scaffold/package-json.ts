@@ -1,7 +1,6 @@
 // package.json of a worker repository: its identity, scripts, the npm packages its code imports
 // (ranges from the monorepo), and the tools to build and test it.
 import { configFlag, type ScaffoldInput } from "./input.js";
-import { VERSION } from "./entry.js";
 
 /** Tool versions the generated repositories use; the same ones fleet is tested with. */
 export const TOOL_VERSIONS = { wrangler: "^4.164.0", vitest: "^4.1.0", "@cloudflare/vitest-plugin": "^1.5.0" } as const;
@@ -9,8 +8,8 @@ export const TOOL_VERSIONS = { wrangler: "^4.164.0", vitest: "^4.1.0", "@cloudfl
 export function renderPackageJson(input: ScaffoldInput): string {
   const flag = configFlag(input);
   const pkg = {
-    name: `@${input.org.toLowerCase()}/${input.id}-worker`,
-    version: VERSION,
+    name: input.packageName,
+    version: input.version,
     description: input.description,
     private: true,
     type: "module",

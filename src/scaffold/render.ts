@@ -1,6 +1,9 @@
 // The scaffold of a worker repository: the repo-owned files, rendered from its ScaffoldInput.
 // Paths the monorepo owns (what sync brings in) are never generated: the monorepo's file wins.
-import { renderCatalogInfo, renderChangelog, renderEnvExample, renderReadme } from "./docs.js";
+import { renderCatalogInfo, renderEnvExample, renderReadme } from "./docs.js";
+import { renderChangelog } from "./changelog.js";
+import type { WorkerHistory } from "./history.js";
+import { RELEASE_CONFIG, RELEASE_MANIFEST, RELEASE_WORKFLOW, renderReleaseConfig, renderReleaseManifest, renderReleaseWorkflow } from "./release.js";
 import { renderCarriedContext } from "./carried-context.js";
 import { CODEOWNERS_PATH, renderCodeowners } from "./codeowners.js";
 import { entryPath, renderEntry } from "./entry.js";
@@ -20,6 +23,10 @@ export interface Scaffold {
 export interface RenderOptions {
   /** The CHANGELOG's release date (YYYY-MM-DD). */
   date: string;
+  /** The worker's split history, listed in the CHANGELOG's first release (none: the release alone). */
+  history?: WorkerHistory;
+  /** Where release-please starts reading main's history before the first release (default: the history's tip). */
+  bootstrapSha?: string;
 }
 
 export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Scaffold {
@@ -32,7 +39,10 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   }
   files.set("package.json", renderPackageJson(input));
   files.set("README.md", renderReadme(input));
-  files.set("CHANGELOG.md", renderChangelog(input, options.date));
+  files.set("CHANGELOG.md", renderChangelog(input, options.date, options.history));
+  files.set(RELEASE_CONFIG, renderReleaseConfig(input, options.bootstrapSha ?? options.history?.tip));
+  files.set(RELEASE_MANIFEST, renderReleaseManifest(input));
+  files.set(RELEASE_WORKFLOW, renderReleaseWorkflow(input));
   files.set(".env.example", renderEnvExample(input));
   files.set("catalog-info.yaml", renderCatalogInfo(input));
   files.set(".github/workflows/deploy.yml", renderWorkflow(input));

@@ -6,11 +6,12 @@ import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { fleetDir } from "../git/fleet-dir.js";
-import { gitText } from "../git/git.js";
+import { git, gitText } from "../git/git.js";
 import { treeEntries } from "../git/write-commit.js";
 import { SCAFFOLD_TRAILER } from "../repos/scaffold-commit.js";
 import { renderScaffold } from "../scaffold/render.js";
 import type { ScaffoldInput } from "../scaffold/input.js";
+import { bootstrapShaOf, RELEASE_CONFIG, WRITTEN_ONCE } from "../scaffold/release.js";
 import type { Rendering } from "./template-merge.js";
 
 export interface ScaffoldDrift {
@@ -20,11 +21,27 @@ export interface ScaffoldDrift {
   files: string[];
 }
 
-/** The scaffold as `fleet update` renders it: everything but what sync derives and what the monorepo owns. */
-export function renderingFor(input: ScaffoldInput, date: string): Rendering {
-  const { files } = renderScaffold(input, { date });
+/**
+ * The scaffold as `fleet update` renders it: everything but what sync derives and what the
+ * monorepo owns; the files release-please writes only where the repository never had them.
+ * `date` and `bootstrapSha` are the repository's own (its first rendering's day, the commit its
+ * release-please config starts from), read back from its renderings.
+ */
+export function renderingFor(input: ScaffoldInput, repository: { date: string; bootstrapSha?: string | undefined }): Rendering {
+  const { files } = renderScaffold(input, { date: repository.date, ...(repository.bootstrapSha ? { bootstrapSha: repository.bootstrapSha } : {}) });
   const keep = new Set(["package.json", "package-lock.json", ...input.ownedPaths, ...(input.carriedContext ? [input.carriedContext.path] : [])]);
-  return { files, keep };
+  return { files, keep, once: new Set(WRITTEN_ONCE.filter((path) => !keep.has(path))) };
+}
+
+/** What a repository's renderings fix about the next one: the first one's day, and the bootstrap SHA the newest names. */
+export async function repositoryRendering(
+  cwd: string,
+  renderings: { commit: string; date: string }[],
+  env: Record<string, string> = {},
+): Promise<{ date: string; bootstrapSha?: string | undefined }> {
+  const shown = await git(["cat-file", "-p", `${renderings[0]!.commit}:${RELEASE_CONFIG}`], { cwd, env, okCodes: [128] });
+  const config = shown.code === 0 ? shown.stdout : undefined;
+  return { date: renderings.at(-1)!.date, bootstrapSha: bootstrapShaOf(config) };
 }
 
 /** fleet's renderings main holds, newest first, each with its date (YYYY-MM-DD). */
@@ -43,11 +60,13 @@ export async function renderingsWithDates(cwd: string, main: string, env: Record
 export async function scaffoldDrift(cwd: string, main: string, input: ScaffoldInput, env: Record<string, string> = {}): Promise<ScaffoldDrift> {
   const renderings = await renderingsWithDates(cwd, main, env);
   if (renderings.length === 0) return { state: "unknown", files: [] };
-  // the CHANGELOG's first release is the day fleet created the repository, in every rendering
-  const rendered = renderingFor(input, renderings.at(-1)!.date);
+  const rendered = renderingFor(input, await repositoryRendering(cwd, renderings, env));
   const base = new Map(treeEntries(await gitText(["ls-tree", "-r", "-z", renderings[0]!.commit], { cwd, env })).map((e) => [e.path, e.id]));
   const files: string[] = [];
-  for (const [path, content] of rendered.files) if (!rendered.keep.has(path) && base.get(path) !== blobId(content)) files.push(path);
+  for (const [path, content] of rendered.files) {
+    if (rendered.keep.has(path) || (rendered.once.has(path) && base.has(path))) continue;
+    if (base.get(path) !== blobId(content)) files.push(path);
+  }
   for (const path of base.keys()) if (!rendered.files.has(path) && !rendered.keep.has(path)) files.push(path);
   return { state: files.length ? "behind" : "current", files: files.sort() };
 }
@@ -85,8 +104,8 @@ export class DriftMemory {
 
   /** The drift of worker `id`'s repository at `main`, remembered or compared now. */
   async drift(id: string, cwd: string, main: string, input: ScaffoldInput, env: Record<string, string> = {}): Promise<ScaffoldDrift> {
-    // the date only comes from the repository (its first rendering), which `main` fixes
-    const { files, keep } = renderingFor(input, "0000-00-00");
+    // the date and bootstrap SHA only come from the repository (its renderings), which `main` fixes
+    const { files, keep } = renderingFor(input, { date: "0000-00-00" });
     const key = createHash("sha256")
       .update(main)
       .update(JSON.stringify([...files]))

@@ -26,6 +26,11 @@ export interface Rendering {
    * The new rendering keeps them as the last rendering had them.
    */
   keep: ReadonlySet<string>;
+  /**
+   * Paths the template writes only where the last rendering lacks them (CHANGELOG.md,
+   * release-please's manifest): afterwards the repository's release flow writes them.
+   */
+  once: ReadonlySet<string>;
 }
 
 export interface TemplateMerge {
@@ -56,8 +61,9 @@ export async function mergeTemplate(
 ): Promise<TemplateMerge> {
   const { main, base, mainRef, renderingRef } = at;
   const before = treeEntries(await gitText(["ls-tree", "-r", "-z", base], { cwd: repo }));
-  const deletes = before.map((e) => e.path).filter((path) => !rendered.files.has(path) && !rendered.keep.has(path));
-  const files = [...rendered.files].filter(([path]) => !rendered.keep.has(path));
+  const had = new Set(before.map((e) => e.path));
+  const deletes = [...had].filter((path) => !rendered.files.has(path) && !rendered.keep.has(path) && !rendered.once.has(path));
+  const files = [...rendered.files].filter(([path]) => !rendered.keep.has(path) && !(rendered.once.has(path) && had.has(path)));
   const message = [
     `Render the scaffold of ${id} again from fleet.jsonc`,
     "",

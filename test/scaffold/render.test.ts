@@ -27,8 +27,8 @@ describe("the scaffold of a router worker", () => {
 
   it("has every repo-owned file and none of the monorepo's", () => {
     expect([...api.files.keys()]).toEqual([
-      ".env.example", ".github/workflows/deploy.yml", ".gitignore", "CHANGELOG.md", "README.md", "catalog-info.yaml",
-      "package.json", "src/index.js", "test/integration.test.js", "vitest.config.mts", "wrangler.jsonc",
+      ".env.example", ".github/workflows/deploy.yml", ".github/workflows/release.yml", ".gitignore", ".release-please-manifest.json", "CHANGELOG.md",
+      "README.md", "catalog-info.yaml", "package.json", "release-please-config.json", "src/index.js", "test/integration.test.js", "vitest.config.mts", "wrangler.jsonc",
     ]);
     expect(api.ownedByMonorepo).toEqual([]);
   });
