@@ -46,7 +46,7 @@ describe("a deployed release", () => {
     expect(await ok(dir, ["versions", ID])).toMatch(new RegExp(`${ID}\\s+1\\.1\\.0\\s+2026-03-02\\s+0\\s+yes`));
     await ok(dir, ["registry", "sync"]);
     expect((await registryEntry(dir, ID)).version).toBe("1.1.0");
-    expect(await healthOf(dir)).toMatchObject({ http: 200, body: { status: "ok" } });
+    expect(await healthOf(dir)).toMatchObject({ http: 200, body: { status: "ok", version: "1.1.0" } });
   });
 
   it("a commit after the release: counted, still live until deployed, then named as what runs", async () => {
