@@ -78,7 +78,7 @@ export async function rollbackRelease(options: ReleaseRollbackCall): Promise<Rel
         throw new UserError(
           `fleet rollback --release ${release.id} is refused, nothing was changed:\n${plan.refused.map((r) => `  ${r.id}: ${r.reason}`).join("\n")}`,
           {
-            hint: "a worker that cannot go back with the fleet can still be rolled back on its own where you know it is safe: fleet rollback WORKER --to VERSION",
+            hint: "where you know going back is safe for a worker, roll it back on its own: fleet rollback WORKER --to VERSION",
           },
         );
       const health = { timeoutMs: options.health?.timeoutMs ?? 3000, retries: options.health?.retries ?? 5, backoffMs: 200 };

@@ -79,10 +79,7 @@ export default defineCommand({
       for (const o of outcomes)
         for (const r of o.refusedRoutes ?? [])
           ctx.out.warn(`${o.id}: ${r.host} is held by worker ${r.holder}; ${o.script} answers on ${o.script}.workers.dev until cutover moves the hostname`);
-      if (release)
-        ctx.out.print(
-          `fleet release ${release.id}: ${release.workers.length} workers live (fleet releases lists them; fleet rollback --release ${release.id} returns to it)`,
-        );
+      if (release) ctx.out.print(`fleet release ${release.id}: ${release.workers.length} workers live (fleet rollback --release ${release.id} returns to it)`);
     }
     if (releaseError) ctx.out.warn(`the fleet release could not be recorded: ${releaseError}`);
     return outcomes.every((o) => o.status === "deployed") ? 0 : EXIT_FINDINGS;
