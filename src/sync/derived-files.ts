@@ -42,7 +42,10 @@ export async function derivedFiles(repo: string, split: string, tip: string | un
   const ownVitest = names.split("\n").some((n) => /^vitest\.config\.[cm]?[jt]s$/.test(n));
   const workspace = options.workspace;
   const resolved = workspace ? rewriteWorkspaceRanges(own, workspace, "") : own;
-  const overlaid = overlayPackageJson(resolved, { fleetTests: !ownVitest, ...(options.overrides ? { overrides: options.overrides } : {}) });
+  const overlaid = withVersionOf(
+    await fileAt(repo, tip, "package.json"),
+    overlayPackageJson(resolved, { fleetTests: !ownVitest, ...(options.overrides ? { overrides: options.overrides } : {}) }),
+  );
   files.set("package.json", overlaid);
   // the workspace packages carried with the worker (kept at their monorepo paths): their
   // package.json files get the same treatment, and npm needs them to resolve the lockfile
@@ -75,6 +78,21 @@ export async function derivedFiles(repo: string, split: string, tip: string | un
     // back the worker's code: the merge goes on, the lockfile stays as it was, and the result says why
     return { files, lockProblem: (error as Error).message.split("\n")[0]! };
   }
+}
+
+/**
+ * After the repository's first sync its version is its own (its releases bump it): the monorepo's
+ * package.json comes with the repository's version in place of its own.
+ */
+function withVersionOf(repositoryFile: string | undefined, derived: string): string {
+  if (repositoryFile === undefined || !parses(repositoryFile)) return derived;
+  const version = (JSON.parse(repositoryFile) as { version?: unknown }).version;
+  const pkg = JSON.parse(derived) as Record<string, unknown>;
+  if (typeof version !== "string" || pkg.version === version) return derived;
+  // in place, so that the file keeps its layout
+  const field = `"version": ${JSON.stringify(pkg.version)}`;
+  if (typeof pkg.version === "string" && derived.includes(field)) return derived.replace(field, `"version": ${JSON.stringify(version)}`);
+  return `${JSON.stringify({ ...pkg, version }, null, 2)}\n`;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { Manifest } from "../manifest/schema.js";
 export interface WorkerRemote {
   /** What git fetches from and pushes to (a path or an https URL, never with credentials). */
   url(id: string): string;
+  /** The repository's name on the forge, owner/name (as trailers name it). */
+  name(id: string): string;
   /** Whether the repository exists. */
   exists(id: string): boolean;
   /** Its main now: a commit, null when it has none, undefined when the forge could not say. */
@@ -28,6 +30,7 @@ export async function forgeRemote(forge: Forge, manifest: Manifest, ids: readonl
   }
   return {
     url: (id) => heads.get(id)?.url ?? repoNameFor(manifest, id),
+    name: (id) => `${manifest.org}/${repoNameFor(manifest, id)}`,
     exists: (id) => heads.has(id),
     main: (id) => heads.get(id)?.main,
     createHint: (id) => `create it with \`fleet create ${id}\``,

@@ -8,6 +8,8 @@ import { fileAt, git, gitText } from "../git/git.js";
 import { commitIdentities } from "../git/identity.js";
 import { treeEntries, writeCommit } from "../git/write-commit.js";
 import type { WorkerRemote } from "./remote.js";
+import { mergedSplitCommit, ownCommitsSince, returnedIn, versionOnlyChange } from "./own-commits.js";
+import { remapSplit } from "./remap.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
 import { derivedFiles } from "./derived-files.js";
 import type { Workspace } from "../npm/workspace.js";
@@ -23,10 +25,21 @@ export type SyncAction =
       /** The split's files as `ls-tree -r -z` gives them (mode, type, id, path), for the merge. */
       splitEntries: string;
       commits: number;
+      /** The split commits that are copies of the repository's own (came back through the monorepo): copy → original. */
+      returned: Map<string, string>;
+      /** What the repository holds for the last split it merged (itself, unless a hotfix came back before). */
+      boundary: string | null;
       carried?: { path: string; content: string };
       dependencies?: Record<string, string>;
     }
-  | { kind: "refused"; id: string; split: string; paths: string[] }
+  | {
+      kind: "refused";
+      id: string;
+      split: string;
+      paths: string[];
+      /** The repository's own commits that changed those paths and have not come back to the monorepo. */
+      waiting: string[];
+    }
   | { kind: "no-split"; id: string }
   | { kind: "no-repository"; id: string; hint: string }
   | { kind: "unreachable"; id: string; reason: string };
@@ -88,8 +101,10 @@ async function planOne(
   const carriedStale = carried !== undefined && state.tip !== null && (await fileAt(repo, state.tip, carried.path)) !== carried.content;
   // ... and so does a new range in the monorepo's package.json for a package the worker imports
   const dependenciesStale = dependencies !== undefined && state.tip !== null && (await dependenciesDiffer(repo, state.tip, dependencies));
-  if (state.lastSync?.split === split && !carriedStale && !dependenciesStale)
-    return { kind: "up-to-date", id, split, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
+  const upToDate = state.lastSync?.split === split && !carriedStale && !dependenciesStale;
+  const nothing: SyncAction = { kind: "up-to-date", id, split, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
+  // nothing new from the monorepo, and nothing new in the repository since fleet's last sync
+  if (upToDate && state.tip === state.lastSync?.commit) return nothing;
   const ownedBefore = state.lastSync ? await treeFiles(repo, state.lastSync.split) : [];
   const splitEntries = (await git(["ls-tree", "-r", "-z", "--full-tree", split], { cwd: repo })).stdout;
   const ownedAfter = splitEntries
@@ -99,11 +114,45 @@ async function planOne(
   // the carried file is the monorepo's like the split's paths: an edit made in the repository is refused, not overwritten
   // (before the first sync the scaffold wrote it: that is fleet's own copy)
   const owned = new Set([...ownedBefore, ...ownedAfter, ...(carried && state.lastSync ? [carried.path] : [])]);
-  const touched = state.tip ? await changedByRepository(repo, state, owned, split) : [];
-  if (touched.length > 0) return { kind: "refused", id, split, paths: touched };
+  let touched = state.tip ? await changedByRepository(repo, state, owned, split) : [];
+  // a release's version bump of package.json is the repository's own (sync keeps its version)
+  if (touched.includes("package.json") && state.lastSync && (await versionOnlyChange(repo, state.lastSync.commit, state.tip!)))
+    touched = touched.filter((p) => p !== "package.json");
+  // copies of the repository's own commits in the split: a hotfix that went back (fleet sync --back) and was merged
+  const returned = state.lastSync ? await returnedIn(repo, { from: state.lastSync.split, to: split }, remote.name(id)) : new Map<string, string>();
+  if (touched.length > 0) {
+    // the paths were changed here: fine when every commit of the repository's that changed them is back in the monorepo
+    const isOwned = (path: string) => owned.has(path) && touched.includes(path);
+    const back = new Set(returned.values());
+    const waiting: string[] = [];
+    for (const own of await ownCommitsSince(repo, state)) {
+      if (back.has(own.commit) || !own.changes.some((c) => isOwned(c.path))) continue;
+      const onlyVersion = own.changes.every((c) => !isOwned(c.path) || c.path === "package.json") && (await versionOnlyChange(repo, own.parent, own.commit));
+      if (!onlyVersion) waiting.push(own.commit);
+    }
+    if (waiting.length > 0 || (back.size === 0 && !upToDate)) {
+      // forgotten here, so that the next sync reads the repository again rather than trusting what this clone remembers
+      await git(["update-ref", "-d", `refs/fleet/synced/${id}`], { cwd: repo });
+      return { kind: "refused", id, split, paths: touched, waiting };
+    }
+  }
+  if (upToDate) return nothing;
+  const boundary = state.lastSync && state.tip ? await mergedSplitCommit(repo, state.tip, state.lastSync.split) : null;
   const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
-  const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo }));
-  return { kind: "merge", id, split, state, ownedBefore, splitEntries, commits, ...(carried ? { carried } : {}), ...(dependencies ? { dependencies } : {}) };
+  const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo })) - returned.size;
+  return {
+    kind: "merge",
+    id,
+    split,
+    state,
+    ownedBefore,
+    splitEntries,
+    commits,
+    returned,
+    boundary,
+    ...(carried ? { carried } : {}),
+    ...(dependencies ? { dependencies } : {}),
+  };
 }
 
 /** Whether the repository's package.json (at `tip`) lists any of `dependencies` at another range. */
@@ -193,10 +242,10 @@ async function executeOne(
     case "unreachable":
       return { id: action.id, status: "failed", detail: `could not read the worker repository: ${action.reason}; run fleet sync again` };
     case "refused":
-      return { id: action.id, status: "refused", detail: `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}` };
+      return { id: action.id, status: "refused", detail: refusal(action) };
     case "merge":
       try {
-        const { commit, lockProblem } = await mergeCommit(repo, action, options, identities);
+        const { commit, lockProblem, kept } = await mergeCommit(repo, action, options, identities);
         crashPoint("sync:after-merge-commit");
         if (options.push) {
           await git(["push", "--quiet", "--", remote.url(action.id), `${commit}:refs/heads/main`], { cwd: repo, env: remote.gitEnv() });
@@ -207,7 +256,7 @@ async function executeOne(
         // only what the repository now holds is remembered: a merge kept here unpushed (--no-push)
         // is still to be pushed, by the next sync
         if (options.push) await remember(repo, action.id, { ...action, main: commit });
-        const commits = `${action.commits} new commit${action.commits === 1 ? "" : "s"}`;
+        const commits = `${kept} new commit${kept === 1 ? "" : "s"}`;
         return { id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits };
       } catch (error) {
         return { id: action.id, status: "failed", detail: firstLine(error) };
@@ -244,7 +293,7 @@ async function mergeCommit(
   action: Extract<SyncAction, { kind: "merge" }>,
   options: ExecuteOptions,
   { author, committer }: { author: string; committer: string },
-): Promise<{ commit: string; lockProblem?: string }> {
+): Promise<{ commit: string; lockProblem?: string; kept: number }> {
   const source = options.source;
   const { files: derived, lockProblem } = await derivedFiles(repo, action.split, action.state.tip ?? undefined, {
     ...(options.npmOverrides ? { overrides: options.npmOverrides } : {}),
@@ -253,12 +302,16 @@ async function mergeCommit(
     env: options.env ?? process.env,
   });
   if (action.carried) derived.set(action.carried.path, action.carried.content);
+  // the split's new commits on what the repository holds, less the copies of its own hotfixes
+  const lastSplit = action.state.lastSync?.split ?? null;
+  const remapped = await remapSplit(repo, { from: lastSplit, boundary: action.boundary, to: action.split }, action.returned);
   const message = [
     `Sync ${action.id} from ${source.name}`,
     "",
-    action.commits > 0
-      ? `Brings ${action.commits} commit${action.commits === 1 ? "" : "s"} of the monorepo's history of this worker.`
-      : await whatItBrings(repo, action, derived),
+    remapped.kept > 0 ? `Brings ${plural(remapped.kept, "commit")} of the monorepo's history of this worker.` : await whatItBrings(repo, action, derived),
+    ...(action.returned.size > 0
+      ? ["", `The monorepo now holds ${plural(action.returned.size, "commit")} made here (Fleet-Back): the repository keeps its own, once.`]
+      : []),
     "",
     `${SOURCE_TRAILER}: ${source.name}@${source.commit}`,
     `${SPLIT_TRAILER}: ${action.split}`,
@@ -274,12 +327,24 @@ async function mergeCommit(
     committer,
     message,
     from: tip ?? action.split,
-    ...(tip && action.state.lastSync?.split !== action.split ? { merge: action.split } : {}),
+    // a merge even when only copies came (the second parent an ancestor of main): it records where the repository stands in the split
+    ...(tip && action.state.lastSync?.split !== action.split ? { merge: remapped.commit } : {}),
     deletes: action.ownedBefore,
     entries: treeEntries(action.splitEntries),
     files: derived,
   });
-  return { commit, ...(lockProblem ? { lockProblem } : {}) };
+  return { commit, kept: remapped.kept, ...(lockProblem ? { lockProblem } : {}) };
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/** Why a worker was refused, and the way forward. */
+export function refusal(action: Extract<SyncAction, { kind: "refused" }>): string {
+  const paths = `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}`;
+  if (action.waiting.length === 0) return paths;
+  return `${paths} (in ${plural(action.waiting.length, "commit")} of its own: bring ${action.waiting.length === 1 ? "it" : "them"} to the monorepo with \`fleet sync --back ${action.id}\`, merge that branch, then sync)`;
 }
 
 /** A sync that brings no commit of the split: what it brings instead, said plainly. */
