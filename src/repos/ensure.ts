@@ -130,9 +130,26 @@ async function driftOf(monorepo: string, url: string, forge: Forge, id: string, 
     if (written.has(path)) continue;
     const then = await blobAt(monorepo, scaffoldCommitId, path);
     const now = await blobAt(monorepo, tip, path);
-    if (then && then !== now) drift.push(now ? path : `${path} (deleted)`);
+    if (!then || then === now) continue;
+    if (path === "package.json" && now && (await sameButVersion(monorepo, then, now))) continue;
+    drift.push(now ? path : `${path} (deleted)`);
   }
   return drift;
+}
+
+/** Whether two package.json blobs differ in their "version" only (each release moves it). */
+async function sameButVersion(repo: string, a: string, b: string): Promise<boolean> {
+  const read = async (blob: string) => {
+    try {
+      const pkg = JSON.parse(await gitText(["cat-file", "blob", blob], { cwd: repo })) as Record<string, unknown>;
+      delete pkg.version;
+      return JSON.stringify(pkg);
+    } catch {
+      return undefined;
+    }
+  };
+  const [x, y] = await Promise.all([read(a), read(b)]);
+  return x !== undefined && x === y;
 }
 
 async function blobAt(repo: string, commit: string, path: string): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 // src/index.js of a router worker: adapts the service's handler — `(request, env, ctx)` or the
 // router's `(context)` through the router's own wrapper — to a Worker's `export default { fetch }`.
-// Its /health reports the version of the repository's package.json (release-please moves it).
+// Its /health reports the version of the repository's package.json (release-please moves it): its
+// own answer when the service has no /health, else the service's JSON answer with that version.
 import { posix } from "node:path";
 import type { ScaffoldInput } from "./input.js";
 
@@ -48,12 +49,22 @@ export function renderEntry(input: ScaffoldInput): string {
     "export default {",
     "  async fetch(request, env, ctx) {",
     "    const response = await handler(request, env, ctx);",
-    `    if (response.status === 404 && new URL(request.url).pathname === "/health") {`,
-    `      return Response.json({ status: "ok", service: SERVICE, version: PACKAGE_VERSION });`,
-    "    }",
-    "    return response;",
+    `    if (new URL(request.url).pathname !== "/health") return response;`,
+    `    if (response.status === 404) return Response.json({ status: "ok", service: SERVICE, version: PACKAGE_VERSION });`,
+    "    return withVersion(response);",
     "  },",
     "};",
+    "",
+    "// The service's own /health answer, its JSON object's `version` being this repository's",
+    "// (package.json, which each release moves); any other answer goes out as it came.",
+    "async function withVersion(response) {",
+    `  if (!(response.headers.get("content-type") ?? "").includes("json")) return response;`,
+    "  const body = await response.clone().json().catch(() => undefined);",
+    `  if (!body || typeof body !== "object" || Array.isArray(body)) return response;`,
+    "  const headers = new Headers(response.headers);",
+    `  headers.delete("content-length");`,
+    "  return new Response(JSON.stringify({ ...body, version: PACKAGE_VERSION }), { status: response.status, statusText: response.statusText, headers });",
+    "}",
     "",
   );
   return lines.join("\n");
