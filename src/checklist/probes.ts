@@ -5,7 +5,8 @@ import { pathMapper } from "../history/path-filter.js";
 import { parse as parseYaml } from "yaml";
 import { markerPathFor } from "../cutover/monorepo-change.js";
 import { listedWorkers, WORKERS_DOC } from "../docs/workers-doc.js";
-import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
+import { repoFullName, repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
+import { waitingToComeBack } from "../sync/own-commits.js";
 import { topicsFor } from "../repos/ensure.js";
 import type { FleetFacts } from "./observe.js";
 import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } from "./steps.js";
@@ -188,6 +189,10 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
   const snap = facts.snapshots.get(id);
   const input = facts.scaffolds.get(id);
   const scaffold = snap?.tip && snap.git && input ? await facts.driftMemory.drift(id, snap.git.cwd, snap.tip, input, snap.git.env) : null;
+  const waiting =
+    snap?.tip && snap.git && snap.lastSync
+      ? await waitingToComeBack(snap.git.cwd, facts.monorepo, { id, repository: repoFullName(facts.manifest, id), tip: snap.tip, lastSync: snap.lastSync })
+      : null;
   const script = repoNameFor(facts.manifest, id);
   const live = facts.active.get(script);
   const cloud = worker.external
@@ -215,8 +220,12 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
     repository: repositoryUrl(facts.manifest, id),
     dependsOn: worker.dependsOn,
     steps,
-    next: nextAction(id, steps) ?? (scaffold?.state === "behind" ? { step: "scaffold", command: `fleet update ${id}` } : null),
+    // a hotfix made in the repository comes back first: until then its sync is refused
+    next: waiting?.length
+      ? { step: "back", command: `fleet sync --back ${id}` }
+      : (nextAction(id, steps) ?? (scaffold?.state === "behind" ? { step: "scaffold", command: `fleet update ${id}` } : null)),
     scaffold,
+    back: waiting ? { waiting: waiting.length, commits: waiting } : null,
     health: health ? { state: health.state, latencyMs: health.latencyMs, url: health.url } : null,
     cloud,
   };

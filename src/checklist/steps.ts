@@ -36,12 +36,17 @@ export interface WorkerStatus {
   dependsOn: string[];
   steps: StepResult[];
   /** The first step not done, and the command that does it. */
-  next: { step: StepKey | "scaffold"; command: string } | null;
+  next: { step: StepKey | "scaffold" | "back"; command: string } | null;
   /**
    * Whether its repository's scaffold is behind the template (`fleet update` is then the next
    * action once the steps are done); null: no repository to compare.
    */
   scaffold: ScaffoldDrift | null;
+  /**
+   * The worker repository's own commits since its last sync that change the monorepo's files and
+   * have not come back to it (`fleet sync --back` brings them); null: no synced repository to read.
+   */
+  back: { waiting: number; commits: string[] } | null;
   /** The worker's own /health as observed for the health step. */
   health: { state: "up" | "degraded" | "down"; latencyMs: number; url: string } | null;
   /** What the manifest's cloud holds for the worker's script (null: external). */

@@ -7,6 +7,11 @@ export function repoNameFor(manifest: Pick<Manifest, "repoName">, id: string): s
   return manifest.repoName.replaceAll("{service}", id);
 }
 
+/** A worker repository as owner/name (how Fleet-Back trailers name it). */
+export function repoFullName(manifest: Pick<Manifest, "repoName" | "org">, id: string): string {
+  return `${manifest.org}/${repoNameFor(manifest, id)}`;
+}
+
 /** Display name of a worker: its `name`, or the id in title case. */
 export function displayName(id: string, worker: Pick<WorkerEntry, "name">): string {
   return (

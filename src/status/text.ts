@@ -21,9 +21,10 @@ export function renderText(status: FleetStatus): string {
     String(w.week ?? ""),
     ...w.steps.map((s) => MARK[s.state]),
     w.scaffold?.state === "behind" ? "behind" : (w.scaffold?.state ?? ""),
+    w.back?.waiting ? String(w.back.waiting) : "",
     w.external ? "external" : (w.next?.command ?? "done"),
   ]);
-  const out = [table(["worker", "phase", "week", ...STEPS.map((s) => s.short), "template", "next"], rows), ""];
+  const out = [table(["worker", "phase", "week", ...STEPS.map((s) => s.short), "template", "back", "next"], rows), ""];
   out.push(line("overall", status.progress.overall));
   for (const p of status.progress.phases) out.push(line(`phase ${p.phase}`, p));
   out.push("", "rollout by week:");
@@ -47,11 +48,11 @@ export function renderMarkdown(status: FleetStatus): string {
     "",
     `Observed by \`fleet status\` on ${status.branch} at \`${status.commit.slice(0, 12)}\`, ${status.generatedAt}, in ${cloud}${cloudError}.`,
     "",
-    `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | template | next |`,
-    `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- | --- |`,
+    `| worker | phase | week | ${STEPS.map((s) => s.short).join(" | ")} | template | back | next |`,
+    `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- | ---: | --- |`,
     ...status.workers.map((w) => {
       const next = w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done";
-      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.scaffold?.state ?? ""} | ${next} |`;
+      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.scaffold?.state ?? ""} | ${w.back?.waiting || ""} | ${next} |`;
     }),
     "",
     "| phase | progress | migrated |",

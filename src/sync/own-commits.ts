@@ -114,3 +114,37 @@ export async function mergedSplitCommit(repo: string, tip: string, split: string
   const held = await git(["merge-base", "--is-ancestor", split, tip], { cwd: repo, okCodes: [1] });
   return held.code === 0 ? split : parents[1]!;
 }
+
+/**
+ * The repository's own commits since its last sync that change files the monorepo owns and have
+ * not come back to it (what `fleet sync --back` would bring), read where its main is (`cwd`) with
+ * the split's files and the copies' trailers from the monorepo. None when main is the last sync.
+ */
+export async function waitingToComeBack(
+  cwd: string,
+  monorepo: string,
+  at: { id: string; repository: string; tip: string; lastSync: { commit: string; split: string } },
+): Promise<string[]> {
+  if (at.tip === at.lastSync.commit) return [];
+  const own = await ownCommitsSince(cwd, { tip: at.tip, lastSync: at.lastSync });
+  if (own.length === 0) return [];
+  const split = `refs/fleet/split/${at.id}`;
+  const [files, returned] = await Promise.all([
+    Promise.all([treeFileSet(monorepo, at.lastSync.split), treeFileSet(monorepo, split)]).then(
+      ([before, now]) => new Set([...before, ...now]),
+      () => null, // this clone never split the worker: every change of the repository's own counts
+    ),
+    returnedIn(monorepo, { from: at.lastSync.split, to: split }, at.repository).catch(() => new Map<string, string>()),
+  ]);
+  const owned = files ? ownedBy(files) : () => true;
+  const back = new Set(returned.values());
+  const waiting: string[] = [];
+  for (const commit of own) {
+    if (back.has(commit.commit)) continue;
+    const changes = commit.changes.filter((c) => owned(c.path));
+    if (changes.length === 0) continue;
+    if (changes.every((c) => c.path === "package.json") && (await versionOnlyChange(cwd, commit.parent, commit.commit))) continue;
+    waiting.push(commit.commit);
+  }
+  return waiting;
+}

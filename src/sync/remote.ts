@@ -1,7 +1,7 @@
 // Where a worker's repository is, for sync: the forge's repository of that worker, and its main
 // as the forge holds it now (read for every worker in one pass, as cheaply as the forge allows).
 import type { Forge, RepositoryHead } from "../forge/forge.js";
-import { repoNameFor } from "../manifest/names.js";
+import { repoFullName, repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 
 export interface WorkerRemote {
@@ -30,7 +30,7 @@ export async function forgeRemote(forge: Forge, manifest: Manifest, ids: readonl
   }
   return {
     url: (id) => heads.get(id)?.url ?? repoNameFor(manifest, id),
-    name: (id) => `${manifest.org}/${repoNameFor(manifest, id)}`,
+    name: (id) => repoFullName(manifest, id),
     exists: (id) => heads.has(id),
     main: (id) => heads.get(id)?.main,
     createHint: (id) => `create it with \`fleet create ${id}\``,

@@ -44,6 +44,13 @@ async function fleet(dir: string, ...args: string[]) {
   return runFleet([...args, "--cwd", dir]);
 }
 
+/** What fleet status says of a worker's commits waiting to come back, and its next action. */
+async function backOf(dir: string, id: string): Promise<{ back: unknown; next: string | undefined }> {
+  const run = await fleet(dir, "status", id, "--json");
+  const worker = (JSON.parse(run.stdout) as { workers: { back: unknown; next: { command: string } | null }[] }).workers[0]!;
+  return { back: worker.back, next: worker.next?.command };
+}
+
 describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorepo }) => {
   let dir: string;
   let id: string;
@@ -82,6 +89,9 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain(`fleet sync --back ${id}`);
     expect(refused.stdout).toContain(file);
+
+    // fleet status counts it as waiting to come back, and says how
+    expect(await backOf(dir, id)).toEqual({ back: { waiting: 1, commits: [fix] }, next: `fleet sync --back ${id}` });
 
     const dry = await fleet(dir, "sync", "--back", id, "--dry-run", "--json");
     expect(dry.code).toBe(0);
@@ -128,6 +138,7 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     expect(await gitText(["rev-parse", "main"], { cwd: repository })).toBe(tip);
     const nothing = await fleet(dir, "sync", "--back", id, "--json");
     expect(JSON.parse(nothing.stdout)).toMatchObject({ status: "nothing", tip: null });
+    expect((await backOf(dir, id)).back).toEqual({ waiting: 0, commits: [] });
   });
 
   it("a later monorepo commit syncs as usual, the fix still once", async () => {
