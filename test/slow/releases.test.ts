@@ -7,6 +7,7 @@ import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "jsonc-parser";
 import { beforeAll, describe, expect, it } from "vitest";
+import { requestOnce } from "../../src/cloud/runtime.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
 import { generateExample } from "../../src/example/index.js";
 import { git } from "../../src/git/git.js";
@@ -64,7 +65,9 @@ describe("fleet releases and fleet rollback --release", () => {
     expect(await deploy(dir, ["registry", "sync"])).toBe("r2");
     await pushChange(dir, "beacon", "1.0.2");
     await pushChange(dir, "sync", "1.0.2");
-    expect(await deploy(dir, ["beacon", "sync"])).toBe("r3");
+    const third = await runFleet(["deploy", "beacon", "sync", "--retries", "2", "--cwd", dir]);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    expect(third.stdout).toContain("fleet release r3: 3 workers live (fleet rollback --release r3 returns to it)");
 
     const r1 = await release("r1");
     expect(r1.cloud).toBe("local");
@@ -88,6 +91,12 @@ describe("fleet releases and fleet rollback --release", () => {
     expect(list.stdout).toMatch(/^r1 +\S+ \S+ +local +3 +registry v1, .*$/m);
     expect(list.stdout).toMatch(/^r3 +.* local +3 +.*sync v3/m);
 
+    const health = async (id: string) =>
+      (await requestOnce(LocalCloudStore.at(dir), `https://${script(id)}.workers.dev/health`)) as { body: { version: string } };
+    expect((await health("registry")).body.version).toBe("1.0.1");
+    const shown = await runFleet(["releases", "r2", "--cwd", dir]);
+    expect(shown.stdout).toMatch(/^registry +v2 +[0-9a-f]{12} fix: registry 1\.0\.1 +1\.0\.1 +yes$/m);
+    expect(shown.stdout).toMatch(/^sync +v2 +.* +v1 +yes$/m);
     const back = await runFleet(["rollback", "--release", "r1", "--cwd", dir]);
     expect(back.code, back.stdout + back.stderr).toBe(0);
     const rows = back.stdout.split("\n").filter((line) => WORKERS.some((id) => line.startsWith(`${id} `)));
@@ -96,6 +105,8 @@ describe("fleet releases and fleet rollback --release", () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(row).toMatch(/rolled back +v[23] +v1 +up \d+ ms/);
     expect(await live()).toEqual({ registry: 1, sync: 1, beacon: 1 });
+    // the version each answers is the one it had then
+    expect((await health("registry")).body.version).toBe(r1.workers.find((w) => w.id === "registry")!.packageVersion);
     const again = await runFleet(["rollback", "--release", "r1", "--json", "--cwd", dir]);
     expect(JSON.parse(again.stdout).workers.map((w: { status: string }) => w.status)).toEqual(["skipped", "skipped", "skipped"]);
   }, 120_000);
