@@ -52,7 +52,8 @@ export function renderMarkdown(status: FleetStatus): string {
     `| --- | ---: | ---: | ${STEPS.map(() => ":---:").join(" | ")} | --- | ---: | --- |`,
     ...status.workers.map((w) => {
       const next = w.external ? "external" : w.next ? `\`${w.next.command}\`` : "done";
-      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${w.steps.map((s) => MARK[s.state]).join(" | ")} | ${w.scaffold?.state ?? ""} | ${w.back?.waiting || ""} | ${next} |`;
+      const steps = w.steps.map((s) => MARK[s.state]).join(" | ");
+      return `| ${w.id} | ${w.phase} | ${w.week ?? ""} | ${steps} | ${w.scaffold?.state ?? ""} | ${w.back?.waiting || ""} | ${next} |`;
     }),
     "",
     "| phase | progress | migrated |",
