@@ -136,6 +136,10 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     const again = await fleet(dir, "sync", id);
     expect(again.code).toBe(0);
     expect(await gitText(["rev-parse", "main"], { cwd: repository })).toBe(tip);
+    // the whole fleet: the other workers have no repository (created here is only this one); this one is up to date
+    const all = await fleet(dir, "sync", "--all", "--json");
+    expect((JSON.parse(all.stdout) as { workers: { id: string; status: string }[] }).workers.find((w) => w.id === id)).toMatchObject({ status: "up-to-date" });
+    expect(await gitText(["rev-parse", "main"], { cwd: repository })).toBe(tip);
     const nothing = await fleet(dir, "sync", "--back", id, "--json");
     expect(JSON.parse(nothing.stdout)).toMatchObject({ status: "nothing", tip: null });
     expect((await backOf(dir, id)).back).toEqual({ waiting: 0, commits: [] });
@@ -157,6 +161,27 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     // the later commit's own diff is its change alone (it sits on the repository's history, not the copy's)
     const later = await gitText(["log", "-1", "--format=%H", "--grep=^chore: a later change", "main"], { cwd: repository });
     expect(await gitText(["diff", "--stat", `${later}^`, later], { cwd: repository })).toMatch(/1 file changed, 1 insertion/);
+  });
+
+  it("a release's version bump is the repository's own: sync neither refuses it nor undoes it, --back leaves it", async () => {
+    await git(["pull", "-q", "--no-rebase", "origin", "main"], { cwd: clone, env: FIXER });
+    const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8")) as { version: string };
+    await writeFile(
+      join(clone, "package.json"),
+      (await readFile(join(clone, "package.json"), "utf8")).replace(`"version": "${pkg.version}"`, '"version": "1.1.0"'),
+    );
+    await git(["commit", "-qam", "chore(main): release 1.1.0"], { cwd: clone, env: FIXER });
+    await git(["push", "-q", "origin", "main"], { cwd: clone });
+    const mapped = await inMonorepo(file, id, dir);
+    await appendFile(join(dir, mapped), "// after the release\n");
+    await git(["commit", "-qam", "feat: after the release"], { cwd: dir, env: FIXER });
+
+    const synced = await fleet(dir, "sync", id);
+    expect(synced.code).toBe(0);
+    expect((JSON.parse(await gitText(["show", "main:package.json"], { cwd: repository })) as { version: string }).version).toBe("1.1.0");
+    expect(await gitText(["show", `main:${file}`], { cwd: repository })).toContain("after the release");
+    const back = await fleet(dir, "sync", "--back", id, "--json");
+    expect(JSON.parse(back.stdout)).toMatchObject({ status: "nothing", tip: null });
   });
 
   it("refuses a hotfix that does not apply to the monorepo as it is, naming the file, writing nothing", async () => {
