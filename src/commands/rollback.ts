@@ -41,7 +41,7 @@ export default defineCommand({
     if (positionals.length > 1)
       throw new UserError("fleet rollback takes one worker (or --release ID with workers)", { hint: "fleet rollback registry [--to 3]" });
     const id = positionals[0];
-    if (!id) throw new UserError("fleet rollback needs a worker", { hint: "fleet rollback registry [--to 3]" });
+    if (!id) throw new UserError("fleet rollback needs a worker, or --release", { hint: "fleet rollback registry [--to 3], or fleet rollback --release r3" });
     if (id !== PLATFORM) requireKnownWorkers(manifest, [id]);
     const cloud = await cloudFor(manifest, ctx.cwd, ctx.env, { persist: false });
     try {
