@@ -14,8 +14,12 @@ const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
 /** A team's slug as GitHub makes it from the team's name. */
 const TEAM_SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 /** A semantic version as semver.org's own expression reads it (no leading "v"). */
-export const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+const NUMBER = String.raw`(0|[1-9]\d*)`;
+const PRERELEASE_ID = String.raw`(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
+const BUILD_ID = "[0-9a-zA-Z-]+";
+export const SEMVER = new RegExp(
+  String.raw`^${NUMBER}\.${NUMBER}\.${NUMBER}(?:-(${PRERELEASE_ID}(?:\.${PRERELEASE_ID})*))?(?:\+(${BUILD_ID}(?:\.${BUILD_ID})*))?$`,
+);
 /** A code owner as CODEOWNERS writes it: `@org/team-slug` or `@login`. */
 export const OWNER = /^@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[a-z0-9][a-z0-9._-]{0,99}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
 

@@ -345,7 +345,8 @@ export function refusal(action: Extract<SyncAction, { kind: "refused" }>): strin
   const paths = `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}`;
   if (action.waiting.length === 0) return paths;
   const them = action.waiting.length === 1 ? "it" : "them";
-  return `${paths} (in ${plural(action.waiting.length, "commit")} of its own: bring ${them} to the monorepo with \`fleet sync --back ${action.id}\`, merge that branch, then sync)`;
+  const how = `bring ${them} to the monorepo with \`fleet sync --back ${action.id}\`, merge that branch, then sync`;
+  return `${paths} (in ${plural(action.waiting.length, "commit")} of its own: ${how})`;
 }
 
 /** A sync that brings no commit of the split: what it brings instead, said plainly. */
