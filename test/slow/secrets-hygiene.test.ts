@@ -8,8 +8,8 @@ import { runFleet, type RunResult } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
-import { monorepoOnGitHub, setManifest } from "./github-fixture.js";
-import { GitHubStandIn } from "./github-stand-in.js";
+import { monorepoOnGitHub, setManifest } from "../forge/github-fixture.js";
+import { GitHubStandIn } from "../forge/github-stand-in.js";
 
 const GH_TOKEN = "ghp_hygieneToken9f8e7d6c5b4a39281706";
 const WRONG_TOKEN = "ghp_wrongToken1122334455667788990011";
