@@ -1,6 +1,7 @@
 // The example with worker repositories created and synced, and what a worker team does to one of
 // them: a release as release-please's merged release PR leaves it (package.json at the version,
 // a commit `chore(main): release X.Y.Z`, a tag vX.Y.Z), a later commit.
+import type { WorkerVersion } from "../../src/api/versions.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
@@ -13,19 +14,7 @@ export const TEAM = { GIT_AUTHOR_NAME: "Team", GIT_AUTHOR_EMAIL: "team@chitty.cc
 export const RELEASE_DATE = "2026-03-02T10:00:00+00:00";
 
 /** One worker as `fleet versions --json` reports it. */
-export interface Version {
-  id: string;
-  repository: string;
-  state: string;
-  version: string | null;
-  tag: string | null;
-  commit: string | null;
-  date: string | null;
-  commitsSince: number | null;
-  main: string | null;
-  prerelease: string | null;
-  live: { state: string; commit?: string; cloudVersion?: string; runs?: string };
-}
+export type Version = WorkerVersion;
 
 export async function ok(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   const run = await runFleet([...args, "--cwd", dir], env);
