@@ -71,12 +71,12 @@ export async function remapSplit(
 
 /** The copy of the repository's own commit, as a merge of that commit into the split's line. */
 async function joinOriginal(repo: string, copy: string, parent: string, original: string): Promise<string> {
-  const subject = await gitText(["log", "-1", "--format=%s", original], { cwd: repo });
+  // its subject is not repeated: the repository's log names the hotfix once, in its own commit
   const message = [
-    `Join ${original.slice(0, 12)} (${subject})`,
+    `Join ${original.slice(0, 12)}, made here, as the monorepo holds it now`,
     "",
-    `The monorepo took this commit of the worker repository (as ${copy.slice(0, 12)}, with a Fleet-Back trailer);`,
-    "the worker repository keeps its own commit, once, and its history goes on from here.",
+    `The monorepo took that commit of the worker repository (as ${copy.slice(0, 12)}, with a Fleet-Back trailer);`,
+    "the worker repository keeps its own commit, once, and the monorepo's history goes on from here.",
     "",
   ].join("\n");
   return withParents(repo, copy, [parent, original], message);

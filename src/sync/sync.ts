@@ -256,7 +256,8 @@ async function executeOne(
         // only what the repository now holds is remembered: a merge kept here unpushed (--no-push)
         // is still to be pushed, by the next sync
         if (options.push) await remember(repo, action.id, { ...action, main: commit });
-        const commits = `${kept} new commit${kept === 1 ? "" : "s"}`;
+        const back = action.returned.size ? `, ${plural(action.returned.size, "commit")} of its own back from the monorepo` : "";
+        const commits = `${plural(kept, "new commit")}${back}`;
         return { id: action.id, status: "merged", commit, detail: lockProblem ? `${commits}; package-lock.json not updated: ${lockProblem}` : commits };
       } catch (error) {
         return { id: action.id, status: "failed", detail: firstLine(error) };

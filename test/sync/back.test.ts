@@ -127,6 +127,7 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     expect(synced.stdout).toMatch(new RegExp(`${id} +merged`));
     const subjects = (await gitText(["log", "--format=%s", "main"], { cwd: repository })).split("\n");
     expect(subjects.filter((s) => s === SUBJECT)).toHaveLength(1);
+    expect((await gitText(["log", "--format=%B", "main"], { cwd: repository })).split(SUBJECT)).toHaveLength(2);
     // nor the monorepo's merge of the back branch, which brought nothing else
     expect(subjects.filter((s) => s.includes(`fleet/back/${id}`))).toEqual([]);
     expect(await gitText(["show", `main:${file}`], { cwd: repository })).toContain("hotfix: an empty body answers 400");
