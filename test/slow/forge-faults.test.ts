@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run.js";
 import type { GitHubStandIn } from "../forge/github-stand-in.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
-import { FAULTY_FORGE_ENV, faultyForge } from "./faulty-forge.fixture.js";
+import { FAULTY_FORGE_ENV, faultyForge } from "../reliability/faulty-forge.fixture.js";
 
 describe("a forge that fails on purpose", () => {
   let github: GitHubStandIn;
