@@ -127,7 +127,11 @@ export function monorepoPaths(filter: SplitFilter, monorepoFiles: ReadonlySet<st
       candidates.push(path);
     }
     const valid = [...new Set(candidates)].filter((c) => forward(c) === path);
-    return valid.find((c) => monorepoFiles.has(c)) ?? valid.find((c) => folders.has(folderOf(c))) ?? valid[0];
+    // a new module beside the worker's code that no filter path names yet (the router layout's
+    // filter lists files): it goes where its folder is, and the split takes it once it is imported
+    return (
+      valid.find((c) => monorepoFiles.has(c)) ?? valid.find((c) => folders.has(folderOf(c))) ?? valid[0] ?? candidates.find((c) => folders.has(folderOf(c)))
+    );
   };
 }
 

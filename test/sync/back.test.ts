@@ -80,6 +80,9 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
 
   it("refuses the hotfix at sync, naming --back; --back brings it to fleet/back/<worker> as the fixer made it", async () => {
     await appendFile(join(clone, file), "// hotfix: an empty body answers 400\n");
+    const helper = file.replace(/\.(js|ts)$/, "-guard.$1");
+    await writeFile(join(clone, helper), "export const guard = true;\n");
+    await git(["add", helper], { cwd: clone });
     await appendFile(join(clone, "README.md"), "\nHotfix notes.\n");
     await git(["commit", "-qam", `${SUBJECT}\n\nThe worker answered 500.`], { cwd: clone, env: FIXER });
     await git(["push", "-q", "origin", "main"], { cwd: clone });
@@ -110,7 +113,10 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     const body = await gitText(["log", "-1", "--format=%B", copy], { cwd: dir });
     expect(body).toContain("The worker answered 500.");
     expect(body).toContain(`Fleet-Back: chittyos/chittyos-${id}-worker@${fix}`);
-    expect((await gitText(["diff", "--name-only", `${copy}^`, copy], { cwd: dir })).split("\n")).toEqual([mapped]);
+    // the new module beside the worker's code comes back too, beside the file it sits next to
+    expect((await gitText(["diff", "--name-only", `${copy}^`, copy], { cwd: dir })).split("\n").sort()).toEqual(
+      [mapped, await inMonorepo(helper, id, dir)].sort(),
+    );
     expect(await gitText(["show", `${copy}:${mapped}`], { cwd: dir })).toContain("hotfix: an empty body answers 400");
     expect(await gitText(["rev-parse", `${copy}^`], { cwd: dir })).toBe(await gitText(["rev-parse", "HEAD"], { cwd: dir }));
 
