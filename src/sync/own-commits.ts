@@ -107,12 +107,11 @@ export function ownedBy(split: ReadonlySet<string>): (path: string) => boolean {
 
 /** The newest sync merge's second parent: the commit the worker repository holds for the split it merged. */
 export async function mergedSplitCommit(repo: string, tip: string, split: string): Promise<string> {
+  // the split itself when the repository holds it (no hotfix came back before): nothing was remapped
+  if ((await git(["merge-base", "--is-ancestor", split, tip], { cwd: repo, okCodes: [1] })).code === 0) return split;
   const line = await gitText(["log", "--first-parent", "--min-parents=2", "-n1", `--grep=^${SPLIT_TRAILER}: `, "--format=%P", tip], { cwd: repo });
   const parents = line.trim().split(" ");
-  if (parents.length < 2) return split;
-  // the split itself when the repository holds it (no hotfix came back before): nothing was remapped
-  const held = await git(["merge-base", "--is-ancestor", split, tip], { cwd: repo, okCodes: [1] });
-  return held.code === 0 ? split : parents[1]!;
+  return parents.length < 2 ? split : parents[1]!;
 }
 
 /**

@@ -31,12 +31,13 @@ export interface Remapped {
  */
 export async function remapSplit(
   repo: string,
-  range: { from: string | null; boundary: string | null; to: string },
+  range: { from: string | null; boundary: string | null; to: string; commits: number },
   returned: ReadonlyMap<string, string>,
 ): Promise<Remapped> {
+  // the usual sync: nothing ever came back; the split is merged as it is (its size already counted)
+  if (returned.size === 0 && range.boundary === range.from) return { commit: range.to, kept: range.commits, dropped: 0 };
   const revs = range.from ? [range.to, `^${range.from}`] : [range.to];
   const listed = (await gitText(["rev-list", "--reverse", "--topo-order", "--parents", ...revs], { cwd: repo })).split("\n").filter(Boolean);
-  if (returned.size === 0 && range.boundary === range.from) return { commit: range.to, kept: listed.length, dropped: 0 };
   const mapped = new Map<string, string>();
   if (range.from && range.boundary) mapped.set(range.from, range.boundary);
   const map = (commit: string) => mapped.get(commit) ?? commit;

@@ -305,7 +305,7 @@ async function mergeCommit(
   if (action.carried) derived.set(action.carried.path, action.carried.content);
   // the split's new commits on what the repository holds, less the copies of its own hotfixes
   const lastSplit = action.state.lastSync?.split ?? null;
-  const remapped = await remapSplit(repo, { from: lastSplit, boundary: action.boundary, to: action.split }, action.returned);
+  const remapped = await remapSplit(repo, { from: lastSplit, boundary: action.boundary, to: action.split, commits: action.commits }, action.returned);
   const message = [
     `Sync ${action.id} from ${source.name}`,
     "",
