@@ -58,7 +58,8 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
     const date = new Date().toISOString().slice(0, 10);
     // each CHANGELOG lists its worker's own history: the split, brought up to date (incremental
     // after the first; the sync that follows then finds it done); a dry run reads what is there
-    if (!options.dryRun && ids.length) await splitIn(session, ids);
+    const splitTips = new Map<string, string>();
+    if (!options.dryRun && ids.length) for (const w of (await splitIn(session, ids)).workers) if (w.commit) splitTips.set(w.id, w.commit);
     options.onStart?.(forge.label, ids.length);
     // several repositories at once (the GitHub forge still paces its writes one at a time); a
     // mistake of the user's stops the ones not started, lets the started ones finish, then is thrown
@@ -69,7 +70,7 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
         if (stop) return undefined;
         try {
           const input = await scaffoldInput(manifest, id, tree, monorepoName);
-          const history = await workerHistory(session.cwd, id);
+          const history = await workerHistory(session.cwd, id, undefined, splitTips.get(id));
           const scaffold = renderScaffold(input, { date, ...(history ? { history } : {}) });
           const secrets = [...manifest.secrets, ...input.secrets];
           // the repository's CI installs with `npm ci`: the package.json fleet writes comes with its lockfile

@@ -105,7 +105,12 @@ export async function deploy(options: DeployCall = {}): Promise<DeployResult> {
           .map((id) => repoNameFor(manifest, id)),
       );
       const store = ReleaseStore.at(session.cwd);
-      const lookup = new VersionFactsLookup(cloud, await store.list());
+      // an unreadable record must not stop a deploy: it is said, and the next release is recorded without it
+      const earlier = await store.list().catch((error: Error) => {
+        options.onEvent?.(`warning: ${error.message}`);
+        return [];
+      });
+      const lookup = new VersionFactsLookup(cloud, earlier);
       const workers = await deployInOrder(cloud, targets, {
         ...(env ? { environment: env } : {}),
         health,

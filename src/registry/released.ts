@@ -22,14 +22,25 @@ export async function releasedVersions(
     .sort();
   const out = new Map<string, string>();
   if (deployed.length === 0) return out;
-  const remote = await forgeRemote(forgeFor(manifest, where.cwd, where.env, where.log), manifest, deployed);
+  // a forge that cannot be read (no token, down) leaves every entry with the cloud's version, said, not failed
+  let remote;
+  try {
+    remote = await forgeRemote(forgeFor(manifest, where.cwd, where.env, where.log), manifest, deployed);
+  } catch (error) {
+    where.log(`warning: released versions not read (${(error as Error).message.split("\n")[0]}); entries keep the cloud's version`);
+    return out;
+  }
   await boundedMap(deployed, 8, async (id) => {
-    const releases = await readReleases(where.cwd, remote, id);
-    if (releases.tags.length === 0) return;
-    const script = repoNameFor(manifest, id);
-    const live = await store.version(script, state.workers[script]!.active);
-    const described = await describeCommit(where.cwd, releases, live.source.commit);
-    if (described) out.set(id, described);
+    try {
+      const releases = await readReleases(where.cwd, remote, id);
+      if (releases.tags.length === 0) return;
+      const script = repoNameFor(manifest, id);
+      const live = await store.version(script, state.workers[script]!.active);
+      const described = await describeCommit(where.cwd, releases, live.source.commit);
+      if (described) out.set(id, described);
+    } catch (error) {
+      where.log(`warning: ${id}: its released version not read (${(error as Error).message.split("\n")[0]}); its entry keeps the cloud's version`);
+    }
   });
   return out;
 }

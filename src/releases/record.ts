@@ -29,7 +29,12 @@ export async function recordRelease(input: RecordInput): Promise<FleetRelease | 
   const { manifest, cloud, lookup } = input;
   const outcomes = new Map(input.outcomes.map((o) => [o.id, o]));
   if (!input.outcomes.some((o) => o.status === "deployed" && manifest.workers[o.id])) return undefined;
-  const ids = fleetOrder(manifest).order.filter((id) => !manifest.workers[id]!.external);
+  // a staging deploy's release holds the workers it deployed (their staging scripts): the others'
+  // scripts named here would be production's, and rolling back to it would change production
+  const staging = input.environment !== undefined && input.environment !== "production";
+  const ids = fleetOrder(manifest)
+    .order.filter((id) => !manifest.workers[id]!.external)
+    .filter((id) => !staging || outcomes.has(id));
   const found = await boundedMap(ids, READS, async (id): Promise<ReleaseWorker | undefined> => {
     const outcome = outcomes.get(id);
     const script = outcome?.script ?? repoNameFor(manifest, id);

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { releaseId, type FleetRelease } from "./release.js";
 
@@ -48,6 +49,13 @@ export class ReleaseStore {
   }
 
   private async read(number: number): Promise<FleetRelease> {
-    return JSON.parse(await readFile(this.file(number), "utf8")) as FleetRelease;
+    const file = this.file(number);
+    try {
+      return JSON.parse(await readFile(file, "utf8")) as FleetRelease;
+    } catch (error) {
+      throw new UserError(`${file} is not a fleet release fleet can read: ${(error as Error).message.split("\n")[0]}`, {
+        hint: "move it out of .fleet/releases/ (fleet deploy records the next release anew)",
+      });
+    }
   }
 }

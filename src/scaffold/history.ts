@@ -24,16 +24,16 @@ export interface WorkerHistory {
 }
 
 /** The worker's split history in the monorepo `repo`, or undefined when it has not been split. */
-export async function workerHistory(repo: string, id: string, limit = CHANGELOG_COMMITS): Promise<WorkerHistory | undefined> {
-  const ref = `${SPLIT_REF_PREFIX}${id}`;
-  const found = await git(["rev-parse", "-q", "--verify", `${ref}^{commit}`], { cwd: repo, okCodes: [1] });
-  if (found.code !== 0) return undefined;
-  const tip = found.stdout.trim();
-  const [listed, count] = await Promise.all([
-    gitText(["log", "--no-merges", `--max-count=${limit}`, "--date=short", "--format=%H%x00%ad%x00%s%x00%b%x1e", tip], { cwd: repo }),
-    gitText(["rev-list", "--no-merges", "--count", tip], { cwd: repo }),
-  ]);
-  const commits = listed
+export async function workerHistory(repo: string, id: string, limit = CHANGELOG_COMMITS, splitTip?: string): Promise<WorkerHistory | undefined> {
+  let tip = splitTip;
+  if (!tip) {
+    const found = await git(["rev-parse", "-q", "--verify", `${SPLIT_REF_PREFIX}${id}^{commit}`], { cwd: repo, okCodes: [1] });
+    if (found.code !== 0) return undefined;
+    tip = found.stdout.trim();
+  }
+  // one more than is listed tells whether any are left out; only then are they counted (one process for most workers)
+  const listed = await gitText(["log", "--no-merges", `--max-count=${limit + 1}`, "--date=short", "--format=%H%x00%ad%x00%s%x00%b%x1e", tip], { cwd: repo });
+  const all = listed
     .split("\x1e")
     .map((record) => record.replace(/^\n/, ""))
     .filter(Boolean)
@@ -41,5 +41,7 @@ export async function workerHistory(repo: string, id: string, limit = CHANGELOG_
       const [hash, date, subject, body] = record.split("\0") as [string, string, string, string?];
       return { hash, date, subject, body: (body ?? "").trim() };
     });
-  return { tip, commits, omitted: Math.max(0, Number(count.trim()) - commits.length) };
+  if (all.length <= limit) return { tip, commits: all, omitted: 0 };
+  const count = Number(await gitText(["rev-list", "--no-merges", "--count", tip], { cwd: repo }));
+  return { tip, commits: all.slice(0, limit), omitted: count - limit };
 }

@@ -8,7 +8,7 @@
 import { git, gitText } from "../git/git.js";
 import { writeCommit } from "../git/write-commit.js";
 import { pathMapper, type SplitFilter } from "../history/path-filter.js";
-import { BACK_TRAILER, ownCommitsSince, ownedBy, treeFileSet, versionOnlyChange, type OwnCommit } from "./own-commits.js";
+import { BACK_TRAILER, ownCommitsSince, ownedBy, scaffoldFiles, treeFileSet, versionOnlyChange, type OwnCommit } from "./own-commits.js";
 import type { WorkerState } from "./worker-state.js";
 
 export const BACK_BRANCH_PREFIX = "fleet/back/";
@@ -72,7 +72,8 @@ export interface BackInput {
 export async function planBack(repo: string, input: BackInput): Promise<BackPlan> {
   const { state } = input;
   const own = await ownCommitsSince(repo, state);
-  const owned = ownedBy(new Set([...(await treeFileSet(repo, input.split)), ...(await treeFileSet(repo, state.lastSync!.split))]));
+  const split = new Set([...(await treeFileSet(repo, input.split)), ...(await treeFileSet(repo, state.lastSync!.split))]);
+  const owned = ownedBy(split, await scaffoldFiles(repo, state.tip!));
   const toMonorepo = monorepoPaths(input.filter, await treeFileSet(repo, input.base));
   const commits: BackCommit[] = [];
   let current = input.base;

@@ -92,17 +92,25 @@ export async function treeFileSet(repo: string, commit: string): Promise<Set<str
 
 /**
  * Whether the monorepo owns a worker repository path: a file of the split, or a new file in a
- * folder that holds one (a new module beside the worker's code). A new file at the top level, or in
- * a folder of fleet's scaffold (.github/, test/ of fleet's), is the repository's own.
+ * folder that directly holds one (a new module beside the worker's code). A new file at the top
+ * level, and every file fleet's scaffold wrote (`scaffold`: the generated entry, the workflows, the
+ * generated test…), is the repository's own.
  */
-export function ownedBy(split: ReadonlySet<string>): (path: string) => boolean {
+export function ownedBy(split: ReadonlySet<string>, scaffold: ReadonlySet<string> = new Set()): (path: string) => boolean {
   const folders = new Set<string>();
-  for (const file of split) for (let i = file.indexOf("/"); i > 0; i = file.indexOf("/", i + 1)) folders.add(file.slice(0, i));
+  for (const file of split) if (file.includes("/")) folders.add(file.slice(0, file.lastIndexOf("/")));
   return (path) => {
     if (split.has(path)) return true;
+    if (scaffold.has(path)) return false;
     const slash = path.lastIndexOf("/");
     return slash > 0 && folders.has(path.slice(0, slash));
   };
+}
+
+/** The files of the newest scaffold commit fleet wrote on `tip`'s history (none: a repository fleet did not create). */
+export async function scaffoldFiles(repo: string, tip: string): Promise<Set<string>> {
+  const commit = await gitText(["log", "-n1", `--grep=^${SCAFFOLD_TRAILER}: `, "--format=%H", tip], { cwd: repo });
+  return commit ? treeFileSet(repo, commit) : new Set();
 }
 
 /** The newest sync merge's second parent: the commit the worker repository holds for the split it merged. */
@@ -135,7 +143,7 @@ export async function waitingToComeBack(
     ),
     returnedIn(monorepo, { from: at.lastSync.split, to: split }, at.repository).catch(() => new Map<string, string>()),
   ]);
-  const owned = files ? ownedBy(files) : () => true;
+  const owned = files ? ownedBy(files, await scaffoldFiles(cwd, at.tip)) : () => true;
   const back = new Set(returned.values());
   const waiting: string[] = [];
   for (const commit of own) {

@@ -84,6 +84,9 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     await writeFile(join(clone, helper), "export const guard = true;\n");
     await git(["add", helper], { cwd: clone });
     await appendFile(join(clone, "README.md"), "\nHotfix notes.\n");
+    // the router layout's generated entry sits beside the worker's code, but it is fleet's scaffold: it stays
+    const entry = layout === "router" ? "src/index.js" : undefined;
+    if (entry) await writeFile(join(clone, entry), `${await readFile(join(clone, entry), "utf8")}// logged by the hotfix\n`);
     await git(["commit", "-qam", `${SUBJECT}\n\nThe worker answered 500.`], { cwd: clone, env: FIXER });
     await git(["push", "-q", "origin", "main"], { cwd: clone });
     const fix = await gitText(["rev-parse", "HEAD"], { cwd: clone });
@@ -105,6 +108,7 @@ describe.each(LAYOUTS)("fleet sync --back, $layout layout", ({ layout, inMonorep
     expect(back.code).toBe(0);
     expect(back.stdout).toMatch(/comes back/);
     expect(back.stdout).toContain("README.md (stays");
+    if (layout === "router") expect(back.stdout).toContain("src/index.js (stays");
     const copy = `fleet/back/${id}`;
     const mapped = await inMonorepo(file, id, dir);
     expect(await gitText(["log", "-1", "--format=%an|%ae|%ad|%s", "--date=raw", copy], { cwd: dir })).toBe(
