@@ -3,6 +3,8 @@
 // between workers and KV, D1, R2 and Durable Object state persisted under .fleet/cloud/data.
 import { join } from "node:path";
 import type { LocalCloudStore } from "./store.js";
+import { namespaceOf, transferredAway, type ObjectNamespaces } from "./objects.js";
+import type { WorkerSpec } from "./spec.js";
 
 export const GATEWAY = "fleet-gateway";
 export const WORKERS_DEV = "workers.dev";
@@ -50,11 +52,7 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
       kvNamespaces: spec.kv,
       d1Databases: spec.d1,
       r2Buckets: spec.r2,
-      durableObjects: Object.fromEntries(
-        Object.entries(spec.durableObjects)
-          .filter(([, d]) => !d.scriptName || deployed.has(d.scriptName))
-          .map(([binding, d]) => [binding, d.scriptName ? { className: d.className, scriptName: d.scriptName } : d.className]),
-      ),
+      durableObjects: durableObjectOptions(script, spec, deployed, state.objects),
       bindings: spec.vars,
       // A target that is not deployed answers 503, a stand-in named as such.
       serviceBindings: Object.fromEntries(
@@ -71,6 +69,26 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
     cf: false,
     ...(options.persist === false ? {} : { defaultPersistRoot: data, kvPersist: true, d1Persist: true, r2Persist: true, durableObjectsPersist: true }),
   };
+}
+
+/**
+ * A worker's Durable Object bindings as Miniflare takes them: another script's class by its name
+ * (when that script is deployed); a class of its own under the storage key of the namespace it
+ * owns — after a transfer, the key the old owner wrote under, so the same objects answer. A class
+ * of its own whose namespace was transferred away is not bound: its requests fail, as on Cloudflare.
+ */
+function durableObjectOptions(script: string, spec: WorkerSpec, deployed: ReadonlySet<string>, objects: ObjectNamespaces | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [binding, d] of Object.entries(spec.durableObjects)) {
+    if (d.scriptName && d.scriptName !== script) {
+      if (deployed.has(d.scriptName)) out[binding] = { className: d.className, scriptName: d.scriptName };
+      continue;
+    }
+    const key = namespaceOf(objects, script, d.className);
+    if (!key && transferredAway(objects, script, d.className)) continue;
+    out[binding] = key && key !== `${script}-${d.className}` ? { className: d.className, unsafeUniqueKey: key } : d.className;
+  }
+  return out;
 }
 
 /** The deployed scripts among `scripts`, with every script they bind, transitively. */

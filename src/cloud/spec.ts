@@ -18,8 +18,19 @@ export interface WorkerSpec {
   services: Record<string, string>;
   /** The newest Durable Object migration's tag (the last `migrations[].tag`); absent: none. */
   migrationTag?: string;
+  /** Every Durable Object migration step, in order (the cloud applies those it has not applied yet). */
+  migrationSteps?: MigrationStep[];
   /** What each KV, D1 and R2 binding names on the account: binding → namespace id, database (id or name), bucket. */
   resources?: { kv: Record<string, string>; d1: Record<string, string>; r2: Record<string, string> };
+}
+
+/** One `migrations[]` entry: classes it creates, deletes, and takes over from another script. */
+export interface MigrationStep {
+  tag: string;
+  created: string[];
+  deleted: string[];
+  /** `transferred_classes`: the namespace of `fromScript`'s class `from` (every object in it) becomes this script's class `to`. */
+  transfers: { from: string; fromScript: string; to: string }[];
 }
 
 export function specFromConfig(config: WranglerConfig, environment?: string): WorkerSpec {
@@ -48,6 +59,7 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
     ...migrationTagOf(effective.raw.migrations),
+    ...migrationStepsOf(effective.raw.migrations),
     resources: {
       kv: resourcesOf(of("kv"), ["id", "preview_id"]),
       d1: resourcesOf(of("d1"), ["database_id", "database_name"]),
@@ -59,6 +71,24 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
 function migrationTagOf(migrations: unknown): { migrationTag?: string } {
   const tags = (Array.isArray(migrations) ? migrations : []).map((m) => (m as { tag?: unknown })?.tag).filter((t): t is string => typeof t === "string");
   return tags.length ? { migrationTag: tags.at(-1)! } : {};
+}
+
+function migrationStepsOf(migrations: unknown): { migrationSteps?: MigrationStep[] } {
+  const list = (Array.isArray(migrations) ? migrations : []).filter((m): m is Record<string, unknown> => typeof m === "object" && m !== null);
+  if (!list.length) return {};
+  const names = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+  return {
+    migrationSteps: list.map((m) => ({
+      tag: String(m.tag ?? ""),
+      created: [...names(m.new_classes), ...names(m.new_sqlite_classes)],
+      deleted: names(m.deleted_classes),
+      transfers: (Array.isArray(m.transferred_classes) ? (m.transferred_classes as Record<string, unknown>[]) : []).map((t) => ({
+        from: String(t.from),
+        fromScript: String(t.from_script),
+        to: String(t.to),
+      })),
+    })),
+  };
 }
 
 /** Binding → the first of `fields` it sets (the resource it names), for bindings that name one. */

@@ -8,6 +8,7 @@ import { writeFileAtomic } from "../fs/atomic.js";
 import type { Bundle } from "./build.js";
 import { RouteConflict, type VersionSource } from "./cloud.js";
 import type { WorkerSpec } from "./spec.js";
+import { objectsAfterDeploy, objectsAfterUndo, ObjectsRefused, transfersCrossed, type ObjectState } from "./objects.js";
 
 export { RouteConflict, type VersionSource };
 
@@ -20,7 +21,7 @@ export interface VersionRecord {
   modules: string[];
 }
 
-export interface CloudState {
+export interface CloudState extends ObjectState {
   workers: Record<string, { active: number; latest: number }>;
   /** hostname → the script holding it */
   routes: Record<string, string>;
@@ -90,6 +91,8 @@ export class LocalCloudStore {
     });
     if (refused.length > 0 && options.routes === "strict") throw new RouteConflict(refused);
     const claimed = spec.routes.filter((h) => !refused.some((r) => r.host === h));
+    // Durable Object namespaces: created, transferred (refused before anything is written)
+    Object.assign(state, objectsAfterDeploy(state, spec));
     const version = (state.workers[spec.script]?.latest ?? 0) + 1;
     const dir = this.versionDir(spec.script, version);
     await mkdir(join(dir, "modules"), { recursive: true });
@@ -112,14 +115,24 @@ export class LocalCloudStore {
     return { script: spec.script, version, routes: claimed, refused };
   }
 
-  /** Makes an earlier version active again (the previous one by default). */
-  async rollback(script: string, to?: number): Promise<{ from: number; to: number }> {
+  /**
+   * Makes an earlier version active again (the previous one by default). Refused across a
+   * Durable Object transfer, as Cloudflare refuses a rollback across a migration, unless
+   * `undoTransfers`: then the namespaces go back to the script they came from (the cutover's undo).
+   */
+  async rollback(script: string, to?: number, options: { undoTransfers?: boolean } = {}): Promise<{ from: number; to: number }> {
     const state = await this.state();
     const entry = state.workers[script];
     if (!entry) throw new Error(`worker ${script} is not deployed`);
     const target = to ?? entry.active - 1;
     if (target < 1 || target > entry.latest) throw new Error(`worker ${script} has versions 1 to ${entry.latest}; there is no version ${target}`);
     const record = await this.version(script, target);
+    const crossed = transfersCrossed(state, script, record.spec);
+    if (crossed.length && !options.undoTransfers) {
+      const classes = crossed.map((key) => state.objects![key]!.className).join(", ");
+      throw new ObjectsRefused(`${script} v${target} is from before it took over the Durable Object namespace of ${classes}; a rollback cannot cross that transfer`);
+    }
+    if (crossed.length) Object.assign(state, objectsAfterUndo(state, script, crossed));
     const refused = record.spec.routes.filter((h) => state.routes[h] && state.routes[h] !== script);
     if (refused.length) throw new RouteConflict(refused.map((host) => ({ host, holder: state.routes[host]! })));
     for (const [host, holder] of Object.entries(state.routes)) if (holder === script && !record.spec.routes.includes(host)) delete state.routes[host];
