@@ -18,6 +18,7 @@ import {
 } from "../cutover/monorepo-change.js";
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
+import { transferObjects, undoObjectTransfer, type ObjectTransferStep } from "../cutover/object-transfer.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
@@ -194,6 +195,33 @@ export async function executeCutover(
       committed = true;
     }
   }
+  // Durable Objects first: the worker takes the platform's namespaces over (and answers healthy)
+  // before the platform, redeployed from the cutover branch, binds the classes to it
+  const transfers = plan.moved ? [] : objectTransfersOf(plan);
+  let objects: ObjectTransferStep = { status: "none" };
+  if (transfers.length) {
+    const forge = forgeFor(manifest, session.cwd, session.env);
+    const repository = await forge.get(repoNameFor(manifest, id));
+    if (!repository) throw new UserError(`${repoNameFor(manifest, id)} is not on ${forge.label}`, { hint: `create it first: fleet migrate ${id}` });
+    const cloud = await cloudFor(manifest, session.cwd, session.env, { persist: false });
+    try {
+      objects = await transferObjects(cloud, {
+        monorepo: session.cwd,
+        id,
+        script: change.script,
+        url: repository.url,
+        gitEnv: forge.gitEnv(),
+        transfers,
+        probe: plan.probe,
+        health: options.health,
+        ...(cloud.kind === "cloudflare" ? { environment: "production" } : {}),
+        onEvent: (m) => report.debug?.(m),
+      });
+    } finally {
+      await cloud.dispose();
+    }
+    if (objects.status === "failed") return { ok: false, result: objectsFailed(plan, commit, committed, objects.detail!) };
+  }
   const progress = report.moving?.(`moving ${hosts} to ${change.script}`);
   const routeMove: RouteMove = {
     monorepo: session.cwd,
@@ -221,6 +249,16 @@ export async function executeCutover(
     await mover.dispose();
   }
   progress?.done(moveSummary(change, move, now));
+  let objectsDetail: string | undefined;
+  if (objects.status === "transferred" && move.status !== "moved" && move.status !== "already-moved" && objects.before) {
+    const undoer = await cloudFor(manifest, session.cwd, session.env, { persist: false });
+    try {
+      objectsDetail = await undoObjectTransfer(undoer, { monorepo: session.cwd, script: change.script, transfers }, objects.before);
+      move.steps.push(objectsDetail);
+    } finally {
+      await undoer.dispose();
+    }
+  }
 
   let ok = move.status === "moved" || move.status === "already-moved";
   // the worker serves the hostnames now: its repository's config must route them, or its next
@@ -234,7 +272,8 @@ export async function executeCutover(
       const repository = await forge.get(repoNameFor(manifest, id));
       if (!repository) throw new Error(`${repoNameFor(manifest, id)} is not on ${forge.label}`);
       const routesOf = move.routes ?? routeEntriesFor(change.hosts, await fileAt(session.cwd, base, change.platformConfig), change.platformConfig);
-      workerRoutes = await commitWorkerRoutes({ monorepo: session.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf });
+      const onTakeOver = objects.commit ? { base: objects.commit } : {};
+      workerRoutes = await commitWorkerRoutes({ monorepo: session.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf, ...onTakeOver });
       // deployed from that commit at once (or on a later run, when one was stopped before): the
       // version live is the repository's main again, and the worker is seen keeping its
       // hostnames through a deploy of its own config
@@ -257,7 +296,8 @@ export async function executeCutover(
     ...(workerRoutes.commit ? { commit: workerRoutes.commit } : {}),
     redeployed,
   };
-  const detail = move.detail ?? (workerRoutesProblem ? workerRoutesDetail(id, hosts, workerRoutesProblem) : undefined);
+  const moveDetail = move.detail && objectsDetail ? `${move.detail}; ${objectsDetail}` : move.detail;
+  const detail = moveDetail ?? (workerRoutesProblem ? workerRoutesDetail(id, hosts, workerRoutesProblem) : undefined);
   const result: CutoverResult = {
     worker: id,
     host: change.hosts[0]!,
@@ -266,7 +306,10 @@ export async function executeCutover(
     status: move.status,
     monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
     ...(repository ? { repository } : {}),
-    steps: move.steps,
+    steps:
+      objects.status === "transferred"
+        ? [`${change.script} took over the Durable Objects of ${transfers.map((t) => t.className).join(", ")}`, ...move.steps]
+        : move.steps,
     ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
     ...(detail ? { detail } : {}),
   };
@@ -312,6 +355,27 @@ export async function cutover(
     }
     return { workers, untouched: [] };
   });
+}
+
+/** The classes whose namespaces move to the worker: those the cut-over platform deployment defines. */
+function objectTransfersOf(plan: CutoverPlan): { className: string; fromScript: string }[] {
+  const section = plan.platform.environment ?? "";
+  return plan.change.objects.filter((o) => o.sections.includes(section)).map((o) => ({ className: o.className, fromScript: plan.platform.script }));
+}
+
+/** The result of a cutover stopped before any hostname moved: the worker did not take its objects over. */
+function objectsFailed(plan: CutoverPlan, commit: string, committed: boolean, detail: string): CutoverResult {
+  const { change } = plan;
+  return {
+    worker: plan.id,
+    host: change.hosts[0]!,
+    hosts: change.hosts,
+    paths: change.paths,
+    status: "failed",
+    monorepo: { branch: cutoverBranch(plan.id), commit, committed, applied: false, files: [...change.files.keys()] },
+    steps: [],
+    detail,
+  };
 }
 
 function moveSummary(change: MonorepoChange, move: RouteMoveResult, now: Record<string, string>): string {

@@ -48,11 +48,13 @@ export function objectsAfterDeploy(state: ObjectState, spec: WorkerSpec): Requir
     for (const t of step.transfers) {
       const key = namespaceOf(objects, t.fromScript, t.from);
       if (!key) {
+        const why = "transferred already, or never created";
         throw new ObjectsRefused(
-          `${spec.script}: migration ${step.tag} transfers the Durable Object class ${t.from} from ${t.fromScript}, which has no such class (transferred already, or never created)`,
+          `${spec.script}: migration ${step.tag} transfers the Durable Object class ${t.from} from ${t.fromScript}, which has no such class (${why})`,
         );
       }
-      if (namespaceOf(objects, spec.script, t.to)) throw new ObjectsRefused(`${spec.script}: migration ${step.tag} transfers into ${t.to}, which it already has`);
+      if (namespaceOf(objects, spec.script, t.to))
+        throw new ObjectsRefused(`${spec.script}: migration ${step.tag} transfers into ${t.to}, which it already has`);
       const previous = [...(objects[key]!.previous ?? []), { script: t.fromScript, className: t.from, tag: step.tag }];
       objects[key] = { script: spec.script, className: t.to, previous };
     }
@@ -67,8 +69,9 @@ export function objectsAfterDeploy(state: ObjectState, spec: WorkerSpec): Requir
     if (namespaceOf(objects, spec.script, d.className)) continue;
     const holder = transferredAway(objects, spec.script, d.className);
     if (holder) {
+      const fix = `bind it with script_name "${holder}"`;
       throw new ObjectsRefused(
-        `${spec.script}: binding ${binding} names the Durable Object class ${d.className} as its own, but its objects were transferred to ${holder}; bind it with script_name "${holder}"`,
+        `${spec.script}: binding ${binding} names the Durable Object class ${d.className} as its own, but its objects were transferred to ${holder}; ${fix}`,
       );
     }
     objects[`${spec.script}-${d.className}`] = { script: spec.script, className: d.className };

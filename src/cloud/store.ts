@@ -130,7 +130,9 @@ export class LocalCloudStore {
     const crossed = transfersCrossed(state, script, record.spec);
     if (crossed.length && !options.undoTransfers) {
       const classes = crossed.map((key) => state.objects![key]!.className).join(", ");
-      throw new ObjectsRefused(`${script} v${target} is from before it took over the Durable Object namespace of ${classes}; a rollback cannot cross that transfer`);
+      throw new ObjectsRefused(
+        `${script} v${target} is from before it took over the Durable Object namespace of ${classes}; a rollback cannot cross that transfer`,
+      );
     }
     if (crossed.length) Object.assign(state, objectsAfterUndo(state, script, crossed));
     const refused = record.spec.routes.filter((h) => state.routes[h] && state.routes[h] !== script);

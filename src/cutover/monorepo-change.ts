@@ -12,6 +12,8 @@ import { fileAt } from "../git/commit-files.js";
 import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
+import { bindObjectsTo, objectMoves, type ObjectMove } from "./object-bindings.js";
+import { moduleFacts } from "../discovery/js-module.js";
 
 export const CUTOVER_TRAILER = "Fleet-Cutover";
 
@@ -28,6 +30,8 @@ export interface MonorepoChange {
   /** The platform's wrangler config, the one it is deployed with. */
   platformConfig: string;
   binding: string;
+  /** Durable Object classes the platform defines and the worker's code defines too: their namespaces move to the worker. */
+  objects: ObjectMove[];
   markerPath: string;
   /** Files to write (path → new content); empty when the commit already holds the cutover. */
   files: Map<string, string>;
@@ -96,7 +100,16 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
   const files = new Map<string, string>();
   const before = new Map<string, string>();
 
-  const wranglerAfter = editWranglerConfig(wranglerText, wranglerFile, { hosts: target.hosts, binding: plan, service: script });
+  const objects = objectMoves(config, await classesDefinedBy(read, target.file));
+  const routed = editWranglerConfig(wranglerText, wranglerFile, { hosts: target.hosts, binding: plan, service: script });
+  const wranglerAfter = objects.length
+    ? bindObjectsTo(
+        routed,
+        wranglerFile,
+        objects.map((o) => o.className),
+        script,
+      )
+    : routed;
   if (wranglerAfter !== wranglerText) {
     files.set(wranglerFile, wranglerAfter);
     before.set(wranglerFile, wranglerText);
@@ -124,6 +137,7 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
     platforms: platformScripts(config),
     platformConfig: wranglerFile,
     binding: plan.binding,
+    objects,
     markerPath,
     files,
     before,
@@ -143,6 +157,15 @@ export function cutoverMessage(change: MonorepoChange, repositoryAddress: string
     `${CUTOVER_TRAILER}: ${change.id}`,
     "",
   ].join("\n");
+}
+
+/** The classes the worker's service module exports (its Durable Object classes among them). */
+async function classesDefinedBy(read: (path: string) => Promise<string>, file: string): Promise<string[]> {
+  try {
+    return moduleFacts(await read(file), file).exports;
+  } catch {
+    return [];
+  }
 }
 
 /** The platform's wrangler config at `commit`: the manifest's, or found as discovery finds it. */

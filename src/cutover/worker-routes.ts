@@ -97,18 +97,21 @@ export async function commitWorkerRoutes(options: {
   gitEnv: Record<string, string>;
   id: string;
   routes: readonly RouteEntry[];
+  /** The commit to build on instead of main's tip: one made on it (the Durable Object take-over), which main fast-forwards to with the routes. */
+  base?: string;
 }): Promise<WorkerRoutesResult> {
   const { monorepo, url, gitEnv, id, routes } = options;
   const state = await readWorkerState(monorepo, url, id, gitEnv);
   if (!state.tip) throw new Error(`the repository at ${url} has no commits`);
   const file = "wrangler.jsonc";
-  const text = await fileAt(monorepo, state.tip, file);
+  const base = options.base ?? state.tip;
+  const text = await fileAt(monorepo, base, file);
   // fleet's file only when the monorepo's split does not carry one of that name (sync would
   // refuse a worker repository that changed a monorepo-owned path)
   const owned = state.lastSync && (await fileAt(monorepo, state.lastSync.split, file)) !== undefined;
   if (text === undefined || owned) return { status: "not-fleets-config", tip: state.tip };
   const edited = addRoutes(text, file, routes);
-  if (edited === text) return { status: "already", file, tip: state.tip };
+  if (edited === text && base === state.tip) return { status: "already", file, tip: state.tip };
   const hosts = routes.map((r) => routeEntryHost(r)).join(", ");
   const many = routes.length > 1;
   const message = [
@@ -119,7 +122,7 @@ export async function commitWorkerRoutes(options: {
     `${WORKER_ROUTES_TRAILER}: ${id}`,
     "",
   ].join("\n");
-  const commit = await commitFiles(monorepo, state.tip, new Map([[file, edited]]), message);
+  const commit = edited === text ? base : await commitFiles(monorepo, base, new Map([[file, edited]]), message);
   // a plain push refuses anything but a fast-forward: a commit pushed meanwhile is never lost
   await git(["push", "--quiet", "--", url, `${commit}:refs/heads/main`], { cwd: monorepo, env: gitEnv });
   await git(["update-ref", `refs/fleet/worker/${id}`, commit], { cwd: monorepo });

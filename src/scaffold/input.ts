@@ -44,6 +44,12 @@ export interface ScaffoldInput {
   dependsOn: { id: string; repo: string; domain: string | null; health: HealthProbe }[];
   /** Names of other workers' scripts, for Durable Objects defined elsewhere. */
   scriptNameOf: (className: string) => string | undefined;
+  /**
+   * Durable Object classes the worker's code defines whose namespace the platform holds until the
+   * cutover (router layout): bound by `script_name` to the platform's script of each environment,
+   * so the worker sees the same objects; the cutover transfers the namespace to the worker.
+   */
+  platformObjects: { className: string; scripts: { top: string; staging: string; production: string } }[];
   monorepoName: string;
   /** Its code owners (`@org/team` or `@login`), written to .github/CODEOWNERS when there are any. */
   owners: string[];
@@ -134,11 +140,12 @@ export async function scaffoldInput(
           if (!classesElsewhere.has(name)) classesElsewhere.set(name, platformScript);
     }
   }
+  const platformObjects = platformConfig ? platformHeldObjects(platformConfig, durableObjectClasses) : [];
   // a worker with a package.json of its own starts from its version, under its name
   const ownPackagePath = analysis.paths.find((p) => strip(p) === "package.json");
   const ownPackage = ownPackagePath ? parsePackage(await tree.read(ownPackagePath)) : {};
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
-  const ownClasses = new Set(durableObjectClasses.map((c) => c.className));
+  const ownClasses = new Set(durableObjectClasses.map((c) => c.className).filter((c) => !platformObjects.some((p) => p.className === c)));
   const migrations = rawMigrations.map((m) => filterMigration(m, ownClasses)).filter((m): m is Record<string, unknown> => m !== undefined);
 
   return {
@@ -174,12 +181,27 @@ export async function scaffoldInput(
       health: probeOf(manifest.workers[d]),
     })),
     scriptNameOf,
+    platformObjects,
     monorepoName,
     owners: accessOf(manifest, id).owners,
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
     version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
   };
+}
+
+/**
+ * The classes among `classes` (defined by the worker's code) that the platform's config binds as
+ * its own (no `script_name`): their objects live in the platform's namespace until the cutover.
+ */
+function platformHeldObjects(platform: WranglerConfig, classes: readonly { className: string }[]): ScaffoldInput["platformObjects"] {
+  const held = new Set(
+    [...platform.bindings.values()].filter((b) => b.kind === "durable-object" && !b.config.script_name).map((b) => String(b.config.class_name ?? "")),
+  );
+  const top = platform.name ?? "platform";
+  const production = platform.environments.get("production")?.name ?? top;
+  const staging = platform.environments.has("staging") ? (platform.environments.get("staging")!.name ?? `${top}-staging`) : production;
+  return classes.filter((c) => held.has(c.className)).map((c) => ({ className: c.className, scripts: { top: production, staging, production } }));
 }
 
 /** The version a repository starts at when neither the manifest nor a package.json of its own says. */

@@ -21,7 +21,10 @@ const LIST_KEYS: Partial<Record<Binding["kind"], string>> = {
 };
 const SINGLE_KEYS: Partial<Record<Binding["kind"], string>> = { ai: "ai", browser: "browser", images: "images", "version-metadata": "version_metadata" };
 
-export function bindingSections(input: ScaffoldInput): Record<string, unknown> {
+/** A section of the generated config: the top level, or one of its environments. */
+type Section = "top" | "staging" | "production";
+
+export function bindingSections(input: ScaffoldInput, section: Section = "top"): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const push = (key: string, value: unknown) => {
     const list = (out[key] as unknown[] | undefined) ?? [];
@@ -34,7 +37,7 @@ export function bindingSections(input: ScaffoldInput): Record<string, unknown> {
   for (const binding of input.bindings) {
     if (binding.kind === "var") vars[binding.name] = binding.config.value;
     else if (binding.kind === "durable-object") {
-      const { className, script } = durableObjectOf(input, binding);
+      const { className, script } = durableObjectOf(input, binding, section);
       durable.push({ name: binding.name, class_name: className, ...(script ? { script_name: script } : {}) });
     } else if (binding.kind === "queue") producers.push(binding.config);
     else if (LIST_KEYS[binding.kind]) push(LIST_KEYS[binding.kind]!, binding.config);
@@ -48,6 +51,7 @@ export function bindingSections(input: ScaffoldInput): Record<string, unknown> {
 
 export function renderWrangler(input: ScaffoldInput): string {
   const bindings = bindingSections(input);
+  const staging = bindingSections(input, "staging");
   const config = {
     $schema: "node_modules/wrangler/config-schema.json",
     name: input.repo,
@@ -62,8 +66,8 @@ export function renderWrangler(input: ScaffoldInput): string {
     ...bindings,
     ...(input.migrations.length ? { migrations: input.migrations } : {}),
     env: {
-      staging: { name: `${input.repo}-staging`, workers_dev: true, ...bindings, vars: { ...(bindings.vars as object | undefined), ENVIRONMENT: "staging" } },
-      production: { name: input.repo, workers_dev: true, ...bindings },
+      staging: { name: `${input.repo}-staging`, workers_dev: true, ...staging, vars: { ...(staging.vars as object | undefined), ENVIRONMENT: "staging" } },
+      production: { name: input.repo, workers_dev: true, ...bindingSections(input, "production") },
     },
   };
   return [
@@ -74,9 +78,18 @@ export function renderWrangler(input: ScaffoldInput): string {
   ].join("\n");
 }
 
-/** A Durable Object binding's class, and the script defining it when that is another worker. */
-function durableObjectOf(input: ScaffoldInput, binding: ScaffoldInput["bindings"][number]): { className: string; script: string | undefined } {
+/**
+ * A Durable Object binding's class, and the script holding its objects when that is another
+ * worker — or the platform, until the cutover transfers a class the worker defines.
+ */
+function durableObjectOf(
+  input: ScaffoldInput,
+  binding: ScaffoldInput["bindings"][number],
+  section: Section = "top",
+): { className: string; script: string | undefined } {
   const className = String(binding.config.class_name);
+  const platformHeld = input.platformObjects.find((p) => p.className === className);
+  if (platformHeld) return { className, script: platformHeld.scripts[section] };
   const own = input.durableObjectClasses.some((c) => c.className === className);
   return { className, script: own ? undefined : ((binding.config.script_name as string | undefined) ?? input.scriptNameOf(className)) };
 }
