@@ -358,7 +358,7 @@ export async function cutover(
 }
 
 /** The classes whose namespaces move to the worker: those the cut-over platform deployment defines. */
-function objectTransfersOf(plan: CutoverPlan): { className: string; fromScript: string }[] {
+export function objectTransfersOf(plan: CutoverPlan): { className: string; fromScript: string }[] {
   const section = plan.platform.environment ?? "";
   return plan.change.objects.filter((o) => o.sections.includes(section)).map((o) => ({ className: o.className, fromScript: plan.platform.script }));
 }

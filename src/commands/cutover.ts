@@ -1,5 +1,5 @@
 // `fleet cutover`: renders api/cutover's plan (--dry-run) or what carrying it out did.
-import { cutoverWorkers, executeCutover, planCutover, type CutoverPlan, type CutoverResult, type HealthSettings } from "../api/cutover.js";
+import { cutoverWorkers, executeCutover, objectTransfersOf, planCutover, type CutoverPlan, type CutoverResult, type HealthSettings } from "../api/cutover.js";
 import { openSession, type Session } from "../api/session.js";
 import { sessionOf, type Context } from "../cli/context.js";
 import { defineCommand, healthOptions } from "../cli/define.js";
@@ -117,6 +117,7 @@ function dryRunReport(plan: CutoverPlan, apply: boolean) {
           : "would commit",
     files: [...change.files.keys()],
     route: plan.moved ? "already held by the worker" : `${plan.holders.join(", ")} → ${change.script}`,
+    objects: plan.moved ? [] : objectTransfersOf(plan).map((t) => ({ className: t.className, from: t.fromScript })),
     apply,
   };
 }
@@ -134,6 +135,12 @@ function printPlan(ctx: Context, manifest: Manifest, plan: CutoverPlan, route: s
   }
   if (change.files.size === 0) out.print(`The monorepo's ${plan.branch} already holds the cutover.\n`);
   out.print(`Route: ${route}`);
+  const transfers = plan.moved ? [] : objectTransfersOf(plan);
+  if (transfers.length) {
+    const classes = transfers.map((t) => t.className).join(", ");
+    const why = `transferred_classes from ${platform.script}: the objects move, none is copied`;
+    out.print(`  0. deploy ${change.script} from its repository's fleet/cutover branch, taking over the Durable Objects of ${classes} (${why})`);
+  }
   if (!plan.moved) {
     const env = platform.environment ? ` (--env ${platform.environment})` : "";
     const routes = change.hosts.length > 1 ? "their routes" : "its route";

@@ -107,6 +107,12 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
     out.print("Entry points besides the domain (each is routed, checked and moved with it):");
     for (const w of entryPoints) out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`)].join(", ")}`);
   }
+  const transfers = plan.workers.filter((w) => w.transfers.length);
+  if (transfers.length) {
+    out.print();
+    out.print("Durable Objects that move at cutover (the platform holds their objects until then; the worker binds them by script_name):");
+    for (const w of transfers) out.print(`  ${w.id}: ${w.transfers.map((t) => `${t.className} from ${t.from}`).join(", ")}`);
+  }
   printWorkspace(out, plan);
   const findings: WorkerWarning[] = [
     ...plan.warnings.map((message) => ({ message })),

@@ -12,8 +12,8 @@ import { fileAt } from "../git/commit-files.js";
 import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
-import { bindObjectsTo, objectMoves, type ObjectMove } from "./object-bindings.js";
-import { moduleFacts } from "../discovery/js-module.js";
+import { bindObjectsTo } from "./object-bindings.js";
+import { exportsOf, objectMoves, type ObjectMove } from "../discovery/durable-objects.js";
 
 export const CUTOVER_TRAILER = "Fleet-Cutover";
 
@@ -100,7 +100,7 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
   const files = new Map<string, string>();
   const before = new Map<string, string>();
 
-  const objects = objectMoves(config, await classesDefinedBy(read, target.file));
+  const objects = objectMoves(config, exportsOf(await read(target.file), target.file));
   const routed = editWranglerConfig(wranglerText, wranglerFile, { hosts: target.hosts, binding: plan, service: script });
   const wranglerAfter = objects.length
     ? bindObjectsTo(
@@ -157,15 +157,6 @@ export function cutoverMessage(change: MonorepoChange, repositoryAddress: string
     `${CUTOVER_TRAILER}: ${change.id}`,
     "",
   ].join("\n");
-}
-
-/** The classes the worker's service module exports (its Durable Object classes among them). */
-async function classesDefinedBy(read: (path: string) => Promise<string>, file: string): Promise<string[]> {
-  try {
-    return moduleFacts(await read(file), file).exports;
-  } catch {
-    return [];
-  }
 }
 
 /** The platform's wrangler config at `commit`: the manifest's, or found as discovery finds it. */

@@ -9,47 +9,7 @@
 import { applyEdits, modify } from "jsonc-parser";
 import { UserError } from "../errors.js";
 import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
-
-/** A class whose namespace moves from the platform to the worker. */
-export interface ObjectMove {
-  className: string;
-  /** The platform's bindings of it (the top level's and every section's names). */
-  bindings: string[];
-  /** The sections that define it ("" for the top level, else the environment's name). */
-  sections: string[];
-}
-
-interface RawBinding {
-  name?: unknown;
-  class_name?: unknown;
-  script_name?: unknown;
-}
-
-/** The `durable_objects.bindings` of the top level ("") and of each `env.*` section. */
-function objectSections(config: WranglerConfig): { env: string; bindings: RawBinding[] }[] {
-  const of = (raw: Record<string, unknown>) => {
-    const durable = raw.durable_objects as { bindings?: unknown } | undefined;
-    return Array.isArray(durable?.bindings) ? (durable.bindings as RawBinding[]) : [];
-  };
-  const envs = (config.raw.env ?? {}) as Record<string, Record<string, unknown>>;
-  return [{ env: "", bindings: of(config.raw) }, ...Object.entries(envs).map(([env, raw]) => ({ env, bindings: of(raw ?? {}) }))];
-}
-
-/** The classes the platform defines (bound without `script_name`) that the worker's code defines too. */
-export function objectMoves(config: WranglerConfig, workerClasses: readonly string[]): ObjectMove[] {
-  const moves = new Map<string, ObjectMove>();
-  for (const { env, bindings } of objectSections(config)) {
-    for (const b of bindings) {
-      const className = typeof b.class_name === "string" ? b.class_name : undefined;
-      if (!className || b.script_name !== undefined || !workerClasses.includes(className)) continue;
-      const move = moves.get(className) ?? { className, bindings: [], sections: [] };
-      if (typeof b.name === "string" && !move.bindings.includes(b.name)) move.bindings.push(b.name);
-      if (!move.sections.includes(env)) move.sections.push(env);
-      moves.set(className, move);
-    }
-  }
-  return [...moves.values()];
-}
+import { objectSections } from "../discovery/durable-objects.js";
 
 /** The platform's config with every binding of the moved classes given `script_name = <script>`. */
 export function bindObjectsTo(text: string, file: string, classes: readonly string[], script: string): string {

@@ -8,7 +8,8 @@ import { displayName, repoNameFor } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { hardCycleNote, softCycleNote } from "./graph.js";
 import { fleetOrder } from "./order.js";
-import type { BindingKind } from "../discovery/wrangler-config.js";
+import type { BindingKind, WranglerConfig } from "../discovery/wrangler-config.js";
+import { exportsOf, objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
 import type { Resolution } from "../npm/workspace.js";
 
@@ -37,6 +38,11 @@ export interface WorkerPlan {
   npmDependencies: Record<string, string>;
   /** Workspace and catalog dependencies and how its repository gets each (carried, published version, catalog version). */
   workspace: Resolution[];
+  /**
+   * Durable Object classes whose objects the platform holds until the worker's cutover, which
+   * transfers them (router layout): the class and the platform's script it comes from.
+   */
+  transfers: { className: string; from: string }[];
   warnings: string[];
 }
 
@@ -101,8 +107,15 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       secrets: analysis.secrets,
       npmDependencies: analysis.npmDependencies,
       workspace: analysis.workspace ?? [],
+      transfers: mono.platformConfig && worker.source?.file ? await transfersOf(source, mono.platformConfig, worker.source.file) : [],
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }
   return { order, placeholders: placeholders.map(([boundBy, worker]) => ({ worker, boundBy })), workers, shared: manifest.monorepo.shared ?? [], warnings };
+}
+
+/** The classes the platform defines that the worker's service module defines too: they move to it at cutover. */
+async function transfersOf(tree: SourceTree, platform: WranglerConfig, file: string): Promise<WorkerPlan["transfers"]> {
+  const from = platformProductionScript(platform);
+  return objectMoves(platform, exportsOf(await tree.read(file), file)).map((m) => ({ className: m.className, from }));
 }

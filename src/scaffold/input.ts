@@ -11,6 +11,7 @@ import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js"
 import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
+import { objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 
 export interface ScaffoldInput {
   id: string;

@@ -61,6 +61,13 @@ describe("fleet cutover moves a Durable Object's data with its worker", () => {
     expect(config.bindings.get("SYNC_STATE")?.config).toMatchObject({ class_name: "SyncCoordinator", script_name: PLATFORM });
     expect(config.raw.migrations).toBeUndefined();
     expect(await owners(dir)).toEqual([PLATFORM]);
+    // the plan and the cutover's dry run say the class moves, and from where
+    const plan = JSON.parse((await runFleet(["plan", "--json", "--cwd", dir])).stdout) as { workers: { id: string; transfers: unknown }[] };
+    expect(plan.workers.find((w) => w.id === ID)!.transfers).toEqual([{ className: "SyncCoordinator", from: PLATFORM }]);
+    expect(plan.workers.filter((w) => (w.transfers as unknown[]).length).map((w) => w.id)).toEqual([ID]);
+    const dry = await runFleet(["cutover", ID, "--dry-run", "--cwd", dir], NO_SECRETS);
+    expect(dry.stdout).toContain(`0. deploy ${WORKER} from its repository's fleet/cutover branch, taking over the Durable Objects of SyncCoordinator`);
+    expect(dry.stdout).toContain(`+ script_name = "${WORKER}"`);
   });
 
   it("a cutover that fails after the worker took the objects over hands them back to the platform", async () => {

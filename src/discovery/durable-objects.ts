@@ -1,0 +1,63 @@
+// Durable Object classes a router platform defines for its services. In the router layout the
+// platform's config binds each service's classes as its own (no `script_name`), so the objects a
+// service stores live in the platform's namespace; a class the worker's code defines too moves to
+// the worker at its cutover (plan shows it, the scaffold binds it by `script_name` until then,
+// cutover transfers it).
+import type { WranglerConfig } from "./wrangler-config.js";
+import { moduleFacts } from "./js-module.js";
+
+/** A class whose namespace moves from the platform to the worker. */
+export interface ObjectMove {
+  className: string;
+  /** The platform's bindings of it (the top level's and every section's names). */
+  bindings: string[];
+  /** The sections that define it ("" for the top level, else the environment's name). */
+  sections: string[];
+}
+
+export interface RawBinding {
+  name?: unknown;
+  class_name?: unknown;
+  script_name?: unknown;
+}
+
+/** The `durable_objects.bindings` of the top level ("") and of each `env.*` section. */
+export function objectSections(config: WranglerConfig): { env: string; bindings: RawBinding[] }[] {
+  const of = (raw: Record<string, unknown>) => {
+    const durable = raw.durable_objects as { bindings?: unknown } | undefined;
+    return Array.isArray(durable?.bindings) ? (durable.bindings as RawBinding[]) : [];
+  };
+  const envs = (config.raw.env ?? {}) as Record<string, Record<string, unknown>>;
+  return [{ env: "", bindings: of(config.raw) }, ...Object.entries(envs).map(([env, raw]) => ({ env, bindings: of(raw ?? {}) }))];
+}
+
+/** The classes the platform defines (bound without `script_name`) that the worker's code defines too. */
+export function objectMoves(config: WranglerConfig, workerClasses: readonly string[]): ObjectMove[] {
+  const moves = new Map<string, ObjectMove>();
+  for (const { env, bindings } of objectSections(config)) {
+    for (const b of bindings) {
+      const className = typeof b.class_name === "string" ? b.class_name : undefined;
+      if (!className || b.script_name !== undefined || !workerClasses.includes(className)) continue;
+      const move = moves.get(className) ?? { className, bindings: [], sections: [] };
+      if (typeof b.name === "string" && !move.bindings.includes(b.name)) move.bindings.push(b.name);
+      if (!move.sections.includes(env)) move.sections.push(env);
+      moves.set(className, move);
+    }
+  }
+  return [...moves.values()];
+}
+
+/** The platform's script in production: where a worker's platform-held classes live until its cutover. */
+export function platformProductionScript(platform: WranglerConfig): string {
+  return platform.environments.get("production")?.name ?? platform.name ?? "platform";
+}
+
+/** The names a module exports (a service module's Durable Object classes among them); none when it does not parse. */
+export function exportsOf(code: string | undefined, file: string): string[] {
+  if (code === undefined) return [];
+  try {
+    return moduleFacts(code, file).exports;
+  } catch {
+    return [];
+  }
+}
