@@ -14,6 +14,11 @@ export interface VersionFacts {
   kv: Record<string, string>;
   d1: Record<string, string>;
   r2: Record<string, string>;
+  /**
+   * Durable Object bindings: binding → `<script>/<class>`, the script whose namespace holds its
+   * objects (its own, or the one it names by script_name). A change is a transfer between them.
+   */
+  objects?: Record<string, string>;
 }
 
 export interface ReleaseWorker {
@@ -68,6 +73,7 @@ export function factsOf(spec: WorkerSpec): VersionFacts | undefined {
     kv: { ...spec.resources.kv },
     d1: { ...spec.resources.d1 },
     r2: { ...spec.resources.r2 },
+    objects: Object.fromEntries(Object.entries(spec.durableObjects).map(([binding, d]) => [binding, `${d.scriptName ?? spec.script}/${d.className}`])),
   };
 }
 

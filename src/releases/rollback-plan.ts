@@ -98,6 +98,15 @@ async function unsafe(
       `a Durable Object migration lies between: live v${live.number} has migration tag ${tag(current.migrationTag)}, v${n} ${tag(target.migrationTag)}`,
     );
   }
+  for (const [binding, holder] of Object.entries(target.objects ?? {}).sort()) {
+    const now = current.objects?.[binding];
+    if (now && now !== holder) {
+      const [className] = holder.split("/").slice(1);
+      reasons.push(
+        `the Durable Objects of ${className} (${binding}) moved from ${holder.split("/")[0]} to ${now.split("/")[0]} since v${n}: a rollback cannot cross that transfer`,
+      );
+    }
+  }
   for (const [binding, script] of Object.entries(target.services).sort()) {
     if (ctx.release.boundLive.includes(script) && !(await ctx.liveOf(script)))
       reasons.push(`v${n} binds ${binding} to ${script}, which the cloud no longer has`);

@@ -119,6 +119,12 @@ describe("fleet cutover moves a Durable Object's data with its worker", () => {
       { tag: "v1", transferred_classes: [{ from: "SyncCoordinator", from_script: PLATFORM, to: "SyncCoordinator" }] },
     ]);
 
+    // going back to the release the migration recorded would cross the transfer: refused, nothing changes
+    const rollback = await runFleet(["rollback", "--release", "r1", "--cwd", dir], NO_SECRETS);
+    expect(rollback.code, rollback.stdout + rollback.stderr).toBe(2);
+    expect(rollback.stdout + rollback.stderr).toContain(`the Durable Objects of SyncCoordinator (SYNC_STATE) moved from ${PLATFORM} to ${WORKER}`);
+    expect(await owners(dir)).toEqual([WORKER]);
+
     // a second run changes nothing and the data stays
     const again = await runFleet(["cutover", ID, "--json", "--cwd", dir], NO_SECRETS);
     expect(again.code, again.stdout + again.stderr).toBe(0);
