@@ -18,7 +18,7 @@ import {
 } from "../cutover/monorepo-change.js";
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
-import { transferObjects, undoObjectTransfer, type ObjectTransferStep } from "../cutover/object-transfer.js";
+import { repointPlatform, transferObjects, undoObjectTransfer, type ObjectTransferStep } from "../cutover/object-transfer.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
@@ -254,6 +254,10 @@ export async function executeCutover(
     const undoer = await cloudFor(manifest, session.cwd, session.env, { persist: false });
     try {
       objectsDetail = await undoObjectTransfer(undoer, { monorepo: session.cwd, script: change.script, transfers }, objects.before);
+      if (undoer.kind !== "local") {
+        const classes = transfers.map((t) => t.className);
+        objectsDetail += `; ${await repointPlatform(undoer, routeMove, { id, base, worker: change.script, classes })}`;
+      }
       move.steps.push(objectsDetail);
     } finally {
       await undoer.dispose();

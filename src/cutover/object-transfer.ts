@@ -9,6 +9,10 @@ import { LocalCloudStore } from "../cloud/store.js";
 import type { HealthOptions } from "../health/check.js";
 import type { HealthProbe } from "../health/probe.js";
 import { commitObjectTransfer, WORKER_CUTOVER_BRANCH, type ClassTransfer } from "./worker-objects.js";
+import { commitFiles, fileAt } from "../git/commit-files.js";
+import { git } from "../git/git.js";
+import { bindObjectsTo } from "./object-bindings.js";
+import { deployPlatform, type RouteMove } from "./move-route.js";
 
 export interface ObjectTransferStep {
   status: "transferred" | "none" | "failed";
@@ -71,10 +75,7 @@ export async function undoObjectTransfer(
 ): Promise<string> {
   const classes = target.transfers.map((t) => t.className).join(", ");
   const from = [...new Set(target.transfers.map((t) => t.fromScript))].join(", ");
-  if (cloud.kind !== "local") {
-    const by = `deploy ${from} with a transferred_classes migration from ${target.script}`;
-    return `the Durable Objects of ${classes} stay with ${target.script} (a transfer back to ${from} is not automated on this cloud: ${by})`;
-  }
+  if (cloud.kind !== "local") return `the Durable Objects of ${classes} stay with ${target.script}: Cloudflare does not move them back by a rollback`;
   try {
     await LocalCloudStore.at(target.monorepo).rollback(target.script, before.number, { undoTransfers: true });
     await cloud.settle();
@@ -82,4 +83,41 @@ export async function undoObjectTransfer(
   } catch (error) {
     return `the Durable Objects of ${classes} could not go back to ${from}: ${(error as Error).message.split("\n")[0]}`;
   }
+}
+
+/**
+ * On Cloudflare a transfer cannot be rolled back: once the worker holds the objects, the platform
+ * rolled back to its old code would bind a class it no longer has. So the platform is deployed
+ * again from its old code with only that binding changed — the classes bound to the worker by
+ * script_name — from `fleet/objects/<id>` in the monorepo (a commit on the cutover's base), and
+ * serves the hostnames with the same objects until the cutover runs again.
+ */
+export async function repointPlatform(
+  cloud: Cloud,
+  move: Pick<RouteMove, "monorepo" | "platform" | "platformConfig" | "environment" | "health" | "onEvent">,
+  objects: { id: string; base: string; worker: string; classes: string[] },
+): Promise<string> {
+  const file = move.platformConfig ?? "wrangler.toml";
+  const text = await fileAt(move.monorepo, objects.base, file);
+  if (text === undefined) return `${file} is not in the monorepo at ${objects.base.slice(0, 12)}`;
+  const classes = objects.classes.join(", ");
+  const message = [
+    `Bind ${classes} to ${objects.worker}`,
+    "",
+    `The cutover of ${objects.id} failed after ${objects.worker} took the Durable Objects of ${classes} over;`,
+    "the platform's code as it was, with only those bindings pointing at where the objects are now.",
+    "",
+  ].join("\n");
+  const commit = await commitFiles(move.monorepo, objects.base, new Map([[file, bindObjectsTo(text, file, objects.classes, objects.worker)]]), message);
+  const branch = `fleet/objects/${objects.id}`;
+  await git(["update-ref", `refs/heads/${branch}`, commit], { cwd: move.monorepo });
+  const [outcome] = await deployPlatform(cloud, {
+    ...move,
+    branch,
+    worker: objects.worker,
+    hosts: [],
+    probe: { path: "/health", statuses: ["200"], body: "any" },
+  });
+  if (outcome!.status !== "deployed") return `${move.platform} could not be deployed binding them there: ${outcome!.detail ?? outcome!.status}`;
+  return `${move.platform} v${outcome!.version!.number} (its code before the cutover, from ${branch}) binds ${classes} to ${objects.worker}, where the objects are`;
 }

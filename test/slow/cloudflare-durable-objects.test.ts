@@ -3,7 +3,8 @@
 // the platform's SyncCoordinator namespace; until the cutover the sync worker binds it by
 // script_name; the cutover deploys the worker's transferred_classes migration first, then the
 // platform binding the class to the worker: the counter goes on through the worker, the platform
-// no longer has the class.
+// no longer has the class. A cutover that fails after the transfer leaves the platform serving the
+// hostname with the same objects (Cloudflare cannot roll a transfer back).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,13 +60,26 @@ describe("fleet cutover moves Durable Object data on Cloudflare", () => {
     expect(await seen()).toBe(4);
     expect(await seen(`${WORKER}.fleet-stand-in.workers.dev`)).toBe(5);
 
+    // a cutover that fails after the worker took the objects over (the platform's upload refused):
+    // the hostname goes back to the platform, which binds the class where the objects are now
+    api.failNext("POST", new RegExp(`/workers/scripts/${PLATFORM}/versions$`), "injected: the platform's upload is refused");
+    const failed = await runFleet(["cutover", "sync", "--json", "--cwd", dir], env);
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    const report = JSON.parse(failed.stdout) as { status: string; detail: string };
+    expect(report.status).toBe("rolled-back");
+    expect(report.detail).toContain(`the Durable Objects of SyncCoordinator stay with ${WORKER}`);
+    expect(report.detail).toContain(`binds SyncCoordinator to ${WORKER}, where the objects are`);
+    expect(api.holders().get(HOST)).toBe(PLATFORM);
+    expect(owners()).toEqual([WORKER]);
+    expect(await seen()).toBe(6);
+
     const cutover = await runFleet(["cutover", "sync", "--apply", "--json", "--cwd", dir], env);
     expect(cutover.code, cutover.stdout + cutover.stderr).toBe(0);
     expect(api.holders().get(HOST)).toBe(WORKER);
     expect(owners()).toEqual([WORKER]);
     expect(api.objects.tags.get(WORKER)).toBe("v1");
-    expect(await seen()).toBe(6);
     expect(await seen()).toBe(7);
+    expect(await seen()).toBe(8);
 
     // the platform's live version binds the class to the worker
     const platform = api.scripts.get(PLATFORM)!;
