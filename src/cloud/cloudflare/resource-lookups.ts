@@ -8,6 +8,16 @@ import { CloudflareApiError, type CloudflareApi } from "./api.js";
 
 type Kind = ResourceLookup["kind"];
 
+const NAMES: Record<Kind, string> = {
+  kv: "KV namespaces",
+  d1: "D1 databases",
+  r2: "R2 buckets",
+  queue: "queues",
+  hyperdrive: "Hyperdrive configs",
+  vectorize: "Vectorize indexes",
+  script: "Worker scripts",
+};
+
 /** What the token needs to list each kind (Cloudflare's permission names). */
 const PERMISSION: Record<Kind, string> = {
   kv: "Account › Workers KV Storage: Read",
@@ -31,17 +41,18 @@ export async function missingOnAccount(api: CloudflareApi, accountId: string, re
     } catch (error) {
       const denied = error instanceof CloudflareApiError && (error.status === 401 || error.status === 403);
       const said = (error as Error).message.split("\n")[0];
-      throw new UserError(`could not list the account's ${kind === "script" ? "Worker scripts" : kind} before deploying: ${said}; nothing was deployed`, {
+      throw new UserError(`could not list the account's ${NAMES[kind]} before deploying: ${said}; nothing was deployed`, {
         hint: denied ? `the token needs ${PERMISSION[kind]} to check the bindings` : "try again; fleet checks every bound resource before a deploy",
         cause: error,
       });
     }
   });
-  return resources.filter((r) => !present.get(keyOf(r))!.has(r.resource));
+  return resources.filter((r) => !present.get(keyOf(r))!.has(r.kind === "d1" ? `${r.byName ? "name" : "id"}:${r.resource}` : r.resource));
 }
 
+/** One listing per key: a kind, and for R2 a jurisdiction too. */
 function keyOf(r: ResourceLookup): string {
-  return r.kind === "r2" ? `r2:${r.jurisdiction ?? ""}` : r.kind === "d1" ? `d1:${r.byName ? "name" : "id"}` : `${r.kind}:`;
+  return r.kind === "r2" ? `r2:${r.jurisdiction ?? ""}` : `${r.kind}:`;
 }
 
 async function listed(api: CloudflareApi, account: string, kind: Kind, qualifier: string | undefined): Promise<Set<string>> {
@@ -49,8 +60,9 @@ async function listed(api: CloudflareApi, account: string, kind: Kind, qualifier
     case "kv":
       return new Set((await api.list<{ id: string }>(`${account}/storage/kv/namespaces`)).map((n) => n.id));
     case "d1": {
+      // a binding names its database by id, or by name only: both are read from one listing
       const databases = await api.list<{ uuid: string; name: string }>(`${account}/d1/database`);
-      return new Set(databases.map((d) => (qualifier === "name" ? d.name : d.uuid)));
+      return new Set(databases.flatMap((d) => [`id:${d.uuid}`, `name:${d.name}`]));
     }
     case "r2":
       return r2Buckets(api, account, qualifier);
