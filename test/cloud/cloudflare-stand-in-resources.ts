@@ -4,6 +4,7 @@
 // seed them one by one, or every resource a wrangler config names (`seedFrom`), as a team would
 // have made them before its first deploy. The answers have the shapes Cloudflare gives.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { parse as parseJsonc } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 
@@ -70,6 +71,11 @@ export class StandInResources {
       for (const h of list(section.hyperdrive)) if (text(h.id)) this.hyperdrive.add(text(h.id)!);
       for (const v of list(section.vectorize)) if (text(v.index_name)) this.vectorize.add(text(v.index_name)!);
     }
+  }
+
+  /** `seedFrom` a config file: the example's platform config names every resource its workers bind. */
+  seedFromFile(path: string): void {
+    this.seedFrom(readFileSync(path, "utf8"), path);
   }
 
   /** The answer to a listing of the account's resources, or undefined when `path` is not one. */

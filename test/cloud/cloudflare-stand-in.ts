@@ -11,7 +11,6 @@
 // the tests require to be empty. It is not Cloudflare: beyond that description it checks the
 // token and the shapes wrangler reads, not everything Cloudflare would refuse.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -524,7 +523,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   // each zone starts with a proxied wildcard record, so a Workers Route can serve any of its hostnames
   for (const zone of zones) standIn.addDnsRecord(`*.${zone}`);
   for (const script of values.script ?? []) standIn.deployedElsewhere(script);
-  for (const file of values.resources ?? []) standIn.resources.seedFrom(readFileSync(file, "utf8"), file);
+  for (const file of values.resources ?? []) standIn.resources.seedFromFile(file);
   await standIn.start(Number(values.port));
   for (const [name, value] of Object.entries(standIn.env)) console.log(`${name}=${value}`);
   const stop = () => void standIn.stop().then(() => process.exit(0));
