@@ -125,7 +125,9 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     // a bound resource the account lacks refuses the deploy before it starts: the hostnames go back
     const deployed = await deployPlatform(cloud, move).catch((error: Error) => error);
     if (deployed instanceof Error)
-      return rollBack(`the platform was not deployed: ${[deployed.message, ...(isUserError(deployed) ? deployed.problems : [])].join("; ")}`);
+      return rollBack(
+        `the platform was not deployed: ${[deployed.message, ...(isUserError(deployed) ? deployed.problems : [])].map((p) => p.trim()).join(" ")}`,
+      );
     const [platform] = deployed;
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
     const after = await cloud.api.holdings(move.hosts).catch(() => new Map<string, Holding>());
