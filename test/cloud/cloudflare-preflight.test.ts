@@ -87,7 +87,7 @@ describe("resources checked before a deploy to Cloudflare", () => {
         "  ledger (acme-ledger-worker):",
         `    wrangler.jsonc:9: LEDGER_KV → KV namespace ${KV_ID} (id) is not on the account`,
         `    wrangler.jsonc:10: DB → D1 database ${D1_ID} (database_id) is not on the account`,
-        "    wrangler.jsonc:11: AUDIT → Worker script acme-audit-worker (service) is not deployed, and this deploy does not deploy it before",
+        "    wrangler.jsonc:11: AUDIT → Worker script acme-audit-worker (service) is not deployed, and no worker of this deploy puts it there first",
       ].join("\n"),
     );
     expect(result.stderr).toContain("hint: create them (wrangler kv namespace create, wrangler d1 create, deploy it first)");

@@ -55,7 +55,7 @@ function keyOf(r: ResourceLookup): string {
   return r.kind === "r2" ? `r2:${r.jurisdiction ?? ""}` : `${r.kind}:`;
 }
 
-async function listed(api: CloudflareApi, account: string, kind: Kind, qualifier: string | undefined): Promise<Set<string>> {
+async function listed(api: CloudflareApi, account: string, kind: Kind, jurisdiction: string | undefined): Promise<Set<string>> {
   switch (kind) {
     case "kv":
       return new Set((await api.list<{ id: string }>(`${account}/storage/kv/namespaces`)).map((n) => n.id));
@@ -65,7 +65,7 @@ async function listed(api: CloudflareApi, account: string, kind: Kind, qualifier
       return new Set(databases.flatMap((d) => [`id:${d.uuid}`, `name:${d.name}`]));
     }
     case "r2":
-      return r2Buckets(api, account, qualifier);
+      return r2Buckets(api, account, jurisdiction);
     // the description declares no paging for these lists: one answer holds them all
     case "queue":
       return names(api, `${account}/queues`, (q: { queue_name: string }) => q.queue_name);

@@ -1,7 +1,7 @@
 // Before a deploy changes anything: every resource the workers about to go out bind, looked up on
 // the cloud at once, and the missing ones refused together, per worker, with each binding's
-// config line. Cloudflare finds them one at a time, mid-deploy (a bare 10041 or 10181), after the
-// workers before had gone out; this finds them all and deploys nothing.
+// config line. Cloudflare finds them one at a time, mid-deploy (a bare error code that names
+// nothing), after the workers before had gone out; this finds them all and deploys nothing.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../../errors.js";
@@ -106,5 +106,5 @@ export function missingResourcesError(missing: readonly ResourceLookup[]): UserE
 
 function notThere(m: ResourceLookup): string {
   if (m.kind !== "script") return "is not on the account";
-  return "is not deployed, and this deploy does not deploy it before";
+  return "is not deployed, and no worker of this deploy puts it there first";
 }
