@@ -5,6 +5,7 @@
 import type { Bundle } from "./build.js";
 import type { WorkerSpec } from "./spec.js";
 import type { Fetcher } from "../health/check.js";
+import type { ResourceLookup } from "./resources/bound.js";
 
 export type CloudKind = "local" | "cloudflare";
 
@@ -68,6 +69,12 @@ export interface Cloud {
    * to an undeployed worker with a 503 stand-in itself).
    */
   placeholder(script: string): Promise<boolean>;
+  /**
+   * Of the resources workers about to deploy bind (KV namespaces, D1 databases, R2 buckets, queues,
+   * Hyperdrive configs, Vectorize indexes, scripts), the ones the account does not have. Absent on
+   * a cloud that makes every resource on first use (the local runtime).
+   */
+  missingResources?(resources: readonly ResourceLookup[]): Promise<ResourceLookup[]>;
   /** The version live now (undefined: not deployed). */
   live(script: string): Promise<CloudVersion | undefined>;
   /** Every version, oldest first. */

@@ -14,6 +14,7 @@ import { availableParallelism } from "node:os";
 import { limiter } from "../concurrency/bounded.js";
 import type { Cloud, CloudVersion, Deployed, Prepared } from "./cloud.js";
 import type { WorkerSpec } from "./spec.js";
+import { checkResources, inDeployOrder } from "./resources/preflight.js";
 import { HEALTH_ENDPOINT, probeUrl, type HealthProbe } from "../health/probe.js";
 
 export interface DeployTarget {
@@ -158,6 +159,9 @@ export async function deployInOrder(cloud: Cloud, targets: DeployTarget[], optio
   const outcomes = new Map<string, DeployOutcome>();
   const placed = new Set<string>();
   try {
+    // a bound resource the cloud lacks stops the run before anything deploys: every build is
+    // awaited first, so all of them are looked up at once (a build that failed is reported at its turn)
+    if (cloud.missingResources) await checkResources(cloud, await inDeployOrder(levels(targets).flat(), builds, options.fleetScripts));
     for (const level of levels(targets)) {
       const deployed: { target: DeployTarget; result: Deployed; before: CloudVersion | undefined; placeholders: string[]; packageVersion?: string }[] = [];
       for (const target of level) {

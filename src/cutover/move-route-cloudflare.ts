@@ -11,6 +11,7 @@
 import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
 import type { Holding } from "../cloud/cloudflare/api.js";
 import { hostnameReadiness } from "../cloud/cloudflare/hostname-readiness.js";
+import { isUserError } from "../errors.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { probeUrl } from "../health/probe.js";
 import { deployPlatform, type RouteMove, type RouteMoveResult } from "./move-route.js";
@@ -121,7 +122,13 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
   // platform not deployed on this account has nothing to let go of, and is not deployed here)
   if (platformBefore) {
     step(`deploying ${move.platform} from ${move.branch} (forwards ${hosts}, drops ${move.hosts.length > 1 ? "their routes" : "its route"})`);
-    const [platform] = await deployPlatform(cloud, move);
+    // a bound resource the account lacks refuses the deploy before it starts: the hostnames go back
+    const deployed = await deployPlatform(cloud, move).catch((error: Error) => error);
+    if (deployed instanceof Error)
+      return rollBack(
+        `the platform was not deployed: ${[deployed.message, ...(isUserError(deployed) ? deployed.problems : [])].map((p) => p.trim()).join(" ")}`,
+      );
+    const [platform] = deployed;
     if (platform!.status !== "deployed") return rollBack(`the platform did not deploy healthy: ${platform!.detail ?? platform!.status}`);
     const after = await cloud.api.holdings(move.hosts).catch(() => new Map<string, Holding>());
     const lost = move.hosts.filter((h) => after.get(h)?.script !== move.worker);

@@ -20,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import { StandInEdge, type LiveScript } from "./cloudflare-edge.ts";
 import { cloudflareRequestProblems } from "./cloudflare-openapi/check.ts";
 import { StandInObjects } from "./cloudflare-stand-in-objects.ts";
+import { StandInResources } from "./cloudflare-stand-in-resources.ts";
 
 export const SUBDOMAIN = "fleet-stand-in";
 
@@ -81,6 +82,8 @@ export class CloudflareStandIn {
   readonly zones = new Map<string, string>();
   readonly routes: Route[] = [];
   readonly dnsRecords: DnsRecord[] = [];
+  /** KV namespaces, D1 databases, R2 buckets, queues, Hyperdrive configs, Vectorize indexes (fleet lists them before a deploy). */
+  readonly resources: StandInResources;
   /** Requests the edge answered: hostname, status, and the script that answered (none: no script holds it). */
   readonly edgeLog: { host: string; status: number; script?: string }[] = [];
   private server?: Server;
@@ -99,6 +102,7 @@ export class CloudflareStandIn {
   constructor(accountId: string, token: string, zones: string[] = ["chitty.cc"]) {
     this.accountId = accountId;
     this.token = token;
+    this.resources = new StandInResources(accountId, () => [...this.scripts.values()].filter((s) => s.versions.length).map((s) => s.name));
     for (const zone of zones) this.zones.set(zone, `zone-${zone.replaceAll(".", "-")}`);
   }
 
@@ -285,7 +289,7 @@ export class CloudflareStandIn {
     if (failure >= 0) return send(400, null, [{ code: 10021, message: this.failures.splice(failure, 1)[0]!.message }]);
     let answer: Answer | undefined;
     try {
-      answer = await this.route(record, raw, url.searchParams);
+      answer = this.resources.answer(record.method, record.path, url.searchParams, req.headers) ?? (await this.route(record, raw, url.searchParams));
     } catch (error) {
       return send(400, null, [{ code: 10021, message: `stand-in could not read the request: ${(error as Error).message}` }]);
     }
@@ -639,10 +643,12 @@ function moduleType(contentType: string): LiveScript["modules"][number]["type"] 
 }
 
 // On its own, for trying fleet without an account:
-//   node test/cloud/cloudflare-stand-in.ts --port 8787 [--zone chitty.cc]… [--script NAME]…
+//   node test/cloud/cloudflare-stand-in.ts --port 8787 [--zone chitty.cc]… [--script NAME]… [--resources FILE]…
 // (--script: a script already on the account, deployed from elsewhere — an external worker the
 // fleet's bind, which Cloudflare requires to exist: the example's platform binds
-// chittyos-id-worker and chittyos-auth-worker)
+// chittyos-id-worker and chittyos-auth-worker; --resources FILE: every KV namespace, D1 database,
+// R2 bucket, queue, Hyperdrive config and Vectorize index that wrangler config binds, made, as
+// fleet checks them before a deploy)
 // prints the environment (NAME=value, one a line) that points wrangler and fleet at it.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
@@ -650,6 +656,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       port: { type: "string", default: "8787" },
       zone: { type: "string", multiple: true },
       script: { type: "string", multiple: true },
+      resources: { type: "string", multiple: true },
       token: { type: "string", default: "stand-in-token" },
       account: { type: "string", default: "0123456789abcdef0123456789abcdef" },
     },
@@ -659,6 +666,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   // each zone starts with a proxied wildcard record, so a Workers Route can serve any of its hostnames
   for (const zone of zones) standIn.addDnsRecord(`*.${zone}`);
   for (const script of values.script ?? []) standIn.deployedElsewhere(script);
+  for (const file of values.resources ?? []) standIn.resources.seedFromFile(file);
   await standIn.start(Number(values.port));
   for (const [name, value] of Object.entries(standIn.env)) console.log(`${name}=${value}`);
   const stop = () => void standIn.stop().then(() => process.exit(0));

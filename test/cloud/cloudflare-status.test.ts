@@ -26,6 +26,8 @@ describe("fleet status on Cloudflare", () => {
     api = await new CloudflareStandIn("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "cf-status-token-3141592653").start();
     dir = join(await tempDir("fleet-cf-status-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });
+    // the KV namespaces and D1 databases the example binds, made on the account as a team would have
+    api.resources.seedFromFile(join(dir, "wrangler.toml"));
     expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
     for (const command of ["create", "sync"]) {
       const result = await runFleet([command, ...WORKERS, "--cwd", dir], IDENTITY);

@@ -3,15 +3,21 @@
 // checked against Cloudflare's OpenAPI description) and its edge.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/tmp.js";
 
 const STAND_IN = fileURLToPath(new URL("./cloudflare-stand-in.ts", import.meta.url));
 
 describe("node test/cloud/cloudflare-stand-in.ts", () => {
   it("prints the environment, then answers the API and the edge", async () => {
-    const child = spawn(process.execPath, [STAND_IN, "--port", "0", "--script", "chittyos-id-worker"], { stdio: ["ignore", "pipe", "inherit"] });
+    // --resources: what a wrangler config binds is on the account (fleet checks it before a deploy)
+    const config = join(await tempDir("fleet-stand-in-cli-"), "wrangler.toml");
+    await writeFile(config, '[[kv_namespaces]]\nbinding = "PROJECTS"\nid = "0f2ac74b498b48028cb68387c421e279"\n');
+    const child = spawn(process.execPath, [STAND_IN, "--port", "0", "--script", "chittyos-id-worker", "--resources", config], { stdio: ["ignore", "pipe", "inherit"] });
     try {
       const env: Record<string, string> = {};
       const lines = createInterface({ input: child.stdout! });
@@ -30,6 +36,8 @@ describe("node test/cloud/cloudflare-stand-in.ts", () => {
       // the script given with --script is on the account
       const deployments = (await (await fetch(`${env.CLOUDFLARE_API_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/workers/scripts/chittyos-id-worker/deployments`, { headers: auth })).json()) as { result: { deployments: unknown[] } };
       expect(deployments.result.deployments).toHaveLength(1);
+      const namespaces = (await (await fetch(`${env.CLOUDFLARE_API_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/storage/kv/namespaces?page=1&per_page=50`, { headers: auth })).json()) as { result: { id: string }[] };
+      expect(namespaces.result.map((n) => n.id)).toEqual(["0f2ac74b498b48028cb68387c421e279"]);
       // the edge: nobody holds this hostname
       expect((await fetch(`${env.FLEET_EDGE_URL}/health`, { headers: { "x-forwarded-host": "nobody.chitty.cc" } })).status).toBe(530);
     } finally {

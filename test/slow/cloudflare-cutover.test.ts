@@ -89,6 +89,8 @@ describe("fleet cutover on Cloudflare", () => {
     env = { ...IDENTITY, ...api.env };
     dir = join(await tempDir("fleet-cf-cutover-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });
+    // the KV namespaces and D1 databases the example binds, made on the account as a team would have
+    api.resources.seedFromFile(join(dir, "wrangler.toml"));
     expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
     await setManifest(dir, ["providers", "cloud"], "cloudflare");
     const platform = await runFleet(["deploy", "--platform", "--cwd", dir], env);
@@ -127,6 +129,24 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id).toBe(platformLive);
     expect(seen.failures).toEqual([]);
     expect(seen.requests).toBeGreaterThan(20);
+  }, 300_000);
+
+  it("a platform redeploy refused before it starts (a KV namespace it binds is gone) hands the hostname back, nothing uploaded", async () => {
+    const [id, title] = [...api.resources.kv][0]!;
+    api.resources.kv.delete(id);
+    const versions = api.scripts.get(PLATFORM)!.versions.length;
+    try {
+      const cutover = await runFleet(["cutover", "project-initiation", "--json", "--cwd", dir], env);
+      expect(cutover.code, cutover.stdout + cutover.stderr).toBe(1);
+      const result = JSON.parse(cutover.stdout) as { status: string; steps: string[]; detail: string };
+      expect(result.status).toBe("rolled-back");
+      expect(result.steps).toContain(`${HOST} handed back to ${PLATFORM}`);
+      expect(result.detail).toMatch(new RegExp(`wrangler\\.toml:\\d+: [A-Z_]+ → KV namespace ${id} \\(id\\) is not on the account`));
+      expect(api.holders().get(HOST)).toBe(PLATFORM);
+      expect(api.scripts.get(PLATFORM)!.versions).toHaveLength(versions);
+    } finally {
+      api.resources.kv.set(id, title);
+    }
   }, 300_000);
 
   it("hands the hostname to the worker in one write, redeploys the platform without its route, and no request fails", async () => {

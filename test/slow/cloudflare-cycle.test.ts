@@ -37,9 +37,10 @@ describe("fleet deploy to Cloudflare of a binding cycle", () => {
       { id: "ledger", script: "chittyos-ledger-worker", repository: ledger, branch: "main", dependsOn: [] },
       { id: "cases", script: "chittyos-cases-worker", repository: cases, branch: "main", dependsOn: ["ledger"] },
     ];
-    // without a placeholder, the account refuses ledger's upload (code 10143)
-    const refused = await deployInOrder(cloud, pair.slice(0, 1), options);
-    expect(refused[0]).toMatchObject({ status: "failed", detail: expect.stringContaining("10143") });
+    // without a placeholder, ledger's binding to cases names a script nobody deploys: refused
+    // before the upload (the account would refuse it with code 10143)
+    const refused = deployInOrder(cloud, pair.slice(0, 1), options);
+    await expect(refused).rejects.toMatchObject({ name: "UserError", problems: expect.arrayContaining([expect.stringContaining("CASES → Worker script chittyos-cases-worker (service) is not deployed")]) });
     expect(api.scripts.get("chittyos-ledger-worker")?.versions.length ?? 0).toBe(0);
 
     const events: string[] = [];

@@ -33,6 +33,7 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
     for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) cloudflare.deployedElsewhere(external); // the external workers the platform binds
     dir = join(root, "monorepo");
     await monorepoOnGitHub(dir, github, 40);
+    cloudflare.resources.seedFromFile(join(dir, "wrangler.toml")); // the KV namespaces and D1 databases it binds
     await setManifest(dir, ["providers", "cloud"], "cloudflare");
   }, 120_000);
   afterAll(async () => {

@@ -31,6 +31,7 @@ describe("secrets hygiene with the GitHub forge", () => {
     cloudflare = await new CloudflareStandIn(SECRET_VALUES.CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN).start();
     dir = join(root, "monorepo");
     await monorepoOnGitHub(dir, github, 60);
+    cloudflare.resources.seedFromFile(join(dir, "wrangler.toml")); // the KV namespaces and D1 databases it binds
   }, 120_000);
   afterAll(async () => {
     await Promise.all([github.stop(), cloudflare.stop()]);

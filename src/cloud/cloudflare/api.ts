@@ -12,7 +12,7 @@ interface Envelope<T> {
   success: boolean;
   errors: { code: number; message: string }[];
   result: T;
-  result_info?: { page: number; total_pages?: number };
+  result_info?: { page: number; total_pages?: number; cursor?: string };
 }
 
 export class CloudflareApiError extends Error {
@@ -32,10 +32,10 @@ export class CloudflareApi {
   constructor(private readonly access: CloudflareAccess) {}
 
   /** One call; an answer Cloudflare calls unsuccessful is an error with its codes and messages. */
-  async call<T>(method: string, path: string, body?: unknown): Promise<Envelope<T>> {
+  async call<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Envelope<T>> {
     const response = await undiciFetch(`${this.access.apiBaseUrl ?? API}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.access.apiToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { authorization: `Bearer ${this.access.apiToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       dispatcher: this.dispatcher,
     });

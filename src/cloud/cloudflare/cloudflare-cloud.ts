@@ -10,6 +10,8 @@ import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "../
 import { specFromConfig } from "../spec.js";
 import { CloudflareApi, CloudflareApiError } from "./api.js";
 import { ScriptReads } from "./script-reads.js";
+import { missingOnAccount } from "./resource-lookups.js";
+import type { ResourceLookup } from "../resources/bound.js";
 import type { CloudflareAccess } from "./credentials.js";
 import { Wrangler, type CloudflareVersion } from "./wrangler.js";
 
@@ -90,6 +92,11 @@ export class CloudflareCloud implements Cloud {
     const routes = prepared.spec.routes.filter((h) => held.get(h) === result.script);
     const refused = prepared.spec.routes.filter((h) => held.has(h) && held.get(h) !== result.script).map((host) => ({ host, holder: held.get(host)! }));
     return { script: result.script, version, routes, refused, host: routes[0] ?? (await this.workersDevHost(result.script)) };
+  }
+
+  /** Looked up through the API, one listing per kind: Cloudflare would find them one at a time, mid-deploy. */
+  missingResources(resources: readonly ResourceLookup[]): Promise<ResourceLookup[]> {
+    return missingOnAccount(this.api, this.access.accountId, resources);
   }
 
   async live(script: string): Promise<CloudVersion | undefined> {

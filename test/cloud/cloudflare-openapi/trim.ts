@@ -22,6 +22,14 @@ export const USED: Record<string, string[]> = {
   "/accounts/{account_id}/workers/subdomain": ["get"],
   "/memberships": ["get"],
   "/user": ["get"],
+  // the resources a deploy binds, listed before it (src/cloud/cloudflare/resource-lookups.ts)
+  "/accounts/{account_id}/workers/scripts": ["get"],
+  "/accounts/{account_id}/storage/kv/namespaces": ["get"],
+  "/accounts/{account_id}/d1/database": ["get"],
+  "/accounts/{account_id}/r2/buckets": ["get"],
+  "/accounts/{account_id}/queues": ["get"],
+  "/accounts/{account_id}/hyperdrive/configs": ["get"],
+  "/accounts/{account_id}/vectorize/v2/indexes": ["get"],
 };
 
 type Json = Record<string, unknown>;
