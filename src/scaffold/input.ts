@@ -11,6 +11,7 @@ import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js"
 import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
+import { d1MigrationDirs, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -53,6 +54,8 @@ export interface ScaffoldInput {
   version: string;
   /** Its package.json's name: its own, or `@<org>/<id>-worker` in the one fleet writes. */
   packageName: string;
+  /** The D1 databases whose migrations the repository holds (folders as repository paths): its test applies them. */
+  d1Migrations: D1MigrationsDir[];
 }
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
@@ -138,6 +141,11 @@ export async function scaffoldInput(
   const ownPackagePath = analysis.paths.find((p) => strip(p) === "package.json");
   const ownPackage = ownPackagePath ? parsePackage(await tree.read(ownPackagePath)) : {};
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
+  const ownedPaths = analysis.paths.map(strip);
+  // a folder or config worker's own config binds every database it has; a router worker's only those its code reads
+  const d1Migrations = (config ? d1MigrationDirs(config, source?.dir || source?.config ? undefined : analysis.bindings) : [])
+    .map((m) => ({ ...m, dir: strip(`${m.dir}/`).replace(/\/$/, "") || "." }))
+    .filter((m) => migrationFiles(ownedPaths, m.dir).length > 0);
   const ownClasses = new Set(durableObjectClasses.map((c) => c.className));
   const migrations = rawMigrations.map((m) => filterMigration(m, ownClasses)).filter((m): m is Record<string, unknown> => m !== undefined);
 
@@ -157,7 +165,7 @@ export async function scaffoldInput(
     layout: manifest.monorepo.layout,
     ...(handler ? { handler } : {}),
     ...(carriedContext ? { carriedContext } : {}),
-    ownedPaths: analysis.paths.map(strip),
+    ownedPaths,
     bindings,
     secrets: analysis.secrets,
     durableObjectClasses,
@@ -179,6 +187,7 @@ export async function scaffoldInput(
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
     version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
+    d1Migrations,
   };
 }
 

@@ -1,0 +1,56 @@
+// A worker of the D1 template's shape (a D1 database bound as DB, migrations/ creating the table
+// its routes query): the repository fleet creates passes its own generated test in a plain clone
+// (the test applies the migrations first), and `fleet deploy` applies them to the local cloud's
+// persisted database before the new version goes live, so the health check that queries the
+// table answers healthy instead of a 500.
+import { appendFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { requestOnce } from "../../src/cloud/runtime.js";
+import { LocalCloudStore } from "../../src/cloud/store.js";
+import { git } from "../../src/git/git.js";
+import { checkWorker } from "../helpers/check-worker.js";
+import { runFleet } from "../helpers/run.js";
+import { tempDir } from "../helpers/tmp.js";
+import { d1TemplateCorpus, type D1WorkerTruth } from "../corpus/d1-template.js";
+import { corpusRepo } from "../corpus/repo.js";
+import { IDENTITY } from "../repos/extracted.fixture.js";
+
+async function fleet(dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runFleet([...args, "--cwd", dir], IDENTITY);
+}
+
+describe("a D1 worker with migrations", () => {
+  let dir: string;
+  let worker: D1WorkerTruth;
+  beforeAll(async () => {
+    const corpus = d1TemplateCorpus();
+    worker = corpus.worker;
+    dir = await corpusRepo(corpus.files, "fleet-d1-");
+    await appendFile(join(dir, ".git", "info", "exclude"), ".fleet/\n");
+    for (const args of [
+      ["init", "--org", "acme"],
+      ["create", "--all"],
+      ["sync", "--all"],
+    ]) {
+      const result = await fleet(dir, ...args);
+      expect(result.code, `fleet ${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
+    }
+  }, 120_000);
+
+  it("passes its generated test in a plain clone of its repository: the test applies the migrations before the worker's queries", async () => {
+    const clone = join(await tempDir("fleet-d1-clone-"), "acme-comments-worker");
+    await git(["clone", "-q", join(dir, ".fleet", "forge", "acme", "acme-comments-worker.git"), clone], { cwd: dir });
+    const check = await checkWorker(clone, { host: worker.domain, configFile: "wrangler.jsonc", tests: true });
+    expect(check.error).toBeUndefined();
+    expect(check.tests?.output).not.toContain("no such table");
+    expect(check.tests?.passed, check.tests?.output).toBe(true);
+  }, 180_000);
+
+  it("fleet deploy applies the migrations before its health check, once: the health path that queries the table answers healthy", async () => {
+    const deploy = await fleet(dir, "deploy", worker.id);
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    const store = LocalCloudStore.at(dir);
+    expect(await requestOnce(store, `https://${worker.domain}/health`)).toMatchObject({ status: 200, body: { status: "ok", comments: 3 } });
+  }, 180_000);
+});
