@@ -3,10 +3,10 @@
 // (the test applies the migrations first), and `fleet deploy` applies them to the local cloud's
 // persisted database before the new version goes live, so the health check that queries the
 // table answers healthy instead of a 500.
-import { appendFile } from "node:fs/promises";
+import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { requestOnce } from "../../src/cloud/runtime.js";
+import { LocalCloud } from "../../src/cloud/local-cloud.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
 import { git } from "../../src/git/git.js";
 import { checkWorker } from "../helpers/check-worker.js";
@@ -47,10 +47,31 @@ describe("a D1 worker with migrations", () => {
     expect(check.tests?.passed, check.tests?.output).toBe(true);
   }, 180_000);
 
-  it("fleet deploy applies the migrations before its health check, once: the health path that queries the table answers healthy", async () => {
-    const deploy = await fleet(dir, "deploy", worker.id);
-    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
-    const store = LocalCloudStore.at(dir);
-    expect(await requestOnce(store, `https://${worker.domain}/health`)).toMatchObject({ status: 200, body: { status: "ok", comments: 3 } });
+  it("fleet deploy applies the migrations before its health check: the health path that queries the table answers healthy; the next deploy applies only the new one", async () => {
+    const health = async () => {
+      const cloud = new LocalCloud(LocalCloudStore.at(dir));
+      try {
+        const response = await cloud.fetch(`https://${worker.domain}/health`);
+        return { status: response.status, body: (await response.json()) as unknown };
+      } finally {
+        await cloud.dispose();
+      }
+    };
+    const first = await fleet(dir, "deploy", worker.id);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(await health()).toMatchObject({ status: 200, body: { status: "ok", comments: 3 } });
+
+    // a second migration in the monorepo: the next deploy applies it alone (0001 again would insert its three comments twice)
+    await writeFile(join(dir, worker.dir, "migrations", "0002_add_a_comment.sql"), "INSERT INTO comments (author, content) VALUES ('Ada', 'Schema first.');\n");
+    await git(["add", "-A"], { cwd: dir });
+    await git(["commit", "-qm", "comments: a second migration"], { cwd: dir, env: IDENTITY });
+    for (const args of [
+      ["sync", worker.id],
+      ["deploy", worker.id],
+    ]) {
+      const result = await fleet(dir, ...args);
+      expect(result.code, `fleet ${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
+    }
+    expect(await health()).toMatchObject({ status: 200, body: { status: "ok", comments: 4 } });
   }, 180_000);
 });
