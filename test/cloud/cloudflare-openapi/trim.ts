@@ -20,6 +20,9 @@ export const USED: Record<string, string[]> = {
   "/accounts/{account_id}/workers/scripts/{script_name}/settings": ["get", "patch"],
   "/accounts/{account_id}/workers/scripts/{script_name}/script-settings": ["get", "patch"],
   "/accounts/{account_id}/workers/subdomain": ["get"],
+  "/accounts/{account_id}/d1/database": ["get"],
+  "/accounts/{account_id}/d1/database/{database_id}": ["get"],
+  "/accounts/{account_id}/d1/database/{database_id}/query": ["post"],
   "/memberships": ["get"],
   "/user": ["get"],
 };
