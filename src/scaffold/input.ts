@@ -11,7 +11,7 @@ import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js"
 import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
-import { d1MigrationDirs, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
+import { d1MigrationDirs, DEFAULT_MIGRATIONS_DIR, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -166,7 +166,7 @@ export async function scaffoldInput(
     ...(handler ? { handler } : {}),
     ...(carriedContext ? { carriedContext } : {}),
     ownedPaths,
-    bindings,
+    bindings: source?.dir || source?.config ? bindings : withMigrationsDirs(bindings, d1Migrations),
     secrets: analysis.secrets,
     durableObjectClasses,
     migrations,
@@ -189,6 +189,19 @@ export async function scaffoldInput(
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
     d1Migrations,
   };
+}
+
+/**
+ * A router worker's wrangler.jsonc sits at its repository's root, where the platform's config may
+ * not: a D1 binding names its migrations folder as the repository has it whenever wrangler's
+ * default (`migrations`, beside the config) would miss it.
+ */
+function withMigrationsDirs(bindings: Binding[], d1: readonly D1MigrationsDir[]): Binding[] {
+  return bindings.map((b) => {
+    const dir = d1.find((m) => m.binding === b.name && b.kind === "d1")?.dir;
+    if (!dir || dir === (b.config.migrations_dir ?? DEFAULT_MIGRATIONS_DIR)) return b;
+    return { ...b, config: { ...b.config, migrations_dir: dir } };
+  });
 }
 
 /** The version a repository starts at when neither the manifest nor a package.json of its own says. */

@@ -13,6 +13,8 @@ import { renderScaffold } from "../../src/scaffold/render.js";
 import { d1TemplateCorpus } from "../corpus/d1-template.js";
 import { corpusRepo } from "../corpus/repo.js";
 import { actionlint } from "../helpers/actionlint.js";
+import { fixtureRepo } from "../helpers/fixture.js";
+import { ROUTER_FILES } from "../discovery/router-fixture.js";
 import { runFleet } from "../helpers/run.js";
 
 interface Step {
@@ -51,5 +53,44 @@ describe("the scaffold of a D1 worker with migrations", () => {
     expect(config).toContain("bindings: { TEST_MIGRATIONS: migrations }");
     expect(config).toContain(`setupFiles: ["./test/apply-migrations.js"]`);
     expect(files.get("test/apply-migrations.js")).toContain(`await applyD1Migrations(env["DB"], env.TEST_MIGRATIONS["DB"], "d1_migrations");`);
+  });
+
+  it("router layout: a service reading the platform's D1 binding carries its migrations, and its repository applies them in tests and before deploying", async () => {
+    const dir = await fixtureRepo({ ...ROUTER_FILES, "migrations/0001_init.sql": "CREATE TABLE items (id INTEGER PRIMARY KEY);\n" });
+    const init = await runFleet(["init", "--cwd", dir, "--org", "acme"]);
+    expect(init.code, init.stderr).toBe(0);
+    const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
+    const input = await scaffoldInput(manifest, "api", await SourceTree.open(dir), "acme platform");
+    expect(input.d1Migrations).toEqual([{ binding: "DB", dir: "migrations", table: "d1_migrations" }]);
+    const rendered = renderScaffold(input, { date: "2026-11-26" }).files;
+    expect(rendered.get("test/apply-migrations.js")).toContain("applyD1Migrations");
+    expect(rendered.get(".github/workflows/deploy.yml")).toContain("command: d1 migrations apply DB --remote");
+    // wrangler's default folder beside the repository's wrangler.jsonc is the one carried: nothing to say
+    expect(JSON.parse(rendered.get("wrangler.jsonc")!.replace(/^\/\/.*$/gm, "")).d1_databases).toEqual([
+      { binding: "DB", database_name: "main", database_id: "x" },
+    ]);
+    const search = await scaffoldInput(manifest, "search", await SourceTree.open(dir), "acme platform");
+    expect(search.d1Migrations).toEqual([]);
+  });
+
+  it("router layout with the platform's config in a folder: the repository's wrangler.jsonc names the carried folder", async () => {
+    const { "wrangler.toml": config, ...rest } = ROUTER_FILES;
+    const pkg = JSON.parse(ROUTER_FILES["package.json"]!);
+    const dir = await fixtureRepo({
+      ...rest,
+      "package.json": JSON.stringify({ ...pkg, scripts: { deploy: "wrangler deploy --config platform/wrangler.toml" } }),
+      "platform/wrangler.toml": config!.replace('main = "src/platform-worker.js"', 'main = "../src/platform-worker.js"'),
+      "platform/migrations/0001_init.sql": "CREATE TABLE items (id INTEGER PRIMARY KEY);\n",
+    });
+    const init = await runFleet(["init", "--cwd", dir, "--org", "acme"]);
+    expect(init.code, init.stderr).toBe(0);
+    const manifest = parseManifest(await readFile(join(dir, "fleet.jsonc"), "utf8"));
+    const input = await scaffoldInput(manifest, "api", await SourceTree.open(dir), "acme platform");
+    expect(input.ownedPaths).toContain("platform/migrations/0001_init.sql");
+    expect(input.d1Migrations).toEqual([{ binding: "DB", dir: "platform/migrations", table: "d1_migrations" }]);
+    const wrangler = renderScaffold(input, { date: "2026-11-26" }).files.get("wrangler.jsonc")!;
+    expect(JSON.parse(wrangler.replace(/^\/\/.*$/gm, "")).d1_databases).toEqual([
+      { binding: "DB", database_name: "main", database_id: "x", migrations_dir: "platform/migrations" },
+    ]);
   });
 });
