@@ -3,13 +3,16 @@
 // (the test applies the migrations first), and `fleet deploy` applies them to the local cloud's
 // persisted database before the new version goes live, so the health check that queries the
 // table answers healthy instead of a 500.
-import { appendFile, writeFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LocalCloud } from "../../src/cloud/local-cloud.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
 import { git } from "../../src/git/git.js";
+import { parse } from "yaml";
+import { packageDir, run } from "../../src/cloud/build.js";
 import { checkWorker } from "../helpers/check-worker.js";
+import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
 import { runFleet } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
 import { d1TemplateCorpus, type D1WorkerTruth } from "../corpus/d1-template.js";
@@ -73,5 +76,37 @@ describe("a D1 worker with migrations", () => {
       expect(result.code, `fleet ${args.join(" ")}: ${result.stdout}${result.stderr}`).toBe(0);
     }
     expect(await health()).toMatchObject({ status: 200, body: { status: "ok", comments: 4 } });
+  }, 180_000);
+
+  it("the deploy workflow's steps, run as wrangler-action runs them against the Cloudflare stand-in: the migrations reach the database before the upload", async () => {
+    const clone = join(await tempDir("fleet-d1-workflow-"), "acme-comments-worker");
+    await git(["clone", "-q", join(dir, ".fleet", "forge", "acme", "acme-comments-worker.git"), clone], { cwd: dir });
+    const workflow = parse(await readFile(join(clone, ".github", "workflows", "deploy.yml"), "utf8")) as {
+      jobs: { deploy: { steps: { name?: string; uses?: string; with?: Record<string, string> }[] } };
+    };
+    // wrangler-action runs `wrangler <command>` (default: deploy) and adds --env for its environment input
+    const wranglerSteps = workflow.jobs.deploy.steps.filter((s) => s.uses?.startsWith("cloudflare/wrangler-action@") && !s.name?.startsWith("Roll back"));
+    expect(wranglerSteps.map((s) => s.name)).toEqual(["Apply D1 migrations of DB", "Deploy"]);
+    const api = await new CloudflareStandIn("0a1b2c3d4e5f60718293a4b5c6d7e8f9", "workflow-token-123", ["acme.dev"]).start();
+    try {
+      api.d1.create(worker.database.name, worker.database.id);
+      const wrangler = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
+      for (const step of wranglerSteps) {
+        const args = [...(step.with?.command ?? "deploy").split(" "), "--env", "production"];
+        const result = await run(process.execPath, [wrangler, ...args], clone, { ...api.env, WRANGLER_SEND_METRICS: "false" });
+        expect(result.code, `${step.name}: wrangler ${args.join(" ")}\n${result.output}`).toBe(0);
+      }
+      // every migration the repository holds (the previous test added a second one), in order, and their rows
+      const files = (await readdir(join(clone, "migrations"))).sort();
+      expect(api.d1.rows(worker.database.id, "SELECT name FROM d1_migrations ORDER BY id").map((r) => r.name)).toEqual(files);
+      expect(api.d1.rows(worker.database.id, "SELECT COUNT(*) AS n FROM comments")).toEqual([{ n: files.length === 1 ? 3 : 4 }]);
+      const lastQuery = api.requests.findLastIndex((r) => r.path.endsWith("/query"));
+      const upload = api.requests.findIndex((r) => r.method === "PUT" && /\/workers\/scripts\/[^/]+$/.test(r.path));
+      expect(lastQuery).toBeGreaterThan(-1);
+      expect(upload).toBeGreaterThan(lastQuery);
+      expect(api.violations).toEqual([]);
+    } finally {
+      await api.stop();
+    }
   }, 180_000);
 });
