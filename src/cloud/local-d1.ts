@@ -20,7 +20,7 @@ interface D1Database {
 export async function applyLocalD1Migrations(store: LocalCloudStore, sets: readonly D1MigrationSet[]): Promise<Record<string, string[]>> {
   if (sets.length === 0) return {};
   const { Miniflare } = await import("miniflare");
-  // runtime.ts binds a worker's D1 databases by binding name: the same names reach the same files
+  // the databases as runtime.ts binds them (by id on the account, else name): the same ids reach the same files
   const mf = new Miniflare({
     workers: [
       {
@@ -28,7 +28,7 @@ export async function applyLocalD1Migrations(store: LocalCloudStore, sets: reado
         modules: true,
         script: "export default { fetch: () => new Response(null, { status: 404 }) };",
         compatibilityDate: "2025-09-01",
-        d1Databases: sets.map((s) => s.binding),
+        d1Databases: Object.fromEntries(sets.map((s) => [s.binding, s.database])),
       },
     ],
     cf: false,
