@@ -2,7 +2,8 @@
 // its routes query): the repository fleet creates passes its own generated test in a plain clone
 // (the test applies the migrations first), and `fleet deploy` applies them to the local cloud's
 // persisted database before the new version goes live, so the health check that queries the
-// table answers healthy instead of a 500.
+// table answers healthy instead of a 500; its deploy workflow's wrangler steps, run as
+// wrangler-action runs them against the Cloudflare stand-in, apply them before the upload.
 import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
