@@ -8,6 +8,8 @@ import { buildBundle } from "./build.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "./cloud.js";
 import { localRuntime, WORKERS_DEV, type LocalRuntime, type RuntimeOptions } from "./runtime.js";
 import { specFromConfig } from "./spec.js";
+import { d1Levels, d1MigrationsIn } from "./d1-migrations.js";
+import { applyLocalD1Migrations } from "./local-d1.js";
 import { LocalCloudStore, type VersionRecord } from "./store.js";
 
 export class LocalCloud implements Cloud {
@@ -35,11 +37,15 @@ export class LocalCloud implements Cloud {
   async prepare(checkout: string, config: string, environment?: string): Promise<Prepared> {
     const bundle = await buildBundle(checkout, config, join(checkout, ".fleet-dist"));
     const spec = specFromConfig(parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config), environment);
+    const d1 = await d1MigrationsIn(checkout, config, environment);
+    if (d1.length) spec.d1Migrations = d1Levels(d1);
     return { checkout, config, ...(environment ? { environment } : {}), spec, bundle };
   }
 
   async deploy(prepared: Prepared, source: VersionSource): Promise<Deployed> {
     if (!prepared.bundle) throw new Error(`${prepared.spec.script} was prepared without a bundle`);
+    // the schema first: the new version's queries meet the tables they were written for
+    if (prepared.spec.d1Migrations) await applyLocalD1Migrations(this.store, await d1MigrationsIn(prepared.checkout, prepared.config, prepared.environment));
     const result = await this.store.deploy(prepared.spec, prepared.bundle, source, { routes: "available" });
     const version = versionOf(await this.store.version(result.script, result.version));
     return { script: result.script, version, routes: result.routes, refused: result.refused, host: result.routes[0] ?? `${result.script}.${WORKERS_DEV}` };

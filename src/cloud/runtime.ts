@@ -50,7 +50,8 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
       compatibilityFlags: spec.compatibilityFlags,
       routes: [...hosts.map((h) => `${h}/*`), `${script}.${WORKERS_DEV}/*`],
       kvNamespaces: spec.kv,
-      d1Databases: spec.d1,
+      // a database is its id on the account (else its name), as on Cloudflare: workers binding one share it
+      d1Databases: Object.fromEntries(spec.d1.map((binding) => [binding, spec.resources?.d1[binding] ?? binding])),
       r2Buckets: spec.r2,
       durableObjects: durableObjectOptions(script, spec, deployed, state.objects),
       bindings: spec.vars,

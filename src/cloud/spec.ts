@@ -20,6 +20,11 @@ export interface WorkerSpec {
   migrationTag?: string;
   /** Every Durable Object migration step, in order (the cloud applies those it has not applied yet). */
   migrationSteps?: MigrationStep[];
+  /**
+   * D1 binding → its newest migration in the version's checkout (`d1-migrations.ts`): the
+   * database's migration level once the version is live, since a deploy applies the pending ones first.
+   */
+  d1Migrations?: Record<string, string>;
   /** What each KV, D1 and R2 binding names on the account: binding → namespace id, database (id or name), bucket. */
   resources?: { kv: Record<string, string>; d1: Record<string, string>; r2: Record<string, string> };
 }

@@ -13,6 +13,7 @@ import { handlerEntry, routerOf, type CarriedWrapper } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
 import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
+import { d1MigrationDirs } from "./d1-migrations.js";
 
 export interface WorkerAnalysis {
   id: string;
@@ -96,10 +97,13 @@ async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: stri
     mono.tree,
     include.filter((p) => TEST_FILE.test(p)),
   );
-  const paths = notPlatformManifest(
-    [...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p))])].filter((p) => mono.tree.has(p)),
-  ).sort();
   const result = summarize(id, runtime, config, mono.rootPackages, {}, warnings);
+  const migrations = migrationPaths(mono.tree, config, result.bindings);
+  const paths = notPlatformManifest(
+    [...new Set([file, ...runtime.files, ...runtime.typeFiles, ...tests.files, ...include.filter((p) => mono.tree.has(p)), ...migrations])].filter((p) =>
+      mono.tree.has(p),
+    ),
+  ).sort();
   return { ...result, paths, filter: { paths } };
 }
 
@@ -129,10 +133,11 @@ async function analyzeRouterService(mono: MonorepoContext, id: string, file: str
     mono.tree,
     include.filter((p) => TEST_FILE.test(p)),
   );
-  const paths = notPlatformManifest([
-    ...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p))]),
-  ]).sort();
   const result = summarize(id, runtime, mono.platformConfig, mono.rootPackages, {}, warnings);
+  const migrations = migrationPaths(mono.tree, mono.platformConfig, result.bindings);
+  const paths = notPlatformManifest([
+    ...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p)), ...migrations]),
+  ]).sort();
   return { ...result, paths, filter: { paths } };
 }
 
@@ -159,6 +164,10 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
   }
   const carried = carriedDirs(resolutions).filter((d) => d !== dir);
   const result = summarize(id, runtime, config, mono.rootPackages, own, warnings);
+  for (const m of config ? d1MigrationDirs(config, result.bindings) : []) {
+    if (!`${m.dir}/`.startsWith(`${dir}/`) && mono.tree.under(m.dir).length > 0)
+      warnings.push(`${config!.file}: the migrations of D1 binding ${m.binding} (${m.dir}/) are outside the worker's folder: the split will not contain them`);
+  }
   const runtimeFiles = result.runtimeFiles.filter((f) => f.startsWith(`${dir}/`));
   if (carried.length === 0)
     return { ...result, runtimeFiles, paths: files, filter: { subdirectory: dir }, ...(resolutions.length ? { workspace: resolutions } : {}) };
@@ -166,6 +175,15 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
   // git filter-repo --path <dir>/ --path <package>/… --path-rename <dir>/:
   const filter: SplitFilter = { paths: [`${dir}/`, ...carried.map((d) => `${d}/`)], renames: [[`${dir}/`, ""]] };
   return { ...result, runtimeFiles, paths, filter, workspace: resolutions };
+}
+
+/**
+ * The files of the migrations folders of the D1 bindings a worker reads: a worker whose paths
+ * are listed one by one (a router's service, a config worker) carries them where they are, so
+ * its repository applies the schema its queries need.
+ */
+function migrationPaths(tree: SourceTree, config: WranglerConfig | undefined, bindings: string[]): string[] {
+  return config ? d1MigrationDirs(config, bindings).flatMap((m) => tree.under(m.dir)) : [];
 }
 
 function summarize(

@@ -8,6 +8,8 @@ import type { WorkerSpec } from "../cloud/spec.js";
 export interface VersionFacts {
   /** The newest Durable Object migration tag of its wrangler config (absent: none). */
   migrationTag?: string;
+  /** D1 binding → its newest migration, applied before the version went live (absent: no migrations). */
+  d1Migrations?: Record<string, string>;
   /** Service bindings: binding → the script it calls. */
   services: Record<string, string>;
   /** KV, D1 and R2 bindings: binding → the namespace id, database and bucket it names. */
@@ -69,6 +71,7 @@ export function factsOf(spec: WorkerSpec): VersionFacts | undefined {
   if (!spec.resources) return undefined;
   return {
     ...(spec.migrationTag ? { migrationTag: spec.migrationTag } : {}),
+    ...(spec.d1Migrations ? { d1Migrations: { ...spec.d1Migrations } } : {}),
     services: { ...spec.services },
     kv: { ...spec.resources.kv },
     d1: { ...spec.resources.d1 },

@@ -8,6 +8,7 @@ import type { Manifest } from "../manifest/schema.js";
 import { fleetOrder } from "../plan/order.js";
 import { VersionFactsLookup } from "./facts.js";
 import type { FleetRelease, ReleaseWorker } from "./release.js";
+import { d1MigrationsBetween } from "./d1-levels.js";
 
 export interface RollbackStep {
   id: string;
@@ -107,6 +108,7 @@ async function unsafe(
       );
     }
   }
+  reasons.push(...d1MigrationsBetween(current, target, live.number, n));
   for (const [binding, script] of Object.entries(target.services).sort()) {
     if (ctx.release.boundLive.includes(script) && !(await ctx.liveOf(script)))
       reasons.push(`v${n} binds ${binding} to ${script}, which the cloud no longer has`);

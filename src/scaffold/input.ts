@@ -12,6 +12,7 @@ import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
 import { objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
+import { d1MigrationDirs, DEFAULT_MIGRATIONS_DIR, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -60,6 +61,8 @@ export interface ScaffoldInput {
   version: string;
   /** Its package.json's name: its own, or `@<org>/<id>-worker` in the one fleet writes. */
   packageName: string;
+  /** The D1 databases whose migrations the repository holds (folders as repository paths): its test applies them. */
+  d1Migrations: D1MigrationsDir[];
 }
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
@@ -146,6 +149,11 @@ export async function scaffoldInput(
   const ownPackagePath = analysis.paths.find((p) => strip(p) === "package.json");
   const ownPackage = ownPackagePath ? parsePackage(await tree.read(ownPackagePath)) : {};
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
+  const ownedPaths = analysis.paths.map(strip);
+  // a folder or config worker's own config binds every database it has; a router worker's only those its code reads
+  const d1Migrations = (config ? d1MigrationDirs(config, source?.dir || source?.config ? undefined : analysis.bindings) : [])
+    .map((m) => ({ ...m, dir: strip(`${m.dir}/`).replace(/\/$/, "") || "." }))
+    .filter((m) => migrationFiles(ownedPaths, m.dir).length > 0);
   const ownClasses = new Set(durableObjectClasses.map((c) => c.className).filter((c) => !platformObjects.some((p) => p.className === c)));
   const migrations = rawMigrations.map((m) => filterMigration(m, ownClasses)).filter((m): m is Record<string, unknown> => m !== undefined);
 
@@ -165,8 +173,8 @@ export async function scaffoldInput(
     layout: manifest.monorepo.layout,
     ...(handler ? { handler } : {}),
     ...(carriedContext ? { carriedContext } : {}),
-    ownedPaths: analysis.paths.map(strip),
-    bindings,
+    ownedPaths,
+    bindings: source?.dir || source?.config ? bindings : withMigrationsDirs(bindings, d1Migrations),
     secrets: analysis.secrets,
     durableObjectClasses,
     migrations,
@@ -188,6 +196,7 @@ export async function scaffoldInput(
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
     version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
+    d1Migrations,
   };
 }
 
@@ -196,13 +205,25 @@ export async function scaffoldInput(
  * its own (no `script_name`): their objects live in the platform's namespace until the cutover.
  */
 function platformHeldObjects(platform: WranglerConfig, classes: readonly { className: string }[]): ScaffoldInput["platformObjects"] {
-  const held = new Set(
-    [...platform.bindings.values()].filter((b) => b.kind === "durable-object" && !b.config.script_name).map((b) => String(b.config.class_name ?? "")),
-  );
-  const top = platform.name ?? "platform";
-  const production = platform.environments.get("production")?.name ?? top;
-  const staging = platform.environments.has("staging") ? (platform.environments.get("staging")!.name ?? `${top}-staging`) : production;
-  return classes.filter((c) => held.has(c.className)).map((c) => ({ className: c.className, scripts: { top: production, staging, production } }));
+  const production = platformProductionScript(platform);
+  const staging = platform.environments.has("staging") ? (platform.environments.get("staging")!.name ?? `${platform.name ?? "platform"}-staging`) : production;
+  return objectMoves(
+    platform,
+    classes.map((c) => c.className),
+  ).map((m) => ({ className: m.className, scripts: { top: production, staging, production } }));
+}
+
+/**
+ * A router worker's wrangler.jsonc sits at its repository's root, where the platform's config may
+ * not: a D1 binding names its migrations folder as the repository has it whenever wrangler's
+ * default (`migrations`, beside the config) would miss it.
+ */
+function withMigrationsDirs(bindings: Binding[], d1: readonly D1MigrationsDir[]): Binding[] {
+  return bindings.map((b) => {
+    const dir = d1.find((m) => m.binding === b.name && b.kind === "d1")?.dir;
+    if (!dir || dir === (b.config.migrations_dir ?? DEFAULT_MIGRATIONS_DIR)) return b;
+    return { ...b, config: { ...b.config, migrations_dir: dir } };
+  });
 }
 
 /** The version a repository starts at when neither the manifest nor a package.json of its own says. */

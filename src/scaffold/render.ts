@@ -9,7 +9,7 @@ import { CODEOWNERS_PATH, renderCodeowners } from "./codeowners.js";
 import { entryPath, renderEntry } from "./entry.js";
 import { configPathOf, ownTestFiles, ownVitestConfig, type ScaffoldInput } from "./input.js";
 import { renderPackageJson } from "./package-json.js";
-import { renderIntegrationTest, renderVitestConfig } from "./tests.js";
+import { D1_SETUP, renderD1Setup, renderIntegrationTest, renderVitestConfig } from "./tests.js";
 import { renderWorkflow } from "./workflow.js";
 import { foreignDurableObjects, renderWrangler } from "./wrangler.js";
 
@@ -53,7 +53,9 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   if (!ownVitestConfig(input)) {
     files.set("test/integration.test.js", renderIntegrationTest(input));
     const services = input.ownConfig ? [...input.ownConfig.services.keys()] : input.bindings.filter((b) => b.kind === "service").map((b) => b.name);
-    files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort(), ownTestFiles(input), input.ownConfig ? [] : foreignDurableObjects(input)));
+    const objects = input.ownConfig ? [] : foreignDurableObjects(input);
+    files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort(), ownTestFiles(input), objects, input.d1Migrations));
+    if (input.d1Migrations.length) files.set(D1_SETUP, renderD1Setup(input.d1Migrations));
   }
   files.set(".gitignore", "node_modules/\n.wrangler/\n.dev.vars\ndist/\n");
   const owned = new Set(input.ownedPaths);

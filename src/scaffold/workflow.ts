@@ -4,6 +4,7 @@
 // main only tests.
 import { configFlag, type ScaffoldInput } from "./input.js";
 import { probeUrl, type HealthProbe } from "../health/probe.js";
+import { d1MigrationSteps } from "./workflow-d1.js";
 
 /** The first steps of both jobs: the code (the release tag when the release workflow calls), Node 24 and the locked dependencies. */
 const checkoutAndInstall = [
@@ -96,6 +97,7 @@ export function renderWorkflow(input: ScaffoldInput): string {
     }
   }
   lines.push(
+    ...d1MigrationSteps(input, env, cf),
     "      - name: Deploy",
     "        id: deploy",
     "        uses: cloudflare/wrangler-action@v4",

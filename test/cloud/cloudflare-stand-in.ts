@@ -21,6 +21,7 @@ import { StandInEdge, type LiveScript } from "./cloudflare-edge.ts";
 import { cloudflareRequestProblems } from "./cloudflare-openapi/check.ts";
 import { StandInObjects } from "./cloudflare-stand-in-objects.ts";
 import { StandInResources } from "./cloudflare-stand-in-resources.ts";
+import { D1StandIn } from "./cloudflare-stand-in-d1.ts";
 
 export const SUBDOMAIN = "fleet-stand-in";
 
@@ -84,6 +85,8 @@ export class CloudflareStandIn {
   readonly dnsRecords: DnsRecord[] = [];
   /** KV namespaces, D1 databases, R2 buckets, queues, Hyperdrive configs, Vectorize indexes (fleet lists them before a deploy). */
   readonly resources: StandInResources;
+  /** The account's D1 databases (cloudflare-stand-in-d1.ts). */
+  readonly d1 = new D1StandIn();
   /** Requests the edge answered: hostname, status, and the script that answered (none: no script holds it). */
   readonly edgeLog: { host: string; status: number; script?: string }[] = [];
   private server?: Server;
@@ -307,6 +310,8 @@ export class CloudflareStandIn {
       errors: [{ code: 10007, message: `This Worker does not exist on your account. (${name})` }],
     });
     const json = <T>() => JSON.parse(r.body || "null") as T;
+    const d1 = this.d1.route(r.method, r.path, account, query, r.body);
+    if (d1) return d1;
 
     // zones and their Workers Routes
     if (r.path === "/zones" && r.method === "GET") {

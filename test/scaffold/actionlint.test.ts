@@ -13,6 +13,7 @@ import type { Manifest } from "../../src/manifest/schema.js";
 import { configFlag, ownVitestConfig, scaffoldInput, type ScaffoldInput } from "../../src/scaffold/input.js";
 import { renderScaffold } from "../../src/scaffold/render.js";
 import { corpusRepo } from "../corpus/repo.js";
+import { d1TemplateCorpus } from "../corpus/d1-template.js";
 import { routerPlatformCorpus } from "../corpus/router-platform.js";
 import { actionlint } from "../helpers/actionlint.js";
 import { fixtureRepo } from "../helpers/fixture.js";
@@ -38,7 +39,8 @@ const DIRECTORIES: Record<string, string> = {
   "workers/api/vitest.config.ts": 'import { defineConfig } from "vitest/config";\nexport default defineConfig({ test: { include: ["test/**/*.test.js"] } });\n',
   "workers/api/test/index.test.js": 'import { expect, it } from "vitest";\nit("adds", () => expect(1 + 1).toBe(2));\n',
   "workers/api/package.json": JSON.stringify({ name: "@acme/api-worker", scripts: { test: "vitest run" } }),
-  "workers/auth/wrangler.jsonc": '{\n  "name": "acme-auth-worker",\n  "main": "src/index.js",\n  "routes": [{ "pattern": "auth.acme.dev", "custom_domain": true }]\n}\n',
+  "workers/auth/wrangler.jsonc":
+    '{\n  "name": "acme-auth-worker",\n  "main": "src/index.js",\n  "routes": [{ "pattern": "auth.acme.dev", "custom_domain": true }]\n}\n',
   "workers/auth/src/index.js": "export default { fetch: () => new Response('ok') };\n",
   "workers/jobs/wrangler.toml": 'name = "acme-jobs-worker"\nmain = "src/index.js"\n',
   "workers/jobs/src/index.js": "export default { scheduled: async () => {} };\n",
@@ -82,17 +84,23 @@ describe("actionlint on the workflows fleet generates", () => {
     routerExample = examples[0]!;
     const platform = await scaffolds("platform router", await corpusRepo(routerPlatformCorpus()), ["--org", "chittyos"]);
     const directories = await scaffolds("directories fixture", await fixtureRepo(DIRECTORIES));
-    for (const { rendered } of [...examples, platform, directories]) workers.push(...rendered);
+    const d1 = await scaffolds("D1 template", await corpusRepo(d1TemplateCorpus().files), ["--org", "acme"]);
+    for (const { rendered } of [...examples, platform, directories, d1]) workers.push(...rendered);
   });
 
   it("covers the shapes a deploy workflow takes", () => {
-    const some = (what: string, test: (input: ScaffoldInput) => boolean) => expect(workers.some((w) => test(w.input)), what).toBe(true);
+    const some = (what: string, test: (input: ScaffoldInput) => boolean) =>
+      expect(
+        workers.some((w) => test(w.input)),
+        what,
+      ).toBe(true);
     some("a worker with secrets", (i) => i.secrets.length > 0);
     some("a worker with none", (i) => i.secrets.length === 0);
     some("a worker with a service binding", (i) => i.bindings.some((b) => b.kind === "service"));
     some("a worker with its own Vitest config", (i) => ownVitestConfig(i) !== undefined);
     some("a worker deployed with --config", (i) => configFlag(i) !== "");
     some("a worker without a domain", (i) => i.domain === null);
+    some("a worker applying D1 migrations before it deploys", (i) => i.d1Migrations.length > 0);
     some("a worker that waits for a dependency's /health", (i) => i.dependsOn.some((d) => d.domain && d.health.body === "ok"));
     some("a worker that waits for a dependency to answer at all", (i) => i.dependsOn.some((d) => d.domain && d.health.body === "any"));
     expect(workers.every((w) => w.workflows.has(".github/workflows/deploy.yml"))).toBe(true);
@@ -138,11 +146,15 @@ describe("actionlint on the workflows fleet generates", () => {
     expect(unknownContext).not.toBe(deploy);
     const [unknown, ...more] = await actionlint(unknownContext, path);
     expect(more).toEqual([]);
-    expect(unknown).toMatch(new RegExp(`^${path.replaceAll(".", "\\.")}:${lineOf(unknownContext, "matrix.os")}:\\d+: .*"os" is not defined.* \\[expression\\]$`));
+    expect(unknown).toMatch(
+      new RegExp(`^${path.replaceAll(".", "\\.")}:${lineOf(unknownContext, "matrix.os")}:\\d+: .*"os" is not defined.* \\[expression\\]$`),
+    );
 
     const badExpression = deploy.replace("${{ secrets.CLOUDFLARE_API_TOKEN }}", "${{ secrets.CLOUDFLARE_API_TOKEN ( }}");
     expect(badExpression).not.toBe(deploy);
-    expect(await actionlint(badExpression, path)).toEqual([expect.stringMatching(new RegExp(`:${lineOf(badExpression, "TOKEN (")}:\\d+: .*\\[expression\\]$`))]);
+    expect(await actionlint(badExpression, path)).toEqual([
+      expect.stringMatching(new RegExp(`:${lineOf(badExpression, "TOKEN (")}:\\d+: .*\\[expression\\]$`)),
+    ]);
 
     const unknownNeed = deploy.replace("needs: test", "needs: tests");
     expect(await actionlint(unknownNeed, path)).toEqual([expect.stringMatching(/job "deploy" needs job "tests" which does not exist/)]);

@@ -8,6 +8,7 @@ import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
 import type { Fetcher } from "../../health/check.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "../cloud.js";
 import { specFromConfig } from "../spec.js";
+import { d1Levels, d1MigrationsIn } from "../d1-migrations.js";
 import { CloudflareApi, CloudflareApiError } from "./api.js";
 import { ScriptReads } from "./script-reads.js";
 import { missingOnAccount } from "./resource-lookups.js";
@@ -65,18 +66,18 @@ export class CloudflareCloud implements Cloud {
     const parsed = parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config);
     const declared = environment && (parsed.raw.env as Record<string, unknown> | undefined)?.[environment] ? environment : undefined;
     const spec = specFromConfig(parsed, declared);
+    const d1 = await d1MigrationsIn(checkout, config, declared);
+    if (d1.length) spec.d1Migrations = d1Levels(d1);
     return { checkout, config, ...(declared ? { environment: declared } : {}), spec };
   }
 
   async deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed> {
     await mkdir(this.workDir, { recursive: true });
     const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: source.message.slice(0, MESSAGE_LIMIT) };
-    const result = await this.wrangler.deploy(
-      prepared.checkout,
-      { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) },
-      annotate,
-      secrets,
-    );
+    const target = { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) };
+    // the schema first: the new version's queries meet the tables they were written for
+    for (const binding of Object.keys(prepared.spec.d1Migrations ?? {})) await this.wrangler.applyD1Migrations(prepared.checkout, target, binding);
+    const result = await this.wrangler.deploy(prepared.checkout, target, annotate, secrets);
     const listed = await this.reads.version(result.script, result.versionId).catch(() => undefined);
     const version = listed
       ? versionOf(listed)

@@ -65,6 +65,13 @@ export const wranglerCommands = {
   rollback(c: CloudflareCredentials, t: Target, versionId: string, message: string, logDir: string): WranglerCommand {
     return { args: ["rollback", versionId, ...where(t), "--message", message, "--yes"], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
   },
+  /**
+   * A D1 database's pending migrations applied on the account (`<database>`: its binding or name
+   * in the config); without a terminal wrangler applies them without asking.
+   */
+  d1MigrationsApply(c: CloudflareCredentials, t: Target, database: string, logDir: string): WranglerCommand {
+    return { args: ["d1", "migrations", "apply", database, "--remote", ...where(t)], env: base(c, { WRANGLER_LOG_PATH: logDir }) };
+  },
   /** Secrets from standard input (a JSON object), so the values never touch a file. */
   secretBulk(c: CloudflareCredentials, t: Target, logDir: string): WranglerCommand {
     return { args: ["secret", "bulk", ...where(t)], env: base(c, { WRANGLER_LOG_PATH: logDir }) };

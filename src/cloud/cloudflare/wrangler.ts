@@ -57,6 +57,11 @@ export class Wrangler {
     await this.withScratch((s) => this.run(wranglerCommands.rollback(this.credentials, target, versionId, message, join(s, "logs")), checkout ?? s));
   }
 
+  /** Applies a D1 database's pending migrations from the checkout's migrations folder (what wrangler's d1_migrations table lacks). */
+  async applyD1Migrations(checkout: string, target: Target, database: string): Promise<void> {
+    await this.withScratch((s) => this.run(wranglerCommands.d1MigrationsApply(this.credentials, target, database, join(s, "logs")), checkout));
+  }
+
   /** Uploads secrets through wrangler's standard input: the values are never written to a file. */
   async putSecrets(checkout: string | undefined, target: Target, values: Record<string, string>): Promise<void> {
     await this.withScratch((s) => this.run(wranglerCommands.secretBulk(this.credentials, target, join(s, "logs")), checkout ?? s, JSON.stringify(values)));

@@ -20,12 +20,15 @@ export const USED: Record<string, string[]> = {
   "/accounts/{account_id}/workers/scripts/{script_name}/settings": ["get", "patch"],
   "/accounts/{account_id}/workers/scripts/{script_name}/script-settings": ["get", "patch"],
   "/accounts/{account_id}/workers/subdomain": ["get"],
+  // D1 (wrangler's `d1 migrations apply --remote`), and the database list also before a deploy
+  "/accounts/{account_id}/d1/database": ["get"],
+  "/accounts/{account_id}/d1/database/{database_id}": ["get"],
+  "/accounts/{account_id}/d1/database/{database_id}/query": ["post"],
   "/memberships": ["get"],
   "/user": ["get"],
   // the resources a deploy binds, listed before it (src/cloud/cloudflare/resource-lookups.ts)
   "/accounts/{account_id}/workers/scripts": ["get"],
   "/accounts/{account_id}/storage/kv/namespaces": ["get"],
-  "/accounts/{account_id}/d1/database": ["get"],
   "/accounts/{account_id}/r2/buckets": ["get"],
   "/accounts/{account_id}/queues": ["get"],
   "/accounts/{account_id}/hyperdrive/configs": ["get"],
