@@ -119,5 +119,6 @@ export async function repointPlatform(
     probe: { path: "/health", statuses: ["200"], body: "any" },
   });
   if (outcome!.status !== "deployed") return `${move.platform} could not be deployed binding them there: ${outcome!.detail ?? outcome!.status}`;
-  return `${move.platform} v${outcome!.version!.number} (its code before the cutover, from ${branch}) binds ${classes} to ${objects.worker}, where the objects are`;
+  const version = `${move.platform} v${outcome!.version!.number} (its code before the cutover, from ${branch})`;
+  return `${version} binds ${classes} to ${objects.worker}, where the objects are`;
 }

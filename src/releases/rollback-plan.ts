@@ -102,10 +102,9 @@ async function unsafe(
   for (const [binding, holder] of Object.entries(target.objects ?? {}).sort()) {
     const now = current.objects?.[binding];
     if (now && now !== holder) {
-      const [className] = holder.split("/").slice(1);
-      reasons.push(
-        `the Durable Objects of ${className} (${binding}) moved from ${holder.split("/")[0]} to ${now.split("/")[0]} since v${n}: a rollback cannot cross that transfer`,
-      );
+      const [from, className] = holder.split("/");
+      const to = now.split("/")[0];
+      reasons.push(`the Durable Objects of ${className} (${binding}) moved from ${from} to ${to} since v${n}: a rollback cannot cross that transfer`);
     }
   }
   reasons.push(...d1MigrationsBetween(current, target, live.number, n));

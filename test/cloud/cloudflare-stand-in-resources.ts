@@ -36,9 +36,13 @@ export class StandInResources {
   private readonly scripts: () => string[];
 
   // no parameter properties: the stand-in also runs under Node's type stripping
-  constructor(accountId: string, scripts: () => string[]) {
+  /** D1 databases kept elsewhere (the stand-in's D1, which runs queries): listed with these. */
+  private readonly moreD1: () => [string, string][];
+
+  constructor(accountId: string, scripts: () => string[], moreD1: () => [string, string][] = () => []) {
     this.accountId = accountId;
     this.scripts = scripts;
+    this.moreD1 = moreD1;
   }
 
   addKv(id: string, title = `kv-${id.slice(0, 8)}`): void {
@@ -93,7 +97,9 @@ export class StandInResources {
         );
       case "/d1/database": {
         const name = query.get("name");
-        const all = [...this.d1].filter(([, n]) => !name || n === name).map(([uuid, n]) => ({ uuid, name: n, created_at: created, version: "production" }));
+        const all = [...this.d1, ...this.moreD1()]
+          .filter(([, n]) => !name || n === name)
+          .map(([uuid, n]) => ({ uuid, name: n, created_at: created, version: "production" }));
         return paged(all, query);
       }
       case "/r2/buckets": {

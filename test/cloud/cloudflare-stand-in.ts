@@ -105,7 +105,8 @@ export class CloudflareStandIn {
   constructor(accountId: string, token: string, zones: string[] = ["chitty.cc"]) {
     this.accountId = accountId;
     this.token = token;
-    this.resources = new StandInResources(accountId, () => [...this.scripts.values()].filter((s) => s.versions.length).map((s) => s.name));
+    const scripts = () => [...this.scripts.values()].filter((s) => s.versions.length).map((s) => s.name);
+    this.resources = new StandInResources(accountId, scripts, () => [...this.d1.databases.values()].map((d) => [d.uuid, d.name]));
     for (const zone of zones) this.zones.set(zone, `zone-${zone.replaceAll(".", "-")}`);
   }
 
