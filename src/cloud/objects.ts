@@ -13,7 +13,12 @@ export type ObjectNamespaces = Record<string, { script: string; className: strin
 export interface ObjectState {
   objects?: ObjectNamespaces;
   migrations?: Record<string, string[]>;
+  /** The declarative form: `<script>/<class>` → the script it expects the class from (`expecting-transfer`). */
+  expecting?: Record<string, string>;
 }
+
+/** What a transfer declared in `exports` is recorded under, in place of a migration tag. */
+export const EXPORTS_TRANSFER = "exports";
 
 /** A deploy or rollback the Durable Object namespaces forbid; nothing was changed. */
 export class ObjectsRefused extends Error {
@@ -64,9 +69,13 @@ export function objectsAfterDeploy(state: ObjectState, spec: WorkerSpec): Requir
     }
     applied.add(step.tag);
   }
+  const expecting = { ...state.expecting };
+  exportsAfterDeploy(objects, expecting, spec);
   for (const [binding, d] of Object.entries(spec.durableObjects)) {
     if (d.scriptName && d.scriptName !== spec.script) continue;
     if (namespaceOf(objects, spec.script, d.className)) continue;
+    // awaiting the class from another script: it has no objects of its own until that one hands them over
+    if (expecting[`${spec.script}/${d.className}`]) continue;
     const holder = transferredAway(objects, spec.script, d.className);
     if (holder) {
       const fix = `bind it with script_name "${holder}"`;
@@ -76,7 +85,33 @@ export function objectsAfterDeploy(state: ObjectState, spec: WorkerSpec): Requir
     }
     objects[`${spec.script}-${d.className}`] = { script: spec.script, className: d.className };
   }
-  return { objects, migrations: { ...state.migrations, [spec.script]: [...applied] } };
+  return { objects, migrations: { ...state.migrations, [spec.script]: [...applied] }, expecting };
+}
+
+/**
+ * The declarative form (`exports`): a class `created` gets a namespace, `deleted` loses it; the
+ * destination declares `expecting-transfer` (from a script) first, then the source's
+ * `transferred` (to it) hands the namespace over. A source marking a class transferred to a script
+ * that does not expect it is refused.
+ */
+function exportsAfterDeploy(objects: ObjectNamespaces, expecting: Record<string, string>, spec: WorkerSpec): void {
+  for (const [className, e] of Object.entries(spec.objectExports ?? {})) {
+    const here = namespaceOf(objects, spec.script, className);
+    if (e.state === "created" && !here && !transferredAway(objects, spec.script, className))
+      objects[`${spec.script}-${className}`] = { script: spec.script, className };
+    else if (e.state === "deleted" && here) delete objects[here];
+    else if (e.state === "expecting-transfer" && e.transferFrom && !here) expecting[`${spec.script}/${className}`] = e.transferFrom;
+    else if (e.state === "transferred" && e.transferredTo && here) {
+      const awaited = `${e.transferredTo}/${className}`;
+      if (expecting[awaited] !== spec.script) {
+        const first = `deploy ${e.transferredTo} with the class in state "expecting-transfer" from ${spec.script} first`;
+        throw new ObjectsRefused(`${spec.script}: exports mark ${className} transferred to ${e.transferredTo}, which does not expect it; ${first}`);
+      }
+      const previous = [...(objects[here]!.previous ?? []), { script: spec.script, className, tag: EXPORTS_TRANSFER }];
+      objects[here] = { script: e.transferredTo, className, previous };
+      delete expecting[awaited];
+    }
+  }
 }
 
 /** The namespaces `script` took by a transfer whose migration `target` does not hold: what a rollback to it would cross. */
@@ -103,5 +138,5 @@ export function objectsAfterUndo(state: ObjectState, script: string, keys: reado
     forgotten.add(last.tag);
   }
   const tags = (state.migrations?.[script] ?? []).filter((t) => !forgotten.has(t));
-  return { objects, migrations: { ...state.migrations, [script]: tags } };
+  return { objects, migrations: { ...state.migrations, [script]: tags }, expecting: { ...state.expecting } };
 }

@@ -3,7 +3,7 @@
 // between workers and KV, D1, R2 and Durable Object state persisted under .fleet/cloud/data.
 import { join } from "node:path";
 import type { LocalCloudStore } from "./store.js";
-import { namespaceOf, transferredAway, type ObjectNamespaces } from "./objects.js";
+import { namespaceOf, transferredAway, type ObjectState } from "./objects.js";
 import type { WorkerSpec } from "./spec.js";
 
 export const GATEWAY = "fleet-gateway";
@@ -53,7 +53,7 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
       // a database is its id on the account (else its name), as on Cloudflare: workers binding one share it
       d1Databases: Object.fromEntries(spec.d1.map((binding) => [binding, spec.resources?.d1[binding] ?? binding])),
       r2Buckets: spec.r2,
-      durableObjects: durableObjectOptions(script, spec, deployed, state.objects),
+      durableObjects: durableObjectOptions(script, spec, deployed, state),
       bindings: spec.vars,
       // A target that is not deployed answers 503, a stand-in named as such.
       serviceBindings: Object.fromEntries(
@@ -78,7 +78,8 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
  * owns — after a transfer, the key the old owner wrote under, so the same objects answer. A class
  * of its own whose namespace was transferred away is not bound: its requests fail, as on Cloudflare.
  */
-function durableObjectOptions(script: string, spec: WorkerSpec, deployed: ReadonlySet<string>, objects: ObjectNamespaces | undefined): Record<string, unknown> {
+function durableObjectOptions(script: string, spec: WorkerSpec, deployed: ReadonlySet<string>, state: ObjectState): Record<string, unknown> {
+  const objects = state.objects;
   const out: Record<string, unknown> = {};
   for (const [binding, d] of Object.entries(spec.durableObjects)) {
     if (d.scriptName && d.scriptName !== script) {
@@ -86,7 +87,8 @@ function durableObjectOptions(script: string, spec: WorkerSpec, deployed: Readon
       continue;
     }
     const key = namespaceOf(objects, script, d.className);
-    if (!key && transferredAway(objects, script, d.className)) continue;
+    // transferred away, or awaited from another script (exports' expecting-transfer): no objects here
+    if (!key && (transferredAway(objects, script, d.className) || state.expecting?.[`${script}/${d.className}`])) continue;
     out[binding] = key && key !== `${script}-${d.className}` ? { className: d.className, unsafeUniqueKey: key } : d.className;
   }
   return out;

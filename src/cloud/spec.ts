@@ -20,6 +20,8 @@ export interface WorkerSpec {
   migrationTag?: string;
   /** Every Durable Object migration step, in order (the cloud applies those it has not applied yet). */
   migrationSteps?: MigrationStep[];
+  /** The declarative form (`exports`, exclusive with `migrations`): each Durable Object class and its state. */
+  objectExports?: Record<string, ObjectExport>;
   /**
    * D1 binding → its newest migration in the version's checkout (`d1-migrations.ts`): the
    * database's migration level once the version is live, since a deploy applies the pending ones first.
@@ -27,6 +29,13 @@ export interface WorkerSpec {
   d1Migrations?: Record<string, string>;
   /** What each KV, D1 and R2 binding names on the account: binding → namespace id, database (id or name), bucket. */
   resources?: { kv: Record<string, string>; d1: Record<string, string>; r2: Record<string, string> };
+}
+
+/** A Durable Object class declared in `exports`: created, or handed to (`transferred`) or awaited from (`expecting-transfer`) another script. */
+export interface ObjectExport {
+  state: "created" | "deleted" | "renamed" | "transferred" | "expecting-transfer";
+  transferredTo?: string;
+  transferFrom?: string;
 }
 
 /** One `migrations[]` entry: classes it creates, deletes, and takes over from another script. */
@@ -65,6 +74,7 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
     ...migrationTagOf(effective.raw.migrations),
     ...migrationStepsOf(effective.raw.migrations),
+    ...objectExportsOf(effective.raw.exports),
     resources: {
       kv: resourcesOf(of("kv"), ["id", "preview_id"]),
       d1: resourcesOf(of("d1"), ["database_id", "database_name"]),
@@ -76,6 +86,20 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
 function migrationTagOf(migrations: unknown): { migrationTag?: string } {
   const tags = (Array.isArray(migrations) ? migrations : []).map((m) => (m as { tag?: unknown })?.tag).filter((t): t is string => typeof t === "string");
   return tags.length ? { migrationTag: tags.at(-1)! } : {};
+}
+
+function objectExportsOf(exports: unknown): { objectExports?: Record<string, ObjectExport> } {
+  if (!exports || typeof exports !== "object") return {};
+  const out: Record<string, ObjectExport> = {};
+  for (const [className, value] of Object.entries(exports as Record<string, Record<string, unknown>>)) {
+    if (value?.type !== "durable-object") continue;
+    out[className] = {
+      state: (typeof value.state === "string" ? value.state : "created") as ObjectExport["state"],
+      ...(typeof value.transferred_to === "string" ? { transferredTo: value.transferred_to } : {}),
+      ...(typeof value.transfer_from === "string" ? { transferFrom: value.transfer_from } : {}),
+    };
+  }
+  return Object.keys(out).length ? { objectExports: out } : {};
 }
 
 function migrationStepsOf(migrations: unknown): { migrationSteps?: MigrationStep[] } {

@@ -24,7 +24,7 @@ const COUNTER = `export class SyncCoordinator {
 }
 export default { fetch: (request, env) => env.SYNC_STATE.get(env.SYNC_STATE.idFromName("scope-x")).fetch(request) };`;
 
-function version(script: string, durable: WorkerSpec["durableObjects"][string], steps: MigrationStep[] = []) {
+function version(script: string, durable: WorkerSpec["durableObjects"][string], steps: MigrationStep[] = [], objectExports?: WorkerSpec["objectExports"]) {
   const spec: WorkerSpec = {
     script,
     compatibilityDate: "2025-09-01",
@@ -37,6 +37,7 @@ function version(script: string, durable: WorkerSpec["durableObjects"][string], 
     vars: {},
     services: {},
     ...(steps.length ? { migrationSteps: steps, migrationTag: steps.at(-1)!.tag } : {}),
+    ...(objectExports ? { objectExports } : {}),
   };
   return { spec, bundle: { main: "index.js", modules: [{ name: "index.js", contents: COUNTER }] } };
 }
@@ -98,5 +99,39 @@ describe("Durable Object namespaces in the local cloud", () => {
     // and the same transfer can run again
     await store.deploy(owning.spec, owning.bundle, source);
     expect(await seen(store, WORKER)).toBe(9);
+  });
+
+  it("the declarative form (exports): the worker expects the class, then the platform's `transferred` hands the objects over", async () => {
+    const store = new LocalCloudStore(await tempDir());
+    const platform = version(PLATFORM, { className: "SyncCoordinator" }, [], { SyncCoordinator: { state: "created" } });
+    await store.deploy(platform.spec, platform.bundle, source);
+    expect(await seen(store, PLATFORM)).toBe(1);
+
+    // the worker awaits the class: no objects of its own yet (its binding fails), the platform's stay
+    const expecting = version(WORKER, { className: "SyncCoordinator" }, [], { SyncCoordinator: { state: "expecting-transfer", transferFrom: PLATFORM } });
+    await store.deploy(expecting.spec, expecting.bundle, source);
+    expect(await seen(store, WORKER)).toMatch(/^HTTP 5/);
+    expect(await seen(store, PLATFORM)).toBe(2);
+
+    // handing it to a script that does not expect it is refused, nothing changed
+    const elsewhere = version(PLATFORM, { className: "SyncCoordinator", scriptName: "chittyos-other-worker" }, [], {
+      SyncCoordinator: { state: "transferred", transferredTo: "chittyos-other-worker" },
+    });
+    await expect(store.deploy(elsewhere.spec, elsewhere.bundle, source)).rejects.toThrow(/which does not expect it/);
+    expect(Object.values((await store.state()).objects!).map((o) => o.script)).toEqual([PLATFORM]);
+
+    const handing = version(PLATFORM, { className: "SyncCoordinator", scriptName: WORKER }, [], {
+      SyncCoordinator: { state: "transferred", transferredTo: WORKER },
+    });
+    await store.deploy(handing.spec, handing.bundle, source);
+    expect(Object.values((await store.state()).objects!).map((o) => o.script)).toEqual([WORKER]);
+    expect(await seen(store, WORKER)).toBe(3);
+    expect(await seen(store, PLATFORM)).toBe(4);
+
+    // the cutover's undo hands them back
+    await store.rollback(PLATFORM, 1);
+    await store.rollback(WORKER, 1, { undoTransfers: true });
+    expect(Object.values((await store.state()).objects!).map((o) => o.script)).toEqual([PLATFORM]);
+    expect(await seen(store, PLATFORM)).toBe(5);
   });
 });
