@@ -19,6 +19,7 @@ import {
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
 import { repointPlatform, transferObjects, undoObjectTransfer, type ObjectTransferStep } from "../cutover/object-transfer.js";
+import type { ClassTransfer } from "../cutover/worker-objects.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
@@ -310,10 +311,7 @@ export async function executeCutover(
     status: move.status,
     monorepo: { branch: cutoverBranch(id), commit, committed, applied, files: [...change.files.keys()] },
     ...(repository ? { repository } : {}),
-    steps:
-      objects.status === "transferred"
-        ? [`${change.script} took over the Durable Objects of ${transfers.map((t) => t.className).join(", ")}`, ...move.steps]
-        : move.steps,
+    steps: objects.status === "transferred" ? [takeOverStep(change.script, transfers), ...move.steps] : move.steps,
     ...(move.health ? { health: move.health.map((h) => ({ url: h.url, state: h.state, status: h.status, latencyMs: h.latencyMs })) } : {}),
     ...(detail ? { detail } : {}),
   };
@@ -362,9 +360,19 @@ export async function cutover(
 }
 
 /** The classes whose namespaces move to the worker: those the cut-over platform deployment defines. */
-export function objectTransfersOf(plan: CutoverPlan): { className: string; fromScript: string }[] {
+export function objectTransfersOf(plan: CutoverPlan): ClassTransfer[] {
   const section = plan.platform.environment ?? "";
-  return plan.change.objects.filter((o) => o.sections.includes(section)).map((o) => ({ className: o.className, fromScript: plan.platform.script }));
+  return plan.change.objects
+    .filter((o) => o.sections.includes(section))
+    .map((o) => ({ className: o.className, fromScript: plan.platform.script, declared: o.declared, ...(o.storage ? { storage: o.storage } : {}) }));
+}
+
+/** What the worker's deploy from fleet/cutover did: took the objects over, or (the declarative form) awaits them from the platform's deploy. */
+function takeOverStep(script: string, transfers: readonly ClassTransfer[]): string {
+  const classes = transfers.map((t) => t.className).join(", ");
+  return transfers.some((t) => t.declared === "exports")
+    ? `${script} awaits the Durable Objects of ${classes} (exports: expecting-transfer); the platform's deploy hands them over`
+    : `${script} took over the Durable Objects of ${classes}`;
 }
 
 /** The result of a cutover stopped before any hostname moved: the worker did not take its objects over. */

@@ -9,7 +9,7 @@
 import { applyEdits, modify } from "jsonc-parser";
 import { UserError } from "../errors.js";
 import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
-import { objectSections } from "../discovery/durable-objects.js";
+import { objectExport, objectSections } from "../discovery/durable-objects.js";
 
 /** The platform's config with every binding of the moved classes given `script_name = <script>`. */
 export function bindObjectsTo(text: string, file: string, classes: readonly string[], script: string): string {
@@ -21,8 +21,39 @@ export function bindObjectsTo(text: string, file: string, classes: readonly stri
       edited = file.endsWith(".toml") ? addScriptNameToml(edited, file, env, b.class_name, script) : addScriptNameJson(edited, env, index, script);
     });
   }
+  // the declarative form: the class marked transferred to the worker (wrangler takes only these keys then)
+  for (const className of classes) {
+    const entry = objectExport(before, className);
+    if (!entry || (entry.state === "transferred" && entry.transferred_to === script)) continue;
+    edited = file.endsWith(".toml") ? transferredToml(edited, file, className, script) : transferredJson(edited, className, script);
+  }
   if (edited !== text) check(before, edited, file, classes, script);
   return edited;
+}
+
+/** A class's `exports` entry once it is handed to `script`. */
+export function transferredExport(script: string): Record<string, string> {
+  return { type: "durable-object", state: "transferred", transferred_to: script };
+}
+
+function transferredJson(text: string, className: string, script: string): string {
+  return applyEdits(text, modify(text, ["exports", className], transferredExport(script), { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+}
+
+/** TOML: the `[exports.<class>]` table's keys replaced by the transferred entry's (comments and other tables stay). */
+function transferredToml(text: string, file: string, className: string, script: string): string {
+  const name = className.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const header = new RegExp(`^\\[\\s*exports\\.(?:${name}|"${name}")\\s*\\][^\\n]*\\n`, "m").exec(text);
+  if (!header) throw cannotEdit(file, className, script);
+  const start = header.index + header[0].length;
+  const next = text.slice(start).search(/^\s*\[/m);
+  const end = next < 0 ? text.length : start + next;
+  const keep = text
+    .slice(start, end)
+    .split("\n")
+    .filter((line) => !/^\s*(type|state|storage|transferred_to|transfer_from|renamed_to|container)\s*=/.test(line));
+  const entry = Object.entries(transferredExport(script)).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+  return `${text.slice(0, start)}${[...entry, ...keep].join("\n")}${text.slice(end)}`;
 }
 
 function addScriptNameJson(text: string, env: string, index: number, script: string): string {
@@ -62,6 +93,8 @@ function check(before: WranglerConfig, text: string, file: string, classes: read
   const expected = JSON.parse(JSON.stringify(before.raw)) as Record<string, unknown>;
   for (const { bindings } of objectSections({ ...before, raw: expected } as WranglerConfig))
     for (const b of bindings) if (typeof b.class_name === "string" && classes.includes(b.class_name)) b.script_name = script;
+  const exports = expected.exports as Record<string, Record<string, unknown>> | undefined;
+  for (const className of classes) if (exports?.[className]?.type === "durable-object") exports[className] = transferredExport(script);
   if (canonical(expected) !== canonical(after.raw)) throw cannotEdit(file, classes.join(", "), script);
 }
 

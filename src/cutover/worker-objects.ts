@@ -2,7 +2,9 @@
 // binds each class the platform defines by `script_name` (the platform's namespace, so the worker
 // sees the same objects during dual-deploy); the cutover commits, on the worker repository's
 // branch fleet/cutover, the config that takes the namespace over: the bindings without
-// `script_name`, and a migration step `transferred_classes: [{ from, from_script, to }]`. The
+// `script_name`, and a migration step `transferred_classes: [{ from, from_script, to }]` — or, where
+// the platform declares its classes in `exports`, the class `expecting-transfer` from it (the
+// platform's `transferred` then hands the objects over). The
 // worker deploys from that branch first (Cloudflare moves the namespace, every object in it, to
 // the worker); once the hostnames are the worker's, the routes commit goes on top of it and main
 // fast-forwards to both. Until then main is untouched, so a failed cutover leaves nothing behind
@@ -20,6 +22,10 @@ export interface ClassTransfer {
   className: string;
   /** The script whose namespace it is now (the platform's, in the environment cut over). */
   fromScript: string;
+  /** How the platform declares it: `exports` (the declarative form) or `migrations`. The take-over follows it. */
+  declared?: "exports" | "migrations";
+  /** Its storage backend, where the platform's `exports` says. */
+  storage?: string;
 }
 
 const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2 } };
@@ -42,6 +48,9 @@ export function takeOverObjects(text: string, file: string, transfers: readonly 
         edited = applyEdits(edited, modify(edited, [...path, "durable_objects", "bindings", index, "script_name"], undefined, FORMAT));
     });
   }
+  // the declarative form where the platform uses it and the worker's config has no migrations (the two are exclusive)
+  const declarative = !Array.isArray(raw.migrations) && (raw.exports !== undefined || transfers.some((t) => t.declared === "exports"));
+  if (declarative) return expectTransfers(edited, raw, transfers);
   const steps = (Array.isArray(raw.migrations) ? raw.migrations : []) as Record<string, unknown>[];
   const done = new Set(
     steps
@@ -55,6 +64,19 @@ export function takeOverObjects(text: string, file: string, transfers: readonly 
     while (tags.has(`v${n}`)) n++;
     const step = { tag: `v${n}`, transferred_classes: missing.map((t) => ({ from: t.className, from_script: t.fromScript, to: t.className })) };
     edited = applyEdits(edited, modify(edited, ["migrations", steps.length], step, { ...FORMAT, isArrayInsertion: true }));
+  }
+  return edited;
+}
+
+/** `exports.<class>` awaiting each class from its script (`expecting-transfer`), where it does not already. */
+function expectTransfers(text: string, raw: Record<string, unknown>, transfers: readonly ClassTransfer[]): string {
+  let edited = text;
+  const exports = (raw.exports ?? {}) as Record<string, Record<string, unknown>>;
+  for (const t of transfers) {
+    const entry = exports[t.className];
+    if (entry?.state === "expecting-transfer" && entry.transfer_from === t.fromScript) continue;
+    const value = { type: "durable-object", state: "expecting-transfer", storage: t.storage ?? "sqlite", transfer_from: t.fromScript };
+    edited = applyEdits(edited, modify(edited, ["exports", t.className], value, FORMAT));
   }
   return edited;
 }

@@ -13,6 +13,16 @@ export interface ObjectMove {
   bindings: string[];
   /** The sections that define it ("" for the top level, else the environment's name). */
   sections: string[];
+  /** How the platform declares the class: in `exports` (the declarative form) or by `migrations`. */
+  declared: "exports" | "migrations";
+  /** Its storage backend where `exports` says (`sqlite`, `legacy-kv`). */
+  storage?: string;
+}
+
+/** The platform's declarative `exports` entry of a Durable Object class, if it declares it so. */
+export function objectExport(config: WranglerConfig, className: string): Record<string, unknown> | undefined {
+  const entry = (config.raw.exports as Record<string, Record<string, unknown>> | undefined)?.[className];
+  return entry?.type === "durable-object" ? entry : undefined;
 }
 
 export interface RawBinding {
@@ -38,7 +48,15 @@ export function objectMoves(config: WranglerConfig, workerClasses: readonly stri
     for (const b of bindings) {
       const className = typeof b.class_name === "string" ? b.class_name : undefined;
       if (!className || b.script_name !== undefined || !workerClasses.includes(className)) continue;
-      const move = moves.get(className) ?? { className, bindings: [], sections: [] };
+      const declared = objectExport(config, className);
+      const storage = typeof declared?.storage === "string" ? { storage: declared.storage } : {};
+      const move = moves.get(className) ?? {
+        className,
+        bindings: [],
+        sections: [],
+        declared: declared ? ("exports" as const) : ("migrations" as const),
+        ...storage,
+      };
       if (typeof b.name === "string" && !move.bindings.includes(b.name)) move.bindings.push(b.name);
       if (!move.sections.includes(env)) move.sections.push(env);
       moves.set(className, move);

@@ -47,4 +47,28 @@ describe("the Cloudflare stand-in's Durable Object namespaces", () => {
       SYNC_STATE: { className: "SyncCoordinator", unsafeUniqueKey: key },
     });
   });
+
+  it("the declarative form: the destination expects the class, the source's transferred hands it over", () => {
+    const o = new StandInObjects();
+    const exp = (state: Record<string, string>) => ({ SyncCoordinator: { type: "durable-object", ...state } });
+    expect(o.upload("platform", { bindings: [binding("SyncCoordinator")], exports: exp({ storage: "sqlite" }) })).toBeUndefined();
+    const key = o.keyOf("platform", "SyncCoordinator");
+    // handing it to a script that does not expect it is refused
+    expect(
+      o.upload("platform", { bindings: [binding("SyncCoordinator", "worker")], exports: exp({ state: "transferred", transferred_to: "worker" }) })?.message,
+    ).toMatch(/does not expect it/);
+    expect(
+      o.upload("worker", {
+        bindings: [binding("SyncCoordinator")],
+        exports: exp({ state: "expecting-transfer", storage: "sqlite", transfer_from: "platform" }),
+      }),
+    ).toBeUndefined();
+    expect(o.keyOf("worker", "SyncCoordinator")).toBeUndefined();
+    expect(
+      o.upload("platform", { bindings: [binding("SyncCoordinator", "worker")], exports: exp({ state: "transferred", transferred_to: "worker" }) }),
+    ).toBeUndefined();
+    expect(o.keyOf("worker", "SyncCoordinator")).toBe(key);
+    expect(o.keyOf("platform", "SyncCoordinator")).toBeUndefined();
+    return rm(o.persist, { recursive: true, force: true });
+  });
 });

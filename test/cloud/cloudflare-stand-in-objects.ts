@@ -33,6 +33,8 @@ export class StandInObjects {
   /** Storage key → the script and class owning the namespace now. */
   readonly namespaces = new Map<string, Namespace>();
   readonly tags = new Map<string, string>();
+  /** The declarative form: `<script>/<class>` → the script it expects the class from (`expecting-transfer`). */
+  readonly expecting = new Map<string, string>();
   /** Where the edge keeps the objects, across its runtime generations. */
   readonly persist = mkdtempSync(join(tmpdir(), "fleet-stand-in-objects-"));
 
@@ -70,8 +72,11 @@ export class StandInObjects {
         }
       }
     }
+    const expecting = new Map(this.expecting);
+    const refused = declaredExports(script, metadata, namespaces, expecting, owner);
+    if (refused) return refused;
     for (const b of ownBindings(script, metadata)) {
-      if (owner(script, b.class_name)) continue;
+      if (owner(script, b.class_name) || expecting.has(`${script}/${b.class_name}`)) continue;
       const holder = namespaces.get(`${script}-${b.class_name}`);
       if (holder) return { code: 10061, message: `binding ${b.name}: Durable Object class ${b.class_name} of ${script} was transferred to ${holder.script}` };
       namespaces.set(`${script}-${b.class_name}`, { script, className: b.class_name });
@@ -79,6 +84,8 @@ export class StandInObjects {
     this.namespaces.clear();
     for (const [k, n] of namespaces) this.namespaces.set(k, n);
     if (migrations?.new_tag) this.tags.set(script, migrations.new_tag);
+    this.expecting.clear();
+    for (const [k, v] of expecting) this.expecting.set(k, v);
     return undefined;
   }
 
@@ -96,6 +103,36 @@ export class StandInObjects {
     }
     return out;
   }
+}
+
+/**
+ * The declarative form (metadata `exports`): a class created or deleted; the destination awaits a
+ * class (`expecting-transfer`), and the source's `transferred` hands its namespace over — refused
+ * when the destination does not expect it.
+ */
+function declaredExports(
+  script: string,
+  metadata: Record<string, unknown>,
+  namespaces: Map<string, Namespace>,
+  expecting: Map<string, string>,
+  owner: (s: string, c: string) => string | undefined,
+): { code: number; message: string } | undefined {
+  const exports = (metadata.exports ?? {}) as Record<string, { type?: string; state?: string; transferred_to?: string; transfer_from?: string }>;
+  for (const [className, e] of Object.entries(exports)) {
+    if (e.type !== "durable-object") continue;
+    const here = owner(script, className);
+    const state = e.state ?? "created";
+    if (state === "created" && !here && !namespaces.has(`${script}-${className}`)) namespaces.set(`${script}-${className}`, { script, className });
+    else if (state === "deleted" && here) namespaces.delete(here);
+    else if (state === "expecting-transfer" && e.transfer_from && !here) expecting.set(`${script}/${className}`, e.transfer_from);
+    else if (state === "transferred" && e.transferred_to && here) {
+      if (expecting.get(`${e.transferred_to}/${className}`) !== script)
+        return { code: 10074, message: `cannot transfer Durable Object class ${className} to ${e.transferred_to}: it does not expect it` };
+      namespaces.set(here, { script: e.transferred_to, className });
+      expecting.delete(`${e.transferred_to}/${className}`);
+    }
+  }
+  return undefined;
 }
 
 function ownBindings(script: string, metadata: Record<string, unknown>): { name: string; class_name: string }[] {
