@@ -2,8 +2,8 @@
 // refuses what cannot be handed over (nothing changes); executeCutover carries the plan out. The
 // command renders one or the other; `cutover()` runs several workers one after another.
 import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
-import { sameCommit, type CloudKind } from "../cloud/cloud.js";
-import { deployInOrder, type DeployOptions } from "../cloud/deploy.js";
+import { sameCommit } from "../cloud/cloud.js";
+import { deployInOrder } from "../cloud/deploy.js";
 import { cloudFor } from "../cloud/select.js";
 import { LocalCloudStore } from "../cloud/store.js";
 import { fastForward, requireCleanWorkTree } from "../cutover/apply.js";
@@ -18,64 +18,22 @@ import {
 } from "../cutover/monorepo-change.js";
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
-import { repointPlatform, transferObjects, undoObjectTransfer, type ObjectTransferStep } from "../cutover/object-transfer.js";
-import type { ClassTransfer } from "../cutover/worker-objects.js";
+import { objectsFailed, objectTransfersOf, takeOverFirst, takeOverStep, undoTakeOver } from "./cutover-objects.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
 import { commitFiles, fileAt } from "../git/commit-files.js";
 import { git, gitText } from "../git/git.js";
-import { checkHealth, type HealthResult } from "../health/check.js";
+import { checkHealth } from "../health/check.js";
 import { probeOf, probeUrl, type HealthProbe } from "../health/probe.js";
 import { repoNameFor, repositoryUrl } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { requireKnownWorkers } from "../manifest/select.js";
 import { fleetOrder } from "../plan/order.js";
 import { openSession, whileLocked, type FleetOptions, type Session } from "./session.js";
+import type { CutoverPlan, CutoverReport, CutoverResult, HealthSettings } from "./cutover-types.js";
 
-export type HealthSettings = DeployOptions["health"];
-
-/** What a cutover of one worker would do, read before anything changes. */
-export interface CutoverPlan {
-  id: string;
-  /** The monorepo branch the cutover commit goes on top of, and its tip. */
-  branch: string;
-  base: string;
-  /** The edit of the monorepo (marker, router entries, wrangler config), computed from `base`. */
-  change: MonorepoChange;
-  /** A cutover commit already on fleet/cutover/<id> that is the one this would make. */
-  existing: string | undefined;
-  probe: HealthProbe;
-  cloud: CloudKind;
-  /** The platform deployment holding the hostnames (its script, and the wrangler environment). */
-  platform: { script: string; environment?: string };
-  /** Who holds each hostname now. */
-  holders: string[];
-  /** The worker holds every hostname already. */
-  moved: boolean;
-}
-
-/** What a cutover did (the command's --json for one worker). */
-export interface CutoverResult {
-  worker: string;
-  host: string;
-  hosts: string[];
-  paths: string[];
-  status: RouteMoveResult["status"];
-  monorepo: { branch: string; commit: string; committed: boolean; applied: boolean; files: string[] };
-  repository?: { name: string; routes: WorkerRoutesResult["status"]; file?: string; commit?: string; redeployed: boolean };
-  steps: string[];
-  health?: Pick<HealthResult, "url" | "state" | "status" | "latencyMs">[];
-  detail?: string;
-}
-
-export interface CutoverReport {
-  /** The move of the hostnames starts (`done` says how it ended). */
-  moving?: (what: string) => { done(summary: string): void };
-  /** Details as they happen (what --verbose prints). */
-  debug?: (message: string) => void;
-  warn?: (message: string) => void;
-}
+export type { CutoverPlan, CutoverReport, CutoverResult, HealthSettings } from "./cutover-types.js";
 
 /** The workers a cutover acts on: those named, then the phase's workers the router hands over. */
 export function cutoverWorkers(manifest: Manifest, named: readonly string[], phase?: number): string[] {
@@ -199,30 +157,8 @@ export async function executeCutover(
   // Durable Objects first: the worker takes the platform's namespaces over (and answers healthy)
   // before the platform, redeployed from the cutover branch, binds the classes to it
   const transfers = plan.moved ? [] : objectTransfersOf(plan);
-  let objects: ObjectTransferStep = { status: "none" };
-  if (transfers.length) {
-    const forge = forgeFor(manifest, session.cwd, session.env);
-    const repository = await forge.get(repoNameFor(manifest, id));
-    if (!repository) throw new UserError(`${repoNameFor(manifest, id)} is not on ${forge.label}`, { hint: `create it first: fleet migrate ${id}` });
-    const cloud = await cloudFor(manifest, session.cwd, session.env, { persist: false });
-    try {
-      objects = await transferObjects(cloud, {
-        monorepo: session.cwd,
-        id,
-        script: change.script,
-        url: repository.url,
-        gitEnv: forge.gitEnv(),
-        transfers,
-        probe: plan.probe,
-        health: options.health,
-        ...(cloud.kind === "cloudflare" ? { environment: "production" } : {}),
-        onEvent: (m) => report.debug?.(m),
-      });
-    } finally {
-      await cloud.dispose();
-    }
-    if (objects.status === "failed") return { ok: false, result: objectsFailed(plan, commit, committed, objects.detail!) };
-  }
+  const objects = await takeOverFirst(session, manifest, plan, transfers, options.health, report);
+  if (objects.status === "failed") return { ok: false, result: objectsFailed(plan, commit, committed, objects.detail!) };
   const progress = report.moving?.(`moving ${hosts} to ${change.script}`);
   const routeMove: RouteMove = {
     monorepo: session.cwd,
@@ -250,20 +186,11 @@ export async function executeCutover(
     await mover.dispose();
   }
   progress?.done(moveSummary(change, move, now));
-  let objectsDetail: string | undefined;
-  if (objects.status === "transferred" && move.status !== "moved" && move.status !== "already-moved" && objects.before) {
-    const undoer = await cloudFor(manifest, session.cwd, session.env, { persist: false });
-    try {
-      objectsDetail = await undoObjectTransfer(undoer, { monorepo: session.cwd, script: change.script, transfers }, objects.before);
-      if (undoer.kind !== "local") {
-        const classes = transfers.map((t) => t.className);
-        objectsDetail += `; ${await repointPlatform(undoer, routeMove, { id, base, worker: change.script, classes })}`;
-      }
-      move.steps.push(objectsDetail);
-    } finally {
-      await undoer.dispose();
-    }
-  }
+  // the move failed after the worker took the objects over: they go back (locally), or the platform binds them where they are
+  const moved = move.status === "moved" || move.status === "already-moved";
+  const objectsDetail =
+    objects.status === "transferred" && !moved ? await undoTakeOver(session, manifest, routeMove, { plan, base, transfers, objects }) : undefined;
+  if (objectsDetail) move.steps.push(objectsDetail);
 
   let ok = move.status === "moved" || move.status === "already-moved";
   // the worker serves the hostnames now: its repository's config must route them, or its next
@@ -357,37 +284,6 @@ export async function cutover(
     }
     return { workers, untouched: [] };
   });
-}
-
-/** The classes whose namespaces move to the worker: those the cut-over platform deployment defines. */
-export function objectTransfersOf(plan: CutoverPlan): ClassTransfer[] {
-  const section = plan.platform.environment ?? "";
-  return plan.change.objects
-    .filter((o) => o.sections.includes(section))
-    .map((o) => ({ className: o.className, fromScript: plan.platform.script, declared: o.declared, ...(o.storage ? { storage: o.storage } : {}) }));
-}
-
-/** What the worker's deploy from fleet/cutover did: took the objects over, or (the declarative form) awaits them from the platform's deploy. */
-function takeOverStep(script: string, transfers: readonly ClassTransfer[]): string {
-  const classes = transfers.map((t) => t.className).join(", ");
-  return transfers.some((t) => t.declared === "exports")
-    ? `${script} awaits the Durable Objects of ${classes} (exports: expecting-transfer); the platform's deploy hands them over`
-    : `${script} took over the Durable Objects of ${classes}`;
-}
-
-/** The result of a cutover stopped before any hostname moved: the worker did not take its objects over. */
-function objectsFailed(plan: CutoverPlan, commit: string, committed: boolean, detail: string): CutoverResult {
-  const { change } = plan;
-  return {
-    worker: plan.id,
-    host: change.hosts[0]!,
-    hosts: change.hosts,
-    paths: change.paths,
-    status: "failed",
-    monorepo: { branch: cutoverBranch(plan.id), commit, committed, applied: false, files: [...change.files.keys()] },
-    steps: [],
-    detail,
-  };
 }
 
 function moveSummary(change: MonorepoChange, move: RouteMoveResult, now: Record<string, string>): string {

@@ -1,5 +1,6 @@
 // `fleet cutover`: renders api/cutover's plan (--dry-run) or what carrying it out did.
-import { cutoverWorkers, executeCutover, objectTransfersOf, planCutover, type CutoverPlan, type CutoverResult, type HealthSettings } from "../api/cutover.js";
+import { objectTransfersOf } from "../api/cutover-objects.js";
+import { cutoverWorkers, executeCutover, planCutover, type CutoverPlan, type CutoverResult, type HealthSettings } from "../api/cutover.js";
 import { openSession, type Session } from "../api/session.js";
 import { sessionOf, type Context } from "../cli/context.js";
 import { defineCommand, healthOptions } from "../cli/define.js";
