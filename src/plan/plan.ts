@@ -11,6 +11,7 @@ import { fleetOrder } from "./order.js";
 import type { BindingKind } from "../discovery/wrangler-config.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
 import type { Resolution } from "../npm/workspace.js";
+import type { Trigger } from "../discovery/triggers.js";
 
 export interface WorkerPlan {
   id: string;
@@ -37,6 +38,8 @@ export interface WorkerPlan {
   npmDependencies: Record<string, string>;
   /** Workspace and catalog dependencies and how its repository gets each (carried, published version, catalog version). */
   workspace: Resolution[];
+  /** Crons, queues and email that run its code: entry points that move with it at cutover, like its hostnames. */
+  triggers: Trigger[];
   warnings: string[];
 }
 
@@ -101,6 +104,7 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       secrets: analysis.secrets,
       npmDependencies: analysis.npmDependencies,
       workspace: analysis.workspace ?? [],
+      triggers: analysis.triggers,
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }

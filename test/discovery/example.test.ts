@@ -39,6 +39,16 @@ describe("fleet init and plan on the example, router layout", () => {
     }
   });
 
+  it("gives each service the crons and queues the platform's scheduled and queue handlers run its code on", () => {
+    const { truth } = run.example;
+    for (const service of truth.services) {
+      const plan = run.plan.workers.find((w) => w.id === service.id)!;
+      const expected = service.triggers!.map((t) => ({ ...t, file: service.file, declaredBy: [""] }));
+      expect(plan.triggers, service.id).toEqual(expected);
+    }
+    expect(truth.services.filter((s) => s.triggers!.length).map((s) => s.id)).toEqual(["project-initiation"]);
+  });
+
   it("finds the external workers and skips the placeholders", () => {
     const { truth } = run.example;
     for (const external of truth.external) {
@@ -58,7 +68,10 @@ describe("fleet init and plan on the example, router layout", () => {
         if ((await readFile(join(run.example.dir, test), "utf8")).includes('from "./helpers.js"')) helpers.push("test/helpers.js");
       }
       expect(plan.paths, service.id).toEqual([...new Set([...service.closure!, ...service.tests!, ...context, ...helpers])].sort());
-      expect(run.manifest.workers[service.id]!.source!.include!.filter((p) => p.startsWith("test/")), service.id).toEqual(service.tests);
+      expect(
+        run.manifest.workers[service.id]!.source!.include!.filter((p) => p.startsWith("test/")),
+        service.id,
+      ).toEqual(service.tests);
       expect(plan.bindings, service.id).toEqual(service.bindings);
       expect(plan.secrets, service.id).toEqual(service.secrets);
       expect(plan.npmDependencies, service.id).toEqual(service.npmDependencies);
@@ -97,7 +110,9 @@ describe("fleet init and plan on the example, directories layout", () => {
       expect(worker.bindings, service.id).toEqual(service.bindings);
       expect(worker.secrets, service.id).toEqual(service.secrets);
       expect(worker.npmDependencies, service.id).toEqual(service.npmDependencies);
-      expect([...worker.dependsOn, ...worker.calls].filter((d) => !example.truth.external.some((e) => e.id === d)).sort(), service.id).toEqual(service.dependsOn);
+      expect([...worker.dependsOn, ...worker.calls].filter((d) => !example.truth.external.some((e) => e.id === d)).sort(), service.id).toEqual(
+        service.dependsOn,
+      );
     }
   });
 });
