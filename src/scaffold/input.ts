@@ -11,6 +11,7 @@ import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js"
 import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
+import type { Trigger } from "../discovery/triggers.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -53,6 +54,8 @@ export interface ScaffoldInput {
   version: string;
   /** Its package.json's name: its own, or `@<org>/<id>-worker` in the one fleet writes. */
   packageName: string;
+  /** Router layout: the platform's crons and queues that run its code (the entry handles them; its config declares them only after its cutover). */
+  triggers?: Trigger[];
 }
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
@@ -179,6 +182,7 @@ export async function scaffoldInput(
     ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
     version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
+    ...(source?.file && analysis.triggers.length ? { triggers: analysis.triggers } : {}),
   };
 }
 
