@@ -18,6 +18,7 @@ import {
 } from "../cutover/monorepo-change.js";
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
+import { triggerEntriesFor, triggerSpec } from "../cutover/worker-triggers.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
@@ -195,6 +196,8 @@ export async function executeCutover(
     }
   }
   const progress = report.moving?.(`moving ${hosts} to ${change.script}`);
+  // the crons and queue consumers the platform declared for the worker, as its config wrote them
+  const triggers = triggerEntriesFor(change.triggers, await fileAt(session.cwd, base, change.platformConfig), change.platformConfig);
   const routeMove: RouteMove = {
     monorepo: session.cwd,
     branch: change.files.size > 0 ? cutoverBranch(id) : branch,
@@ -205,6 +208,7 @@ export async function executeCutover(
     hosts: change.hosts,
     health: options.health,
     probe: plan.probe,
+    ...(change.triggers.length ? { triggers: triggerSpec(triggers) } : {}),
     onEvent: (m) => report.debug?.(m),
   };
   const mover = await cloudFor(manifest, session.cwd, session.env, { persist: false });
@@ -234,7 +238,7 @@ export async function executeCutover(
       const repository = await forge.get(repoNameFor(manifest, id));
       if (!repository) throw new Error(`${repoNameFor(manifest, id)} is not on ${forge.label}`);
       const routesOf = move.routes ?? routeEntriesFor(change.hosts, await fileAt(session.cwd, base, change.platformConfig), change.platformConfig);
-      workerRoutes = await commitWorkerRoutes({ monorepo: session.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf });
+      workerRoutes = await commitWorkerRoutes({ monorepo: session.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf, triggers });
       // deployed from that commit at once (or on a later run, when one was stopped before): the
       // version live is the repository's main again, and the worker is seen keeping its
       // hostnames through a deploy of its own config

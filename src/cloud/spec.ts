@@ -53,7 +53,7 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     ),
     vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
-    ...triggersOf(effective.raw),
+    ...triggerSpecOf(effective.raw),
     ...migrationTagOf(effective.raw.migrations),
     resources: {
       kv: resourcesOf(of("kv"), ["id", "preview_id"]),
@@ -64,7 +64,7 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
 }
 
 /** Crons (inherited by environments, as wrangler reads them), consumed queues and producer bindings. */
-function triggersOf(raw: Record<string, unknown>): Pick<WorkerSpec, "crons" | "queueConsumers" | "queueProducers"> {
+export function triggerSpecOf(raw: Record<string, unknown>): Pick<WorkerSpec, "crons" | "queueConsumers" | "queueProducers"> {
   const record = (v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
   const crons = record(raw.triggers).crons;
   const queues = record(raw.queues);

@@ -174,7 +174,16 @@ export class LocalCloudStore {
     const record = await this.version(script, entry.active);
     const modules = await this.modules(script, entry.active);
     // cutover's triggers come with the hostnames: the worker runs the crons and consumes the queues from this version on
-    const spec = { ...record.spec, routes: [...routes].sort(), ...(triggers ?? {}) };
+    const spec = {
+      ...record.spec,
+      routes: [...routes].sort(),
+      ...(triggers
+        ? {
+            crons: [...new Set([...(record.spec.crons ?? []), ...(triggers.crons ?? [])])],
+            queueConsumers: { ...record.spec.queueConsumers, ...triggers.queueConsumers },
+          }
+        : {}),
+    };
     return this.deploy(spec, { main: record.main, modules }, record.source);
   }
 

@@ -2,6 +2,7 @@
 // declaring it, a queue's messages go to its one consumer, and a second consumer is refused.
 import { Miniflare } from "miniflare";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Bundle } from "../../src/cloud/build.js";
 import { miniflareOptions } from "../../src/cloud/runtime.js";
 import { specFromConfig, type WorkerSpec } from "../../src/cloud/spec.js";
 import { LocalCloudStore, QueueConsumerConflict } from "../../src/cloud/store.js";
@@ -37,7 +38,8 @@ function worker(script: string, extra: Partial<WorkerSpec> = {}) {
     services: {},
     ...extra,
   };
-  return [spec, { main: "index.js", modules: [{ name: "index.js", contents: counting(script) }] }] as const;
+  const bundle: Bundle = { main: "index.js", modules: [{ name: "index.js", contents: counting(script) }] };
+  return [spec, bundle] as [WorkerSpec, Bundle];
 }
 
 describe("the local cloud's triggers", () => {
@@ -70,7 +72,7 @@ describe("the local cloud's triggers", () => {
       { script: "platform", outcome: "ok" },
     ]);
     expect(await fireCron(store, mf as never, "0 0 * * *")).toEqual([{ script: "other", outcome: "ok" }]);
-    const counts = await mf.getKVNamespace("COUNTS", "idle");
+    const counts = (await mf.getKVNamespace("COUNTS", "idle")) as unknown as { get(key: string): Promise<string | null> };
     expect([await counts.get("cron:platform"), await counts.get("cron:other"), await counts.get("cron:idle")]).toEqual(["1", "2", null]);
 
     const jobs = await mf.getQueueProducer("JOBS", "platform");
