@@ -21,6 +21,9 @@ import { IDENTITY } from "../repos/extracted.fixture.js";
 const HOST = "initiate.chitty.cc";
 const PLATFORM = "chittyos-platform";
 const WORKER = "chittyos-project-initiation-worker";
+// project-initiation runs on the platform's cron and consumes its queue until the cutover moves both
+const CRON = "*/30 * * * *";
+const QUEUE = "chittyos-project-events";
 
 /** Asks the edge for the hostname's /health until stopped; every answer that is not a healthy 200 is a failure. */
 function hammer(api: CloudflareStandIn): { stop(): Promise<{ requests: number; failures: string[]; answeredBy: Set<string> }> } {
@@ -46,7 +49,12 @@ function hammer(api: CloudflareStandIn): { stop(): Promise<{ requests: number; f
     async stop() {
       running = false;
       await Promise.all(loops);
-      const answeredBy = new Set(api.edgeLog.slice(from).filter((e) => e.host === HOST).map((e) => e.script ?? "nobody"));
+      const answeredBy = new Set(
+        api.edgeLog
+          .slice(from)
+          .filter((e) => e.host === HOST)
+          .map((e) => e.script ?? "nobody"),
+      );
       return { requests, failures, answeredBy };
     },
   };
@@ -60,8 +68,12 @@ async function deployAsTheWorkflowDoes(repository: string, env: Record<string, s
   const dir = await mkdtemp(join(tmpdir(), "fleet-workflow-"));
   try {
     await git(["clone", "--quiet", "--", repository, dir], { cwd: tmpdir() });
-    const workflow = parseYaml(await readFile(join(dir, ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }> };
-    const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.id === "deploy" && s.uses?.startsWith("cloudflare/wrangler-action"))!;
+    const workflow = parseYaml(await readFile(join(dir, ".github", "workflows", "deploy.yml"), "utf8")) as {
+      jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+    };
+    const step = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.id === "deploy" && s.uses?.startsWith("cloudflare/wrangler-action"))!;
     expect(step, "the deploy workflow has a wrangler-action deploy step").toBeDefined();
     await prepareCheckout(dir);
     // a push to main: workflow_dispatch inputs are empty, so `inputs.x || 'default'` is the default
@@ -86,6 +98,8 @@ describe("fleet cutover on Cloudflare", () => {
     api.addDnsRecord(HOST);
     // the platform binds the external id and auth workers, which live in their own repositories
     for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) api.deployedElsewhere(external);
+    // the queue the platform produces to and consumes (for project-initiation), made beforehand as wrangler needs
+    api.addQueue(QUEUE);
     env = { ...IDENTITY, ...api.env };
     dir = join(await tempDir("fleet-cf-cutover-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });
@@ -97,6 +111,11 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.scripts.get(WORKER)?.deployments.length, migrate.stdout + migrate.stderr).toBe(1);
     expect(api.holders().get(HOST)).toBe(PLATFORM);
   }, 600_000);
+  const triggers = () => ({
+    platformCrons: api.scripts.get(PLATFORM)!.crons,
+    workerCrons: api.scripts.get(WORKER)!.crons,
+    consumers: api.queues.get(QUEUE)!.consumers.map((c) => c.script),
+  });
   afterAll(async () => {
     await api.stop();
     // every request it received was one Cloudflare's OpenAPI description allows
@@ -110,6 +129,8 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.holders().get(HOST)).toBe(PLATFORM);
     expect(api.routes.filter((r) => r.script === WORKER)).toEqual([]);
     expect(api.scripts.get(WORKER)!.domains).toEqual([]);
+    // nor its cron or its queue: the platform runs them
+    expect(triggers()).toEqual({ platformCrons: [CRON], workerCrons: [], consumers: [PLATFORM] });
   }, 300_000);
 
   it("a failure after the hand-over hands the hostname back and rolls the platform back: no request fails", async () => {
@@ -121,9 +142,12 @@ describe("fleet cutover on Cloudflare", () => {
     expect(cutover.code, cutover.stdout + cutover.stderr).toBe(1);
     const result = JSON.parse(cutover.stdout) as { status: string; steps: string[]; detail: string };
     expect(result.status).toBe("rolled-back");
-    expect(result.steps).toEqual(expect.arrayContaining([`${HOST} handed from ${PLATFORM} to ${WORKER} (route ${HOST}/* reassigned)`, `${HOST} handed back to ${PLATFORM}`]));
+    expect(result.steps).toEqual(
+      expect.arrayContaining([`${HOST} handed from ${PLATFORM} to ${WORKER} (route ${HOST}/* reassigned)`, `${HOST} handed back to ${PLATFORM}`]),
+    );
     expect(result.detail).toContain("injected: the platform's upload is refused");
     expect(api.holders().get(HOST)).toBe(PLATFORM);
+    expect(triggers()).toEqual({ platformCrons: [CRON], workerCrons: [], consumers: [PLATFORM] });
     expect(api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id).toBe(platformLive);
     expect(seen.failures).toEqual([]);
     expect(seen.requests).toBeGreaterThan(20);
@@ -144,16 +168,23 @@ describe("fleet cutover on Cloudflare", () => {
     const live = platform.versions.find((v) => v.id === platform.deployments[0]!.versions[0]!.version_id)!;
     expect(result.monorepo.commit.startsWith((live.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(true);
     expect(api.routes.filter((r) => r.script === PLATFORM).map((r) => r.pattern)).not.toContain(`${HOST}/*`);
+    // the cron and the queue moved with it: the platform let go (its consumer detached), the worker took them
+    expect(triggers()).toEqual({ platformCrons: [], workerCrons: [CRON], consumers: [WORKER] });
     expect(await gitText(["rev-parse", "main"], { cwd: dir })).toBe(result.monorepo.commit);
     // the worker's repository routes the hostname now, as the platform held it, and its live
     // version came from that commit
     const repo = join(dir, ".fleet", "forge", "chittyos", `${WORKER}.git`);
-    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: repo })).replace(/^\/\/.*$/gm, "")) as { routes: unknown; env: { production: { routes: unknown } } };
+    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: repo })).replace(/^\/\/.*$/gm, "")) as {
+      routes: unknown;
+      env: { production: { routes: unknown } };
+    };
     const route = [{ pattern: `${HOST}/*`, zone_name: "chitty.cc" }];
     expect([config.routes, config.env.production.routes]).toEqual([route, route]);
     const worker = api.scripts.get(WORKER)!;
     const workerLive = worker.versions.find((v) => v.id === worker.deployments[0]!.versions[0]!.version_id)!;
-    expect((await gitText(["rev-parse", "main"], { cwd: repo })).startsWith((workerLive.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(true);
+    expect((await gitText(["rev-parse", "main"], { cwd: repo })).startsWith((workerLive.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(
+      true,
+    );
     // and its own deploy workflow keeps the hostname
     const deployed = await deployAsTheWorkflowDoes(repo, api.env);
     expect(deployed.code, deployed.output).toBe(0);
@@ -177,14 +208,20 @@ describe("fleet cutover on Cloudflare", () => {
     // registry's hostname has no DNS record: its route serves nothing, and the cutover says what to do, moving nothing
     const unproxied = await runFleet(["cutover", "registry", "--json", "--cwd", dir], env);
     expect(unproxied.code, unproxied.stderr).toBe(1);
-    expect(JSON.parse(unproxied.stdout)).toMatchObject({ status: "failed", detail: expect.stringContaining("registry.chitty.cc is routed to chittyos-platform but has no DNS record in chitty.cc") });
+    expect(JSON.parse(unproxied.stdout)).toMatchObject({
+      status: "failed",
+      detail: expect.stringContaining("registry.chitty.cc is routed to chittyos-platform but has no DNS record in chitty.cc"),
+    });
     expect(JSON.parse(unproxied.stdout).detail).toContain("add a proxied record");
     expect(api.holders().get("registry.chitty.cc")).toBe(PLATFORM);
     api.addDnsRecord("registry.chitty.cc", { type: "A", content: "192.0.2.10" });
     // in order, registry then beacon: registry moves, verified, then beacon stops the run
     const ordered = await runFleet(["cutover", "registry", "beacon", "--json", "--cwd", dir], env);
     const result = JSON.parse(ordered.stdout) as { workers: { worker: string; status: string }[]; stoppedAt: string; untouched: string[] };
-    expect(result.workers.map((w) => [w.worker, w.status])).toEqual([["registry", "moved"], ["beacon", "refused"]]);
+    expect(result.workers.map((w) => [w.worker, w.status])).toEqual([
+      ["registry", "moved"],
+      ["beacon", "refused"],
+    ]);
     expect(result).toMatchObject({ stoppedAt: "beacon", untouched: [] });
     expect(api.holders().get("registry.chitty.cc")).toBe("chittyos-registry-worker");
   }, 300_000);

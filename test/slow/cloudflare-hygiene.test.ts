@@ -31,6 +31,7 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
     cloudflare = await new CloudflareStandIn(ACCOUNT, CLOUDFLARE_API_TOKEN).start();
     cloudflare.addDnsRecord("initiate.chitty.cc");
     for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) cloudflare.deployedElsewhere(external); // the external workers the platform binds
+    cloudflare.addQueue("chittyos-project-events"); // the queue the platform produces to and consumes, made beforehand as wrangler needs
     dir = join(root, "monorepo");
     await monorepoOnGitHub(dir, github, 40);
     await setManifest(dir, ["providers", "cloud"], "cloudflare");
@@ -41,7 +42,16 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
   });
 
   it("leaves no token or secret value anywhere", async () => {
-    const env = { ...IDENTITY, GH_TOKEN, GITHUB_TOKEN: "", CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl, FLEET_EDGE_URL: cloudflare.origin, JWT_SECRET };
+    const env = {
+      ...IDENTITY,
+      GH_TOKEN,
+      GITHUB_TOKEN: "",
+      CLOUDFLARE_API_TOKEN,
+      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+      CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl,
+      FLEET_EDGE_URL: cloudflare.origin,
+      JWT_SECRET,
+    };
     const run = async (args: string[]) => {
       const result = await runFleet([...args, "--cwd", dir, "--verbose"], env);
       outputs.push(result);

@@ -20,6 +20,10 @@ export const USED: Record<string, string[]> = {
   "/accounts/{account_id}/workers/scripts/{script_name}/settings": ["get", "patch"],
   "/accounts/{account_id}/workers/scripts/{script_name}/script-settings": ["get", "patch"],
   "/accounts/{account_id}/workers/subdomain": ["get"],
+  "/accounts/{account_id}/workers/scripts/{script_name}/schedules": ["get", "put"],
+  "/accounts/{account_id}/queues": ["get"],
+  "/accounts/{account_id}/queues/{queue_id}/consumers": ["get", "post"],
+  "/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}": ["put", "delete"],
   "/memberships": ["get"],
   "/user": ["get"],
 };
