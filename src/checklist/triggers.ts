@@ -18,6 +18,8 @@ export interface TriggerFacts {
 const label = (kind: string, name: string) => (kind === "cron" ? `the cron "${name}"` : kind === "queue" ? `the consumer of ${name}` : "email");
 
 export async function triggerFacts(facts: FleetFacts, id: string): Promise<TriggerFacts> {
+  // a directories worker's triggers are its own config's: nothing to move
+  if (facts.manifest.monorepo.layout !== "router") return { both: [], unmoved: [], moved: [] };
   const triggers = (facts.plans.get(id)?.triggers ?? []).filter((t) => t.kind !== "email");
   const out: TriggerFacts = { both: [], unmoved: [], moved: [] };
   if (triggers.length === 0) return out;
@@ -36,7 +38,10 @@ export async function triggerFacts(facts: FleetFacts, id: string): Promise<Trigg
 export function bothEvidence(facts: FleetFacts, id: string, both: string[]): string {
   const platform = `the platform's ${facts.manifest.monorepo.wrangler ?? "wrangler config"} on ${facts.branch}`;
   const worker = `${repoNameFor(facts.manifest, id)}'s wrangler.jsonc`;
-  return `both ${platform} and ${worker} declare ${both.join(", ")}: a cron both declare runs twice and a queue has one consumer (the cutover moves them)`;
+  const pending = facts.cutoverBranches.has(id)
+    ? `; the cutover on fleet/cutover/${id} drops them from the platform's config: fleet cutover ${id} --apply brings it`
+    : " (the cutover moves them)";
+  return `both ${platform} and ${worker} declare ${both.join(", ")}: a cron both declare runs twice and a queue has one consumer${pending}`;
 }
 
 async function workerConfig(facts: FleetFacts, id: string): Promise<WranglerConfig | undefined> {

@@ -169,11 +169,14 @@ describe("a worker's cron and queue consumer move at its cutover", () => {
   }, 180_000);
 
   it("the checklist's migrated step sees every trigger moved once the cutover is on main", async () => {
+    // until the cutover commit is on main, main's platform config still declares them: a platform deploy from main would run them again
     const before = await statusOf(dir, ID);
     expect(before.migrated!.state).toBe("missing");
+    expect(before.deployed!.evidence).toContain(`fleet cutover ${ID} --apply brings it`);
     await git(["merge", "-q", "--ff-only", `fleet/cutover/${ID}`], { cwd: dir, env: IDENTITY });
     const after = await statusOf(dir, ID);
     expect(after.migrated).toMatchObject({ state: "done" });
+    expect(after.deployed).toMatchObject({ state: "done" });
     expect(after.migrated!.evidence).toContain(`${SCRIPT} runs the cron "${CRON}", the consumer of ${QUEUE}`);
   }, 120_000);
 });
