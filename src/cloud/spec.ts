@@ -53,7 +53,8 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     ),
     vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
-    ...triggerSpecOf(effective.raw),
+    // `triggers` is inherited by an environment, `queues` is not (wrangler reads them so)
+    ...triggerSpecOf(environment ? { ...effective.raw, queues: envs?.[environment]?.queues } : effective.raw),
     ...migrationTagOf(effective.raw.migrations),
     resources: {
       kv: resourcesOf(of("kv"), ["id", "preview_id"]),

@@ -49,13 +49,13 @@ describe("the local cloud's triggers", () => {
     mf = undefined;
   });
 
-  it("reads crons, consumers and producers from a wrangler config, crons inherited by an environment", () => {
+  it("reads crons, consumers and producers from a wrangler config: an environment inherits the crons, not the queues", () => {
     const config = parseWranglerConfig(
       `name = "p"\n[triggers]\ncrons = ["0 * * * *"]\n[[queues.producers]]\nbinding = "JOBS"\nqueue = "jobs"\n[[queues.consumers]]\nqueue = "jobs"\nmax_batch_timeout = 1\n[env.production]\nname = "p-production"\n`,
       "wrangler.toml",
     );
     expect(specFromConfig(config)).toMatchObject({ crons: ["0 * * * *"], queueConsumers: { jobs: { maxBatchTimeout: 1 } }, queueProducers: { JOBS: "jobs" } });
-    expect(specFromConfig(config, "production").crons).toEqual(["0 * * * *"]);
+    expect(specFromConfig(config, "production")).toMatchObject({ crons: ["0 * * * *"], queueConsumers: {}, queueProducers: {} });
   });
 
   it("fires a cron on every script declaring it, and delivers a queue's messages to its consumer", async () => {
