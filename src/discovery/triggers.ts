@@ -28,8 +28,11 @@ export interface TriggerCall {
   handler: "scheduled" | "queue" | "email";
   /** The cron or queue the call is chosen for; absent: every one. */
   selector?: string;
+  /** The module defining the function (re-exports followed), and its name there. */
   file: string;
   export: string;
+  /** The module the router imports it from, when that only re-exports it (a service module can). */
+  via?: string;
 }
 
 const HANDLERS = { scheduled: "cron", queue: "queue", email: "email" } as const;
@@ -69,7 +72,8 @@ async function readTriggerCalls(tree: SourceTree, router: string, code: string):
     const target = resolveRelative(tree, router, origin.source);
     if (!target) continue;
     const defined = await definingModule(tree, target, origin.imported);
-    calls.push({ handler: call.handler, ...(call.selector ? { selector: call.selector } : {}), file: defined.file, export: defined.imported });
+    const via = defined.file !== target ? { via: target } : {};
+    calls.push({ handler: call.handler, ...(call.selector ? { selector: call.selector } : {}), file: defined.file, export: defined.imported, ...via });
   }
   return calls;
 }
@@ -151,7 +155,8 @@ export function declaredTriggers(config: WranglerConfig | undefined): { crons: M
 export function triggersOf(calls: readonly TriggerCall[], file: string, platform: WranglerConfig | undefined): Trigger[] {
   const declared = declaredTriggers(platform);
   const out = new Map<string, Trigger>();
-  for (const call of calls.filter((c) => c.file === file)) {
+  // the function is the worker's whether its module defines it or re-exports it
+  for (const call of calls.filter((c) => c.file === file || c.via === file)) {
     const kind = HANDLERS[call.handler];
     const pool = kind === "cron" ? declared.crons : kind === "queue" ? declared.queues : new Map([["email", [] as string[]]]);
     const names = call.selector !== undefined ? [call.selector] : [...pool.keys()];

@@ -11,7 +11,7 @@ import { fleetOrder } from "./order.js";
 import type { BindingKind } from "../discovery/wrangler-config.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
 import type { Resolution } from "../npm/workspace.js";
-import type { Trigger } from "../discovery/triggers.js";
+import { triggerCallsOf, type Trigger } from "../discovery/triggers.js";
 
 export interface WorkerPlan {
   id: string;
@@ -108,5 +108,18 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }
+  if (mono.router) warnings.push(...(await strayTriggerCalls(source, mono.router, manifest)));
   return { order, placeholders: placeholders.map(([boundBy, worker]) => ({ worker, boundBy })), workers, shared: manifest.monorepo.shared ?? [], warnings };
+}
+
+/** Calls of the router's trigger handlers into a module that is no worker's service module: they stay with the platform. */
+async function strayTriggerCalls(tree: SourceTree, router: string, manifest: Manifest): Promise<string[]> {
+  if (!tree.has(router)) return [];
+  const files = new Set(Object.values(manifest.workers).flatMap((w) => (w.source?.file ? [w.source.file] : [])));
+  return (await triggerCallsOf(tree, router))
+    .filter((c) => !files.has(c.file) && !(c.via && files.has(c.via)))
+    .map((c) => {
+      const chosen = c.selector ? ` for ${c.handler === "scheduled" ? `the cron "${c.selector}"` : `the queue ${c.selector}`}` : "";
+      return `${router}: its ${c.handler} handler calls ${c.export} (${c.file})${chosen}, which is no worker's service module: it stays with the platform`;
+    });
 }

@@ -63,7 +63,7 @@ describe("the platform's triggers", () => {
     expect(calls).toEqual([
       { handler: "scheduled", selector: "0 6 * * *", file: "src/services/reports.js", export: "buildReports" },
       { handler: "scheduled", selector: "*/5 * * * *", file: "src/services/janitor.js", export: "cleanUp" },
-      { handler: "queue", selector: "uploads", file: "src/services/ingest.js", export: "ingest" },
+      { handler: "queue", selector: "uploads", file: "src/services/ingest.js", export: "ingest", via: "src/services/index.js" },
       { handler: "queue", file: "src/services/index.js", export: "audit" },
       { handler: "email", file: "src/services/mail.js", export: "forward" },
     ]);
