@@ -133,6 +133,15 @@ describe("a worker's cron and queue consumer move at its cutover", () => {
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
   }, 120_000);
 
+  it("fleet cutover --dry-run shows the platform's config letting go of them, and the order", async () => {
+    const result = await runFleet(["cutover", ID, "--dry-run", "--cwd", dir], NO_SECRETS);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`- crons = ["${CRON}"]`);
+    expect(result.stdout).toContain(`+ crons = []`);
+    expect(result.stdout).toContain(`- [[queues.consumers]]`);
+    expect(result.stdout).toContain(`with them the cron "${CRON}", the consumer of ${QUEUE}: the platform lets go first, then ${SCRIPT} takes them`);
+  });
+
   it("a failed cutover leaves the cron and the queue with the platform", async () => {
     const good = (await store.state()).workers[SCRIPT]!.active;
     const record = await store.version(SCRIPT, good);
