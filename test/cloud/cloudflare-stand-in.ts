@@ -66,14 +66,7 @@ interface Script {
   /** Its cron triggers (`schedules`). */
   crons: string[];
   versions: Version[];
-  deployments: {
-    id: string;
-    created_on: string;
-    source: string;
-    strategy: string;
-    versions: { version_id: string; percentage: number }[];
-    annotations?: Record<string, string>;
-  }[];
+  deployments: { id: string; created_on: string; source: string; strategy: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> }[];
   secrets: Set<string>;
   workersDev: boolean;
   domains: string[];
@@ -138,14 +131,7 @@ export class CloudflareStandIn {
   addDnsRecord(name: string, options: { type?: string; content?: string; proxied?: boolean } = {}): DnsRecord {
     const zone = this.zoneOf(name.replace(/^\*\./, ""));
     if (!zone) throw new Error(`no zone of the stand-in covers ${name}`);
-    const record = {
-      id: randomUUID().replaceAll("-", ""),
-      zoneId: zone[1],
-      name,
-      type: options.type ?? "AAAA",
-      content: options.content ?? "100::",
-      proxied: options.proxied ?? true,
-    };
+    const record = { id: randomUUID().replaceAll("-", ""), zoneId: zone[1], name, type: options.type ?? "AAAA", content: options.content ?? "100::", proxied: options.proxied ?? true };
     this.dnsRecords.push(record);
     return record;
   }
@@ -157,21 +143,9 @@ export class CloudflareStandIn {
   deployedElsewhere(name: string): void {
     const s = this.script(name);
     const contents = new TextEncoder().encode(`export default { fetch: () => Response.json({ status: "ok", service: ${JSON.stringify(name)} }) };\n`);
-    const version: Version = {
-      id: randomUUID(),
-      number: s.versions.length + 1,
-      created: this.now(),
-      metadata: { main_module: "index.js" },
-      modules: [{ name: "index.js", type: "ESModule", contents }],
-    };
+    const version: Version = { id: randomUUID(), number: s.versions.length + 1, created: this.now(), metadata: { main_module: "index.js" }, modules: [{ name: "index.js", type: "ESModule", contents }] };
     s.versions.push(version);
-    s.deployments.unshift({
-      id: randomUUID(),
-      created_on: version.created,
-      source: "api",
-      strategy: "percentage",
-      versions: [{ version_id: version.id, percentage: 100 }],
-    });
+    s.deployments.unshift({ id: randomUUID(), created_on: version.created, source: "api", strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
     this.changed();
   }
 
@@ -197,7 +171,9 @@ export class CloudflareStandIn {
 
   /** The script that answers `host`: a route takes precedence over a custom domain, then workers.dev. */
   private holderOf(host: string, path: string): string | undefined {
-    const route = this.routes.filter((r) => r.script && matches(r.pattern, host, path)).sort((a, b) => b.pattern.length - a.pattern.length)[0];
+    const route = this.routes
+      .filter((r) => r.script && matches(r.pattern, host, path))
+      .sort((a, b) => b.pattern.length - a.pattern.length)[0];
     if (route) return route.script!;
     const domain = [...this.scripts.values()].find((s) => s.domains.includes(host));
     if (domain) return domain.name;
@@ -211,17 +187,7 @@ export class CloudflareStandIn {
       const version = live && s.versions.find((v) => v.id === live.version_id);
       if (!version) return [];
       const m = version.metadata as { main_module?: string; compatibility_date?: string; compatibility_flags?: string[]; bindings?: Record<string, unknown>[] };
-      return [
-        {
-          name: s.name,
-          mainModule: m.main_module ?? version.modules[0]?.name ?? "index.js",
-          modules: version.modules,
-          compatibilityDate: m.compatibility_date ?? "2025-09-01",
-          compatibilityFlags: m.compatibility_flags ?? [],
-          bindings: m.bindings ?? [],
-          secrets: [...s.secrets],
-        },
-      ];
+      return [{ name: s.name, mainModule: m.main_module ?? version.modules[0]?.name ?? "index.js", modules: version.modules, compatibilityDate: m.compatibility_date ?? "2025-09-01", compatibilityFlags: m.compatibility_flags ?? [], bindings: m.bindings ?? [], secrets: [...s.secrets] }];
     });
   }
 
@@ -239,9 +205,7 @@ export class CloudflareStandIn {
       return void res.end(`stand-in edge: no script holds ${host}`);
     }
     try {
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(([k, v]) => typeof v === "string" && !["host", "x-forwarded-host", "x-forwarded-proto", "connection"].includes(k)),
-      ) as Record<string, string>;
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === "string" && !["host", "x-forwarded-host", "x-forwarded-proto", "connection"].includes(k))) as Record<string, string>;
       const response = await this.edge.fetch(script, new Request(url, { method: req.method, headers, ...(body.length ? { body } : {}) }));
       const bytes = Buffer.from(await response.arrayBuffer());
       this.edgeLog.push({ host, status: response.status, script });
@@ -288,11 +252,7 @@ export class CloudflareStandIn {
     const problems = await cloudflareRequestProblems(record.method, record.path, url.searchParams, record.contentType, raw);
     if (problems.length) {
       this.violations.push(...problems);
-      return send(
-        400,
-        null,
-        problems.map((message) => ({ code: 10001, message: `not allowed by Cloudflare's OpenAPI description: ${message}` })),
-      );
+      return send(400, null, problems.map((message) => ({ code: 10001, message: `not allowed by Cloudflare's OpenAPI description: ${message}` })));
     }
     const failure = this.failures.findIndex((f) => f.method === record.method && f.path.test(record.path));
     if (failure >= 0) return send(400, null, [{ code: 10021, message: this.failures.splice(failure, 1)[0]!.message }]);
@@ -357,38 +317,25 @@ export class CloudflareStandIn {
     let match: RegExpExecArray | null;
     const account = `/accounts/${this.accountId}`;
     const m = (pattern: string) => new RegExp(`^${pattern.replace("{account}", account)}$`).exec(r.path);
-    const missing = (name: string): Answer => ({
-      status: 404,
-      result: null,
-      errors: [{ code: 10007, message: `This Worker does not exist on your account. (${name})` }],
-    });
+    const missing = (name: string): Answer => ({ status: 404, result: null, errors: [{ code: 10007, message: `This Worker does not exist on your account. (${name})` }] });
     const json = <T>() => JSON.parse(r.body || "null") as T;
 
     // zones and their Workers Routes
     if (r.path === "/zones" && r.method === "GET") {
       const name = query.get("name");
-      const zones = [...this.zones]
-        .filter(([zone]) => !name || zone === name)
-        .map(([zone, id]) => ({ id, name: zone, status: "active", account: { id: this.accountId } }));
+      const zones = [...this.zones].filter(([zone]) => !name || zone === name).map(([zone, id]) => ({ id, name: zone, status: "active", account: { id: this.accountId } }));
       return { result: zones, extra: { result_info: { page: 1, per_page: 50, count: zones.length, total_count: zones.length, total_pages: 1 } } };
     }
     if ((match = m("/zones/([^/]+)/dns_records"))) {
       const zoneId = match[1]!;
-      if (![...this.zones.values()].includes(zoneId))
-        return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
+      if (![...this.zones.values()].includes(zoneId)) return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
       if (r.method !== "GET") return undefined;
-      const records = this.dnsRecords.filter(
-        (x) => x.zoneId === zoneId && (!query.get("name") || x.name === query.get("name")) && (!query.get("type") || x.type === query.get("type")),
-      );
-      return {
-        result: records.map(({ zoneId: zone_id, ...x }) => ({ ...x, zone_id, ttl: 1 })),
-        extra: { result_info: { page: 1, per_page: 100, count: records.length, total_count: records.length, total_pages: 1 } },
-      };
+      const records = this.dnsRecords.filter((x) => x.zoneId === zoneId && (!query.get("name") || x.name === query.get("name")) && (!query.get("type") || x.type === query.get("type")));
+      return { result: records.map(({ zoneId: zone_id, ...x }) => ({ ...x, zone_id, ttl: 1 })), extra: { result_info: { page: 1, per_page: 100, count: records.length, total_count: records.length, total_pages: 1 } } };
     }
     if ((match = m("/zones/([^/]+)/workers/routes"))) {
       const zoneId = match[1]!;
-      if (![...this.zones.values()].includes(zoneId))
-        return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
+      if (![...this.zones.values()].includes(zoneId)) return { status: 404, result: null, errors: [{ code: 7003, message: "Could not route to /zones/..., perhaps your object identifier is invalid?" }] };
       if (r.method === "GET") return { result: this.routes.filter((x) => x.zoneId === zoneId).map(routeOut) };
       if (r.method === "POST") {
         const body = json<{ pattern: string; script?: string }>();
@@ -438,13 +385,7 @@ export class CloudflareStandIn {
       if (unbound) return unbound;
       const s = this.script(match[1]!);
       const version = await this.newVersion(s, r, raw);
-      s.deployments.unshift({
-        id: randomUUID(),
-        created_on: version.created,
-        source: "wrangler",
-        strategy: "percentage",
-        versions: [{ version_id: version.id, percentage: 100 }],
-      });
+      s.deployments.unshift({ id: randomUUID(), created_on: version.created, source: "wrangler", strategy: "percentage", versions: [{ version_id: version.id, percentage: 100 }] });
       this.changed();
       // as Cloudflare does, the upload answers the new version's id as "deployment_id"
       return { result: { id: s.name, etag: version.id, deployment_id: version.id, startup_time_ms: 1, has_modules: true } };
@@ -478,8 +419,7 @@ export class CloudflareStandIn {
       }
       return s ? undefined : missing(match[1]!);
     }
-    if ((match = m("{account}/workers/scripts/([^/]+)/settings")))
-      return { result: { bindings: [], compatibility_date: "2025-09-01", compatibility_flags: [] } };
+    if ((match = m("{account}/workers/scripts/([^/]+)/settings"))) return { result: { bindings: [], compatibility_date: "2025-09-01", compatibility_flags: [] } };
     if ((match = m("{account}/workers/scripts/([^/]+)/script-settings"))) return { result: { tags: [] } };
     if ((match = m("{account}/workers/scripts/([^/]+)/subdomain"))) {
       const s = this.script(match[1]!);
@@ -492,14 +432,7 @@ export class CloudflareStandIn {
       if (!s) return missing(match[1]!);
       if (r.method === "GET") return { result: { deployments: s.deployments } };
       const body = json<{ strategy: string; versions: { version_id: string; percentage: number }[]; annotations?: Record<string, string> }>();
-      const deployment = {
-        id: randomUUID(),
-        created_on: this.now(),
-        source: "wrangler",
-        strategy: body.strategy,
-        versions: body.versions,
-        ...(body.annotations ? { annotations: body.annotations } : {}),
-      };
+      const deployment = { id: randomUUID(), created_on: this.now(), source: "wrangler", strategy: body.strategy, versions: body.versions, ...(body.annotations ? { annotations: body.annotations } : {}) };
       s.deployments.unshift(deployment);
       this.changed();
       return { result: deployment };
@@ -517,16 +450,7 @@ export class CloudflareStandIn {
     }
     if (r.path === `${account}/workers/domains/records` || r.path === `${account}/workers/domains`) {
       if (r.method === "GET") {
-        const domains = [...this.scripts.values()].flatMap((s) =>
-          s.domains.map((hostname) => ({
-            id: hostname,
-            hostname,
-            service: s.name,
-            environment: "production",
-            zone_name: this.zoneOf(hostname)?.[0],
-            zone_id: this.zoneOf(hostname)?.[1],
-          })),
-        );
+        const domains = [...this.scripts.values()].flatMap((s) => s.domains.map((hostname) => ({ id: hostname, hostname, service: s.name, environment: "production", zone_name: this.zoneOf(hostname)?.[0], zone_id: this.zoneOf(hostname)?.[1] })));
         return { result: domains.filter((d) => !query.get("hostname") || d.hostname === query.get("hostname")) };
       }
       if (r.method === "PUT") {
@@ -535,30 +459,11 @@ export class CloudflareStandIn {
         const s = this.scripts.get(body.service);
         if (!s) return missing(body.service);
         // a custom domain makes its own DNS record: one of the team's in the way is refused
-        if (this.dnsRecords.some((x) => x.name === body.hostname))
-          return {
-            status: 409,
-            result: null,
-            errors: [
-              {
-                code: 100117,
-                message:
-                  "Hostname already has externally managed DNS records (A, AAAA, CNAME). Either delete them, try a different hostname, or use the option 'override_existing_dns_record' to override.",
-              },
-            ],
-          };
+        if (this.dnsRecords.some((x) => x.name === body.hostname)) return { status: 409, result: null, errors: [{ code: 100117, message: "Hostname already has externally managed DNS records (A, AAAA, CNAME). Either delete them, try a different hostname, or use the option 'override_existing_dns_record' to override." }] };
         for (const other of this.scripts.values()) other.domains = other.domains.filter((d) => d !== body.hostname);
         s.domains.push(body.hostname);
         this.changed();
-        return {
-          result: {
-            id: body.hostname,
-            hostname: body.hostname,
-            service: s.name,
-            environment: body.environment ?? "production",
-            zone_id: this.zoneOf(body.hostname)?.[1],
-          },
-        };
+        return { result: { id: body.hostname, hostname: body.hostname, service: s.name, environment: body.environment ?? "production", zone_id: this.zoneOf(body.hostname)?.[1] } };
       }
       return undefined;
     }
@@ -602,16 +507,10 @@ export class CloudflareStandIn {
   private async unboundService(r: CfRequest, raw: Buffer): Promise<Answer | undefined> {
     const form = await new Response(raw, { headers: { "content-type": r.contentType } }).formData();
     const part = form.get("metadata");
-    const metadata = JSON.parse(typeof part === "string" ? part : await (part as Blob).text()) as {
-      bindings?: { type: string; name: string; service?: string }[];
-    };
+    const metadata = JSON.parse(typeof part === "string" ? part : await (part as Blob).text()) as { bindings?: { type: string; name: string; service?: string }[] };
     const missing = (metadata.bindings ?? []).find((b) => b.type === "service" && b.service && !this.scripts.get(b.service)?.versions.length);
     if (!missing) return undefined;
-    return {
-      status: 400,
-      result: null,
-      errors: [{ code: 10143, message: `Could not resolve service binding '${missing.name}'. Target script '${missing.service}' not found.` }],
-    };
+    return { status: 400, result: null, errors: [{ code: 10143, message: `Could not resolve service binding '${missing.name}'. Target script '${missing.service}' not found.` }] };
   }
 
   /** A version from a multipart upload: its metadata (bindings, annotations) and its modules. */
@@ -635,17 +534,7 @@ export class CloudflareStandIn {
   }
 
   private version(v: Version): unknown {
-    return {
-      id: v.id,
-      number: v.number,
-      metadata: { created_on: v.created, modified_on: v.created, source: "wrangler", author_email: "fleet@example.invalid" },
-      annotations: { ...((v.metadata.annotations as Record<string, string> | undefined) ?? {}) },
-      resources: {
-        bindings: v.metadata.bindings ?? [],
-        script: { etag: v.id, handlers: ["fetch"] },
-        script_runtime: { compatibility_date: v.metadata.compatibility_date },
-      },
-    };
+    return { id: v.id, number: v.number, metadata: { created_on: v.created, modified_on: v.created, source: "wrangler", author_email: "fleet@example.invalid" }, annotations: { ...((v.metadata.annotations as Record<string, string> | undefined) ?? {}) }, resources: { bindings: v.metadata.bindings ?? [], script: { etag: v.id, handlers: ["fetch"] }, script_runtime: { compatibility_date: v.metadata.compatibility_date } } };
   }
 }
 
@@ -668,13 +557,7 @@ function duplicateRoute(pattern: string): Answer {
 function matches(pattern: string, host: string, path: string): boolean {
   const slash = pattern.indexOf("/");
   const [hostPattern, pathPattern] = slash < 0 ? [pattern, "/*"] : [pattern.slice(0, slash), pattern.slice(slash)];
-  const glob = (p: string) =>
-    new RegExp(
-      `^${p
-        .split("*")
-        .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*")}$`,
-    );
+  const glob = (p: string) => new RegExp(`^${p.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
   return glob(hostPattern).test(host) && glob(pathPattern).test(path);
 }
 
@@ -695,15 +578,7 @@ function moduleType(contentType: string): LiveScript["modules"][number]["type"] 
 // chittyos-id-worker and chittyos-auth-worker)
 // prints the environment (NAME=value, one a line) that points wrangler and fleet at it.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "8787" },
-      zone: { type: "string", multiple: true },
-      script: { type: "string", multiple: true },
-      token: { type: "string", default: "stand-in-token" },
-      account: { type: "string", default: "0123456789abcdef0123456789abcdef" },
-    },
-  });
+  const { values } = parseArgs({ options: { port: { type: "string", default: "8787" }, zone: { type: "string", multiple: true }, script: { type: "string", multiple: true }, token: { type: "string", default: "stand-in-token" }, account: { type: "string", default: "0123456789abcdef0123456789abcdef" } } });
   const zones = values.zone ?? ["chitty.cc"];
   const standIn = new CloudflareStandIn(values.account, values.token, zones);
   // each zone starts with a proxied wildcard record, so a Workers Route can serve any of its hostnames

@@ -68,10 +68,7 @@ describe("fleet init and plan on the example, router layout", () => {
         if ((await readFile(join(run.example.dir, test), "utf8")).includes('from "./helpers.js"')) helpers.push("test/helpers.js");
       }
       expect(plan.paths, service.id).toEqual([...new Set([...service.closure!, ...service.tests!, ...context, ...helpers])].sort());
-      expect(
-        run.manifest.workers[service.id]!.source!.include!.filter((p) => p.startsWith("test/")),
-        service.id,
-      ).toEqual(service.tests);
+      expect(run.manifest.workers[service.id]!.source!.include!.filter((p) => p.startsWith("test/")), service.id).toEqual(service.tests);
       expect(plan.bindings, service.id).toEqual(service.bindings);
       expect(plan.secrets, service.id).toEqual(service.secrets);
       expect(plan.npmDependencies, service.id).toEqual(service.npmDependencies);
@@ -110,9 +107,7 @@ describe("fleet init and plan on the example, directories layout", () => {
       expect(worker.bindings, service.id).toEqual(service.bindings);
       expect(worker.secrets, service.id).toEqual(service.secrets);
       expect(worker.npmDependencies, service.id).toEqual(service.npmDependencies);
-      expect([...worker.dependsOn, ...worker.calls].filter((d) => !example.truth.external.some((e) => e.id === d)).sort(), service.id).toEqual(
-        service.dependsOn,
-      );
+      expect([...worker.dependsOn, ...worker.calls].filter((d) => !example.truth.external.some((e) => e.id === d)).sort(), service.id).toEqual(service.dependsOn);
     }
   });
 });

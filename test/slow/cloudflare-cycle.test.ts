@@ -52,10 +52,7 @@ describe("fleet deploy to Cloudflare of a binding cycle", () => {
     expect(events).toContain("deploying a placeholder of chittyos-cases-worker (answers 503): chittyos-ledger-worker binds it before its own deploy");
     // the placeholder went up first, named as such, then the real cases replaced it
     const casesVersions = api.scripts.get("chittyos-cases-worker")!.versions;
-    expect(casesVersions.map((v) => (v.metadata.annotations as Record<string, string> | undefined)?.["workers/message"])).toEqual([
-      "fleet placeholder: answers 503 until deployed",
-      "version 1",
-    ]);
+    expect(casesVersions.map((v) => (v.metadata.annotations as Record<string, string> | undefined)?.["workers/message"])).toEqual(["fleet placeholder: answers 503 until deployed", "version 1"]);
     expect(api.scripts.get("chittyos-ledger-worker")!.versions).toHaveLength(1);
     // a second run needs no placeholder: both exist
     const again = await deployInOrder(cloud, pair, { ...options, fleetScripts });

@@ -42,16 +42,7 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
   });
 
   it("leaves no token or secret value anywhere", async () => {
-    const env = {
-      ...IDENTITY,
-      GH_TOKEN,
-      GITHUB_TOKEN: "",
-      CLOUDFLARE_API_TOKEN,
-      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
-      CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl,
-      FLEET_EDGE_URL: cloudflare.origin,
-      JWT_SECRET,
-    };
+    const env = { ...IDENTITY, GH_TOKEN, GITHUB_TOKEN: "", CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl, FLEET_EDGE_URL: cloudflare.origin, JWT_SECRET };
     const run = async (args: string[]) => {
       const result = await runFleet([...args, "--cwd", dir, "--verbose"], env);
       outputs.push(result);

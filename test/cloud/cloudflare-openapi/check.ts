@@ -12,31 +12,15 @@ const TRIMMED = join(dirname(fileURLToPath(import.meta.url)), "cloudflare-openap
 
 /** Endpoints in use that the description's revision does not describe: method, path pattern, why. */
 export const UNDESCRIBED: { method: string; path: RegExp; why: string }[] = [
-  {
-    method: "PUT",
-    path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/routes$/,
-    why: "wrangler deploy's bulk route update (a script's routes set at once), newer than the description",
-  },
-  {
-    method: "GET",
-    path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/secrets$/,
-    why: "wrangler secret list; the description's revision has no script secrets",
-  },
+  { method: "PUT", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/routes$/, why: "wrangler deploy's bulk route update (a script's routes set at once), newer than the description" },
+  { method: "GET", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/secrets$/, why: "wrangler secret list; the description's revision has no script secrets" },
   { method: "PATCH", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/secrets-bulk$/, why: "wrangler secret bulk, newer than the description" },
   { method: "GET", path: /^\/accounts\/[^/]+\/workers\/services\/[^/]+$/, why: "wrangler's lookup of an existing worker before deploy (services API)" },
   { method: "GET", path: /^\/accounts\/[^/]+\/workers\/workers\/[^/]+$/, why: "wrangler's read of a worker's settings (the newer Workers API)" },
   { method: "GET", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/subdomain$/, why: "wrangler reads whether workers.dev is on for the script" },
   { method: "POST", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/subdomain$/, why: "wrangler turns workers.dev on for the script (workers_dev: true)" },
-  {
-    method: "POST",
-    path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/domains\/changeset$/,
-    why: "wrangler's custom-domain conflict check before it attaches them",
-  },
-  {
-    method: "PUT",
-    path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/domains\/records$/,
-    why: "wrangler attaching a config's custom domains (routes with custom_domain)",
-  },
+  { method: "POST", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/domains\/changeset$/, why: "wrangler's custom-domain conflict check before it attaches them" },
+  { method: "PUT", path: /^\/accounts\/[^/]+\/workers\/scripts\/[^/]+\/domains\/records$/, why: "wrangler attaching a config's custom domains (routes with custom_domain)" },
 ];
 
 /** Query parameters wrangler sends that the description's revision does not declare: operationId → names, and why. */
@@ -51,10 +35,7 @@ export const UNDECLARED_QUERY: Record<string, { names: string[]; why: string }> 
 
 /** Upload part types wrangler sends that the description's revision does not list for the operation. */
 export const UNDECLARED_PARTS: Record<string, { types: string[]; why: string }> = {
-  "worker-versions-upload-version": {
-    types: ["application/source-map"],
-    why: "source maps (upload_source_maps) go up with versions too; the description lists them for script uploads only",
-  },
+  "worker-versions-upload-version": { types: ["application/source-map"], why: "source maps (upload_source_maps) go up with versions too; the description lists them for script uploads only" },
 };
 
 /** Operations wrangler sends a JSON body to without a content type (fetch's default, text/plain): the body is still checked as JSON. */
@@ -94,8 +75,7 @@ export async function cloudflareRequestProblems(method: string, path: string, qu
   else if (media === "multipart/form-data") {
     const form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
     const parts: Record<string, { type: string; text: string }> = {};
-    for (const [name, part] of form)
-      parts[name] = typeof part === "string" ? { type: "text/plain", text: part } : { type: part.type, text: name === "metadata" ? await part.text() : "" };
+    for (const [name, part] of form) parts[name] = typeof part === "string" ? { type: "text/plain", text: part } : { type: part.type, text: name === "metadata" ? await part.text() : "" };
     body = parts;
   } else {
     try {
