@@ -76,7 +76,8 @@ export async function analyzeWorker(mono: MonorepoContext, id: string, worker: W
   if (!source) return { ...empty(id), filter: { paths: [] } };
   if (source.dir !== undefined) {
     const analysis = await analyzeDirectory(mono, id, source.dir);
-    return { ...analysis, triggers: ownTriggers(analysis.config, analysis.config?.main) };
+    const main = analysis.config?.main ? posix.normalize(posix.join(source.dir, analysis.config.main)) : undefined;
+    return { ...analysis, triggers: ownTriggers(analysis.config, main) };
   }
   if (source.config !== undefined) {
     const analysis = await analyzeConfigWorker(mono, id, source.config, source.include ?? []);

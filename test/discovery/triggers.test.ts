@@ -2,6 +2,7 @@
 // an `if (event.cron === …)` chain, a queue chosen by switch, one call unchosen (every queue), an
 // email handler, a re-exporting module, and crons per environment.
 import { describe, expect, it } from "vitest";
+import { analyzeWorker } from "../../src/discovery/analyze.js";
 import { SourceTree } from "../../src/discovery/source-tree.js";
 import { triggerCallsOf, triggersOf } from "../../src/discovery/triggers.js";
 import { parseWranglerConfig } from "../../src/discovery/wrangler-config.js";
@@ -86,5 +87,20 @@ describe("the platform's triggers", () => {
     const tree = await SourceTree.open(await fixtureRepo(FILES));
     const config = parseWranglerConfig(`name = "platform"\n[triggers]\ncrons = ["*/5 * * * *"]\n`, "wrangler.toml");
     expect(triggersOf(await triggerCallsOf(tree, "src/router.js"), "src/services/reports.js", config)).toMatchObject([{ name: "0 6 * * *", declaredBy: [] }]);
+  });
+
+  it("a directories worker's crons and consumers are its own config's (per environment too)", async () => {
+    const tree = await SourceTree.open(
+      await fixtureRepo({
+        "workers/jobs/wrangler.toml": `name = "jobs"\nmain = "src/index.js"\n[triggers]\ncrons = ["0 1 * * *"]\n[[queues.consumers]]\nqueue = "work"\n[[env.production.queues.consumers]]\nqueue = "work-production"\n`,
+        "workers/jobs/src/index.js": "export default { async scheduled() {}, async queue() {} };\n",
+      }),
+    );
+    const analysis = await analyzeWorker({ tree, rootPackages: {} }, "jobs", { source: { dir: "workers/jobs" } } as never);
+    expect(analysis.triggers).toEqual([
+      { kind: "cron", name: "0 1 * * *", file: "workers/jobs/src/index.js", export: "default", declaredBy: [""] },
+      { kind: "queue", name: "work", file: "workers/jobs/src/index.js", export: "default", declaredBy: [""] },
+      { kind: "queue", name: "work-production", file: "workers/jobs/src/index.js", export: "default", declaredBy: ["production"] },
+    ]);
   });
 });
