@@ -48,6 +48,26 @@ describe("fleet up", () => {
   });
 });
 
+describe("fleet up's crons", () => {
+  it("fires a cron on every script declaring it when asked at /__scheduled?cron=", async () => {
+    const store = new LocalCloudStore(await tempDir());
+    const counting = {
+      main: "index.js",
+      modules: [{ name: "index.js", contents: `export default { fetch: () => new Response("ok"), async scheduled(c, env) { await env.COUNTS.put("cron", c.cron); } };` }],
+    };
+    await store.deploy({ ...spec("chittyos-jobs-worker", []), crons: ["0 2 * * *"] }, counting, source);
+    await store.deploy(spec("chittyos-idle-worker", []), counting, source);
+    const cloud = await serveCloud(store, { port: 0 });
+    try {
+      const fired = await get(cloud.port, "localhost", `/__scheduled?cron=${encodeURIComponent("0 2 * * *")}`);
+      expect(fired).toEqual({ status: 200, body: { cron: "0 2 * * *", ran: [{ script: "chittyos-jobs-worker", outcome: "ok" }] } });
+      expect((await get(cloud.port, "localhost", `/__scheduled?cron=${encodeURIComponent("5 5 * * *")}`)).body.ran).toEqual([]);
+    } finally {
+      await cloud.close();
+    }
+  });
+});
+
 describe("fleet up during a deploy", () => {
   it("finishes the requests in flight before it reloads", async () => {
     const store = new LocalCloudStore(await tempDir());
