@@ -1,8 +1,11 @@
 // The platform's wrangler config at cutover lets go of the worker's triggers: its crons leave
-// every `triggers.crons` list and its queues' `[[queues.consumers]]` entries leave every section,
-// as a text edit that keeps every other byte (TOML and JSON(C)). A queue has one consumer, so the
-// platform must stop consuming before the worker can start; a cron both declared would run twice.
-// The result is parsed again and compared section by section with what was meant.
+// every `triggers.crons` list and its queues' `[[queues.consumers]]` entries leave every section.
+// TOML is edited as text, line by line; JSON(C) through jsonc-parser's edits (which re-indent the
+// objects they change). A `crons` list is left empty rather than removed: wrangler clears a
+// script's schedules for an empty list and leaves them as they are when the key is absent. A queue
+// has one consumer, so the platform must stop consuming before the worker can start; a cron both
+// declared would run twice. The result is parsed again and compared, section by section, with what
+// was meant: anything else changed is refused, and the file is left for the user to edit.
 import { applyEdits, modify } from "jsonc-parser";
 import { UserError } from "../errors.js";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
