@@ -19,6 +19,7 @@ import {
 import { moveRoute, type RouteMove, type RouteMoveResult } from "../cutover/move-route.js";
 import { commitWorkerRoutes, routeEntriesFor, type WorkerRoutesResult } from "../cutover/worker-routes.js";
 import { objectsFailed, objectTransfersOf, takeOverFirst, takeOverStep, undoTakeOver } from "./cutover-objects.js";
+import { triggerEntriesFor, triggerSpec } from "../cutover/worker-triggers.js";
 import { UserError } from "../errors.js";
 import { forgeFor } from "../forge/select.js";
 import { sourceBranch } from "../git/branch.js";
@@ -160,6 +161,8 @@ export async function executeCutover(
   const objects = await takeOverFirst(session, manifest, plan, transfers, options.health, report);
   if (objects.status === "failed") return { ok: false, result: objectsFailed(plan, commit, committed, objects.detail!) };
   const progress = report.moving?.(`moving ${hosts} to ${change.script}`);
+  // the crons and queue consumers the platform declared for the worker, as its config wrote them
+  const triggers = triggerEntriesFor(change.triggers, await fileAt(session.cwd, base, change.platformConfig), change.platformConfig);
   const routeMove: RouteMove = {
     monorepo: session.cwd,
     branch: change.files.size > 0 ? cutoverBranch(id) : branch,
@@ -170,6 +173,7 @@ export async function executeCutover(
     hosts: change.hosts,
     health: options.health,
     probe: plan.probe,
+    ...(change.triggers.length ? { triggers: triggerSpec(triggers) } : {}),
     onEvent: (m) => report.debug?.(m),
   };
   const mover = await cloudFor(manifest, session.cwd, session.env, { persist: false });
@@ -205,7 +209,8 @@ export async function executeCutover(
       if (!repository) throw new Error(`${repoNameFor(manifest, id)} is not on ${forge.label}`);
       const routesOf = move.routes ?? routeEntriesFor(change.hosts, await fileAt(session.cwd, base, change.platformConfig), change.platformConfig);
       const onTakeOver = objects.commit ? { base: objects.commit } : {};
-      workerRoutes = await commitWorkerRoutes({ monorepo: session.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf, ...onTakeOver });
+      const commitRoutes = { monorepo: session.cwd, url: repository.url, gitEnv: forge.gitEnv(), id, routes: routesOf, triggers, ...onTakeOver };
+      workerRoutes = await commitWorkerRoutes(commitRoutes);
       // deployed from that commit at once (or on a later run, when one was stopped before): the
       // version live is the repository's main again, and the worker is seen keeping its
       // hostnames through a deploy of its own config

@@ -13,6 +13,7 @@ import { nextAction, STEPS, type StepKey, type StepResult, type WorkerStatus } f
 import { displayName } from "../manifest/names.js";
 import { probeOf, probeUrl } from "../health/probe.js";
 import { sameCommit } from "../cloud/cloud.js";
+import { bothEvidence, triggerFacts } from "./triggers.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
 export const INTEGRATION_TEST = "test/integration.test.js";
@@ -97,8 +98,10 @@ const PROBES: Record<StepKey, Probe> = {
     return done(`all ${required.length} set: ${required.join(", ")}`);
   },
 
-  deployed(facts, id) {
+  async deployed(facts, id) {
     const script = repoNameFor(facts.manifest, id);
+    const { both } = await triggerFacts(facts, id);
+    if (both.length) return missing(bothEvidence(facts, id, both));
     const version = facts.active.get(script);
     if (!version) return missing(`${script} is not deployed`);
     const repo = facts.repos.get(script);
@@ -172,7 +175,13 @@ const PROBES: Record<StepKey, Probe> = {
         `the router forwards ${astray.map((s) => `${s.what} to env.${(s.entry as { binding: string }).binding}`).join(", ")}, not bound to ${script}`,
       );
     const binding = (sites[0]!.entry as { binding: string }).binding;
-    return done(`${marker}; the router forwards ${sites.map((s) => s.what).join(", ")} to env.${binding} (${script})`);
+    // its crons and queues move with it: the platform lets go of each and the worker's config declares it
+    const triggers = await triggerFacts(facts, id);
+    if (triggers.both.length) return missing(bothEvidence(facts, id, triggers.both));
+    if (triggers.unmoved.length)
+      return missing(`${marker} exists but ${triggers.unmoved.join(", ")} ${triggers.unmoved.length > 1 ? "have" : "has"} not moved to ${script}${pending}`);
+    const runs = triggers.moved.length ? `; ${script} runs ${triggers.moved.join(", ")}` : "";
+    return done(`${marker}; the router forwards ${sites.map((s) => s.what).join(", ")} to env.${binding} (${script})${runs}`);
   },
 };
 

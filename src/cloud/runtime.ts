@@ -2,9 +2,10 @@
 // routed by hostname — its claimed hostnames and <script>.workers.dev — with service bindings
 // between workers and KV, D1, R2 and Durable Object state persisted under .fleet/cloud/data.
 import { join } from "node:path";
+import type { WorkerSpec } from "./spec.js";
 import type { LocalCloudStore } from "./store.js";
 import { namespaceOf, transferredAway, type ObjectState } from "./objects.js";
-import type { WorkerSpec } from "./spec.js";
+import { fireCron, type ScheduledTarget } from "./triggers.js";
 
 export const GATEWAY = "fleet-gateway";
 export const WORKERS_DEV = "workers.dev";
@@ -55,6 +56,7 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
       r2Buckets: spec.r2,
       durableObjects: durableObjectOptions(script, spec, deployed, state),
       bindings: spec.vars,
+      ...queueOptions(spec),
       // A target that is not deployed answers 503, a stand-in named as such.
       serviceBindings: Object.fromEntries(
         Object.entries(spec.services).map(([binding, target]) => [
@@ -92,6 +94,16 @@ function durableObjectOptions(script: string, spec: WorkerSpec, deployed: Readon
     out[binding] = key && key !== `${script}-${d.className}` ? { className: d.className, unsafeUniqueKey: key } : d.className;
   }
   return out;
+}
+
+/** Miniflare's queue options of a version: it delivers a producer's messages to the queue's consumer in this workerd. */
+function queueOptions(spec: WorkerSpec): WorkerOptions {
+  const consumers = spec.queueConsumers ?? {};
+  const producers = spec.queueProducers ?? {};
+  return {
+    ...(Object.keys(producers).length ? { queueProducers: producers } : {}),
+    ...(Object.keys(consumers).length ? { queueConsumers: consumers } : {}),
+  };
 }
 
 /** The deployed scripts among `scripts`, with every script they bind, transitively. */
@@ -132,6 +144,8 @@ export async function requestOnce(store: LocalCloudStore, url: string): Promise<
 
 export interface LocalRuntime {
   fetch(url: string, init?: { signal?: AbortSignal; method?: string; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** Fires a cron on every script declaring it, as Cloudflare does (cloud/triggers.ts). */
+  scheduled(cron: string): Promise<{ script: string; outcome: string }[]>;
   /** Picks up what was deployed since it started. */
   reload(): Promise<void>;
   dispose(): Promise<void>;
@@ -140,7 +154,10 @@ export interface LocalRuntime {
 /** The local cloud in this process, started on first request (workerd's start-up is paid only when asked). */
 export function localRuntime(store: LocalCloudStore, options: RuntimeOptions = {}): LocalRuntime {
   let started:
-    Promise<{ dispatchFetch: (url: string, init?: unknown) => Promise<unknown>; setOptions(o: unknown): Promise<void>; dispose(): Promise<void> }> | undefined;
+    | Promise<
+        ScheduledTarget & { dispatchFetch: (url: string, init?: unknown) => Promise<unknown>; setOptions(o: unknown): Promise<void>; dispose(): Promise<void> }
+      >
+    | undefined;
   const start = async () => {
     const { Miniflare } = await import("miniflare");
     return new Miniflare((await miniflareOptions(store, options)) as never) as never;
@@ -149,6 +166,10 @@ export function localRuntime(store: LocalCloudStore, options: RuntimeOptions = {
     async fetch(url, init) {
       started ??= start();
       return (await (await started).dispatchFetch(url, init)) as Response;
+    },
+    async scheduled(cron) {
+      started ??= start();
+      return fireCron(store, await started, cron);
     },
     async reload() {
       if (started) await (await started).setOptions(await miniflareOptions(store, options));

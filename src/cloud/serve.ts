@@ -1,13 +1,15 @@
 // `fleet up`: the local cloud over HTTP on 127.0.0.1, routed by the Host header, in one workerd.
 // A deploy from another fleet process changes state.json; the server notices and reloads
 // workerd's configuration (KV, D1 and Durable Object state kept). A reload waits for the requests
-// being answered; requests that arrive during it wait for it rather than fail.
+// being answered; requests that arrive during it wait for it rather than fail. Queue messages reach
+// their consumer in the same workerd; a cron runs when asked (`/__scheduled?cron=`), not on a clock.
 import { watch } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { miniflareOptions } from "./runtime.js";
 import type { LocalCloudStore } from "./store.js";
+import { fireCron } from "./triggers.js";
 
 export interface RunningCloud {
   port: number;
@@ -58,6 +60,12 @@ export async function serveCloud(
       counted = true;
       const host = (req.headers.host ?? "localhost").replace(/:\d+$/, "");
       const url = `https://${host}${req.url ?? "/"}`;
+      // `/__scheduled?cron=…`, as `wrangler dev --test-scheduled` has it: the cron fired on every script declaring it
+      const cron = new URL(url).pathname === "/__scheduled" ? new URL(url).searchParams.get("cron") : null;
+      if (cron !== null) {
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end(JSON.stringify({ cron, ran: await fireCron(store, mf as never, cron) }));
+      }
       const headers = Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [
         string,
         string,

@@ -16,6 +16,12 @@ export interface WorkerSpec {
   vars: Record<string, string>;
   /** Service bindings: binding → target script. */
   services: Record<string, string>;
+  /** Cron schedules it runs on (`triggers.crons`). Absent in versions stored before triggers were kept. */
+  crons?: string[];
+  /** Queues it consumes, with the batch settings Miniflare takes (one consumer per queue, as Cloudflare). */
+  queueConsumers?: Record<string, { maxBatchSize?: number; maxBatchTimeout?: number }>;
+  /** Queue producer bindings: binding → queue name. */
+  queueProducers?: Record<string, string>;
   /** The newest Durable Object migration's tag (the last `migrations[].tag`); absent: none. */
   migrationTag?: string;
   /** Every Durable Object migration step, in order (the cloud applies those it has not applied yet). */
@@ -72,6 +78,8 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
     ),
     vars: Object.fromEntries(of("var").map((b) => [b.name, typeof b.config.value === "string" ? b.config.value : JSON.stringify(b.config.value)])),
     services: Object.fromEntries(of("service").map((b) => [b.name, String(b.config.service)])),
+    // `triggers` is inherited by an environment, `queues` is not (wrangler reads them so)
+    ...triggerSpecOf(environment ? { ...effective.raw, queues: envs?.[environment]?.queues } : effective.raw),
     ...migrationTagOf(effective.raw.migrations),
     ...migrationStepsOf(effective.raw.migrations),
     ...objectExportsOf(effective.raw.exports),
@@ -80,6 +88,30 @@ export function specFromConfig(config: WranglerConfig, environment?: string): Wo
       d1: resourcesOf(of("d1"), ["database_id", "database_name"]),
       r2: resourcesOf(of("r2"), ["bucket_name"]),
     },
+  };
+}
+
+/** Crons (inherited by environments, as wrangler reads them), consumed queues and producer bindings. */
+export function triggerSpecOf(raw: Record<string, unknown>): Pick<WorkerSpec, "crons" | "queueConsumers" | "queueProducers"> {
+  const record = (v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const crons = record(raw.triggers).crons;
+  const queues = record(raw.queues);
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(record) : []);
+  const number = (v: unknown) => (typeof v === "number" ? v : undefined);
+  const consumers: NonNullable<WorkerSpec["queueConsumers"]> = {};
+  for (const c of list(queues.consumers)) {
+    if (typeof c.queue !== "string") continue;
+    const size = number(c.max_batch_size);
+    const timeout = number(c.max_batch_timeout);
+    consumers[c.queue] = { ...(size !== undefined ? { maxBatchSize: size } : {}), ...(timeout !== undefined ? { maxBatchTimeout: timeout } : {}) };
+  }
+  const producers = Object.fromEntries(
+    list(queues.producers).flatMap((p) => (typeof p.binding === "string" && typeof p.queue === "string" ? [[p.binding, p.queue]] : [])),
+  );
+  return {
+    crons: Array.isArray(crons) ? crons.filter((c): c is string => typeof c === "string") : [],
+    queueConsumers: consumers,
+    queueProducers: producers,
   };
 }
 

@@ -12,6 +12,18 @@ import { objectsAfterDeploy, objectsAfterUndo, ObjectsRefused, transfersCrossed,
 
 export { RouteConflict, type VersionSource };
 
+/** A deploy or rollback refused because another script consumes one of its queues already. */
+export class QueueConsumerConflict extends Error {
+  constructor(
+    readonly script: string,
+    readonly refused: { queue: string; consumer: string }[],
+  ) {
+    const list = refused.map((r) => `${r.queue} is consumed by ${r.consumer}`).join("; ");
+    super(`${script} cannot consume: ${list} (a queue has one consumer; the other lets go first)`);
+    this.name = "QueueConsumerConflict";
+  }
+}
+
 export interface VersionRecord {
   version: number;
   createdAt: string;
@@ -90,6 +102,7 @@ export class LocalCloudStore {
       return holder && holder !== spec.script ? [{ host, holder }] : [];
     });
     if (refused.length > 0 && options.routes === "strict") throw new RouteConflict(refused);
+    await this.refuseSecondConsumer(spec.script, spec);
     const claimed = spec.routes.filter((h) => !refused.some((r) => r.host === h));
     // Durable Object namespaces: created, transferred (refused before anything is written)
     Object.assign(state, objectsAfterDeploy(state, spec));
@@ -137,6 +150,7 @@ export class LocalCloudStore {
     if (crossed.length) Object.assign(state, objectsAfterUndo(state, script, crossed));
     const refused = record.spec.routes.filter((h) => state.routes[h] && state.routes[h] !== script);
     if (refused.length) throw new RouteConflict(refused.map((host) => ({ host, holder: state.routes[host]! })));
+    await this.refuseSecondConsumer(script, record.spec);
     for (const [host, holder] of Object.entries(state.routes)) if (holder === script && !record.spec.routes.includes(host)) delete state.routes[host];
     for (const host of record.spec.routes) state.routes[host] = script;
     const from = entry.active;
@@ -145,16 +159,47 @@ export class LocalCloudStore {
     return { from, to: target };
   }
 
+  /** A queue has one consumer, as on Cloudflare: a version consuming a queue another script's active version consumes is refused. */
+  private async refuseSecondConsumer(script: string, spec: WorkerSpec): Promise<void> {
+    const queues = Object.keys(spec.queueConsumers ?? {});
+    if (queues.length === 0) return;
+    const taken = await this.queueConsumers(script);
+    const refused = queues.filter((q) => taken.has(q)).map((queue) => ({ queue, consumer: taken.get(queue)! }));
+    if (refused.length) throw new QueueConsumerConflict(script, refused);
+  }
+
+  /** Each consumed queue's consumer among the active versions (but `except`'s). */
+  async queueConsumers(except?: string): Promise<Map<string, string>> {
+    const state = await this.state();
+    const out = new Map<string, string>();
+    for (const [script, entry] of Object.entries(state.workers)) {
+      if (script === except) continue;
+      for (const queue of Object.keys((await this.version(script, entry.active)).spec.queueConsumers ?? {})) out.set(queue, script);
+    }
+    return out;
+  }
+
   /**
    * A new version of the active code with another set of hostnames (cutover's "the worker
    * takes the route"): the same bundle and source, so a rollback returns to the version before.
    */
-  async redeployWithRoutes(script: string, routes: readonly string[]): Promise<DeployResult> {
+  async redeployWithRoutes(script: string, routes: readonly string[], triggers?: Pick<WorkerSpec, "crons" | "queueConsumers">): Promise<DeployResult> {
     const entry = (await this.state()).workers[script];
     if (!entry) throw new Error(`worker ${script} is not deployed`);
     const record = await this.version(script, entry.active);
     const modules = await this.modules(script, entry.active);
-    return this.deploy({ ...record.spec, routes: [...routes].sort() }, { main: record.main, modules }, record.source);
+    // cutover's triggers come with the hostnames: the worker runs the crons and consumes the queues from this version on
+    const spec = {
+      ...record.spec,
+      routes: [...routes].sort(),
+      ...(triggers
+        ? {
+            crons: [...new Set([...(record.spec.crons ?? []), ...(triggers.crons ?? [])])],
+            queueConsumers: { ...record.spec.queueConsumers, ...triggers.queueConsumers },
+          }
+        : {}),
+    };
+    return this.deploy(spec, { main: record.main, modules }, record.source);
   }
 
   /** Gives up hostnames (cutover moves a route by releasing it here and claiming it there). */

@@ -155,6 +155,13 @@ function printPlan(ctx: Context, manifest: Manifest, plan: CutoverPlan, route: s
     }
     out.print(`  3. check ${change.hosts.map((h) => probeUrl(h, plan.probe)).join(", ")}; on any failure roll both back`);
   }
+  const triggers = change.triggers.map((t) => (t.kind === "cron" ? `the cron "${t.name}"` : t.kind === "queue" ? `the consumer of ${t.name}` : "email"));
+  if (triggers.length) {
+    const cloudflare = plan.cloud === "cloudflare" ? " (its consumers detached after its deploy)" : "";
+    out.print(
+      `  with them ${triggers.join(", ")}: the platform lets go first${cloudflare}, then ${change.script} takes ${triggers.length > 1 ? "them" : "it"}`,
+    );
+  }
   const them = change.hosts.length > 1 ? "them" : "it";
   out.print(`  then commit ${plan.moved ? "" : "the "}routes of ${hosts} to ${repoNameFor(manifest, id)}'s wrangler.jsonc, so its deploys keep ${them}`);
   if (apply) out.print(`  then fast-forward ${plan.branch}`);

@@ -101,11 +101,14 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
     out.print(`placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${placeholders}`);
   }
   if (plan.shared.length) out.print(`shared packages, not workers: ${plan.shared.join(", ")}`);
-  const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length);
+  const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length || w.triggers.length);
   if (entryPoints.length) {
     out.print();
     out.print("Entry points besides the domain (each is routed, checked and moved with it):");
-    for (const w of entryPoints) out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`)].join(", ")}`);
+    for (const w of entryPoints) {
+      const triggers = w.triggers.map((t) => (t.kind === "cron" ? `cron "${t.name}"` : t.kind === "queue" ? `queue ${t.name}` : "email"));
+      out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`), ...triggers].join(", ")}`);
+    }
   }
   const transfers = plan.workers.filter((w) => w.transfers.length);
   if (transfers.length) {

@@ -14,6 +14,8 @@ import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
 import { bindObjectsTo } from "./object-bindings.js";
 import { exportsOf, objectMoves, type ObjectMove } from "../discovery/durable-objects.js";
+import { dropTriggers } from "./trigger-edit.js";
+import { triggerCallsOf, triggersOf, type Trigger } from "../discovery/triggers.js";
 
 export const CUTOVER_TRAILER = "Fleet-Cutover";
 
@@ -37,6 +39,8 @@ export interface MonorepoChange {
   files: Map<string, string>;
   /** path → content before, for the files that change (for --dry-run's diff). */
   before: Map<string, string>;
+  /** The worker's crons and queues the platform's config declares at the commit: they leave it with the hostnames. */
+  triggers: Trigger[];
 }
 
 export interface PlatformScript {
@@ -101,15 +105,12 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
   const before = new Map<string, string>();
 
   const objects = objectMoves(config, exportsOf(await read(target.file), target.file));
-  const routed = editWranglerConfig(wranglerText, wranglerFile, { hosts: target.hosts, binding: plan, service: script });
-  const wranglerAfter = objects.length
-    ? bindObjectsTo(
-        routed,
-        wranglerFile,
-        objects.map((o) => o.className),
-        script,
-      )
-    : routed;
+  // its crons and queue consumers leave the platform with its hostnames (the worker takes them after)
+  const triggers = (await workerTriggersAt(repo, commit, target, config)).filter((t) => t.declaredBy.length > 0);
+  const drop = { crons: triggers.filter((t) => t.kind === "cron").map((t) => t.name), queues: triggers.filter((t) => t.kind === "queue").map((t) => t.name) };
+  const routed = dropTriggers(editWranglerConfig(wranglerText, wranglerFile, { hosts: target.hosts, binding: plan, service: script }), wranglerFile, drop);
+  const classes = objects.map((o) => o.className);
+  const wranglerAfter = objects.length ? bindObjectsTo(routed, wranglerFile, classes, script) : routed;
   if (wranglerAfter !== wranglerText) {
     files.set(wranglerFile, wranglerAfter);
     before.set(wranglerFile, wranglerText);
@@ -141,7 +142,18 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
     markerPath,
     files,
     before,
+    triggers,
   };
+}
+
+/** The worker's triggers as the router and the platform's config at `commit` have them. */
+async function workerTriggersAt(repo: string, commit: string, target: { file: string; router: string }, config: WranglerConfig): Promise<Trigger[]> {
+  const tree = await SourceTree.atCommit(repo, commit);
+  try {
+    return tree.has(target.router) ? triggersOf(await triggerCallsOf(tree, target.router), target.file, config) : [];
+  } finally {
+    tree.close();
+  }
 }
 
 export function cutoverMessage(change: MonorepoChange, repositoryAddress: string): string {
@@ -153,10 +165,15 @@ export function cutoverMessage(change: MonorepoChange, repositoryAddress: string
     `The platform router forwards ${hosts}${paths} to the worker through the service binding`,
     `${change.binding} and no longer holds ${change.hosts.length > 1 ? "their routes" : "its route"}; ${change.markerPath} records where the`,
     `service lives now: ${repositoryAddress}.`,
+    ...(change.triggers.length ? ["", `The platform no longer runs ${triggerList(change.triggers)}: the worker does.`] : []),
     "",
     `${CUTOVER_TRAILER}: ${change.id}`,
     "",
   ].join("\n");
+}
+
+function triggerList(triggers: readonly Trigger[]): string {
+  return triggers.map((t) => (t.kind === "cron" ? `the cron "${t.name}"` : t.kind === "queue" ? `the consumer of ${t.name}` : "email")).join(", ");
 }
 
 /** The platform's wrangler config at `commit`: the manifest's, or found as discovery finds it. */

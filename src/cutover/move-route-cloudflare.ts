@@ -7,11 +7,14 @@
 // checked. All of a worker's hostnames move or none does: any failure hands every hostname back
 // and rolls the platform back to the version it had. Before anything moves, each hostname's zone
 // and DNS are checked (hostname-readiness.ts); one nobody holds is taken as a new route or custom
-// domain, in one write too.
+// domain, in one write too. The platform's consumers of the worker's queues are detached after
+// its deploy (wrangler never removes a consumer) and attached again if the move fails; the worker
+// attaches its own when it is deployed from its repository, whose config has them by then.
 import type { CloudflareCloud } from "../cloud/cloudflare/cloudflare-cloud.js";
 import type { Holding } from "../cloud/cloudflare/api.js";
 import { hostnameReadiness } from "../cloud/cloudflare/hostname-readiness.js";
 import { isUserError } from "../errors.js";
+import { attachConsumer, consumerOf, detachConsumer, type QueueConsumer } from "../cloud/cloudflare/queue-consumers.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { probeUrl } from "../health/probe.js";
 import { deployPlatform, type RouteMove, type RouteMoveResult } from "./move-route.js";
@@ -51,6 +54,7 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
   if (problems.length) return { status: "failed", steps, detail: problems.join("; ") };
 
   const platformBefore = await cloud.live(move.platform).catch(() => undefined);
+  const detached: QueueConsumer[] = [];
   const handedOver: Holding[] = [];
   const taken: Holding[] = [];
   // every undo is tried, each on its own: one that fails does not stop the others, and is named
@@ -64,6 +68,12 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
         left.push(`${what} (${(error as Error).message.split("\n")[0]})`);
       }
     };
+    for (const consumer of detached.reverse())
+      await undo(
+        `attach ${move.platform}'s consumer of ${consumer.queue} again`,
+        () => attachConsumer(cloud.api, cloud.access.accountId, consumer),
+        `${move.platform} consumes ${consumer.queue} again`,
+      );
     for (const holding of handedOver.reverse())
       await undo(
         `hand ${holding.host} back to ${holding.script}`,
@@ -134,6 +144,18 @@ export async function moveRouteOnCloudflare(cloud: CloudflareCloud, move: RouteM
     const lost = move.hosts.filter((h) => after.get(h)?.script !== move.worker);
     if (lost.length) return rollBack(`after the platform's deploy ${lost.map((h) => `${h} is held by ${after.get(h)?.script ?? "nobody"}`).join(", ")}`);
     step(`${move.platform} v${platform!.version!.number} no longer routes ${hosts}`);
+    // its consumers of the worker's queues: a deploy without them leaves them attached
+    try {
+      for (const queue of Object.keys(move.triggers?.queueConsumers ?? {})) {
+        const consumer = await consumerOf(cloud.api, cloud.access.accountId, queue, move.platform);
+        if (!consumer) continue;
+        await detachConsumer(cloud.api, cloud.access.accountId, consumer);
+        detached.push(consumer);
+        step(`${move.platform} no longer consumes ${queue}`);
+      }
+    } catch (error) {
+      return rollBack(`${move.platform}'s queue consumers could not be detached: ${(error as Error).message}`);
+    }
   } else step(`${move.platform} is not deployed on this account: nothing to redeploy`);
 
   // 3. every hostname answers healthy through the edge

@@ -7,6 +7,7 @@ import type { Cloud } from "../cloud/cloud.js";
 import { deployInOrder, type DeployOutcome } from "../cloud/deploy.js";
 import { LocalCloud } from "../cloud/local-cloud.js";
 import { localRuntime } from "../cloud/runtime.js";
+import type { WorkerSpec } from "../cloud/spec.js";
 import type { LocalCloudStore } from "../cloud/store.js";
 import { checkHealth, type HealthOptions, type HealthResult } from "../health/check.js";
 import { probeUrl, type HealthProbe } from "../health/probe.js";
@@ -27,6 +28,8 @@ export interface RouteMove {
   health: Required<Omit<HealthOptions, "expect">>;
   /** The worker's health probe (path and what counts). */
   probe: HealthProbe;
+  /** Crons and queues the worker takes with its hostnames, once the platform deployed without them. */
+  triggers?: Pick<WorkerSpec, "crons" | "queueConsumers">;
   onEvent?: (message: string) => void;
 }
 
@@ -108,8 +111,8 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   try {
     const current = (await store.state()).workers[move.worker]!;
     const routes = (await store.version(move.worker, current.active)).spec.routes;
-    const result = await store.redeployWithRoutes(move.worker, [...new Set([...routes, ...move.hosts])]);
-    step(`${move.worker} v${result.version} holds ${hosts}`);
+    const result = await store.redeployWithRoutes(move.worker, [...new Set([...routes, ...move.hosts])], move.triggers);
+    step(`${move.worker} v${result.version} holds ${hosts}${triggerNote(move.triggers)}`);
   } catch (error) {
     return rollBack(`${move.worker} could not take ${hosts}: ${(error as Error).message}`);
   }
@@ -120,6 +123,13 @@ export async function moveRoute(store: LocalCloudStore, move: RouteMove): Promis
   }
   for (const h of health) step(`${h.url} is up (${h.latencyMs} ms)`);
   return { status: "moved", steps, health };
+}
+
+function triggerNote(triggers: RouteMove["triggers"]): string {
+  const crons = triggers?.crons ?? [];
+  const queues = Object.keys(triggers?.queueConsumers ?? {});
+  const parts = [...crons.map((c) => `the cron "${c}"`), ...queues.map((q) => `the consumer of ${q}`)];
+  return parts.length ? ` and runs ${parts.join(", ")}` : "";
 }
 
 /** Every hostname's health (the worker's probe), one runtime for all. */

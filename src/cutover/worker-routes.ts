@@ -11,6 +11,7 @@ import { commitFiles, fileAt } from "../git/commit-files.js";
 import { git } from "../git/git.js";
 import { readWorkerState } from "../sync/worker-state.js";
 import { routeHost as routeEntryHost } from "./wrangler-edit.js";
+import { addTriggers, type TriggerEntries } from "./worker-triggers.js";
 
 /** A route as wrangler's config writes it. */
 export interface RouteEntry {
@@ -99,6 +100,8 @@ export async function commitWorkerRoutes(options: {
   routes: readonly RouteEntry[];
   /** The commit to build on instead of main's tip: one made on it (the Durable Object take-over), which main fast-forwards to with the routes. */
   base?: string;
+  /** The crons and queue consumers it took from the platform: committed with the routes. */
+  triggers?: TriggerEntries;
 }): Promise<WorkerRoutesResult> {
   const { monorepo, url, gitEnv, id, routes } = options;
   const state = await readWorkerState(monorepo, url, id, gitEnv);
@@ -110,14 +113,19 @@ export async function commitWorkerRoutes(options: {
   // refuse a worker repository that changed a monorepo-owned path)
   const owned = state.lastSync && (await fileAt(monorepo, state.lastSync.split, file)) !== undefined;
   if (text === undefined || owned) return { status: "not-fleets-config", tip: state.tip };
-  const edited = addRoutes(text, file, routes);
+  const edited = addTriggers(addRoutes(text, file, routes), file, options.triggers ?? { crons: [], consumers: [] });
   if (edited === text && base === state.tip) return { status: "already", file, tip: state.tip };
   const hosts = routes.map((r) => routeEntryHost(r)).join(", ");
   const many = routes.length > 1;
+  const triggers = [
+    ...(options.triggers?.crons ?? []).map((c) => `the cron "${c}"`),
+    ...(options.triggers?.consumers ?? []).map((c) => `the queue ${c.queue}`),
+  ];
   const message = [
     `Route ${hosts} to this worker`,
     "",
     `The cutover handed ${many ? "these hostnames" : "this hostname"} from the platform to this worker; its deploys keep ${many ? "them" : "it"} from now on.`,
+    ...(triggers.length ? ["", `It runs ${triggers.join(", ")} from now on too: the platform no longer does.`] : []),
     "",
     `${WORKER_ROUTES_TRAILER}: ${id}`,
     "",

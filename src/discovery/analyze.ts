@@ -12,6 +12,7 @@ import { carriedDirs, readWorkspace, workspaceResolutions, type Resolution } fro
 import { handlerEntry, routerOf, type CarriedWrapper } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
+import { ownTriggers, triggerCallsOf, triggersOf, type Trigger } from "./triggers.js";
 import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
 import { d1MigrationDirs } from "./d1-migrations.js";
 
@@ -38,6 +39,8 @@ export interface WorkerAnalysis {
   urlHosts: string[];
   /** The wrangler config the bindings come from. */
   config?: WranglerConfig;
+  /** Crons, queues and email that run the worker's code (entry points besides its hostnames). */
+  triggers: Trigger[];
   warnings: string[];
 }
 
@@ -72,10 +75,20 @@ export interface MonorepoContext {
 export async function analyzeWorker(mono: MonorepoContext, id: string, worker: WorkerEntry): Promise<WorkerAnalysis> {
   const source = worker.source;
   if (!source) return { ...empty(id), filter: { paths: [] } };
-  if (source.dir !== undefined) return analyzeDirectory(mono, id, source.dir);
-  if (source.config !== undefined) return analyzeConfigWorker(mono, id, source.config, source.include ?? []);
+  if (source.dir !== undefined) {
+    const analysis = await analyzeDirectory(mono, id, source.dir);
+    const main = analysis.config?.main ? posix.normalize(posix.join(source.dir, analysis.config.main)) : undefined;
+    return { ...analysis, triggers: ownTriggers(analysis.config, main) };
+  }
+  if (source.config !== undefined) {
+    const analysis = await analyzeConfigWorker(mono, id, source.config, source.include ?? []);
+    return { ...analysis, triggers: ownTriggers(analysis.config, analysis.config?.main) };
+  }
   const carried = source.style === "context" && mono.router ? await carriedWrapperOf(mono.tree, mono.router, source.file!, source.export) : undefined;
-  return analyzeRouterService(mono, id, source.file!, source.include ?? [], carried);
+  const analysis = await analyzeRouterService(mono, id, source.file!, source.include ?? [], carried);
+  // the platform's scheduled/queue/email handlers calling into the service's module
+  const calls = mono.router && mono.tree.has(mono.router) ? await triggerCallsOf(mono.tree, mono.router) : [];
+  return { ...analysis, triggers: triggersOf(calls, source.file!, mono.platformConfig) };
 }
 
 /** The router's own context wrapper around this handler, when the router defines it and it can be carried. */
@@ -85,7 +98,7 @@ async function carriedWrapperOf(tree: SourceTree, router: string, file: string, 
 }
 
 /** A root wrangler config with its own main: the config, its main's closure, kept where they are. */
-async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<WorkerAnalysis> {
+async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: string, include: string[]): Promise<Omit<WorkerAnalysis, "triggers">> {
   const warnings: string[] = [];
   const text = await mono.tree.read(file);
   if (text === undefined) warnings.push(`${file} is not in the monorepo`);
@@ -116,7 +129,13 @@ function notPlatformManifest(paths: string[]): string[] {
   return paths.filter((p) => p !== "package.json" && p !== "package-lock.json");
 }
 
-async function analyzeRouterService(mono: MonorepoContext, id: string, file: string, include: string[], carried?: CarriedWrapper): Promise<WorkerAnalysis> {
+async function analyzeRouterService(
+  mono: MonorepoContext,
+  id: string,
+  file: string,
+  include: string[],
+  carried?: CarriedWrapper,
+): Promise<Omit<WorkerAnalysis, "triggers">> {
   const warnings: string[] = [];
   for (const path of [file, ...include]) if (!mono.tree.has(path)) warnings.push(`${path} is not in the monorepo`);
   // the router's carried wrapper runs in the worker too: the modules it imports, the env it reads
@@ -141,7 +160,7 @@ async function analyzeRouterService(mono: MonorepoContext, id: string, file: str
   return { ...result, paths, filter: { paths } };
 }
 
-async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string): Promise<WorkerAnalysis> {
+async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string): Promise<Omit<WorkerAnalysis, "triggers">> {
   const warnings: string[] = [];
   const files = mono.tree.under(dir);
   if (files.length === 0) warnings.push(`${dir}/ has no files in the monorepo`);
@@ -193,7 +212,7 @@ function summarize(
   rootPackages: PackageVersions,
   ownPackages: PackageVersions,
   warnings: string[],
-): Omit<WorkerAnalysis, "paths" | "filter"> {
+): Omit<WorkerAnalysis, "paths" | "filter" | "triggers"> {
   for (const { from, specifier } of closure.dangling) warnings.push(`${from} imports ${specifier}, which does not exist`);
   for (const { message } of closure.unparsable) warnings.push(`could not parse ${message}`);
   const defined = config?.bindings ?? new Map();
@@ -225,7 +244,8 @@ function summarize(
 }
 
 function empty(id: string): Omit<WorkerAnalysis, "filter"> {
-  return { id, paths: [], runtimeFiles: [], bindings: [], bindingKinds: {}, secrets: [], npmDependencies: {}, serviceTargets: [], urlHosts: [], warnings: [] };
+  const none = { serviceTargets: [], urlHosts: [], triggers: [], warnings: [] };
+  return { id, paths: [], runtimeFiles: [], bindings: [], bindingKinds: {}, secrets: [], npmDependencies: {}, ...none };
 }
 
 export interface WorkerIdentity {

@@ -209,7 +209,7 @@ export function handlerEntry(map: RouterMap, file: string, name: string | undefi
 }
 
 /** Where `name`, exported by `file`, is defined: follows `export { name } from "./other.js"`. */
-async function definingModule(tree: SourceTree, file: string, name: string, depth = 0): Promise<{ file: string; imported: string }> {
+export async function definingModule(tree: SourceTree, file: string, name: string, depth = 0): Promise<{ file: string; imported: string }> {
   if (depth > 8 || !/\.[cm]?[jt]sx?$/.test(file)) return { file, imported: name };
   const code = await tree.read(file);
   if (code === undefined) return { file, imported: name };

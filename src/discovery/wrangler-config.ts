@@ -51,8 +51,12 @@ export interface WranglerConfig {
   services: Map<string, string>;
   /** Binding names that appear only in commented-out lines (a binding switched off for now). */
   commentedBindings: string[];
-  /** Each `env.<name>` section's own name and routes (routes are inherited when a section has none). */
-  environments: Map<string, { name?: string; routes: Route[] }>;
+  /** Cron schedules (`triggers.crons`) of the top level. */
+  crons: string[];
+  /** Queues the top level consumes (`queues.consumers[].queue`). */
+  queueConsumers: string[];
+  /** Each `env.<name>` section's own name, routes (inherited when a section has none), crons and consumers. */
+  environments: Map<string, { name?: string; routes: Route[]; crons?: string[]; queueConsumers: string[] }>;
   raw: Record<string, unknown>;
 }
 
@@ -141,16 +145,35 @@ export function parseWranglerConfig(text: string, file: string): WranglerConfig 
     compatibilityDate: typeof raw.compatibility_date === "string" ? raw.compatibility_date : undefined,
     compatibilityFlags: Array.isArray(raw.compatibility_flags) ? raw.compatibility_flags.filter((f): f is string => typeof f === "string") : [],
     routes: readRoutes(raw),
+    crons: readCrons(raw) ?? [],
+    queueConsumers: readConsumers(raw),
     bindings,
     services,
     commentedBindings: commentedBindings(text).filter((name) => !bindings.has(name)),
     environments: new Map(
       Object.entries(isObject(raw.env) ? raw.env : {})
         .filter((e): e is [string, Record<string, unknown>] => isObject(e[1]))
-        .map(([name, section]) => [name, { ...(typeof section.name === "string" ? { name: section.name } : {}), routes: readRoutes(section) }]),
+        .map(([name, section]) => {
+          const crons = readCrons(section);
+          const own = { routes: readRoutes(section), ...(crons ? { crons } : {}), queueConsumers: readConsumers(section) };
+          return [name, { ...(typeof section.name === "string" ? { name: section.name } : {}), ...own }];
+        }),
     ),
     raw,
   };
+}
+
+/** `triggers.crons`; undefined when the section sets none (an environment then inherits the top level's). */
+function readCrons(section: Record<string, unknown>): string[] | undefined {
+  const crons = isObject(section.triggers) ? section.triggers.crons : undefined;
+  return Array.isArray(crons) ? crons.filter((c): c is string => typeof c === "string") : undefined;
+}
+
+/** The queues a section consumes (`queues.consumers`; not inherited by environments, as wrangler reads it). */
+function readConsumers(section: Record<string, unknown>): string[] {
+  const consumers = isObject(section.queues) ? section.queues.consumers : undefined;
+  if (!Array.isArray(consumers)) return [];
+  return consumers.flatMap((c) => (isObject(c) && typeof c.queue === "string" ? [c.queue] : []));
 }
 
 function readRoutes(raw: Record<string, unknown>): Route[] {

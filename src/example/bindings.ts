@@ -1,5 +1,6 @@
 // Every name a service may read from `env`, and how a wrangler config declares it. Names not
 // listed as bindings are secrets: set with `wrangler secret put`, never in a config file.
+import type { ServiceTriggers } from "./catalog.js";
 
 export type Binding =
   | { kind: "kv"; name: string }
@@ -55,6 +56,8 @@ export interface WranglerConfig {
   bindings: Binding[];
   /** A comment placed at the top of the file. */
   comment: string;
+  /** Crons and queues (producer and consumer) the config declares. */
+  triggers?: ServiceTriggers[];
 }
 
 /** Stable made-up resource ids (32 hex digits), so configs look real and never change. */
@@ -111,10 +114,20 @@ export function renderToml(config: WranglerConfig): string {
     const classes = objects.map((object) => q(object.className)).join(", ");
     out.push("", "[[migrations]]", `tag = "v1"`, `new_sqlite_classes = [${classes}]`);
   }
+  out.push(...tomlTriggers(config.triggers ?? []));
   for (const service of of(config, "service")) {
     out.push("", "[[services]]", `binding = ${q(service.name)}`, `service = ${q(service.service)}`);
   }
   return out.join("\n") + "\n";
+}
+
+function tomlTriggers(triggers: ServiceTriggers[]): string[] {
+  if (triggers.length === 0) return [];
+  const q = JSON.stringify;
+  const out = ["", "[triggers]", `crons = [${triggers.map((t) => q(t.cron.schedule)).join(", ")}]`];
+  for (const t of triggers) out.push("", "[[queues.producers]]", `binding = ${q(t.queue.producer)}`, `queue = ${q(t.queue.name)}`);
+  for (const t of triggers) out.push("", "[[queues.consumers]]", `queue = ${q(t.queue.name)}`, "max_batch_timeout = 1");
+  return out;
 }
 
 export function renderJsonc(config: WranglerConfig): string {

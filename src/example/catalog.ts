@@ -28,6 +28,13 @@ export interface ServiceSpec {
   contextEnv?: boolean;
   /** Part of the first commit. */
   initial?: boolean;
+  /** Router layout: a cron and a queue the platform declares, each running a function of the service. */
+  triggers?: ServiceTriggers;
+}
+
+export interface ServiceTriggers {
+  cron: { schedule: string; run: string };
+  queue: { name: string; producer: string; run: string };
 }
 
 export const NPM_VERSIONS: Record<NpmPackage, string> = { hono: "^4.6.0", nanoid: "^5.0.7" };
@@ -45,6 +52,10 @@ export const SERVICES: readonly ServiceSpec[] = [
   s("project-initiation", "initiate", "fetch", ["response", "validate", "ids", "logger"], ["PROJECTS", "REGISTRY_SERVICE", "CHITTYID"], {
     test: true,
     initial: true,
+    triggers: {
+      cron: { schedule: "*/30 * * * *", run: "sweepStaleProjects" },
+      queue: { name: "chittyos-project-events", producer: "PROJECT_EVENTS", run: "recordProjectEvents" },
+    },
   }),
   s("registry", "registry", "fetch", ["response", "logger"], ["REGISTRY_KV", "ENVIRONMENT"], { npm: ["hono"], test: true, initial: true }),
   s("chittyledger", "ledger", "fetch", ["response", "pagination"], ["LEDGER_DB"], { test: true, initial: true }),

@@ -31,7 +31,7 @@ export function renderRouter(world: RouterWorld): string {
     "// The platform worker: one script answering every chitty.cc hostname until each service",
     "// is deployed from its own repository.",
     `import { withContext } from "./lib/${world.libNames.get("context")}";`,
-    ...world.present.map((spec) => `import { ${handlerName(spec.id)} } from "./${servicePath(world, spec).slice(4)}";`),
+    ...world.present.map((spec) => `import { ${[handlerName(spec.id), ...triggerRuns(spec)].join(", ")} } from "./${servicePath(world, spec).slice(4)}";`),
   ];
   const durable = world.present.find((spec) => spec.durableObject);
   if (durable) out.push("", `export { SyncCoordinator } from "./${servicePath(world, durable).slice(4)}";`);
@@ -62,10 +62,35 @@ export function renderRouter(world: RouterWorld): string {
     `    if (typeof handler === "function") return handler(request, env, ctx);`,
     `    return Response.json({ error: "no service for " + hostname }, { status: 404 });`,
     "  },",
+    ...triggerHandlers(world),
     "};",
     "",
   );
   return out.join("\n");
+}
+
+function triggerRuns(spec: ServiceSpec): string[] {
+  return spec.triggers ? [spec.triggers.cron.run, spec.triggers.queue.run] : [];
+}
+
+/** The platform's scheduled handler chooses a service per cron, its queue handler per queue. */
+function triggerHandlers(world: RouterWorld): string[] {
+  const specs = world.present.filter((spec) => spec.triggers);
+  if (specs.length === 0) return [];
+  const cases = specs.flatMap((spec) => [`      case "${spec.triggers!.cron.schedule}":`, `        return ${spec.triggers!.cron.run}(controller, env, ctx);`]);
+  const queues = specs.map((spec) => `    if (batch.queue === "${spec.triggers!.queue.name}") return ${spec.triggers!.queue.run}(batch, env, ctx);`);
+  return [
+    "",
+    "  async scheduled(controller, env, ctx) {",
+    "    switch (controller.cron) {",
+    ...cases,
+    "    }",
+    "  },",
+    "",
+    "  async queue(batch, env, ctx) {",
+    ...queues,
+    "  },",
+  ];
 }
 
 export function renderRouterWrangler(world: RouterWorld): string {
@@ -77,6 +102,7 @@ export function renderRouterWrangler(world: RouterWorld): string {
     compatibilityDate: world.compatDate,
     routes: world.present.map((spec) => ({ pattern: `${domainOf(spec)}/*`, zoneName: "chitty.cc" })),
     bindings: BINDINGS.filter((binding) => binding.kind !== "do" || hasDurable),
+    triggers: world.present.flatMap((spec) => (spec.triggers ? [spec.triggers] : [])),
   });
 }
 

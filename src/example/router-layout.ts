@@ -152,6 +152,12 @@ function routerTruth(): ExampleTruth {
       danglingImports: spec.dangling ? [{ from: file, specifier: DANGLING_SPECIFIER }] : [],
       ...partitionReads(reads, defined),
       ...serviceDependencies(spec.id, spec.env, spec.urls ?? [], npm),
+      triggers: spec.triggers
+        ? [
+            { kind: "cron", name: spec.triggers.cron.schedule, export: spec.triggers.cron.run },
+            { kind: "queue", name: spec.triggers.queue.name, export: spec.triggers.queue.run },
+          ]
+        : [],
     };
   });
   return {

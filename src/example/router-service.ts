@@ -1,6 +1,6 @@
 // Service modules of the router layout: src/services/<id>.js (or src/handlers/<id>.js before
 // their move), each exporting one handler built from its catalog entry.
-import { domainOf, handlerName, serviceById, type LibKey, type ServiceSpec } from "./catalog.js";
+import { domainOf, handlerName, serviceById, type LibKey, type ServiceSpec, type ServiceTriggers } from "./catalog.js";
 import { DURABLE_OBJECT_CLASS, envRef, addNpmUses, NOT_FOUND, renderHandler, type HandlerSource } from "./handler.js";
 import type { DocState } from "./model.js";
 import { envBlock, libBlock, libPrologue, urlBlock } from "./snippets.js";
@@ -58,8 +58,26 @@ export function serviceSource(spec: ServiceSpec, libFile: (key: LibKey) => strin
     prologue,
     blocks,
     fallback,
-    trailer: spec.durableObject ? DURABLE_OBJECT_CLASS : [],
+    trailer: [...(spec.durableObject ? DURABLE_OBJECT_CLASS : []), ...(spec.triggers ? triggerFunctions(spec.triggers) : [])],
   };
+}
+
+/** The functions the platform's scheduled and queue handlers call: each run counted in PROJECTS. */
+function triggerFunctions(triggers: ServiceTriggers): string[] {
+  return [
+    `// Run by the platform's scheduled handler on "${triggers.cron.schedule}".`,
+    `export async function ${triggers.cron.run}(controller, env) {`,
+    `  const runs = Number((await env.PROJECTS.get("cron-runs")) ?? 0) + 1;`,
+    `  await env.PROJECTS.put("cron-runs", String(runs));`,
+    "}",
+    "",
+    `// Run by the platform's queue handler for each batch of ${triggers.queue.name}.`,
+    `export async function ${triggers.queue.run}(batch, env) {`,
+    `  const seen = Number((await env.PROJECTS.get("queue-messages")) ?? 0) + batch.messages.length;`,
+    `  await env.PROJECTS.put("queue-messages", String(seen));`,
+    "  batch.ackAll();",
+    "}",
+  ];
 }
 
 export function renderService(spec: ServiceSpec, state: DocState, libFile: (key: LibKey) => string): string {

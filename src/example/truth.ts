@@ -46,6 +46,8 @@ export interface TruthService {
   npmDependencies: Record<string, string>;
   /** Other fleet worker ids, sorted: through service bindings it reads or URLs of their domains. */
   dependsOn: string[];
+  /** Router layout: the crons and queues the platform runs its functions on, with the function each runs. */
+  triggers?: { kind: "cron" | "queue"; name: string; export: string }[];
 }
 
 export const ORG = "chittyos";

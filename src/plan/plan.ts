@@ -12,6 +12,7 @@ import type { BindingKind, WranglerConfig } from "../discovery/wrangler-config.j
 import { exportsOf, objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
 import type { Resolution } from "../npm/workspace.js";
+import { triggerCallsOf, type Trigger } from "../discovery/triggers.js";
 
 export interface WorkerPlan {
   id: string;
@@ -43,6 +44,8 @@ export interface WorkerPlan {
    * transfers them (router layout): the class and the platform's script it comes from.
    */
   transfers: { className: string; from: string }[];
+  /** Crons, queues and email that run its code: entry points that move with it at cutover, like its hostnames. */
+  triggers: Trigger[];
   warnings: string[];
 }
 
@@ -108,9 +111,11 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       npmDependencies: analysis.npmDependencies,
       workspace: analysis.workspace ?? [],
       transfers: mono.platformConfig && worker.source?.file ? await transfersOf(source, mono.platformConfig, worker.source.file) : [],
+      triggers: analysis.triggers,
       warnings: [...lateWarnings, ...analysis.warnings],
     });
   }
+  if (mono.router) warnings.push(...(await strayTriggerCalls(source, mono.router, manifest)));
   return { order, placeholders: placeholders.map(([boundBy, worker]) => ({ worker, boundBy })), workers, shared: manifest.monorepo.shared ?? [], warnings };
 }
 
@@ -118,4 +123,16 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
 async function transfersOf(tree: SourceTree, platform: WranglerConfig, file: string): Promise<WorkerPlan["transfers"]> {
   const from = platformProductionScript(platform);
   return objectMoves(platform, exportsOf(await tree.read(file), file)).map((m) => ({ className: m.className, from }));
+}
+
+/** Calls of the router's trigger handlers into a module that is no worker's service module: they stay with the platform. */
+async function strayTriggerCalls(tree: SourceTree, router: string, manifest: Manifest): Promise<string[]> {
+  if (!tree.has(router)) return [];
+  const files = new Set(Object.values(manifest.workers).flatMap((w) => (w.source?.file ? [w.source.file] : [])));
+  return (await triggerCallsOf(tree, router))
+    .filter((c) => !files.has(c.file) && !(c.via && files.has(c.via)))
+    .map((c) => {
+      const chosen = c.selector ? ` for ${c.handler === "scheduled" ? `the cron "${c.selector}"` : `the queue ${c.selector}`}` : "";
+      return `${router}: its ${c.handler} handler calls ${c.export} (${c.file})${chosen}, which is no worker's service module: it stays with the platform`;
+    });
 }

@@ -3,12 +3,48 @@
 // Its /health reports the version of the repository's package.json (release-please moves it): its
 // own answer when the service has no /health, else the service's JSON answer with that version.
 import { posix } from "node:path";
+import type { Trigger } from "../discovery/triggers.js";
 import type { ScaffoldInput } from "./input.js";
 
 /** Where the entry goes: src/index.js unless the monorepo already owns that path. */
 export function entryPath(input: ScaffoldInput): string {
   for (const candidate of ["src/index.js", "src/worker-entry.js", "fleet-entry.js"]) if (!input.ownedPaths.includes(candidate)) return candidate;
   throw new Error(`no free path for ${input.id}'s entry`);
+}
+
+/** The functions its triggers run, imported by module (the handler's own module has its line already). */
+function triggerImports(input: ScaffoldInput, path: string): string[] {
+  const byFile = new Map<string, Set<string>>();
+  for (const t of input.triggers ?? []) byFile.set(t.file, (byFile.get(t.file) ?? new Set()).add(t.export));
+  return [...byFile]
+    .map(([file, names]) => {
+      const all = file === input.handler!.file ? [...names].filter((n) => n !== input.handler!.export) : [...names];
+      return all.length ? `import { ${all.join(", ")} } from "${importPath(path, file)}";` : "";
+    })
+    .filter(Boolean);
+}
+
+/**
+ * `scheduled`, `queue` and `email` as the platform's handlers call the service: ready before the
+ * cutover, run only once the worker's config declares the crons and queues (the cutover moves them).
+ */
+function triggerHandlers(triggers: readonly Trigger[]): string[] {
+  if (triggers.length === 0) return [];
+  const of = (kind: Trigger["kind"]) => triggers.filter((t) => t.kind === kind);
+  const out = ["", "  // Its crons and queues: the platform runs them until the cutover moves them to this worker's wrangler.jsonc."];
+  const chooser = (name: string, args: string, field: string, list: Trigger[]) => [
+    "",
+    `  async ${name}(${args}, env, ctx) {`,
+    `    switch (${field}) {`,
+    ...list.flatMap((t) => [`      case ${JSON.stringify(t.name)}:`, `        return ${t.export}(${args}, env, ctx);`]),
+    "    }",
+    "  },",
+  ];
+  if (of("cron").length) out.push(...chooser("scheduled", "controller", "controller.cron", of("cron")));
+  if (of("queue").length) out.push(...chooser("queue", "batch", "batch.queue", of("queue")));
+  const email = of("email")[0];
+  if (email) out.push("", "  async email(message, env, ctx) {", `    return ${email.export}(message, env, ctx);`, "  },");
+  return out;
 }
 
 function importPath(from: string, to: string): string {
@@ -25,6 +61,7 @@ export function renderEntry(input: ScaffoldInput): string {
     `import { ${handler.export} } from "${importPath(path, handler.file)}";`,
   ];
   if (handler.wrapper) lines.push(`import { ${handler.wrapper.name} } from "${importPath(path, handler.wrapper.file)}";`);
+  lines.push(...triggerImports(input, path));
   for (const { className, file } of input.durableObjectClasses) lines.push(`export { ${className} } from "${importPath(path, file)}";`);
   // a JSON module: wrangler's bundler and Vitest (Vite) both take it, and keep only the field
   lines.push(`import { version as PACKAGE_VERSION } from "${importPath(path, "package.json")}";`);
@@ -53,6 +90,7 @@ export function renderEntry(input: ScaffoldInput): string {
     `    if (response.status === 404) return Response.json({ status: "ok", service: SERVICE, version: PACKAGE_VERSION });`,
     "    return withVersion(response);",
     "  },",
+    ...triggerHandlers(input.triggers ?? []),
     "};",
     "",
     "// The service's own /health answer, its JSON object's `version` being this repository's",

@@ -13,6 +13,7 @@ import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
 import { objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 import { d1MigrationDirs, DEFAULT_MIGRATIONS_DIR, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
+import type { Trigger } from "../discovery/triggers.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -63,6 +64,8 @@ export interface ScaffoldInput {
   packageName: string;
   /** The D1 databases whose migrations the repository holds (folders as repository paths): its test applies them. */
   d1Migrations: D1MigrationsDir[];
+  /** Router layout: the platform's crons and queues that run its code (the entry handles them; its config declares them only after its cutover). */
+  triggers?: Trigger[];
 }
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
@@ -197,6 +200,7 @@ export async function scaffoldInput(
     version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
     d1Migrations,
+    ...(source?.file && analysis.triggers.length ? { triggers: analysis.triggers } : {}),
   };
 }
 

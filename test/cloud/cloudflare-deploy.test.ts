@@ -66,9 +66,15 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
     const [v1, v2] = script.versions.map((v) => v.id);
     expect(outcome).toMatchObject({ status: "failed", version: { id: v2, number: 2 }, rolledBackTo: { id: v1, number: 1 } });
     expect(outcome!.detail).toBe("deployed v2 but /health on beacon.chitty.cc is down; rolled back to v1");
-    expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v1, percentage: 100 }], annotations: { "workers/message": expect.stringContaining("/health was down") } });
+    expect(script.deployments[0]).toMatchObject({
+      versions: [{ version_id: v1, percentage: 100 }],
+      annotations: { "workers/message": expect.stringContaining("/health was down") },
+    });
     // and the edge serves v1 again
-    expect(await (await cloud.fetch("https://beacon.chitty.cc/health", { signal: AbortSignal.timeout(10_000) })).json()).toEqual({ status: "ok", version: "1" });
+    expect(await (await cloud.fetch("https://beacon.chitty.cc/health", { signal: AbortSignal.timeout(10_000) })).json()).toEqual({
+      status: "ok",
+      version: "1",
+    });
   }, 120_000);
 
   it("fleet rollback on Cloudflare goes back to the version live before the current one", async () => {
@@ -77,11 +83,23 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
     expect(script.deployments[0]!.versions[0]!.version_id).toBe(v1); // after the rollback above
     const dir = await tempDir("fleet-cf-rollback-");
     await git(["init", "-q", "-b", "main"], { cwd: dir });
-    await writeFile(join(dir, "fleet.jsonc"), JSON.stringify({ org: "chittyos", zone: "chitty.cc", monorepo: { layout: "directories" }, providers: { cloud: "cloudflare" }, workers: { beacon: { domain: "beacon.chitty.cc", source: { dir: "workers/beacon" } } } }));
+    await writeFile(
+      join(dir, "fleet.jsonc"),
+      JSON.stringify({
+        org: "chittyos",
+        zone: "chitty.cc",
+        monorepo: { layout: "directories" },
+        providers: { cloud: "cloudflare" },
+        workers: { beacon: { domain: "beacon.chitty.cc", source: { dir: "workers/beacon" } } },
+      }),
+    );
     const result = await runFleet(["rollback", "beacon", "--json", "--cwd", dir], api.env);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ worker: "beacon", script: "chittyos-beacon-worker", from: 1, to: 2, fromId: v1, toId: v2 });
-    expect(script.deployments[0]).toMatchObject({ versions: [{ version_id: v2, percentage: 100 }], annotations: { "workers/message": "fleet rollback beacon" } });
+    expect(script.deployments[0]).toMatchObject({
+      versions: [{ version_id: v2, percentage: 100 }],
+      annotations: { "workers/message": "fleet rollback beacon" },
+    });
     const noToken = await runFleet(["rollback", "beacon", "--cwd", dir], { ...api.env, CLOUDFLARE_API_TOKEN: "" });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain("CLOUDFLARE_API_TOKEN is not set");
@@ -89,10 +107,17 @@ describe("fleet deploy to Cloudflare (wrangler against the API stand-in and its 
 
   it("uploads runtime secrets with the version, from standard input: the worker sees them, nothing on disk or in an argument", async () => {
     const repo = await workerRepo(root, "chittyos-mail-worker", "mail.chitty.cc", "1");
-    await writeFile(join(repo, "src", "index.js"), `export default { fetch(request, env) { return Response.json({ status: "ok", key: typeof env.SENDGRID_API_KEY }); } };\n`);
+    await writeFile(
+      join(repo, "src", "index.js"),
+      `export default { fetch(request, env) { return Response.json({ status: "ok", key: typeof env.SENDGRID_API_KEY }); } };\n`,
+    );
     await git(["commit", "-qam", "reads its key"], { cwd: repo, env: IDENTITY });
     const value = "SG.secret-value-1618033988";
-    const [outcome] = await deployInOrder(cloud, [{ id: "mail", script: "chittyos-mail-worker", repository: repo, branch: "main", dependsOn: [], secrets: { SENDGRID_API_KEY: value } }], options);
+    const [outcome] = await deployInOrder(
+      cloud,
+      [{ id: "mail", script: "chittyos-mail-worker", repository: repo, branch: "main", dependsOn: [], secrets: { SENDGRID_API_KEY: value } }],
+      options,
+    );
     expect(outcome).toMatchObject({ status: "deployed", version: { number: 1, source: { message: "reads its key" } } });
     expect(await cloud.secretNames("chittyos-mail-worker")).toEqual(["SENDGRID_API_KEY"]);
     expect(await (await cloud.fetch("https://mail.chitty.cc/", { signal: AbortSignal.timeout(10_000) })).json()).toEqual({ status: "ok", key: "string" });

@@ -51,7 +51,8 @@ const WEB_CONFIG = `{
 }
 `;
 
-const uploads = (api: CloudflareStandIn) => api.requests.filter((r) => (r.method === "PUT" && /\/workers\/scripts\/[^/]+$/.test(r.path)) || (r.method === "POST" && r.path.endsWith("/versions")));
+const uploads = (api: CloudflareStandIn) =>
+  api.requests.filter((r) => (r.method === "PUT" && /\/workers\/scripts\/[^/]+$/.test(r.path)) || (r.method === "POST" && r.path.endsWith("/versions")));
 
 describe("resources checked before a deploy to Cloudflare", () => {
   let api: CloudflareStandIn;
@@ -110,7 +111,9 @@ describe("resources checked before a deploy to Cloudflare", () => {
       ["web", "deployed"],
     ]);
     const account = `/accounts/${api.accountId}`;
-    const lookedUp = api.requests.slice(listings).filter((r) => r.method === "GET" && [`${account}/storage/kv/namespaces`, `${account}/d1/database`, `${account}/workers/scripts`].includes(r.path));
+    const lookedUp = api.requests
+      .slice(listings)
+      .filter((r) => r.method === "GET" && [`${account}/storage/kv/namespaces`, `${account}/d1/database`, `${account}/workers/scripts`].includes(r.path));
     expect(lookedUp.map((r) => r.path).sort()).toEqual([`${account}/d1/database`, `${account}/storage/kv/namespaces`, `${account}/workers/scripts`]);
     // the worker runs with what it binds
     const health = await (await fetch(`${api.origin}/health`, { headers: { "x-forwarded-host": "acme-ledger-worker.fleet-stand-in.workers.dev" } })).json();

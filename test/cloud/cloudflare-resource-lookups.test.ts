@@ -16,7 +16,16 @@ const HYPERDRIVE = "4d5e6f708192a3b4c5d6e7f809a1b2c3";
 const kvId = (n: number) => n.toString(16).padStart(32, "0");
 
 function lookup(kind: ResourceLookup["kind"], resource: string, extra: Partial<ResourceLookup> = {}): ResourceLookup {
-  return { worker: "ledger", script: "acme-ledger-worker", kind, binding: `${kind.toUpperCase()}_${resource.slice(0, 4)}`, resource, field: "id", at: "wrangler.jsonc:1", ...extra };
+  return {
+    worker: "ledger",
+    script: "acme-ledger-worker",
+    kind,
+    binding: `${kind.toUpperCase()}_${resource.slice(0, 4)}`,
+    resource,
+    field: "id",
+    at: "wrangler.jsonc:1",
+    ...extra,
+  };
 }
 
 describe("missingOnAccount", () => {

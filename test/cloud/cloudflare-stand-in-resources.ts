@@ -39,10 +39,14 @@ export class StandInResources {
   /** D1 databases kept elsewhere (the stand-in's D1, which runs queries): listed with these. */
   private readonly moreD1: () => [string, string][];
 
-  constructor(accountId: string, scripts: () => string[], moreD1: () => [string, string][] = () => []) {
+  /** Queues kept elsewhere (the stand-in's, with their consumers): made and listed there. */
+  private readonly queuesElsewhere: ((name: string) => void) | undefined;
+
+  constructor(accountId: string, scripts: () => string[], moreD1: () => [string, string][] = () => [], queuesElsewhere?: (name: string) => void) {
     this.accountId = accountId;
     this.scripts = scripts;
     this.moreD1 = moreD1;
+    this.queuesElsewhere = queuesElsewhere;
   }
 
   addKv(id: string, title = `kv-${id.slice(0, 8)}`): void {
@@ -58,6 +62,7 @@ export class StandInResources {
   }
 
   addQueue(name: string): void {
+    if (this.queuesElsewhere) return this.queuesElsewhere(name);
     if (!this.queues.has(name)) this.queues.set(name, randomUUID().replaceAll("-", ""));
   }
 
@@ -109,6 +114,7 @@ export class StandInResources {
         return { result: { buckets }, extra: { result_info: { per_page: Number(query.get("per_page") ?? 20) } } };
       }
       case "/queues":
+        if (this.queuesElsewhere) return undefined;
         return {
           result: [...this.queues].map(([queue_name, queue_id]) => ({
             queue_id,

@@ -58,8 +58,17 @@ export interface Route {
   script: string | null;
 }
 
+/** A queue of the account and its consumers (Cloudflare: one worker consumer per queue). */
+export interface Queue {
+  id: string;
+  name: string;
+  consumers: { consumer_id: string; script: string; type: "worker"; settings: Record<string, unknown> }[];
+}
+
 interface Script {
   name: string;
+  /** Its cron triggers (`schedules`). */
+  crons: string[];
   versions: Version[];
   deployments: {
     id: string;
@@ -87,6 +96,8 @@ export class CloudflareStandIn {
   readonly resources: StandInResources;
   /** The account's D1 databases (cloudflare-stand-in-d1.ts). */
   readonly d1 = new D1StandIn();
+  /** queue name → the queue (made with addQueue, as `wrangler queues create` would). */
+  readonly queues = new Map<string, Queue>();
   /** Requests the edge answered: hostname, status, and the script that answered (none: no script holds it). */
   readonly edgeLog: { host: string; status: number; script?: string }[] = [];
   private server?: Server;
@@ -106,7 +117,9 @@ export class CloudflareStandIn {
     this.accountId = accountId;
     this.token = token;
     const scripts = () => [...this.scripts.values()].filter((s) => s.versions.length).map((s) => s.name);
-    this.resources = new StandInResources(accountId, scripts, () => [...this.d1.databases.values()].map((d) => [d.uuid, d.name]));
+    const databases = () => [...this.d1.databases.values()].map((d): [string, string] => [d.uuid, d.name]);
+    // queues live here, with their consumers: the resource list makes and lists them through addQueue and its own answer
+    this.resources = new StandInResources(accountId, scripts, databases, (name) => void (this.queues.has(name) || this.addQueue(name)));
     for (const zone of zones) this.zones.set(zone, `zone-${zone.replaceAll(".", "-")}`);
   }
 
@@ -175,6 +188,13 @@ export class CloudflareStandIn {
       versions: [{ version_id: version.id, percentage: 100 }],
     });
     this.changed();
+  }
+
+  /** A queue on the account, as `wrangler queues create` makes it (wrangler deploy needs its queues to exist). */
+  addQueue(name: string): Queue {
+    const queue: Queue = { id: randomUUID().replaceAll("-", ""), name, consumers: [] };
+    this.queues.set(name, queue);
+    return queue;
   }
 
   /** The next API request with this method and a path matching `path` fails (once). */
@@ -256,7 +276,7 @@ export class CloudflareStandIn {
 
   private script(name: string): Script {
     let s = this.scripts.get(name);
-    if (!s) this.scripts.set(name, (s = { name, versions: [], deployments: [], secrets: new Set(), workersDev: false, domains: [] }));
+    if (!s) this.scripts.set(name, (s = { name, crons: [], versions: [], deployments: [], secrets: new Set(), workersDev: false, domains: [] }));
     return s;
   }
 
@@ -299,6 +319,53 @@ export class CloudflareStandIn {
     }
     if (!answer) return send(404, null, [{ code: 7003, message: `the stand-in does not implement ${record.method} ${record.path}` }]);
     send(answer.status ?? 200, answer.result, answer.errors, answer.extra);
+  }
+
+  /** Queues and their consumers, and a script's cron triggers. */
+  private queueRoute(r: CfRequest, m: (pattern: string) => RegExpExecArray | null, json: <T>() => T): Answer | undefined {
+    let match: RegExpExecArray | null;
+    const out = (q: Queue) => ({ queue_id: q.id, queue_name: q.name, consumers: q.consumers.map((c) => ({ ...c, queue_name: q.name })), producers: [] });
+    if (m("{account}/queues") && r.method === "GET") {
+      const names = new URLSearchParams(r.query).getAll("name");
+      const queues = [...this.queues.values()].filter((q) => names.length === 0 || names.includes(q.name)).map(out);
+      return { result: queues, extra: { result_info: { page: 1, per_page: 100, count: queues.length, total_count: queues.length, total_pages: 1 } } };
+    }
+    const byId = (id: string) => [...this.queues.values()].find((q) => q.id === id);
+    if ((match = m("{account}/queues/([^/]+)/consumers"))) {
+      const queue = byId(match[1]!);
+      if (!queue) return { status: 404, result: null, errors: [{ code: 11000, message: "queue not found" }] };
+      if (r.method === "GET") return { result: out(queue).consumers };
+      if (r.method !== "POST") return undefined;
+      const body = json<{ script_name: string; settings?: Record<string, unknown> }>();
+      // one worker consumer per queue: the one that has it must let go first
+      const other = queue.consumers.find((c) => c.script !== body.script_name);
+      if (other) return { status: 400, result: null, errors: [{ code: 11004, message: `queue ${queue.name} already has a consumer (${other.script})` }] };
+      const consumer = { consumer_id: randomUUID().replaceAll("-", ""), script: body.script_name, type: "worker" as const, settings: body.settings ?? {} };
+      queue.consumers = [consumer];
+      return { result: consumer };
+    }
+    if ((match = m("{account}/queues/([^/]+)/consumers/([^/]+)"))) {
+      const queue = byId(match[1]!);
+      const consumer = queue?.consumers.find((c) => c.consumer_id === match![2]);
+      if (!queue || !consumer) return { status: 404, result: null, errors: [{ code: 11000, message: "consumer not found" }] };
+      if (r.method === "PUT") {
+        consumer.settings = json<{ settings?: Record<string, unknown> }>().settings ?? consumer.settings;
+        return { result: consumer };
+      }
+      if (r.method === "DELETE") {
+        queue.consumers = queue.consumers.filter((c) => c !== consumer);
+        return { result: null };
+      }
+      return undefined;
+    }
+    if ((match = m("{account}/workers/scripts/([^/]+)/schedules"))) {
+      const s = this.scripts.get(match[1]!);
+      if (!s) return { status: 404, result: null, errors: [{ code: 10007, message: `This Worker does not exist on your account. (${match[1]})` }] };
+      if (r.method === "PUT") s.crons = json<{ cron: string }[]>().map((c) => c.cron);
+      else if (r.method !== "GET") return undefined;
+      return { result: { schedules: s.crons.map((cron) => ({ cron, created_on: this.now(), modified_on: this.now() })) } };
+    }
+    return undefined;
   }
 
   private async route(r: CfRequest, raw: Buffer, query: URLSearchParams): Promise<Answer | undefined> {
@@ -372,6 +439,8 @@ export class CloudflareStandIn {
     }
 
     if (r.path === `${account}/workers/subdomain`) return { result: { subdomain: SUBDOMAIN } };
+    const queueAnswer = this.queueRoute(r, m, json);
+    if (queueAnswer) return queueAnswer;
     if ((match = m("{account}/workers/services/([^/]+)"))) {
       const s = this.scripts.get(match[1]!);
       const tag = s && this.objects.tags.get(s.name);

@@ -47,7 +47,11 @@ describe("fleet status on Cloudflare", () => {
     const deploy = await runFleet(["deploy", "registry", "beacon", "mail", "--json", "--cwd", dir], { ...IDENTITY, ...api.env, SENDGRID_API_KEY: SENDGRID });
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
     expect(deploy.stdout + deploy.stderr).not.toContain(SENDGRID);
-    await new Wrangler({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl }).putSecrets(undefined, { name: "chittyos-beacon-worker" }, { BEACON_KEY: "beacon-value-271828" });
+    await new Wrangler({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl }).putSecrets(
+      undefined,
+      { name: "chittyos-beacon-worker" },
+      { BEACON_KEY: "beacon-value-271828" },
+    );
     // a deploy from a worker's repository claims no hostname before its cutover
     expect(api.holders().size).toBe(0);
     // beacon's hostname, which nobody holds (the platform is not on this account) and which has no
@@ -57,13 +61,18 @@ describe("fleet status on Cloudflare", () => {
     expect(cutover.code, cutover.stdout + cutover.stderr).toBe(0);
     const moved = JSON.parse(cutover.stdout) as { status: string; steps: string[]; repository: { routes: string; file: string } };
     expect(moved.status).toBe("moved");
-    expect(moved.steps).toEqual(expect.arrayContaining([
-      "beacon.chitty.cc, held by nobody, taken by chittyos-beacon-worker (custom domain attached: the hostname had no DNS record)",
-      "chittyos-platform is not deployed on this account: nothing to redeploy",
-    ]));
+    expect(moved.steps).toEqual(
+      expect.arrayContaining([
+        "beacon.chitty.cc, held by nobody, taken by chittyos-beacon-worker (custom domain attached: the hostname had no DNS record)",
+        "chittyos-platform is not deployed on this account: nothing to redeploy",
+      ]),
+    );
     expect(moved.repository).toMatchObject({ routes: "committed", file: "wrangler.jsonc" });
     const beaconRepo = join(dir, ".fleet", "forge", "chittyos", "chittyos-beacon-worker.git");
-    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: beaconRepo })).replace(/^\/\/.*$/gm, "")) as { routes: unknown; env: { production: { routes: unknown } } };
+    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: beaconRepo })).replace(/^\/\/.*$/gm, "")) as {
+      routes: unknown;
+      env: { production: { routes: unknown } };
+    };
     expect(config.routes).toEqual([{ pattern: "beacon.chitty.cc", custom_domain: true }]);
     expect(config.env.production.routes).toEqual([{ pattern: "beacon.chitty.cc", custom_domain: true }]);
     expect(api.holders()).toEqual(new Map([["beacon.chitty.cc", "chittyos-beacon-worker"]]));
@@ -86,7 +95,10 @@ describe("fleet status on Cloudflare", () => {
         kind: "cloudflare",
         script,
         live: live ? { id: live.id, number: live.number, commit: tag ?? null } : null,
-        hostnames: [...holders].filter(([, holder]) => holder === script).map(([host]) => host).sort(),
+        hostnames: [...holders]
+          .filter(([, holder]) => holder === script)
+          .map(([host]) => host)
+          .sort(),
         secrets: s ? [...s.secrets].sort() : [],
       };
     };
@@ -101,7 +113,10 @@ describe("fleet status on Cloudflare", () => {
       expect(worker.cloud!.live!.commit).toBe(main.slice(0, 20));
       expect(worker.cloud!.hostnames).toEqual(id === "beacon" ? ["beacon.chitty.cc"] : []);
       expect(worker.steps.find((s) => s.step === "deployed")).toMatchObject({ state: "done" });
-      expect(worker.health).toMatchObject({ state: "up", url: id === "beacon" ? "https://beacon.chitty.cc/health" : `https://chittyos-${id}-worker.fleet-stand-in.workers.dev/health` });
+      expect(worker.health).toMatchObject({
+        state: "up",
+        url: id === "beacon" ? "https://beacon.chitty.cc/health" : `https://chittyos-${id}-worker.fleet-stand-in.workers.dev/health`,
+      });
     }
     expect(status.workers.find((w) => w.id === "beacon")!.cloud!.secrets).toEqual(["BEACON_KEY"]);
     expect(status.workers.find((w) => w.id === "mail")!.cloud!.secrets).toEqual(["SENDGRID_API_KEY"]);
@@ -115,13 +130,27 @@ describe("fleet status on Cloudflare", () => {
     api.addDnsRecord("registry.chitty.cc");
     const result = await runFleet(["plan", "--json", "--cwd", dir], { ...IDENTITY, ...api.env });
     expect(result.code, result.stderr).toBe(0);
-    const hostnames = (JSON.parse(result.stdout) as { cloud: { kind: string; hostnames: { host: string; worker: string; holder: string | null; as: string | null; dns: string; move: string; problem?: string }[] } }).cloud.hostnames;
+    const hostnames = (
+      JSON.parse(result.stdout) as {
+        cloud: {
+          kind: string;
+          hostnames: { host: string; worker: string; holder: string | null; as: string | null; dns: string; move: string; problem?: string }[];
+        };
+      }
+    ).cloud.hostnames;
     // every one as the account holds it
     const holders = api.holders();
     expect(hostnames.length).toBeGreaterThan(30);
     for (const h of hostnames) expect(h.holder, h.host).toBe(holders.get(h.host) ?? null);
     const of = (host: string) => hostnames.find((h) => h.host === host);
-    expect(of("beacon.chitty.cc")).toEqual({ host: "beacon.chitty.cc", worker: "beacon", holder: "chittyos-beacon-worker", as: "domain", dns: "none", move: "moved" });
+    expect(of("beacon.chitty.cc")).toEqual({
+      host: "beacon.chitty.cc",
+      worker: "beacon",
+      holder: "chittyos-beacon-worker",
+      as: "domain",
+      dns: "none",
+      move: "moved",
+    });
     expect(of("registry.chitty.cc")).toMatchObject({ holder: null, dns: "proxied", move: "route" });
     expect(of("analytics.chitty.cc")).toMatchObject({ holder: null, dns: "none", move: "domain" });
     expect(of("mail.chitty.cc")).toMatchObject({ holder: null, dns: "dns-only", move: "blocked", problem: expect.stringContaining("turn its proxy on") });

@@ -33,7 +33,10 @@ describe("wrangler commands, as data", () => {
       expect(c.env).toMatchObject({ CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, WRANGLER_SEND_METRICS: "false" });
     }
     expect(commands[0]!.env.WRANGLER_OUTPUT_FILE_PATH).toBe("/o/out.ndjson");
-    expect(wranglerCommands.dryRun({ config: "wrangler.toml" }, "dist")).toEqual({ args: ["deploy", "--dry-run", "--outdir", "dist", "--config", "wrangler.toml"], env: { WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" } });
+    expect(wranglerCommands.dryRun({ config: "wrangler.toml" }, "dist")).toEqual({
+      args: ["deploy", "--dry-run", "--outdir", "dist", "--config", "wrangler.toml"],
+      env: { WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+    });
   });
 
   it("names what is missing when the credentials are not set", () => {
@@ -56,7 +59,9 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
         name: "chittyos-beacon-worker",
         main: "src/index.js",
         compatibility_date: "2025-09-01",
-        env: { production: { name: "chittyos-beacon-worker", routes: [{ pattern: "beacon.chitty.cc", custom_domain: true }], vars: { ENVIRONMENT: "production" } } },
+        env: {
+          production: { name: "chittyos-beacon-worker", routes: [{ pattern: "beacon.chitty.cc", custom_domain: true }], vars: { ENVIRONMENT: "production" } },
+        },
       }),
     );
   });
@@ -76,7 +81,10 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
     const script = api.scripts.get("chittyos-beacon-worker")!;
     expect(script.versions.map((v) => v.id)).toEqual([first.versionId, second.versionId]);
     expect(script.domains).toEqual(["beacon.chitty.cc"]);
-    expect(script.versions[1]!.metadata).toMatchObject({ main_module: "index.js", bindings: [{ name: "ENVIRONMENT", type: "plain_text", text: "production" }] });
+    expect(script.versions[1]!.metadata).toMatchObject({
+      main_module: "index.js",
+      bindings: [{ name: "ENVIRONMENT", type: "plain_text", text: "production" }],
+    });
 
     // fleet reads what wrangler changed through the API
     const reads = new ScriptReads(new CloudflareApi({ apiToken: TOKEN, accountId: ACCOUNT, apiBaseUrl: api.baseUrl }), ACCOUNT);

@@ -23,13 +23,26 @@ const HOST = "contract.chitty.cc";
 async function workerRepo(root: string): Promise<string> {
   const dir = join(root, "repo");
   await mkdir(join(dir, "src"), { recursive: true });
-  await writeFile(join(dir, "wrangler.jsonc"), JSON.stringify({ name: SCRIPT, main: "src/index.js", compatibility_date: "2025-09-01", workers_dev: true, routes: [{ pattern: HOST, custom_domain: true }], vars: { GREETING: "hello" } }));
+  await writeFile(
+    join(dir, "wrangler.jsonc"),
+    JSON.stringify({
+      name: SCRIPT,
+      main: "src/index.js",
+      compatibility_date: "2025-09-01",
+      workers_dev: true,
+      routes: [{ pattern: HOST, custom_domain: true }],
+      vars: { GREETING: "hello" },
+    }),
+  );
   await git(["init", "-q", "-b", "main"], { cwd: dir });
   return dir;
 }
 
 async function commitVersion(repo: string, version: string): Promise<string> {
-  await writeFile(join(repo, "src", "index.js"), `export default { fetch(request, env) { return Response.json({ status: "ok", version: ${JSON.stringify(version)}, greeting: env.GREETING }); } };\n`);
+  await writeFile(
+    join(repo, "src", "index.js"),
+    `export default { fetch(request, env) { return Response.json({ status: "ok", version: ${JSON.stringify(version)}, greeting: env.GREETING }); } };\n`,
+  );
   await git(["add", "-A"], { cwd: repo });
   await git(["commit", "-qm", `version ${version}`], { cwd: repo, env: IDENTITY });
   return gitText(["rev-parse", "HEAD"], { cwd: repo });
@@ -57,7 +70,10 @@ const clouds: Record<string, () => Promise<{ cloud: Cloud; stop(): Promise<void>
   },
   cloudflare: async () => {
     const api = await new CloudflareStandIn("0123456789abcdef0123456789abcdef", "cf-contract-token-5544").start();
-    const cloud = new CloudflareCloud({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl, edgeUrl: api.origin }, join(await tempDir("fleet-contract-cf-"), ".fleet", "cloudflare"));
+    const cloud = new CloudflareCloud(
+      { apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl, edgeUrl: api.origin },
+      join(await tempDir("fleet-contract-cf-"), ".fleet", "cloudflare"),
+    );
     return {
       cloud,
       stop: async () => {

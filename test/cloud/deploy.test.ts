@@ -13,7 +13,10 @@ const get = (dir: string, url: string) => requestOnce(LocalCloudStore.at(dir), u
 /** Pushes a new entry to a worker repository whose /health answers as given. */
 async function pushEntry(dir: string, id: string, health: string): Promise<void> {
   const clone = await cloneWorker(dir, `chittyos-${id}-worker`);
-  await writeFile(join(clone, "src", "index.js"), `export default { async fetch(request) { return new Response(${JSON.stringify(health)}, { status: ${health.includes('"ok"') ? 200 : 503}, headers: { "content-type": "application/json" } }); } };\n`);
+  await writeFile(
+    join(clone, "src", "index.js"),
+    `export default { async fetch(request) { return new Response(${JSON.stringify(health)}, { status: ${health.includes('"ok"') ? 200 : 503}, headers: { "content-type": "application/json" } }); } };\n`,
+  );
   await git(["commit", "-qam", `test: ${id} answers ${health}`], { cwd: clone, env: IDENTITY });
   await git(["push", "-q", "origin", "main"], { cwd: clone });
 }
@@ -74,7 +77,12 @@ describe("fleet deploy to the local cloud", () => {
     expect(result.code).toBe(1);
     const byId = Object.fromEntries(JSON.parse(result.stdout).workers.map((w: { id: string }) => [w.id, w]));
     // the unhealthy new version is rolled back to the one live before it, which answers again
-    expect(byId.registry).toMatchObject({ status: "failed", version: { number: 3 }, rolledBackTo: { number: 1 }, detail: "deployed v3 but /health on chittyos-registry-worker.workers.dev is down; rolled back to v1" });
+    expect(byId.registry).toMatchObject({
+      status: "failed",
+      version: { number: 3 },
+      rolledBackTo: { number: 1 },
+      detail: "deployed v3 but /health on chittyos-registry-worker.workers.dev is down; rolled back to v1",
+    });
     expect((await get(dir, "https://chittyos-registry-worker.workers.dev/health")).body.status).toBe("ok");
     expect(byId.beacon).toMatchObject({ status: "skipped", detail: "dependency registry was not deployed healthy" });
     expect(byId.analytics).toMatchObject({ status: "deployed" });

@@ -8,10 +8,26 @@ import type { WorkerSpec } from "../../src/cloud/spec.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const source = { repository: "test", commit: "0".repeat(40), message: "test" };
-const spec = (script: string, routes: string[]): WorkerSpec => ({ script, compatibilityDate: "2025-09-01", compatibilityFlags: [], routes, kv: ["COUNTS"], d1: [], r2: [], durableObjects: {}, vars: {}, services: {} });
+const spec = (script: string, routes: string[]): WorkerSpec => ({
+  script,
+  compatibilityDate: "2025-09-01",
+  compatibilityFlags: [],
+  routes,
+  kv: ["COUNTS"],
+  d1: [],
+  r2: [],
+  durableObjects: {},
+  vars: {},
+  services: {},
+});
 const bundle = (version: string) => ({
   main: "index.js",
-  modules: [{ name: "index.js", contents: `export default { async fetch(request, env) { const n = Number(await env.COUNTS.get("n") ?? 0) + 1; await env.COUNTS.put("n", String(n)); return Response.json({ status: "ok", version: "${version}", n }); } };` }],
+  modules: [
+    {
+      name: "index.js",
+      contents: `export default { async fetch(request, env) { const n = Number(await env.COUNTS.get("n") ?? 0) + 1; await env.COUNTS.put("n", String(n)); return Response.json({ status: "ok", version: "${version}", n }); } };`,
+    },
+  ],
 });
 
 function get(port: number, host: string, path = "/health"): Promise<{ status: number; body: any }> {
@@ -48,14 +64,55 @@ describe("fleet up", () => {
   });
 });
 
+describe("fleet up's crons", () => {
+  it("fires a cron on every script declaring it when asked at /__scheduled?cron=", async () => {
+    const store = new LocalCloudStore(await tempDir());
+    const counting = {
+      main: "index.js",
+      modules: [
+        {
+          name: "index.js",
+          contents: `export default { fetch: () => new Response("ok"), async scheduled(c, env) { await env.COUNTS.put("cron", c.cron); } };`,
+        },
+      ],
+    };
+    await store.deploy({ ...spec("chittyos-jobs-worker", []), crons: ["0 2 * * *"] }, counting, source);
+    await store.deploy(spec("chittyos-idle-worker", []), counting, source);
+    const cloud = await serveCloud(store, { port: 0 });
+    try {
+      const fired = await get(cloud.port, "localhost", `/__scheduled?cron=${encodeURIComponent("0 2 * * *")}`);
+      expect(fired).toEqual({ status: 200, body: { cron: "0 2 * * *", ran: [{ script: "chittyos-jobs-worker", outcome: "ok" }] } });
+      expect((await get(cloud.port, "localhost", `/__scheduled?cron=${encodeURIComponent("5 5 * * *")}`)).body.ran).toEqual([]);
+    } finally {
+      await cloud.close();
+    }
+  });
+});
+
 describe("fleet up during a deploy", () => {
   it("finishes the requests in flight before it reloads", async () => {
     const store = new LocalCloudStore(await tempDir());
     const slow = (version: string) => ({
       main: "index.js",
-      modules: [{ name: "index.js", contents: `export default { async fetch(request) { if (new URL(request.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 400)); return Response.json({ status: "ok", version: "${version}" }); } };` }],
+      modules: [
+        {
+          name: "index.js",
+          contents: `export default { async fetch(request) { if (new URL(request.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 400)); return Response.json({ status: "ok", version: "${version}" }); } };`,
+        },
+      ],
     });
-    const workerSpec: WorkerSpec = { script: "chittyos-slow-worker", compatibilityDate: "2025-09-01", compatibilityFlags: [], routes: ["slow.chitty.cc"], kv: [], d1: [], r2: [], durableObjects: {}, vars: {}, services: {} };
+    const workerSpec: WorkerSpec = {
+      script: "chittyos-slow-worker",
+      compatibilityDate: "2025-09-01",
+      compatibilityFlags: [],
+      routes: ["slow.chitty.cc"],
+      kv: [],
+      d1: [],
+      r2: [],
+      durableObjects: {},
+      vars: {},
+      services: {},
+    };
     await store.deploy(workerSpec, slow("1"), source);
     const cloud = await serveCloud(store, { port: 0 });
     try {

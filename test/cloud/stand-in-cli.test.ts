@@ -17,7 +17,9 @@ describe("node test/cloud/cloudflare-stand-in.ts", () => {
     // --resources: what a wrangler config binds is on the account (fleet checks it before a deploy)
     const config = join(await tempDir("fleet-stand-in-cli-"), "wrangler.toml");
     await writeFile(config, '[[kv_namespaces]]\nbinding = "PROJECTS"\nid = "0f2ac74b498b48028cb68387c421e279"\n');
-    const child = spawn(process.execPath, [STAND_IN, "--port", "0", "--script", "chittyos-id-worker", "--resources", config], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [STAND_IN, "--port", "0", "--script", "chittyos-id-worker", "--resources", config], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const env: Record<string, string> = {};
       const lines = createInterface({ input: child.stdout! });
@@ -28,15 +30,22 @@ describe("node test/cloud/cloudflare-stand-in.ts", () => {
       }
       expect(Object.keys(env).sort()).toEqual(["CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_BASE_URL", "CLOUDFLARE_API_TOKEN", "FLEET_EDGE_URL"]);
       const auth = { authorization: `Bearer ${env.CLOUDFLARE_API_TOKEN}` };
-      const zones = (await (await fetch(`${env.CLOUDFLARE_API_BASE_URL}/zones?page=1&per_page=50`, { headers: auth })).json()) as { success: boolean; result: { name: string }[] };
+      const zones = (await (await fetch(`${env.CLOUDFLARE_API_BASE_URL}/zones?page=1&per_page=50`, { headers: auth })).json()) as {
+        success: boolean;
+        result: { name: string }[];
+      };
       expect(zones).toMatchObject({ success: true, result: [{ name: "chitty.cc" }] });
       // a request Cloudflare's description does not allow is refused
       const bogus = await fetch(`${env.CLOUDFLARE_API_BASE_URL}/zones?bogus=1`, { headers: auth });
       expect(bogus.status).toBe(400);
       // the script given with --script is on the account
-      const deployments = (await (await fetch(`${env.CLOUDFLARE_API_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/workers/scripts/chittyos-id-worker/deployments`, { headers: auth })).json()) as { result: { deployments: unknown[] } };
+      const deployments = (await (
+        await fetch(`${env.CLOUDFLARE_API_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/workers/scripts/chittyos-id-worker/deployments`, { headers: auth })
+      ).json()) as { result: { deployments: unknown[] } };
       expect(deployments.result.deployments).toHaveLength(1);
-      const namespaces = (await (await fetch(`${env.CLOUDFLARE_API_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/storage/kv/namespaces?page=1&per_page=50`, { headers: auth })).json()) as { result: { id: string }[] };
+      const namespaces = (await (
+        await fetch(`${env.CLOUDFLARE_API_BASE_URL}/accounts/${env.CLOUDFLARE_ACCOUNT_ID}/storage/kv/namespaces?page=1&per_page=50`, { headers: auth })
+      ).json()) as { result: { id: string }[] };
       expect(namespaces.result.map((n) => n.id)).toEqual(["0f2ac74b498b48028cb68387c421e279"]);
       // the edge: nobody holds this hostname
       expect((await fetch(`${env.FLEET_EDGE_URL}/health`, { headers: { "x-forwarded-host": "nobody.chitty.cc" } })).status).toBe(530);

@@ -11,7 +11,19 @@ import { tempDir } from "../helpers/tmp.js";
 const source = { repository: "test", commit: "0".repeat(40), message: "test" };
 
 function worker(script: string, routes: string[], body: string, extra: Partial<WorkerSpec> = {}) {
-  const spec: WorkerSpec = { script, compatibilityDate: "2025-09-01", compatibilityFlags: [], routes, kv: [], d1: [], r2: [], durableObjects: {}, vars: {}, services: {}, ...extra };
+  const spec: WorkerSpec = {
+    script,
+    compatibilityDate: "2025-09-01",
+    compatibilityFlags: [],
+    routes,
+    kv: [],
+    d1: [],
+    r2: [],
+    durableObjects: {},
+    vars: {},
+    services: {},
+    ...extra,
+  };
   return { spec, bundle: { main: "index.js", modules: [{ name: "index.js", contents: body }] } };
 }
 
@@ -41,7 +53,9 @@ describe("the local cloud", () => {
 
     const runtime = await start(store);
     expect(await (await runtime.dispatchFetch("https://initiate.chitty.cc/health")).json()).toMatchObject({ service: "platform" });
-    expect(await (await runtime.dispatchFetch("https://chittyos-project-initiation-worker.workers.dev/health")).json()).toMatchObject({ service: "project-initiation" });
+    expect(await (await runtime.dispatchFetch("https://chittyos-project-initiation-worker.workers.dev/health")).json()).toMatchObject({
+      service: "project-initiation",
+    });
     const unknown = await runtime.dispatchFetch("https://nobody.chitty.cc/health");
     expect(unknown.status).toBe(404);
   });
@@ -52,7 +66,10 @@ describe("the local cloud", () => {
     const v2 = worker("chittyos-registry-worker", ["registry.chitty.cc"], healthWorker("registry", "1.1.0"));
     await store.deploy(v1.spec, v1.bundle, source);
     await store.deploy(v2.spec, v2.bundle, { ...source, message: "second" });
-    expect((await store.versions("chittyos-registry-worker")).map((v) => [v.version, v.source.message])).toEqual([[1, "test"], [2, "second"]]);
+    expect((await store.versions("chittyos-registry-worker")).map((v) => [v.version, v.source.message])).toEqual([
+      [1, "test"],
+      [2, "second"],
+    ]);
     let runtime = await start(store);
     expect(await (await runtime.dispatchFetch("https://registry.chitty.cc/health")).json()).toMatchObject({ version: "1.1.0" });
     await runtime.dispose();
@@ -79,13 +96,23 @@ describe("the local cloud", () => {
   it("reads a worker's spec from its wrangler config, per environment", () => {
     const config = parseWranglerConfig(
       JSON.stringify({
-        name: "chittyos-a-worker", compatibility_date: "2025-09-01", routes: [{ pattern: "a.chitty.cc", custom_domain: true }],
-        kv_namespaces: [{ binding: "CACHE", id: "x" }], vars: { LEVEL: "info" }, services: [{ binding: "REG", service: "chittyos-registry-worker" }],
+        name: "chittyos-a-worker",
+        compatibility_date: "2025-09-01",
+        routes: [{ pattern: "a.chitty.cc", custom_domain: true }],
+        kv_namespaces: [{ binding: "CACHE", id: "x" }],
+        vars: { LEVEL: "info" },
+        services: [{ binding: "REG", service: "chittyos-registry-worker" }],
         env: { staging: { name: "chittyos-a-worker-staging", workers_dev: true, kv_namespaces: [{ binding: "CACHE", id: "y" }] } },
       }),
       "wrangler.json",
     );
-    expect(specFromConfig(config)).toMatchObject({ script: "chittyos-a-worker", routes: ["a.chitty.cc"], kv: ["CACHE"], vars: { LEVEL: "info" }, services: { REG: "chittyos-registry-worker" } });
+    expect(specFromConfig(config)).toMatchObject({
+      script: "chittyos-a-worker",
+      routes: ["a.chitty.cc"],
+      kv: ["CACHE"],
+      vars: { LEVEL: "info" },
+      services: { REG: "chittyos-registry-worker" },
+    });
     expect(specFromConfig(config, "staging")).toMatchObject({ script: "chittyos-a-worker-staging", kv: ["CACHE"] });
   });
 });

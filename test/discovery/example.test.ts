@@ -39,6 +39,16 @@ describe("fleet init and plan on the example, router layout", () => {
     }
   });
 
+  it("gives each service the crons and queues the platform's scheduled and queue handlers run its code on", () => {
+    const { truth } = run.example;
+    for (const service of truth.services) {
+      const plan = run.plan.workers.find((w) => w.id === service.id)!;
+      const expected = service.triggers!.map((t) => ({ ...t, file: service.file, declaredBy: [""] }));
+      expect(plan.triggers, service.id).toEqual(expected);
+    }
+    expect(truth.services.filter((s) => s.triggers!.length).map((s) => s.id)).toEqual(["project-initiation"]);
+  });
+
   it("finds the external workers and skips the placeholders", () => {
     const { truth } = run.example;
     for (const external of truth.external) {

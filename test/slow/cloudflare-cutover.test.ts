@@ -21,6 +21,9 @@ import { IDENTITY } from "../repos/extracted.fixture.js";
 const HOST = "initiate.chitty.cc";
 const PLATFORM = "chittyos-platform";
 const WORKER = "chittyos-project-initiation-worker";
+// project-initiation runs on the platform's cron and consumes its queue until the cutover moves both
+const CRON = "*/30 * * * *";
+const QUEUE = "chittyos-project-events";
 
 /** Asks the edge for the hostname's /health until stopped; every answer that is not a healthy 200 is a failure. */
 function hammer(api: CloudflareStandIn): { stop(): Promise<{ requests: number; failures: string[]; answeredBy: Set<string> }> } {
@@ -86,6 +89,8 @@ describe("fleet cutover on Cloudflare", () => {
     api.addDnsRecord(HOST);
     // the platform binds the external id and auth workers, which live in their own repositories
     for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) api.deployedElsewhere(external);
+    // the queue the platform produces to and consumes (for project-initiation), made beforehand as wrangler needs
+    api.addQueue(QUEUE);
     env = { ...IDENTITY, ...api.env };
     dir = join(await tempDir("fleet-cf-cutover-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });
@@ -99,6 +104,11 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.scripts.get(WORKER)?.deployments.length, migrate.stdout + migrate.stderr).toBe(1);
     expect(api.holders().get(HOST)).toBe(PLATFORM);
   }, 600_000);
+  const triggers = () => ({
+    platformCrons: api.scripts.get(PLATFORM)!.crons,
+    workerCrons: api.scripts.get(WORKER)!.crons,
+    consumers: api.queues.get(QUEUE)!.consumers.map((c) => c.script),
+  });
   afterAll(async () => {
     await api.stop();
     // every request it received was one Cloudflare's OpenAPI description allows
@@ -112,6 +122,8 @@ describe("fleet cutover on Cloudflare", () => {
     expect(api.holders().get(HOST)).toBe(PLATFORM);
     expect(api.routes.filter((r) => r.script === WORKER)).toEqual([]);
     expect(api.scripts.get(WORKER)!.domains).toEqual([]);
+    // nor its cron or its queue: the platform runs them
+    expect(triggers()).toEqual({ platformCrons: [CRON], workerCrons: [], consumers: [PLATFORM] });
   }, 300_000);
 
   it("a failure after the hand-over hands the hostname back and rolls the platform back: no request fails", async () => {
@@ -126,6 +138,7 @@ describe("fleet cutover on Cloudflare", () => {
     expect(result.steps).toEqual(expect.arrayContaining([`${HOST} handed from ${PLATFORM} to ${WORKER} (route ${HOST}/* reassigned)`, `${HOST} handed back to ${PLATFORM}`]));
     expect(result.detail).toContain("injected: the platform's upload is refused");
     expect(api.holders().get(HOST)).toBe(PLATFORM);
+    expect(triggers()).toEqual({ platformCrons: [CRON], workerCrons: [], consumers: [PLATFORM] });
     expect(api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id).toBe(platformLive);
     expect(seen.failures).toEqual([]);
     expect(seen.requests).toBeGreaterThan(20);
@@ -164,6 +177,8 @@ describe("fleet cutover on Cloudflare", () => {
     const live = platform.versions.find((v) => v.id === platform.deployments[0]!.versions[0]!.version_id)!;
     expect(result.monorepo.commit.startsWith((live.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(true);
     expect(api.routes.filter((r) => r.script === PLATFORM).map((r) => r.pattern)).not.toContain(`${HOST}/*`);
+    // the cron and the queue moved with it: the platform let go (its consumer detached), the worker took them
+    expect(triggers()).toEqual({ platformCrons: [], workerCrons: [CRON], consumers: [WORKER] });
     expect(await gitText(["rev-parse", "main"], { cwd: dir })).toBe(result.monorepo.commit);
     // the worker's repository routes the hostname now, as the platform held it, and its live
     // version came from that commit

@@ -31,6 +31,7 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
     cloudflare = await new CloudflareStandIn(ACCOUNT, CLOUDFLARE_API_TOKEN).start();
     cloudflare.addDnsRecord("initiate.chitty.cc");
     for (const external of ["chittyos-id-worker", "chittyos-auth-worker"]) cloudflare.deployedElsewhere(external); // the external workers the platform binds
+    cloudflare.addQueue("chittyos-project-events"); // the queue the platform produces to and consumes, made beforehand as wrangler needs
     dir = join(root, "monorepo");
     await monorepoOnGitHub(dir, github, 40);
     cloudflare.resources.seedFromFile(join(dir, "wrangler.toml")); // the KV namespaces and D1 databases it binds

@@ -27,11 +27,26 @@ export const UNDESCRIBED: { method: string; path: RegExp; why: string }[] = [
 export const UNDECLARED_QUERY: Record<string, { names: string[]; why: string }> = {
   "worker-script-upload-worker-module": { names: ["excludeScript", "bindings_inherit"], why: "wrangler deploy's upload options, newer than the description" },
   "worker-versions-upload-version": { names: ["bindings_inherit"], why: "wrangler deploy's upload option, newer than the description" },
+  "queue-v2-list-queues": {
+    names: ["name", "page"],
+    why: "wrangler looks queues up by name (and pages the list); the description's revision declares no query",
+  },
 };
 
 /** Upload part types wrangler sends that the description's revision does not list for the operation. */
 export const UNDECLARED_PARTS: Record<string, { types: string[]; why: string }> = {
   "worker-versions-upload-version": { types: ["application/source-map"], why: "source maps (upload_source_maps) go up with versions too; the description lists them for script uploads only" },
+};
+
+/** Operations wrangler sends a JSON body to without a content type (fetch's default, text/plain): the body is still checked as JSON. */
+export const UNTYPED_JSON: Record<string, string> = {
+  "queue-v2-create-queue-consumer": "wrangler deploy attaches a queue consumer with a JSON body and no content-type header",
+  "queue-v2-update-queue-consumer": "wrangler deploy updates a queue consumer the same way",
+};
+
+/** Operations whose body the description's revision marks required with no schema at all, which callers send none. */
+export const BODY_NOT_NEEDED: Record<string, string> = {
+  "queue-v2-delete-queue-consumer": "an empty, schemaless body marked required; wrangler's own `queues consumer remove` sends none, as fleet does",
 };
 
 /**
@@ -74,6 +89,10 @@ export async function cloudflareRequestProblems(method: string, path: string, qu
   const problems = check.problems.filter((p) => {
     const undeclared = /^query parameter (\S+) is not declared by (\S+)$/.exec(p);
     if (undeclared && UNDECLARED_QUERY[undeclared[2]!]?.names.includes(undeclared[1]!)) return false;
+    const bodyless = /^(\S+) requires a body$/.exec(p);
+    if (bodyless && BODY_NOT_NEEDED[bodyless[1]!]) return false;
+    const untyped = /^(\S+) takes application\/json, not text\/plain$/.exec(p);
+    if (untyped && UNTYPED_JSON[untyped[1]!]) return false;
     const part = /^(\S+): part \S+ is (\S+), not one of/.exec(p);
     return !(part && UNDECLARED_PARTS[part[1]!]?.types.includes(part[2]!));
   });

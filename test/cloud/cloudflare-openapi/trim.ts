@@ -24,13 +24,17 @@ export const USED: Record<string, string[]> = {
   "/accounts/{account_id}/d1/database": ["get"],
   "/accounts/{account_id}/d1/database/{database_id}": ["get"],
   "/accounts/{account_id}/d1/database/{database_id}/query": ["post"],
+  // crons and queue consumers (they move at cutover); the queue list also before a deploy
+  "/accounts/{account_id}/workers/scripts/{script_name}/schedules": ["get", "put"],
+  "/accounts/{account_id}/queues": ["get"],
+  "/accounts/{account_id}/queues/{queue_id}/consumers": ["get", "post"],
+  "/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}": ["put", "delete"],
   "/memberships": ["get"],
   "/user": ["get"],
   // the resources a deploy binds, listed before it (src/cloud/cloudflare/resource-lookups.ts)
   "/accounts/{account_id}/workers/scripts": ["get"],
   "/accounts/{account_id}/storage/kv/namespaces": ["get"],
   "/accounts/{account_id}/r2/buckets": ["get"],
-  "/accounts/{account_id}/queues": ["get"],
   "/accounts/{account_id}/hyperdrive/configs": ["get"],
   "/accounts/{account_id}/vectorize/v2/indexes": ["get"],
 };
