@@ -128,7 +128,8 @@ describe("fleet cutover on Cloudflare", () => {
 
   it("a failure after the hand-over hands the hostname back and rolls the platform back: no request fails", async () => {
     const platformLive = api.scripts.get(PLATFORM)!.deployments[0]!.versions[0]!.version_id;
-    api.failNext("PUT", new RegExp(`/workers/scripts/${PLATFORM}$`), "injected: the platform's upload is refused");
+    // wrangler uploads a version (then deploys it) once the script's migrations are applied
+    api.failNext("POST", new RegExp(`/workers/scripts/${PLATFORM}/versions$`), "injected: the platform's upload is refused");
     const loop = hammer(api);
     const cutover = await runFleet(["cutover", "project-initiation", "--json", "--cwd", dir], env);
     const seen = await loop.stop();
