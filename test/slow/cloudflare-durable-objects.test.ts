@@ -39,6 +39,8 @@ describe("fleet cutover moves Durable Object data on Cloudflare", () => {
     env = { ...IDENTITY, ...api.env };
     dir = join(await tempDir("fleet-cf-objects-"), "monorepo");
     await generateExample(dir, { layout: "router", commits: 40 });
+    // every resource the platform binds (KV, D1, its queue), made beforehand as a team would
+    api.resources.seedFromFile(join(dir, "wrangler.toml"));
     expect((await runFleet(["init", "--cwd", dir])).code).toBe(0);
     await setManifest(dir, ["providers", "cloud"], "cloudflare");
     const platform = await runFleet(["deploy", "--platform", "--cwd", dir], env);
