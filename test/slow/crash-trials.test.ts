@@ -19,10 +19,21 @@ const BIN = new URL("../../bin/fleet.js", import.meta.url).pathname;
 // Fixed dates and identity make the commits fleet writes identical run to run; every git process
 // refuses non-fast-forward pushes and keeps reflogs, also in bare repositories.
 const ENV = {
-  GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@chitty.cc", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@chitty.cc",
-  GIT_AUTHOR_DATE: "1800000000 +0000", GIT_COMMITTER_DATE: "1800000000 +0000",
-  GIT_CONFIG_COUNT: "2", GIT_CONFIG_KEY_0: "receive.denyNonFastForwards", GIT_CONFIG_VALUE_0: "true", GIT_CONFIG_KEY_1: "core.logAllRefUpdates", GIT_CONFIG_VALUE_1: "always",
-  NO_COLOR: "1", CI: "1", CLOUDFLARE_API_TOKEN: "", CLOUDFLARE_ACCOUNT_ID: "",
+  GIT_AUTHOR_NAME: "T",
+  GIT_AUTHOR_EMAIL: "t@chitty.cc",
+  GIT_COMMITTER_NAME: "T",
+  GIT_COMMITTER_EMAIL: "t@chitty.cc",
+  GIT_AUTHOR_DATE: "1800000000 +0000",
+  GIT_COMMITTER_DATE: "1800000000 +0000",
+  GIT_CONFIG_COUNT: "2",
+  GIT_CONFIG_KEY_0: "receive.denyNonFastForwards",
+  GIT_CONFIG_VALUE_0: "true",
+  GIT_CONFIG_KEY_1: "core.logAllRefUpdates",
+  GIT_CONFIG_VALUE_1: "always",
+  NO_COLOR: "1",
+  CI: "1",
+  CLOUDFLARE_API_TOKEN: "",
+  CLOUDFLARE_ACCOUNT_ID: "",
 };
 const DEPLOYED = ["registry", "beacon", "project-initiation"];
 
@@ -97,18 +108,31 @@ async function checkIntegrity(dir: string): Promise<void> {
   const files = [
     ...(await readdir(join(dir, ".fleet"), { recursive: true }).catch(() => [] as string[])).map((f) => join(dir, ".fleet", f)),
     ...(await readdir(join(dir, ".git", "fleet"), { recursive: true }).catch(() => [] as string[])).map((f) => join(dir, ".git", "fleet", f)),
-  ].filter((f) => f.endsWith(".json") && !f.includes("node_modules") && !f.includes(join(".fleet", "cloud", "build")) && !f.includes(join(".fleet", "cloud", "packages")));
+  ].filter(
+    (f) =>
+      f.endsWith(".json") && !f.includes("node_modules") && !f.includes(join(".fleet", "cloud", "build")) && !f.includes(join(".fleet", "cloud", "packages")),
+  );
   for (const f of files) expect(() => JSON.parse(readFileSync(f, "utf8")), f).not.toThrow();
   await git(["fsck", "--no-dangling"], { cwd: dir });
 }
 
 describe("crash trials", () => {
   let reference: Record<string, unknown>;
+  // how long each command ran uninterrupted: kills are drawn within it, so that on a fast machine
+  // as on a slow one they land while the command works rather than after it ended
+  const took = new Map<string, number>();
   beforeAll(async () => {
     // the uninterrupted run
     const dir = await fixture();
-    for (const args of [["create", "--all"], ["sync", "--all"], ["deploy", "--platform", ...DEPLOYED], ["cutover", "project-initiation", "--apply"]]) {
+    for (const args of [
+      ["create", "--all"],
+      ["sync", "--all"],
+      ["deploy", "--platform", ...DEPLOYED],
+      ["cutover", "project-initiation", "--apply"],
+    ]) {
+      const started = Date.now();
       const r = await fleet(dir, args);
+      took.set(args[0]!, Date.now() - started);
       expect(r.code, `${args.join(" ")}: ${r.output}`).toBe(0);
     }
     reference = await endState(dir);
@@ -116,11 +140,13 @@ describe("crash trials", () => {
 
   it("50 SIGKILLs across create, sync, deploy and cutover: every re-run converges to the uninterrupted end state", async () => {
     const dir = await fixture();
+    // a delay in [min, the smaller of max and the uninterrupted run's time)
+    const within = (command: string, min: number, max: number) => Math.max(min + 100, Math.min(max, took.get(command)!));
     const trials: { args: string[]; kills: number[] }[] = [
-      { args: ["create", "--all"], kills: delays(1, 15, 300, 3000) },
-      { args: ["sync", "--all"], kills: delays(2, 15, 300, 3500) },
-      { args: ["deploy", "--platform", ...DEPLOYED], kills: delays(3, 10, 500, 6000) },
-      { args: ["cutover", "project-initiation", "--apply"], kills: delays(4, 10, 300, 3000) },
+      { args: ["create", "--all"], kills: delays(1, 15, 300, within("create", 300, 3000)) },
+      { args: ["sync", "--all"], kills: delays(2, 15, 300, within("sync", 300, 3500)) },
+      { args: ["deploy", "--platform", ...DEPLOYED], kills: delays(3, 10, 500, within("deploy", 500, 6000)) },
+      { args: ["cutover", "project-initiation", "--apply"], kills: delays(4, 10, 300, within("cutover", 300, 3000)) },
     ];
     let killed = 0;
     // what each run said, to tell a difference in the end state by its cause
