@@ -151,9 +151,11 @@ describe("crash trials", () => {
     let killed = 0;
     // what each run said, to tell a difference in the end state by its cause
     const said: string[] = [];
+    const firstLanded: string[] = [];
     for (const trial of trials) {
-      for (const ms of trial.kills) {
+      for (const [i, ms] of trial.kills.entries()) {
         const r = await fleet(dir, trial.args, ms);
+        if (i === 0 && r.signal === "SIGKILL") firstLanded.push(trial.args[0]!);
         said.push(`$ fleet ${trial.args.join(" ")} (${r.signal === "SIGKILL" ? `killed at ${ms} ms` : `exit ${r.code}`})\n${r.output}`);
         if (r.signal === "SIGKILL") killed++;
         await checkIntegrity(dir);
@@ -163,7 +165,11 @@ describe("crash trials", () => {
       said.push(`$ fleet ${trial.args.join(" ")} (to completion, exit ${done.code})\n${done.output}`);
       expect(done.code, `${trial.args.join(" ")}: ${done.output}`).toBe(0);
     }
-    expect(killed).toBeGreaterThanOrEqual(25); // most kills landed while the command was running
+    // the trials are not vacuous: every command's first kill landed in its work, and many more did.
+    // (Once a command has converged, its later runs are quick no-ops that a kill often misses; they
+    // still show that a re-run after a kill changes nothing.)
+    expect(firstLanded).toEqual(trials.map((t) => t.args[0]));
+    expect(killed).toBeGreaterThanOrEqual(20);
     await checkIntegrity(dir);
     expect(await endState(dir), said.filter((s) => /deploy|cutover/.test(s.split("\n")[0]!)).join("\n")).toEqual(reference);
   }, 1_800_000);
