@@ -45,6 +45,7 @@ export async function takeOverFirst(
       transfers,
       probe: plan.probe,
       health,
+      moved: plan.moved,
       ...(cloud.kind === "cloudflare" ? { environment: "production" } : {}),
       onEvent: (m) => report.debug?.(m),
     });

@@ -157,7 +157,7 @@ export async function executeCutover(
   }
   // Durable Objects first: the worker takes the platform's namespaces over (and answers healthy)
   // before the platform, redeployed from the cutover branch, binds the classes to it
-  const transfers = plan.moved ? [] : objectTransfersOf(plan);
+  const transfers = objectTransfersOf(plan);
   const objects = await takeOverFirst(session, manifest, plan, transfers, options.health, report);
   if (objects.status === "failed") return { ok: false, result: objectsFailed(plan, commit, committed, objects.detail!) };
   const progress = report.moving?.(`moving ${hosts} to ${change.script}`);

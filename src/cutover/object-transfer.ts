@@ -33,6 +33,8 @@ export interface ObjectTransferTarget {
   probe: HealthProbe;
   health: Required<Omit<HealthOptions, "expect">>;
   environment?: string;
+  /** The worker holds its hostnames already (a run stopped before its routes were committed): commit the take-over, deploy nothing. */
+  moved?: boolean;
   onEvent?: (message: string) => void;
 }
 
@@ -40,6 +42,9 @@ export interface ObjectTransferTarget {
 export async function transferObjects(cloud: Cloud, target: ObjectTransferTarget): Promise<ObjectTransferStep> {
   const committed = await commitObjectTransfer(target);
   if (committed.status !== "committed") return { status: "none", ...(committed.status === "already" ? { commit: committed.commit } : {}) };
+  // a run stopped after the hostnames moved: the worker took the objects over then; its main still
+  // needs the take-over under the routes commit (the redeploy from main applies nothing again)
+  if (target.moved) return { status: "none", commit: committed.commit };
   const before = await cloud.live(target.script);
   const classes = target.transfers.map((t) => t.className).join(", ");
   target.onEvent?.(`deploying ${target.script} from ${WORKER_CUTOVER_BRANCH} (takes over the Durable Objects of ${classes})`);

@@ -125,10 +125,23 @@ describe("fleet cutover moves a Durable Object's data with its worker", () => {
     expect(rollback.stdout + rollback.stderr).toContain(`the Durable Objects of SyncCoordinator (SYNC_STATE) moved from ${PLATFORM} to ${WORKER}`);
     expect(await owners(dir)).toEqual([WORKER]);
 
+    // a run stopped after the move, before the worker's repository got the take-over and the routes:
+    // the next run commits both (the worker keeps the objects; its redeploy from main applies nothing again)
+    const before = (await git(["rev-parse", "main~2"], { cwd: forgeRepo })).stdout.trim();
+    await git(["update-ref", "refs/heads/main", before], { cwd: forgeRepo });
+    await git(["reset", "--quiet", "--hard", "HEAD~1"], { cwd: dir }); // nor was the monorepo's main fast-forwarded
+    const resumed = await runFleet(["cutover", ID, "--json", "--cwd", dir], NO_SECRETS);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    const again1 = parseWranglerConfig((await fileAt(forgeRepo, "main", "wrangler.jsonc"))!, "wrangler.jsonc");
+    expect(again1.bindings.get("SYNC_STATE")?.config).toEqual({ name: "SYNC_STATE", class_name: "SyncCoordinator" });
+    expect(again1.routes.map((r) => r.host)).toEqual(["sync.chitty.cc"]);
+    expect(await owners(dir)).toEqual([WORKER]);
+    expect(await seen(dir)).toBe(7);
+
     // a second run changes nothing and the data stays
     const again = await runFleet(["cutover", ID, "--json", "--cwd", dir], NO_SECRETS);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(await owners(dir)).toEqual([WORKER]);
-    expect(await seen(dir)).toBe(7);
+    expect(await seen(dir)).toBe(8);
   }, 300_000);
 });
