@@ -13,7 +13,8 @@ import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.j
 import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
 import { bindObjectsTo } from "./object-bindings.js";
-import { exportsOf, objectMoves, type ObjectMove } from "../discovery/durable-objects.js";
+import { exportsOfFiles, objectMoves, type ObjectMove } from "../discovery/durable-objects.js";
+import { analyzeWorker, packageVersions } from "../discovery/analyze.js";
 import { dropTriggers } from "./trigger-edit.js";
 import { triggerCallsOf, triggersOf, type Trigger } from "../discovery/triggers.js";
 
@@ -104,7 +105,7 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
   const files = new Map<string, string>();
   const before = new Map<string, string>();
 
-  const objects = objectMoves(config, exportsOf(await read(target.file), target.file));
+  const objects = objectMoves(config, await workerClassesAt(repo, commit, manifest, id, config));
   // its crons and queue consumers leave the platform with its hostnames (the worker takes them after)
   const triggers = (await workerTriggersAt(repo, commit, target, config)).filter((t) => t.declaredBy.length > 0);
   const drop = { crons: triggers.filter((t) => t.kind === "cron").map((t) => t.name), queues: triggers.filter((t) => t.kind === "queue").map((t) => t.name) };
@@ -147,6 +148,23 @@ export async function monorepoChange(repo: string, manifest: Manifest, id: strin
 }
 
 /** The worker's triggers as the router and the platform's config at `commit` have them. */
+/** What the worker's modules export at `commit` (its runtime closure, as the plan and the scaffold read it): its Durable Object classes among them. */
+async function workerClassesAt(repo: string, commit: string, manifest: Manifest, id: string, config: WranglerConfig): Promise<string[]> {
+  const tree = await SourceTree.atCommit(repo, commit);
+  try {
+    const mono = {
+      tree,
+      rootPackages: await packageVersions(tree, "package.json"),
+      router: manifest.monorepo.router ?? DEFAULT_ROUTER,
+      platformConfig: config,
+    };
+    const analysis = await analyzeWorker(mono, id, manifest.workers[id]!);
+    return await exportsOfFiles((f) => tree.read(f), analysis.runtimeFiles);
+  } finally {
+    tree.close();
+  }
+}
+
 async function workerTriggersAt(repo: string, commit: string, target: { file: string; router: string }, config: WranglerConfig): Promise<Trigger[]> {
   const tree = await SourceTree.atCommit(repo, commit);
   try {

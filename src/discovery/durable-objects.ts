@@ -79,3 +79,10 @@ export function exportsOf(code: string | undefined, file: string): string[] {
     return [];
   }
 }
+
+/** The names the worker's modules export (where its Durable Object classes are defined, whichever module that is). */
+export async function exportsOfFiles(read: (file: string) => Promise<string | undefined>, files: readonly string[]): Promise<string[]> {
+  const names = new Set<string>();
+  for (const file of files.filter((f) => /\.[cm]?[jt]sx?$/.test(f))) for (const name of exportsOf(await read(file), file)) names.add(name);
+  return [...names];
+}

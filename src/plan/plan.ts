@@ -9,7 +9,7 @@ import type { Manifest } from "../manifest/schema.js";
 import { hardCycleNote, softCycleNote } from "./graph.js";
 import { fleetOrder } from "./order.js";
 import type { BindingKind, WranglerConfig } from "../discovery/wrangler-config.js";
-import { exportsOf, objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
+import { exportsOfFiles, objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
 import type { Resolution } from "../npm/workspace.js";
 import { triggerCallsOf, type Trigger } from "../discovery/triggers.js";
@@ -110,7 +110,11 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       secrets: analysis.secrets,
       npmDependencies: analysis.npmDependencies,
       workspace: analysis.workspace ?? [],
-      transfers: mono.platformConfig && worker.source?.file ? await transfersOf(source, mono.platformConfig, worker.source.file) : [],
+      // only a worker that binds a Durable Object has one to move (its modules are read for classes then)
+      transfers:
+        mono.platformConfig && worker.source?.file && Object.values(analysis.bindingKinds).includes("durable-object")
+          ? await transfersOf(source, mono.platformConfig, analysis.runtimeFiles)
+          : [],
       triggers: analysis.triggers,
       warnings: [...lateWarnings, ...analysis.warnings],
     });
@@ -120,9 +124,10 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
 }
 
 /** The classes the platform defines that the worker's service module defines too: they move to it at cutover. */
-async function transfersOf(tree: SourceTree, platform: WranglerConfig, file: string): Promise<WorkerPlan["transfers"]> {
+async function transfersOf(tree: SourceTree, platform: WranglerConfig, files: readonly string[]): Promise<WorkerPlan["transfers"]> {
   const from = platformProductionScript(platform);
-  return objectMoves(platform, exportsOf(await tree.read(file), file)).map((m) => ({ className: m.className, from }));
+  // read for their facts (the exports), as analysis reads modules: a change that keeps them keeps the split filters
+  return objectMoves(platform, await exportsOfFiles((f) => tree.read(f, "facts"), files)).map((m) => ({ className: m.className, from }));
 }
 
 /** Calls of the router's trigger handlers into a module that is no worker's service module: they stay with the platform. */
