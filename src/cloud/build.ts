@@ -1,23 +1,29 @@
 // Builds a worker the way Cloudflare would receive it: wrangler's own bundling
 // (`wrangler deploy --dry-run --outdir`) in a checkout that has the npm packages its
 // package.json lists. wrangler itself (and Vitest with Cloudflare's plugin, for tests) are
-// linked from fleet's installation rather than downloaded into every checkout.
+// linked from fleet's installation rather than downloaded into every checkout. The build runs a
+// repository's code (its custom build, the modules the bundler loads), so it runs without any
+// credential (build-env.ts), and a bundle that took in a file from outside the checkout and its
+// packages is refused (bundle-inputs.ts) before anything is uploaded.
 import { WRANGLER_FILES } from "../discovery/file-kinds.js";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join, parse, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { npmEnv, repositoryEnv, withScratchHome } from "./build-env.js";
+import { readsOutside, type Metafile, type OutsideRead } from "./bundle-inputs.js";
 
 const TOOLS = ["wrangler", "vitest", "@cloudflare/vitest-plugin"];
 
-export function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
+/** Runs `command` with exactly `env` (nothing of fleet's own environment is added). */
+export function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1", ...env },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -26,6 +32,11 @@ export function run(command: string, args: string[], cwd: string, env: Record<st
     child.on("close", (code) => resolve({ code: code ?? -1, output }));
     child.on("error", (error) => resolve({ code: -1, output: String(error) }));
   });
+}
+
+/** Where a cloud keeps the npm packages its builds share (under its work folder). */
+export function packageCacheIn(workDir: string): string {
+  return join(workDir, "packages");
 }
 
 /** The folder of an installed package of fleet's own. */
@@ -61,7 +72,8 @@ export async function prepareCheckout(dir: string, packageCache?: string): Promi
 }
 
 async function npmInstall(dir: string): Promise<void> {
-  const npm = await run("npm", ["install", "--omit=dev", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], dir);
+  const args = ["install", "--omit=dev", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"];
+  const npm = await withScratchHome((home) => run("npm", args, dir, npmEnv(home)));
   if (npm.code !== 0) throw new Error(`npm install failed in ${dir}: ${npm.output.slice(-2000)}`);
 }
 
@@ -119,23 +131,82 @@ export function configFileIn(dir: string): string | undefined {
 }
 
 export interface Bundle {
+  /** Where wrangler wrote it (absolute); absent for a bundle fleet wrote itself (its registry, a stored version). */
+  outdir?: string;
   /** The main module's name (as wrangler wrote it). */
   main: string;
   /** Every module of the bundle by name (wrangler writes one, plus source maps we leave out). */
   modules: { name: string; contents: string }[];
 }
 
-/** `wrangler deploy --dry-run --outdir` and the modules it wrote. */
-export async function buildBundle(dir: string, configFile: string, outdir = join(dir, "dist")): Promise<Bundle> {
+/** Where a deploy's build writes its bundle, inside the checkout. */
+export const BUILD_OUTPUT = ".fleet-dist";
+
+/** A build that read a file from outside its checkout and packages: nothing of it goes up. */
+export class ReadOutsideCheckout extends Error {
+  constructor(readonly reads: OutsideRead[]) {
+    const listed = reads.slice(0, 3).map((r) => `${r.file} (${r.via})`);
+    const more = reads.length > 3 ? ` and ${reads.length - 3} more` : "";
+    super(`the build read files outside its checkout and its npm packages, so nothing was uploaded: ${listed.join("; ")}${more}`);
+    this.name = "ReadOutsideCheckout";
+  }
+}
+
+export interface BuildOptions {
+  /** The wrangler environment built (its own keys over the top level's). */
+  environment?: string;
+  /** The shared package cache the checkout's node_modules link into: a build may read it. */
+  packageCache?: string;
+}
+
+/**
+ * `wrangler deploy --dry-run --outdir` and the modules it wrote, built without credentials and
+ * refused (ReadOutsideCheckout) when it took in a file from outside its roots.
+ */
+export async function buildBundle(dir: string, configFile: string, outdir = join(dir, "dist"), options: BuildOptions = {}): Promise<Bundle> {
   // wrangler's bin script only starts this file in a second node process; starting it directly
   // saves that process, and node's compile cache (its default place) saves parsing wrangler again.
   const wrangler = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
-  const build = await run(process.execPath, ["--no-warnings", wrangler, "deploy", "--dry-run", "--outdir", outdir, "--config", configFile], dir, {
-    NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), "node-compile-cache"),
-  });
+  const metafile = `${outdir}.meta.json`;
+  const environment = options.environment ? ["--env", options.environment] : [];
+  // whatever the repository holds at these names goes first (a symlink there would lead the output elsewhere)
+  await Promise.all([rm(outdir, { recursive: true, force: true }), rm(metafile, { force: true })]);
+  const args = ["--no-warnings", wrangler, "deploy", "--dry-run", "--outdir", outdir, "--metafile", metafile, "--config", configFile, ...environment];
+  const build = await withScratchHome((home) => run(process.execPath, args, dir, repositoryEnv(home)));
   if (build.code !== 0) throw new Error(`wrangler could not build ${dir}:\n${build.output.slice(-3000)}`);
+  const config = deployedConfig(parseWranglerConfig(await readFile(join(dir, configFile), "utf8"), configFile).raw, options.environment);
+  const outside = await readsOutside({
+    checkout: await realpath(dir),
+    configDir: resolve(await realpath(dir), dirname(configFile)),
+    config,
+    outdir: await realpath(outdir),
+    metafile: JSON.parse(await readFile(metafile, "utf8")) as Metafile,
+    roots: await buildRoots(dir, options.packageCache),
+  });
+  if (outside.length) throw new ReadOutsideCheckout(outside);
+  await rm(join(outdir, "README.md"), { force: true }); // wrangler's note on the folder, not a module
   const names = (await readdir(outdir)).filter((n) => /\.(m?js|wasm)$/.test(n)).sort();
-  const main = names.includes("index.js") ? "index.js" : names[0]!;
+  const entry = builtEntryName(config);
+  const main = entry && names.includes(entry) ? entry : names.includes("index.js") ? "index.js" : names[0]!;
   const modules = await Promise.all(names.map(async (name) => ({ name, contents: await readFile(join(outdir, name), "utf8") })));
-  return { main, modules: [...modules.filter((m) => m.name === main), ...modules.filter((m) => m.name !== main)] };
+  return { outdir, main, modules: [...modules.filter((m) => m.name === main), ...modules.filter((m) => m.name !== main)] };
+}
+
+/** The top level with the environment's own keys over it, as wrangler deploys it. */
+export function deployedConfig(raw: Record<string, unknown>, environment?: string): Record<string, unknown> {
+  const section = environment ? (raw.env as Record<string, Record<string, unknown>> | undefined)?.[environment] : undefined;
+  const { env: _env, ...top } = raw;
+  return section ? { ...top, ...section } : top;
+}
+
+/** The file wrangler's dry run writes the entry to: its own name without bundling, else `<name>.js`. */
+export function builtEntryName(config: Record<string, unknown>): string | undefined {
+  if (typeof config.main !== "string") return undefined;
+  return config.no_bundle === true ? basename(config.main) : `${parse(config.main).name}.js`;
+}
+
+/** Where a build may read: the checkout, the shared package cache, and the node_modules fleet's wrangler is installed in. */
+async function buildRoots(dir: string, packageCache?: string): Promise<string[]> {
+  const roots = [dir, dirname(packageDir("wrangler")), ...(packageCache && existsSync(packageCache) ? [packageCache] : [])];
+  return Promise.all(roots.map((r) => realpath(r)));
 }

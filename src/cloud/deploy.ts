@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { git, gitText } from "../git/git.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
-import { configFileIn, prepareCheckout } from "./build.js";
+import { configFileIn, packageCacheIn, prepareCheckout } from "./build.js";
 import { availableParallelism } from "node:os";
 import { limiter } from "../concurrency/bounded.js";
 import type { Cloud, CloudVersion, Deployed, Prepared } from "./cloud.js";
@@ -103,7 +103,7 @@ async function build(cloud: Cloud, target: DeployTarget, environment: string | u
   const dir = await buildDir(cloud.workDir, target.script);
   try {
     const commit = await checkout(target.repository, target.branch, dir, target.gitEnv);
-    await prepareCheckout(dir, join(cloud.workDir, "packages"));
+    await prepareCheckout(dir, packageCacheIn(cloud.workDir));
     const configFile = target.config ?? configFileIn(dir);
     if (!configFile) throw new Error(`no wrangler config in ${target.repository}`);
     const prepared = await cloud.prepare(dir, configFile, environment);

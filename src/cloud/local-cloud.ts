@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
-import { buildBundle } from "./build.js";
+import { BUILD_OUTPUT, buildBundle, packageCacheIn } from "./build.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "./cloud.js";
 import { localRuntime, WORKERS_DEV, type LocalRuntime, type RuntimeOptions } from "./runtime.js";
 import { specFromConfig } from "./spec.js";
@@ -35,8 +35,13 @@ export class LocalCloud implements Cloud {
   readonly fetch = (url: string, init?: { signal?: AbortSignal }): Promise<Response> => this.runtime.fetch(url, init);
 
   async prepare(checkout: string, config: string, environment?: string): Promise<Prepared> {
-    const bundle = await buildBundle(checkout, config, join(checkout, ".fleet-dist"));
-    const spec = specFromConfig(parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config), environment);
+    const parsed = parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config);
+    const declared = environment && (parsed.raw.env as Record<string, unknown> | undefined)?.[environment] ? environment : undefined;
+    const bundle = await buildBundle(checkout, config, join(checkout, BUILD_OUTPUT), {
+      ...(declared ? { environment: declared } : {}),
+      packageCache: packageCacheIn(this.workDir),
+    });
+    const spec = specFromConfig(parsed, environment);
     const d1 = await d1MigrationsIn(checkout, config, environment);
     if (d1.length) spec.d1Migrations = d1Levels(d1);
     return { checkout, config, ...(environment ? { environment } : {}), spec, bundle };

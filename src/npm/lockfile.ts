@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { run } from "../cloud/build.js";
+import { npmEnv, withScratchHome } from "../cloud/build-env.js";
 
 // A resolution is reused for a day: long enough for one `fleet create --all`, short enough that
 // repositories created later get the versions published since.
@@ -87,11 +88,8 @@ async function resolve(pkg: Record<string, unknown>, local: ReadonlyMap<string, 
     const minimal: Record<string, unknown> = { name: "fleet-lock", version: "0.0.0", private: true };
     for (const field of RESOLUTION_FIELDS) if (pkg[field] !== undefined) minimal[field] = pkg[field];
     await writeFile(join(dir, "package.json"), JSON.stringify(minimal, null, 2));
-    const npm = await run(
-      "npm",
-      ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"],
-      dir,
-    );
+    const args = ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--workspaces=false"];
+    const npm = await withScratchHome((home) => run("npm", args, dir, npmEnv(home)));
     if (npm.code !== 0) {
       // the first line is what a per-worker result shows: npm's own reason, not only that it failed
       const lines = npm.output.split("\n").map((l) => l.replace(/^npm (error|ERR!)\s*/, "").trim());

@@ -48,7 +48,6 @@ describe("fleet status on Cloudflare", () => {
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
     expect(deploy.stdout + deploy.stderr).not.toContain(SENDGRID);
     await new Wrangler({ apiToken: api.token, accountId: api.accountId, apiBaseUrl: api.baseUrl }).putSecrets(
-      undefined,
       { name: "chittyos-beacon-worker" },
       { BEACON_KEY: "beacon-value-271828" },
     );

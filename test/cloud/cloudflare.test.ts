@@ -89,11 +89,11 @@ describe("real wrangler against a stand-in of the Cloudflare API", () => {
     // fleet reads what wrangler changed through the API
     const reads = new ScriptReads(new CloudflareApi({ apiToken: TOKEN, accountId: ACCOUNT, apiBaseUrl: api.baseUrl }), ACCOUNT);
     expect((await reads.versions("chittyos-beacon-worker")).map((v) => v.id)).toEqual([first.versionId, second.versionId]);
-    await cloud.rollback(worker, target, first.versionId, "health check failed");
+    await cloud.rollback({ name: "chittyos-beacon-worker" }, first.versionId, "health check failed");
     const deployments = await reads.deployments("chittyos-beacon-worker");
     expect(deployments[0]).toMatchObject({ versions: [{ versionId: first.versionId, percentage: 100 }], message: "health check failed" });
 
-    await cloud.putSecrets(worker, target, { JWT_SECRET: "jwt-value", OTHER: "other-value" });
+    await cloud.putSecrets({ name: "chittyos-beacon-worker" }, { JWT_SECRET: "jwt-value", OTHER: "other-value" });
     expect([...script.secrets].sort()).toEqual(["JWT_SECRET", "OTHER"]);
     expect(await reads.secretNames("chittyos-beacon-worker")).toEqual(["JWT_SECRET", "OTHER"]);
     expect(api.requests.every((r) => r.authorized)).toBe(true);

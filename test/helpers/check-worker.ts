@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBundle, packageDir, prepareCheckout, run, type Bundle } from "../../src/cloud/build.js";
+import { repositoryEnv, withScratchHome } from "../../src/cloud/build-env.js";
 import { requestOnce } from "../../src/cloud/runtime.js";
 import { specFromConfig } from "../../src/cloud/spec.js";
 import { LocalCloudStore } from "../../src/cloud/store.js";
@@ -37,7 +38,8 @@ export async function checkWorker(clone: string, options: { host: string; config
   const result: WorkerCheck = { built: true, health };
   if (options.tests) {
     const vitest = join(packageDir("vitest"), "vitest.mjs");
-    const tests = await run(process.execPath, [vitest, "run"], clone);
+    // the worker's own tests are its code: run without anything of this process's environment
+    const tests = await withScratchHome((home) => run(process.execPath, [vitest, "run"], clone, repositoryEnv(home)));
     result.tests = { passed: tests.code === 0, output: tests.output.slice(-3000) };
   }
   return result;
@@ -47,7 +49,11 @@ export async function checkWorker(clone: string, options: { host: string; config
  * Deploys the built bundle into a throwaway local cloud (the same runtime `fleet up` uses:
  * other workers' bindings are stand-ins answering 503) and asks it for /health.
  */
-async function healthInWorkerd(clone: string, bundle: Bundle, options: { host: string; configFile: string; healthPath?: string }): Promise<{ status: number; body: unknown }> {
+async function healthInWorkerd(
+  clone: string,
+  bundle: Bundle,
+  options: { host: string; configFile: string; healthPath?: string },
+): Promise<{ status: number; body: unknown }> {
   const config = parseWranglerConfig(await readFile(join(clone, options.configFile), "utf8"), options.configFile);
   const scratch = await mkdtemp(join(tmpdir(), "fleet-check-cloud-"));
   try {

@@ -3,7 +3,9 @@
 // which hostname, the account's workers.dev subdomain. Every deploy records the repository commit it was
 // built from in the version's tag and message, which is how `live()` ties a version to a commit.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { BUILD_OUTPUT, buildBundle, packageCacheIn } from "../build.js";
+import { uploadConfig } from "./upload-config.js";
 import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
 import type { Fetcher } from "../../health/check.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "../cloud.js";
@@ -23,6 +25,8 @@ const MESSAGE_LIMIT = 50;
 /** A placeholder version's message (it has no tag: no commit stands behind it). */
 export const PLACEHOLDER_MESSAGE = "fleet placeholder: answers 503 until deployed";
 const TAG_LIMIT = 20;
+/** The upload's config, written in a folder of fleet's. */
+const UPLOAD_CONFIG = "wrangler.json";
 
 export class CloudflareCloud implements Cloud {
   readonly kind = "cloudflare" as const;
@@ -61,23 +65,42 @@ export class CloudflareCloud implements Cloud {
     }
   }
 
-  /** An environment the config does not declare is the top level, as wrangler deploys it. */
+  /**
+   * Builds the worker without credentials (build.ts), so that the upload runs nothing of the
+   * repository's. An environment the config does not declare is the top level, as wrangler deploys it.
+   */
   async prepare(checkout: string, config: string, environment?: string): Promise<Prepared> {
     const parsed = parseWranglerConfig(await readFile(join(checkout, config), "utf8"), config);
     const declared = environment && (parsed.raw.env as Record<string, unknown> | undefined)?.[environment] ? environment : undefined;
     const spec = specFromConfig(parsed, declared);
     const d1 = await d1MigrationsIn(checkout, config, declared);
     if (d1.length) spec.d1Migrations = d1Levels(d1);
-    return { checkout, config, ...(declared ? { environment: declared } : {}), spec };
+    const build = { ...(declared ? { environment: declared } : {}), packageCache: packageCacheIn(this.workDir) };
+    const bundle = await buildBundle(checkout, config, join(checkout, BUILD_OUTPUT), build);
+    return { checkout, config, ...(declared ? { environment: declared } : {}), spec, bundle };
   }
 
   async deploy(prepared: Prepared, source: VersionSource, secrets?: Record<string, string>): Promise<Deployed> {
+    const outdir = prepared.bundle?.outdir;
+    if (!outdir) throw new Error(`${prepared.spec.script} was prepared without a build`);
     await mkdir(this.workDir, { recursive: true });
     const annotate = { tag: source.commit.slice(0, TAG_LIMIT), message: source.message.slice(0, MESSAGE_LIMIT) };
-    const target = { config: prepared.config, ...(prepared.environment ? { environment: prepared.environment } : {}) };
-    // the schema first: the new version's queries meet the tables they were written for
-    for (const binding of Object.keys(prepared.spec.d1Migrations ?? {})) await this.wrangler.applyD1Migrations(prepared.checkout, target, binding);
-    const result = await this.wrangler.deploy(prepared.checkout, target, annotate, secrets);
+    // wrangler starts in a folder of fleet's, with a config that uploads what was built (upload-config.ts)
+    const dir = await mkdtemp(join(this.workDir, "upload-"));
+    try {
+      const raw = parseWranglerConfig(await readFile(join(prepared.checkout, prepared.config), "utf8"), prepared.config).raw;
+      const configDir = resolve(prepared.checkout, dirname(prepared.config));
+      await writeFile(join(dir, UPLOAD_CONFIG), JSON.stringify(uploadConfig(raw, configDir, outdir, prepared.environment), null, 2));
+      const target = { config: UPLOAD_CONFIG, ...(prepared.environment ? { environment: prepared.environment } : {}) };
+      // the schema first: the new version's queries meet the tables they were written for
+      for (const binding of Object.keys(prepared.spec.d1Migrations ?? {})) await this.wrangler.applyD1Migrations(dir, target, binding);
+      return await this.deployed(prepared, source, await this.wrangler.deploy(dir, target, annotate, secrets));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async deployed(prepared: Prepared, source: VersionSource, result: { script: string; versionId: string }): Promise<Deployed> {
     const listed = await this.reads.version(result.script, result.versionId).catch(() => undefined);
     const version = listed
       ? versionOf(listed)
@@ -118,7 +141,7 @@ export class CloudflareCloud implements Cloud {
     if (!current) throw new Error(`${script} has no deployment on Cloudflare`);
     const target = to ?? deployments.map(liveVersionId).find((v) => v && v !== current);
     if (!target) throw new Error(`${script} has only ever had one version live; there is nothing earlier to roll back to`);
-    await this.wrangler.rollback(undefined, { name: script }, target, (reason ?? `fleet rollback of ${script}`).slice(0, MESSAGE_LIMIT));
+    await this.wrangler.rollback({ name: script }, target, (reason ?? `fleet rollback of ${script}`).slice(0, MESSAGE_LIMIT));
     return { from: current, to: target };
   }
 

@@ -1,7 +1,9 @@
 // What changes Workers on a Cloudflare account, through wrangler itself (fleet's own
 // installation): deploy from a prepared checkout, roll back, upload secrets. Reads go through the
 // API (script-reads.ts), a request each instead of a wrangler process.
-// Version ids come from wrangler's NDJSON output file, not from its human output.
+// Version ids come from wrangler's NDJSON output file, not from its human output. wrangler runs in
+// a folder of fleet's (never a checkout: it would load the checkout's .env), with an environment
+// of fleet's choosing plus the credentials (build-env.ts), and HOME in its scratch folder.
 import { execFile, spawn } from "node:child_process";
 import { constants } from "node:fs";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
@@ -9,6 +11,7 @@ import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageDir } from "../build.js";
+import { credentialedEnv } from "../build-env.js";
 import { wranglerCommands, type CloudflareCredentials, type Target, type WranglerCommand } from "./wrangler-commands.js";
 
 export interface CloudflareVersion {
@@ -30,9 +33,9 @@ export interface CloudflareDeployment {
 export class Wrangler {
   constructor(private readonly credentials: CloudflareCredentials) {}
 
-  /** Deploys the checkout; resolves with the new version's id. */
+  /** Deploys with the config in `configDir` (a folder of fleet's); resolves with the new version's id. */
   async deploy(
-    checkout: string,
+    configDir: string,
     target: Target,
     annotate: { tag?: string; message?: string } = {},
     secrets?: Record<string, string>,
@@ -41,8 +44,8 @@ export class Wrangler {
     return this.withScratch(async (scratch) => {
       const pipe = withSecrets ? join(scratch, "secrets") : undefined;
       const command = wranglerCommands.deploy(this.credentials, target, join(scratch, "out.ndjson"), join(scratch, "logs"), annotate, pipe);
-      if (pipe) await throughPipe(pipe, JSON.stringify(secrets), () => this.run(command, checkout));
-      else await this.run(command, checkout);
+      if (pipe) await throughPipe(pipe, JSON.stringify(secrets), () => this.run(command, configDir, undefined, scratch));
+      else await this.run(command, configDir, undefined, scratch);
       const events = (await readFile(command.outputFile!, "utf8"))
         .split("\n")
         .filter(Boolean)
@@ -53,18 +56,21 @@ export class Wrangler {
     });
   }
 
-  async rollback(checkout: string | undefined, target: Target, versionId: string, message: string): Promise<void> {
-    await this.withScratch((s) => this.run(wranglerCommands.rollback(this.credentials, target, versionId, message, join(s, "logs")), checkout ?? s));
+  async rollback(target: Target, versionId: string, message: string): Promise<void> {
+    await this.withScratch((s) => this.run(wranglerCommands.rollback(this.credentials, target, versionId, message, join(s, "logs")), s));
   }
 
-  /** Applies a D1 database's pending migrations from the checkout's migrations folder (what wrangler's d1_migrations table lacks). */
-  async applyD1Migrations(checkout: string, target: Target, database: string): Promise<void> {
-    await this.withScratch((s) => this.run(wranglerCommands.d1MigrationsApply(this.credentials, target, database, join(s, "logs")), checkout));
+  /**
+   * Applies a D1 database's pending migrations (what wrangler's d1_migrations table lacks) from the
+   * migrations folder the config in `configDir` (a folder of fleet's: upload-config.ts) names.
+   */
+  async applyD1Migrations(configDir: string, target: Target, database: string): Promise<void> {
+    await this.withScratch((s) => this.run(wranglerCommands.d1MigrationsApply(this.credentials, target, database, join(s, "logs")), configDir));
   }
 
   /** Uploads secrets through wrangler's standard input: the values are never written to a file. */
-  async putSecrets(checkout: string | undefined, target: Target, values: Record<string, string>): Promise<void> {
-    await this.withScratch((s) => this.run(wranglerCommands.secretBulk(this.credentials, target, join(s, "logs")), checkout ?? s, JSON.stringify(values)));
+  async putSecrets(target: Target, values: Record<string, string>): Promise<void> {
+    await this.withScratch((s) => this.run(wranglerCommands.secretBulk(this.credentials, target, join(s, "logs")), s, JSON.stringify(values)));
   }
 
   /** wrangler's logs and output file go to a scratch folder that is removed afterwards. */
@@ -77,12 +83,13 @@ export class Wrangler {
     }
   }
 
-  private run(command: WranglerCommand, cwd: string, input?: string): Promise<string> {
+  /** `home`: the scratch folder its HOME points at (by default the folder it starts in). */
+  private run(command: WranglerCommand, cwd: string, input?: string, home = cwd): Promise<string> {
     const cli = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ["--no-warnings", cli, ...command.args], {
         cwd,
-        env: { ...process.env, ...command.env },
+        env: credentialedEnv(home, command.env),
         stdio: ["pipe", "pipe", "pipe"],
       });
       let stdout = "";
