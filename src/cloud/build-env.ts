@@ -59,7 +59,7 @@ export function npmEnv(home: string, from: NodeJS.ProcessEnv = process.env): Rec
     ...repositoryEnv(home, from),
     ...pick(from, NETWORK),
     ...pick(from, NPM_SETTINGS),
-    npm_config_cache: from.npm_config_cache ?? join(homedir(), ".npm"),
+    npm_config_cache: from.npm_config_cache ?? join(from.HOME ?? homedir(), ".npm"),
   };
 }
 

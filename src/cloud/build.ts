@@ -10,10 +10,11 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join, parse, resolve } from "node:path";
+import { basename, dirname, join, parse, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 import { npmEnv, repositoryEnv, withScratchHome } from "./build-env.js";
+import { isBinary, moduleTyper, type ModuleType } from "./module-types.js";
 import { readsOutside, type Metafile, type OutsideRead } from "./bundle-inputs.js";
 
 const TOOLS = ["wrangler", "vitest", "@cloudflare/vitest-plugin"];
@@ -130,13 +131,21 @@ export function configFileIn(dir: string): string | undefined {
   return named.length === 1 ? named[0] : undefined;
 }
 
+export interface BundleModule {
+  /** Its path in the bundle, as the code imports it. */
+  name: string;
+  contents: string | Uint8Array;
+  /** As wrangler would upload it (by extension when absent). */
+  type?: ModuleType;
+}
+
 export interface Bundle {
   /** Where wrangler wrote it (absolute); absent for a bundle fleet wrote itself (its registry, a stored version). */
   outdir?: string;
   /** The main module's name (as wrangler wrote it). */
   main: string;
-  /** Every module of the bundle by name (wrangler writes one, plus source maps we leave out). */
-  modules: { name: string; contents: string }[];
+  /** Every module of the bundle by name and type (source maps left out); bytes for Data and CompiledWasm. */
+  modules: BundleModule[];
 }
 
 /** Where a deploy's build writes its bundle, inside the checkout. */
@@ -185,10 +194,23 @@ export async function buildBundle(dir: string, configFile: string, outdir = join
   });
   if (outside.length) throw new ReadOutsideCheckout(outside);
   await rm(join(outdir, "README.md"), { force: true }); // wrangler's note on the folder, not a module
-  const names = (await readdir(outdir)).filter((n) => /\.(m?js|wasm)$/.test(n)).sort();
+  // every module wrangler wrote, typed by the config's rules as wrangler uploads them
+  const typeOf = moduleTyper(config.rules);
+  const typed = (await readdir(outdir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.endsWith(".map"))
+    .map((e) => relative(outdir, join(e.parentPath, e.name)).split(sep).join("/"))
+    .flatMap((name) => (typeOf(name) ? [{ name, type: typeOf(name)! }] : []))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const names = typed.map((m) => m.name);
   const entry = builtEntryName(config);
   const main = entry && names.includes(entry) ? entry : names.includes("index.js") ? "index.js" : names[0]!;
-  const modules = await Promise.all(names.map(async (name) => ({ name, contents: await readFile(join(outdir, name), "utf8") })));
+  const modules = await Promise.all(
+    typed.map(async ({ name, type }) => ({
+      name,
+      type,
+      contents: isBinary(type) ? new Uint8Array(await readFile(join(outdir, name))) : await readFile(join(outdir, name), "utf8"),
+    })),
+  );
   return { outdir, main, modules: [...modules.filter((m) => m.name === main), ...modules.filter((m) => m.name !== main)] };
 }
 

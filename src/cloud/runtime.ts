@@ -46,7 +46,7 @@ export async function miniflareOptions(store: LocalCloudStore, options: RuntimeO
       .map(([host]) => host);
     workers.push({
       name: script,
-      modules: modules.map((m) => ({ type: m.name.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path: m.name, contents: m.contents })),
+      modules: modules.map((m) => ({ type: m.type ?? "ESModule", path: m.name, contents: m.contents })),
       compatibilityDate: spec.compatibilityDate,
       compatibilityFlags: spec.compatibilityFlags,
       routes: [...hosts.map((h) => `${h}/*`), `${script}.${WORKERS_DEV}/*`],

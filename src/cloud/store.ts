@@ -3,9 +3,10 @@
 // A hostname held by another worker is refused, naming the holder, as Cloudflare refuses it.
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.js";
-import type { Bundle } from "./build.js";
+import type { Bundle, BundleModule } from "./build.js";
+import { isBinary, type ModuleType } from "./module-types.js";
 import { RouteConflict, type VersionSource } from "./cloud.js";
 import type { WorkerSpec } from "./spec.js";
 import { objectsAfterDeploy, objectsAfterUndo, ObjectsRefused, transfersCrossed, type ObjectState } from "./objects.js";
@@ -31,6 +32,8 @@ export interface VersionRecord {
   spec: WorkerSpec;
   main: string;
   modules: string[];
+  /** Each module's type where it is not plain JavaScript (Text, Data, CompiledWasm…), by name. */
+  types?: Record<string, ModuleType>;
 }
 
 export interface CloudState extends ObjectState {
@@ -72,9 +75,15 @@ export class LocalCloudStore {
     return JSON.parse(await readFile(join(this.versionDir(script, version), "meta.json"), "utf8")) as VersionRecord;
   }
 
-  async modules(script: string, version: number): Promise<{ name: string; contents: string }[]> {
+  async modules(script: string, version: number): Promise<BundleModule[]> {
     const meta = await this.version(script, version);
-    return Promise.all(meta.modules.map(async (name) => ({ name, contents: await readFile(join(this.versionDir(script, version), "modules", name), "utf8") })));
+    return Promise.all(
+      meta.modules.map(async (name) => {
+        const type = meta.types?.[name] ?? (name.endsWith(".wasm") ? "CompiledWasm" : "ESModule");
+        const path = join(this.versionDir(script, version), "modules", name);
+        return { name, type, contents: isBinary(type) ? new Uint8Array(await readFile(path)) : await readFile(path, "utf8") };
+      }),
+    );
   }
 
   async versions(script: string): Promise<VersionRecord[]> {
@@ -111,7 +120,11 @@ export class LocalCloudStore {
     await mkdir(join(dir, "modules"), { recursive: true });
     // every file whole or not at all: a version left behind by a crash is overwritten by the next
     // deploy (state.json, written last, never names it)
-    for (const module of bundle.modules) await writeFileAtomic(join(dir, "modules", module.name), module.contents);
+    for (const module of bundle.modules) {
+      await mkdir(dirname(join(dir, "modules", module.name)), { recursive: true });
+      await writeFileAtomic(join(dir, "modules", module.name), module.contents);
+    }
+    const types = Object.fromEntries(bundle.modules.flatMap((m) => (m.type && m.type !== "ESModule" ? [[m.name, m.type]] : [])));
     const record: VersionRecord = {
       version,
       createdAt: new Date().toISOString(),
@@ -119,6 +132,7 @@ export class LocalCloudStore {
       spec: { ...spec, routes: claimed },
       main: bundle.main,
       modules: bundle.modules.map((m) => m.name),
+      ...(Object.keys(types).length ? { types } : {}),
     };
     await writeFileAtomic(join(dir, "meta.json"), `${JSON.stringify(record, null, 2)}\n`);
     for (const [host, holder] of Object.entries(state.routes)) if (holder === spec.script && !claimed.includes(host)) delete state.routes[host];
