@@ -1,13 +1,16 @@
 // Slow suite: secrets hygiene over a migration and a cutover on Cloudflare. Against the GitHub and
 // Cloudflare stand-ins, with known fake tokens and a runtime secret's value in the environment:
 // the platform deployed, three workers migrated (one of them reads the secret, which goes up with
-// its version), one cut over. Then every file under the working folders and the stand-in's
+// its version), one cut over, one redeployed after its team added a build step that writes its
+// environment to a file. Then every file under the working folders and the stand-in's
 // storage, and every line fleet printed, is searched for the values, raw and encoded.
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudflareStandIn } from "../cloud/cloudflare-stand-in.js";
 import { monorepoOnGitHub, setManifest } from "../forge/github-fixture.js";
 import { GitHubStandIn } from "../forge/github-stand-in.js";
+import { pushHostileBuild, readDump } from "../helpers/hostile-build.js";
 import { leaks } from "../helpers/leaks.js";
 import { runFleet, type RunResult } from "../helpers/run.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -43,7 +46,16 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
   });
 
   it("leaves no token or secret value anywhere", async () => {
-    const env = { ...IDENTITY, GH_TOKEN, GITHUB_TOKEN: "", CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl, FLEET_EDGE_URL: cloudflare.origin, JWT_SECRET };
+    const env = {
+      ...IDENTITY,
+      GH_TOKEN,
+      GITHUB_TOKEN: "",
+      CLOUDFLARE_API_TOKEN,
+      CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+      CLOUDFLARE_API_BASE_URL: cloudflare.baseUrl,
+      FLEET_EDGE_URL: cloudflare.origin,
+      JWT_SECRET,
+    };
     const run = async (args: string[]) => {
       const result = await runFleet([...args, "--cwd", dir, "--verbose"], env);
       outputs.push(result);
@@ -57,7 +69,17 @@ describe("secrets hygiene over migrate and cutover on Cloudflare", () => {
     await run(["cutover", "project-initiation", "--apply"]);
     expect(cloudflare.holders().get("initiate.chitty.cc")).toBe("chittyos-project-initiation-worker");
     await run(["status", "--json", "--html", join(dir, "status.html")]);
+    // a migrated worker's team adds a build step that writes its environment to a file: deployed
+    // with every token set, the build runs once, without any, and the worker deploys
+    const dump = join(root, "hostile", "build-env");
+    await mkdir(join(root, "hostile"));
+    await pushHostileBuild(join(root, "github", "chittyos", "chittyos-trust-worker.git"), dump);
+    await run(["deploy", "trust"]);
+    expect(cloudflare.scripts.get("chittyos-trust-worker")!.versions.length).toBeGreaterThan(1);
+    const { runs, names } = await readDump(dump);
+    expect(runs).toBe(1);
+    expect(names.filter((n) => n in env)).toEqual([]);
     expect(github.violations).toEqual([]);
-    expect(await leaks([GH_TOKEN, CLOUDFLARE_API_TOKEN, JWT_SECRET], [dir, join(root, "github")], outputs)).toEqual([]);
+    expect(await leaks([GH_TOKEN, CLOUDFLARE_API_TOKEN, JWT_SECRET], [dir, join(root, "github"), join(root, "hostile")], outputs)).toEqual([]);
   }, 900_000);
 });
