@@ -189,7 +189,8 @@ export async function buildBundle(dir: string, configFile: string, outdir = join
     configDir: resolve(await realpath(dir), dirname(configFile)),
     config,
     outdir: await realpath(outdir),
-    metafile: JSON.parse(await readFile(metafile, "utf8")) as Metafile,
+    // a worker that bundles nothing (no_bundle) has no bundler record: its modules are checked as found
+    metafile: existsSync(metafile) ? (JSON.parse(await readFile(metafile, "utf8")) as Metafile) : { inputs: {}, outputs: {} },
     roots: await buildRoots(dir, options.packageCache),
   });
   if (outside.length) throw new ReadOutsideCheckout(outside);

@@ -1,6 +1,6 @@
 // A worker repository is its team's code, and fleet deploys it with the platform team's tokens.
 // Here the repositories are hostile: a custom build step that writes its whole environment to a
-// file, and entries that import files from outside their checkout (an absolute path, `../` past
+// file, and entries that take in files from outside their checkout (an absolute path, `../` past
 // the root, a symlink). Deployed by fleet's deploy loop to both clouds (workerd, and wrangler
 // against the Cloudflare API stand-in) while this process holds every token fleet reads and a
 // runtime secret's value: the build still runs and the worker deploys, but the build never sees
@@ -141,11 +141,16 @@ describe.each(["local", "cloudflare"] as const)("a hostile worker repository dep
         `import page from "./page.txt";\nexport default { fetch() { return Response.json({ status: "ok", page }); } };\n`,
       ),
     );
+    // a worker that bundles nothing: wrangler uploads what its rules find beside the entry, following symlinks
+    const found = await repo(root, "found", { main: "src/index.js", no_bundle: true, find_additional_modules: true });
+    await symlink(join(outside, ".npmrc"), join(found, "src", "notes.txt"));
+    await commit(found);
     const dependant = await commit(await repo(root, "dependant", {}));
     const targets = [
       target("absolute", absolute),
       target("beyond", beyond),
       target("linked", linked),
+      target("found", found),
       target("dependant", dependant, ["linked"]),
       target("healthy", healthy),
     ];
@@ -158,10 +163,11 @@ describe.each(["local", "cloudflare"] as const)("a hostile worker repository dep
     named("absolute", join(outside, ".npmrc"));
     named("beyond", join(outside, "helper.js"));
     named("linked", join(outside, ".npmrc"));
+    named("found", join(outside, ".npmrc"));
     expect(byId.get("dependant")).toMatchObject({ status: "skipped", detail: "dependency linked was not deployed healthy" });
     // a file of its own, through the same module rule, is the worker's to bundle
     expect(byId.get("healthy"), byId.get("healthy")!.detail).toMatchObject({ status: "deployed" });
-    for (const script of ["absolute", "beyond", "linked", "dependant"]) {
+    for (const script of ["absolute", "beyond", "linked", "found", "dependant"]) {
       expect(await cloud.live(script)).toBeUndefined();
       if (kind === "cloudflare") expect(uploads(script)).toBe(0);
     }
