@@ -14,6 +14,7 @@ import { basename, dirname, join, parse, relative, resolve, sep } from "node:pat
 import { fileURLToPath } from "node:url";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
 import { npmEnv, repositoryEnv, withScratchHome } from "./build-env.js";
+import { BuildFailed, keepLog, wranglerErrors } from "./build-failure.js";
 import { isBinary, moduleTyper, type ModuleType } from "./module-types.js";
 import { readsOutside, type Metafile, type OutsideRead } from "./bundle-inputs.js";
 
@@ -38,6 +39,11 @@ export function run(command: string, args: string[], cwd: string, env: Record<st
 /** Where a cloud keeps the npm packages its builds share (under its work folder). */
 export function packageCacheIn(workDir: string): string {
   return join(workDir, "packages");
+}
+
+/** Where wrangler's output of a failed build is kept: .fleet/logs/, beside the cloud's work folder. */
+export function buildLogsIn(workDir: string): string {
+  return join(dirname(workDir), "logs");
 }
 
 /** The folder of an installed package of fleet's own. */
@@ -166,6 +172,8 @@ export interface BuildOptions {
   environment?: string;
   /** The shared package cache the checkout's node_modules link into: a build may read it. */
   packageCache?: string;
+  /** Where wrangler's output of a failed build is kept (the message names the file). */
+  logs?: string;
 }
 
 /**
@@ -182,7 +190,22 @@ export async function buildBundle(dir: string, configFile: string, outdir = join
   await Promise.all([rm(outdir, { recursive: true, force: true }), rm(metafile, { force: true })]);
   const args = ["--no-warnings", wrangler, "deploy", "--dry-run", "--outdir", outdir, "--metafile", metafile, "--config", configFile, ...environment];
   const build = await withScratchHome((home) => run(process.execPath, args, dir, repositoryEnv(home)));
-  if (build.code !== 0) throw new Error(`wrangler could not build ${dir}:\n${build.output.slice(-3000)}`);
+  if (build.code !== 0) {
+    // named as it sits in the monorepo (.fleet/logs/<file>), where the user looks
+    const log = options.logs
+      ? join(basename(dirname(options.logs)), basename(options.logs), basename(await keepLog(options.logs, basename(dir), build.output)))
+      : undefined;
+    throw new BuildFailed(
+      wranglerErrors(build.output) ||
+        build.output
+          .replace(/\x1b\[[0-9;]*m/g, "")
+          .trim()
+          .split("\n")
+          .slice(-3)
+          .join(" "),
+      log,
+    );
+  }
   const config = deployedConfig(parseWranglerConfig(await readFile(join(dir, configFile), "utf8"), configFile).raw, options.environment);
   const outside = await readsOutside({
     checkout: await realpath(dir),

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
-import { BUILD_OUTPUT, buildBundle, packageCacheIn } from "./build.js";
+import { BUILD_OUTPUT, buildBundle, packageCacheIn, buildLogsIn } from "./build.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "./cloud.js";
 import { localRuntime, WORKERS_DEV, type LocalRuntime, type RuntimeOptions } from "./runtime.js";
 import { specFromConfig } from "./spec.js";
@@ -40,6 +40,7 @@ export class LocalCloud implements Cloud {
     const bundle = await buildBundle(checkout, config, join(checkout, BUILD_OUTPUT), {
       ...(declared ? { environment: declared } : {}),
       packageCache: packageCacheIn(this.workDir),
+      logs: buildLogsIn(this.workDir),
     });
     const spec = specFromConfig(parsed, environment);
     const d1 = await d1MigrationsIn(checkout, config, environment);

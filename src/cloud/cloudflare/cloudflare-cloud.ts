@@ -4,7 +4,7 @@
 // built from in the version's tag and message, which is how `live()` ties a version to a commit.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { BUILD_OUTPUT, buildBundle, packageCacheIn } from "../build.js";
+import { BUILD_OUTPUT, buildBundle, packageCacheIn, buildLogsIn } from "../build.js";
 import { uploadConfig } from "./upload-config.js";
 import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
 import type { Fetcher } from "../../health/check.js";
@@ -75,7 +75,7 @@ export class CloudflareCloud implements Cloud {
     const spec = specFromConfig(parsed, declared);
     const d1 = await d1MigrationsIn(checkout, config, declared);
     if (d1.length) spec.d1Migrations = d1Levels(d1);
-    const build = { ...(declared ? { environment: declared } : {}), packageCache: packageCacheIn(this.workDir) };
+    const build = { ...(declared ? { environment: declared } : {}), packageCache: packageCacheIn(this.workDir), logs: buildLogsIn(this.workDir) };
     const bundle = await buildBundle(checkout, config, join(checkout, BUILD_OUTPUT), build);
     return { checkout, config, ...(declared ? { environment: declared } : {}), spec, bundle };
   }
