@@ -49,7 +49,12 @@ function hammer(api: CloudflareStandIn): { stop(): Promise<{ requests: number; f
     async stop() {
       running = false;
       await Promise.all(loops);
-      const answeredBy = new Set(api.edgeLog.slice(from).filter((e) => e.host === HOST).map((e) => e.script ?? "nobody"));
+      const answeredBy = new Set(
+        api.edgeLog
+          .slice(from)
+          .filter((e) => e.host === HOST)
+          .map((e) => e.script ?? "nobody"),
+      );
       return { requests, failures, answeredBy };
     },
   };
@@ -63,8 +68,12 @@ async function deployAsTheWorkflowDoes(repository: string, env: Record<string, s
   const dir = await mkdtemp(join(tmpdir(), "fleet-workflow-"));
   try {
     await git(["clone", "--quiet", "--", repository, dir], { cwd: tmpdir() });
-    const workflow = parseYaml(await readFile(join(dir, ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }> };
-    const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.id === "deploy" && s.uses?.startsWith("cloudflare/wrangler-action"))!;
+    const workflow = parseYaml(await readFile(join(dir, ".github", "workflows", "deploy.yml"), "utf8")) as {
+      jobs: Record<string, { steps: { id?: string; uses?: string; with?: Record<string, string> }[] }>;
+    };
+    const step = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.id === "deploy" && s.uses?.startsWith("cloudflare/wrangler-action"))!;
     expect(step, "the deploy workflow has a wrangler-action deploy step").toBeDefined();
     await prepareCheckout(dir);
     // a push to main: workflow_dispatch inputs are empty, so `inputs.x || 'default'` is the default
@@ -72,7 +81,11 @@ async function deployAsTheWorkflowDoes(repository: string, env: Record<string, s
     expect(JSON.stringify(step.with).replace(/\$\{\{\s*(secrets|inputs)\.[^}]*\}\}/g, ""), "only inputs and secrets are used").not.toContain("${{");
     const environment = step.with?.environment ? evaluate(step.with.environment) : undefined;
     const args = [...evaluate(step.with?.command ?? "deploy").split(" "), ...(environment ? ["--env", environment] : [])];
-    return await run(process.execPath, [join(packageDir("wrangler"), "bin", "wrangler.js"), ...args], dir, { ...env, CI: "true" });
+    return await run(process.execPath, [join(packageDir("wrangler"), "bin", "wrangler.js"), ...args], dir, {
+      ...(process.env as Record<string, string>),
+      ...env,
+      CI: "true",
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -136,7 +149,9 @@ describe("fleet cutover on Cloudflare", () => {
     expect(cutover.code, cutover.stdout + cutover.stderr).toBe(1);
     const result = JSON.parse(cutover.stdout) as { status: string; steps: string[]; detail: string };
     expect(result.status).toBe("rolled-back");
-    expect(result.steps).toEqual(expect.arrayContaining([`${HOST} handed from ${PLATFORM} to ${WORKER} (route ${HOST}/* reassigned)`, `${HOST} handed back to ${PLATFORM}`]));
+    expect(result.steps).toEqual(
+      expect.arrayContaining([`${HOST} handed from ${PLATFORM} to ${WORKER} (route ${HOST}/* reassigned)`, `${HOST} handed back to ${PLATFORM}`]),
+    );
     expect(result.detail).toContain("injected: the platform's upload is refused");
     expect(api.holders().get(HOST)).toBe(PLATFORM);
     expect(triggers()).toEqual({ platformCrons: [CRON], workerCrons: [], consumers: [PLATFORM] });
@@ -184,12 +199,17 @@ describe("fleet cutover on Cloudflare", () => {
     // the worker's repository routes the hostname now, as the platform held it, and its live
     // version came from that commit
     const repo = join(dir, ".fleet", "forge", "chittyos", `${WORKER}.git`);
-    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: repo })).replace(/^\/\/.*$/gm, "")) as { routes: unknown; env: { production: { routes: unknown } } };
+    const config = JSON.parse((await gitText(["show", "main:wrangler.jsonc"], { cwd: repo })).replace(/^\/\/.*$/gm, "")) as {
+      routes: unknown;
+      env: { production: { routes: unknown } };
+    };
     const route = [{ pattern: `${HOST}/*`, zone_name: "chitty.cc" }];
     expect([config.routes, config.env.production.routes]).toEqual([route, route]);
     const worker = api.scripts.get(WORKER)!;
     const workerLive = worker.versions.find((v) => v.id === worker.deployments[0]!.versions[0]!.version_id)!;
-    expect((await gitText(["rev-parse", "main"], { cwd: repo })).startsWith((workerLive.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(true);
+    expect((await gitText(["rev-parse", "main"], { cwd: repo })).startsWith((workerLive.metadata.annotations as Record<string, string>)["workers/tag"]!)).toBe(
+      true,
+    );
     // and its own deploy workflow keeps the hostname
     const deployed = await deployAsTheWorkflowDoes(repo, api.env);
     expect(deployed.code, deployed.output).toBe(0);
@@ -213,14 +233,20 @@ describe("fleet cutover on Cloudflare", () => {
     // registry's hostname has no DNS record: its route serves nothing, and the cutover says what to do, moving nothing
     const unproxied = await runFleet(["cutover", "registry", "--json", "--cwd", dir], env);
     expect(unproxied.code, unproxied.stderr).toBe(1);
-    expect(JSON.parse(unproxied.stdout)).toMatchObject({ status: "failed", detail: expect.stringContaining("registry.chitty.cc is routed to chittyos-platform but has no DNS record in chitty.cc") });
+    expect(JSON.parse(unproxied.stdout)).toMatchObject({
+      status: "failed",
+      detail: expect.stringContaining("registry.chitty.cc is routed to chittyos-platform but has no DNS record in chitty.cc"),
+    });
     expect(JSON.parse(unproxied.stdout).detail).toContain("add a proxied record");
     expect(api.holders().get("registry.chitty.cc")).toBe(PLATFORM);
     api.addDnsRecord("registry.chitty.cc", { type: "A", content: "192.0.2.10" });
     // in order, registry then beacon: registry moves, verified, then beacon stops the run
     const ordered = await runFleet(["cutover", "registry", "beacon", "--json", "--cwd", dir], env);
     const result = JSON.parse(ordered.stdout) as { workers: { worker: string; status: string }[]; stoppedAt: string; untouched: string[] };
-    expect(result.workers.map((w) => [w.worker, w.status])).toEqual([["registry", "moved"], ["beacon", "refused"]]);
+    expect(result.workers.map((w) => [w.worker, w.status])).toEqual([
+      ["registry", "moved"],
+      ["beacon", "refused"],
+    ]);
     expect(result).toMatchObject({ stoppedAt: "beacon", untouched: [] });
     expect(api.holders().get("registry.chitty.cc")).toBe("chittyos-registry-worker");
   }, 300_000);

@@ -94,7 +94,11 @@ describe("a D1 worker with migrations", () => {
       const wrangler = join(packageDir("wrangler"), "wrangler-dist", "cli.js");
       for (const step of wranglerSteps) {
         const args = [...(step.with?.command ?? "deploy").split(" "), "--env", "production"];
-        const result = await run(process.execPath, [wrangler, ...args], clone, { ...api.env, WRANGLER_SEND_METRICS: "false" });
+        const result = await run(process.execPath, [wrangler, ...args], clone, {
+          ...(process.env as Record<string, string>),
+          ...api.env,
+          WRANGLER_SEND_METRICS: "false",
+        });
         expect(result.code, `${step.name}: wrangler ${args.join(" ")}\n${result.output}`).toBe(0);
       }
       // every migration the repository holds (the previous test added a second one), in order, and their rows

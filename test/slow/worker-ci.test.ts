@@ -26,7 +26,7 @@ import { tempDir } from "../helpers/tmp.js";
 import { IDENTITY } from "../repos/extracted.fixture.js";
 
 // The project's Node first, as a developer's machine would have a current one.
-const ENV = { PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
+const ENV: Record<string, string> = { ...(process.env as Record<string, string>), PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 
 /** init, then the fleet-wide npm override this machine's registry mirror needs (see README). */
 async function initialised(files: Record<string, string>, org: string): Promise<string> {
@@ -137,7 +137,8 @@ function keptBothSides(name: string, range: string) {
     const pkg = JSON.parse(await readFile(join(clone, "package.json"), "utf8"));
     const lock = JSON.parse(await readFile(join(clone, "package-lock.json"), "utf8"));
     if (pkg.dependencies?.[name] !== range) return `${id}: package.json lost the monorepo's ${name} ${range}: ${JSON.stringify(pkg.dependencies)}`;
-    if (pkg.scripts?.test !== "vitest run" || !pkg.devDependencies?.["@cloudflare/vitest-plugin"]) return `${id}: package.json lost fleet's test setup: ${JSON.stringify(pkg)}`;
+    if (pkg.scripts?.test !== "vitest run" || !pkg.devDependencies?.["@cloudflare/vitest-plugin"])
+      return `${id}: package.json lost fleet's test setup: ${JSON.stringify(pkg)}`;
     if (!lock.packages?.[`node_modules/${name}`]) return `${id}: package-lock.json has no ${name}`;
     return "";
   };
@@ -203,7 +204,10 @@ describe("every worker repository of the corpus passes its own CI", () => {
     // the lib module the router's context wrapper uses (carried into the wrapped workers)
     await editJson(join(dir, "package.json"), (pkg) => (pkg.dependencies.zod = "^3.24.0"));
     const cache = join(dir, "src/lib/kv-cache.js");
-    await writeFile(cache, (await readFile(cache, "utf8")).replace("get: async (key) => kv?.get(key),", "get: async (key) => (key ? kv?.get(key) : undefined),"));
+    await writeFile(
+      cache,
+      (await readFile(cache, "utf8")).replace("get: async (key) => kv?.get(key),", "get: async (key) => (key ? kv?.get(key) : undefined),"),
+    );
     await git(["commit", "-qam", "zod ^3.24.0; the cache ignores empty keys"], { cwd: dir, env: IDENTITY });
     // every worker that sync changed: langchain (zod) and the workers carrying the router's context
     const moved = await movedBy(dir, ids, () => fleet(dir, "sync", "--all"));
