@@ -13,7 +13,7 @@ import { handlerEntry, routerOf, type CarriedWrapper } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
 import { ownTriggers, triggerCallsOf, triggersOf, type Trigger } from "./triggers.js";
-import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
+import { bindingOf, parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
 import { d1MigrationDirs } from "./d1-migrations.js";
 
 export interface WorkerAnalysis {
@@ -215,10 +215,11 @@ function summarize(
 ): Omit<WorkerAnalysis, "paths" | "filter" | "triggers"> {
   for (const { from, specifier } of closure.dangling) warnings.push(`${from} imports ${specifier}, which does not exist`);
   for (const { message } of closure.unparsable) warnings.push(`could not parse ${message}`);
-  const defined = config?.bindings ?? new Map();
-  const bindings = closure.envReads.filter((n) => defined.has(n));
-  const secrets = closure.envReads.filter((n) => !defined.has(n));
-  for (const name of closure.envObjects.filter((n) => !defined.has(n))) {
+  // a name any section of the config binds (every kind wrangler reads) is a binding; the rest are secrets
+  const kindOf = (name: string) => (config ? bindingOf(config, name)?.kind : undefined);
+  const bindings = closure.envReads.filter((n) => kindOf(n) !== undefined);
+  const secrets = closure.envReads.filter((n) => kindOf(n) === undefined);
+  for (const name of closure.envObjects.filter((n) => kindOf(n) === undefined)) {
     const configFile = config?.file ?? "the wrangler config";
     const commented = config?.commentedBindings.includes(name) ? " (commented out there)" : "";
     warnings.push(`the code uses env.${name} like a binding, but ${configFile} defines no binding ${name}${commented} (treated as a secret)`);
@@ -233,7 +234,7 @@ function summarize(
     id,
     runtimeFiles: closure.files,
     bindings,
-    bindingKinds: Object.fromEntries(bindings.map((n) => [n, defined.get(n)!.kind])),
+    bindingKinds: Object.fromEntries(bindings.map((n) => [n, kindOf(n)!])),
     secrets,
     npmDependencies,
     serviceTargets: [...new Set(bindings.filter((n) => config?.services.has(n)).map((n) => config!.services.get(n)!))].sort(),
