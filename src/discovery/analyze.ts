@@ -13,7 +13,8 @@ import { handlerEntry, routerOf, type CarriedWrapper } from "./router.js";
 import { readPackageJson } from "./package-json.js";
 import type { SourceTree } from "./source-tree.js";
 import { ownTriggers, triggerCallsOf, triggersOf, type Trigger } from "./triggers.js";
-import { parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
+import { bindingOf, parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
+import { runsElsewhere, workerEnvReads } from "./worker-env.js";
 import { d1MigrationDirs } from "./d1-migrations.js";
 
 export interface WorkerAnalysis {
@@ -139,12 +140,13 @@ async function analyzeRouterService(
   const warnings: string[] = [];
   for (const path of [file, ...include]) if (!mono.tree.has(path)) warnings.push(`${path} is not in the monorepo`);
   // the router's carried wrapper runs in the worker too: the modules it imports, the env it reads
-  const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !TEST_FILE.test(p)), ...(carried?.modules ?? [])]);
+  const runtime = await moduleClosure(mono.tree, [file, ...include.filter((p) => !runsElsewhere(mono.tree, p, "")), ...(carried?.modules ?? [])]);
   if (carried) {
     const facts = moduleFacts(carried.code, carried.path);
     const merge = (into: string[], more: string[]) => [...new Set([...into, ...more])].sort();
     runtime.envReads = merge(runtime.envReads, facts.envReads);
     runtime.envObjects = merge(runtime.envObjects, facts.envObjects);
+    runtime.processEnvReads = merge(runtime.processEnvReads, facts.processEnvReads);
     runtime.urlHosts = merge(runtime.urlHosts, facts.urlHosts);
     runtime.packages = merge(runtime.packages, carried.packages);
   }
@@ -169,6 +171,11 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
   const main = config?.main ? posix.normalize(posix.join(dir, config.main)) : undefined;
   const roots = [...(main ? [main] : []), ...files.filter((f) => CODE_FILE.test(f) && !TEST_FILE.test(f.slice(dir.length + 1)))];
   const runtime = await moduleClosure(mono.tree, roots);
+  // the worker's env is what the code it runs reads: its main's modules (without a main in the
+  // tree, the folder's code less a container's program, scripts, tests and tool configs)
+  const workerCode = main && mono.tree.has(main) ? [main] : roots.filter((f) => !runsElsewhere(mono.tree, f, dir));
+  const { envReads, envObjects, processEnvReads } = await moduleClosure(mono.tree, workerCode);
+  Object.assign(runtime, { envReads, envObjects, processEnvReads });
   for (const outside of runtime.files.filter((f) => !f.startsWith(`${dir}/`))) {
     warnings.push(`code in ${dir}/ imports ${outside}, which is outside the worker's folder: the split will not contain it`);
   }
@@ -215,10 +222,12 @@ function summarize(
 ): Omit<WorkerAnalysis, "paths" | "filter" | "triggers"> {
   for (const { from, specifier } of closure.dangling) warnings.push(`${from} imports ${specifier}, which does not exist`);
   for (const { message } of closure.unparsable) warnings.push(`could not parse ${message}`);
-  const defined = config?.bindings ?? new Map();
-  const bindings = closure.envReads.filter((n) => defined.has(n));
-  const secrets = closure.envReads.filter((n) => !defined.has(n));
-  for (const name of closure.envObjects.filter((n) => !defined.has(n))) {
+  // a name any section of the config binds (every kind wrangler reads) is a binding; the rest are secrets
+  const kindOf = (name: string) => (config ? bindingOf(config, name)?.kind : undefined);
+  const reads = workerEnvReads(closure, config);
+  const bindings = reads.filter((n) => kindOf(n) !== undefined);
+  const secrets = reads.filter((n) => kindOf(n) === undefined);
+  for (const name of closure.envObjects.filter((n) => kindOf(n) === undefined)) {
     const configFile = config?.file ?? "the wrangler config";
     const commented = config?.commentedBindings.includes(name) ? " (commented out there)" : "";
     warnings.push(`the code uses env.${name} like a binding, but ${configFile} defines no binding ${name}${commented} (treated as a secret)`);
@@ -233,7 +242,7 @@ function summarize(
     id,
     runtimeFiles: closure.files,
     bindings,
-    bindingKinds: Object.fromEntries(bindings.map((n) => [n, defined.get(n)!.kind])),
+    bindingKinds: Object.fromEntries(bindings.map((n) => [n, kindOf(n)!])),
     secrets,
     npmDependencies,
     serviceTargets: [...new Set(bindings.filter((n) => config?.services.has(n)).map((n) => config!.services.get(n)!))].sort(),

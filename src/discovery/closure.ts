@@ -17,8 +17,11 @@ export interface Closure {
   typeFiles: string[];
   /** npm package names imported (bare specifiers, no builtins), sorted. */
   packages: string[];
+  /** Names the modules read from the worker's env, and those used like objects (bindings). */
   envReads: string[];
   envObjects: string[];
+  /** Names the modules read from process.env. */
+  processEnvReads: string[];
   urlHosts: string[];
   /** Relative imports whose file does not exist. */
   dangling: { from: string; specifier: string }[];
@@ -35,6 +38,7 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
   const packages = new Set<string>();
   const envReads = new Set<string>();
   const envObjects = new Set<string>();
+  const processEnvReads = new Set<string>();
   const urlHosts = new Set<string>();
   const dangling: Closure["dangling"] = [];
   const unparsable: Closure["unparsable"] = [];
@@ -55,6 +59,7 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
     if (!typesOnly) {
       facts.envReads.forEach((n) => envReads.add(n));
       facts.envObjects.forEach((n) => envObjects.add(n));
+      facts.processEnvReads.forEach((n) => processEnvReads.add(n));
       facts.urlHosts.forEach((h) => urlHosts.add(h));
     }
     const follow = async (specifier: string, types: boolean) => {
@@ -80,6 +85,7 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
     packages: [...packages].sort(),
     envReads: [...envReads].sort(),
     envObjects: [...envObjects].sort(),
+    processEnvReads: [...processEnvReads].sort(),
     urlHosts: [...urlHosts].sort(),
     dangling,
     unparsable,

@@ -1,6 +1,8 @@
 // What fleet needs to know about one module (JavaScript or TypeScript, read with a real parser):
-// its imports (runtime and type-only), the `env.NAME` it reads, and the https URLs it names.
+// its imports (runtime and type-only), the names it reads from the worker's env and from
+// process.env (env-reads.ts), and the https URLs it names.
 import { parseModule, walk, type AnyNode } from "./ast.js";
+import { envReadsOf } from "./env-reads.js";
 
 export { ModuleSyntaxError, parseModule } from "./ast.js";
 
@@ -9,22 +11,16 @@ export interface ModuleFacts {
   imports: string[];
   /** Specifiers imported only for their types (`import type`, every specifier `type`): not run, needed to typecheck. */
   typeImports: string[];
-  /** NAME of every `env.NAME` / `x.env.NAME` read, and names destructured from env. */
+  /** Names read from the worker's env: `env.NAME`, `x.env.NAME`, through casts, aliases, destructuring, brackets. */
   envReads: string[];
   /** env names used like an object (`env.CACHE.get(...)`): bindings, not plain strings. */
   envObjects: string[];
+  /** Names read from `process.env` (the worker's env only where nodejs_compat populates it: analyze.ts). */
+  processEnvReads: string[];
   /** Hostnames of absolute http(s) URLs in string and template literals. */
   urlHosts: string[];
   /** Names the module exports (declarations and export lists, not re-exports from elsewhere). */
   exports: string[];
-}
-
-const STRING_MEMBERS = new Set(Object.getOwnPropertyNames(String.prototype));
-
-/** True when `node` is the env object: `env` or something ending in `.env`. */
-function isEnv(node: AnyNode): boolean {
-  if (node.type === "Identifier") return node.name === "env";
-  return node.type === "MemberExpression" && !node.computed && node.property.type === "Identifier" && node.property.name === "env";
 }
 
 /** An import or re-export that brings only types. */
@@ -38,8 +34,6 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
   const ast = parseModule(code, file);
   const imports = new Set<string>();
   const typeImports = new Set<string>();
-  const envReads = new Set<string>();
-  const envObjects = new Set<string>();
   const urlHosts = new Set<string>();
   const exported = new Set<string>();
   for (const node of ast.body as AnyNode[]) {
@@ -70,31 +64,6 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
       const literal = node.source ?? node.argument?.literal ?? node.argument;
       if (typeof literal?.value === "string") typeImports.add(literal.value);
     },
-    MemberExpression(node) {
-      if (isEnv(node.object)) {
-        const name = node.computed
-          ? node.property.type === "Literal" && typeof node.property.value === "string"
-            ? node.property.value
-            : undefined
-          : node.property.name;
-        if (name) envReads.add(name);
-      }
-      // env.X.get(...) or env.X.prepare: X is used as an object, so it is a binding. What strings
-      // have too (env.TOKEN.length, env.KEY.trim()) says nothing either way.
-      const inner = node.object;
-      const member = node.computed ? undefined : node.property.name;
-      if (inner.type === "MemberExpression" && isEnv(inner.object) && !inner.computed && member && !STRING_MEMBERS.has(member)) {
-        envObjects.add(inner.property.name);
-      }
-    },
-    VariableDeclarator(node) {
-      // const { KV, DB } = env;
-      if (node.id.type === "ObjectPattern" && node.init && isEnv(node.init)) {
-        for (const prop of node.id.properties) {
-          if (prop.type === "Property" && !prop.computed && prop.key.type === "Identifier") envReads.add(prop.key.name);
-        }
-      }
-    },
     Literal(node) {
       if (typeof node.value === "string") addUrls(node.value);
     },
@@ -103,12 +72,14 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
     },
   });
   for (const s of imports) typeImports.delete(s);
+  const { envReads, envObjects, processEnvReads } = envReadsOf(ast);
 
   return {
     imports: [...imports].sort(),
     typeImports: [...typeImports].sort(),
     envReads: [...envReads].sort(),
     envObjects: [...envObjects].sort(),
+    processEnvReads: [...processEnvReads].sort(),
     urlHosts: [...urlHosts].sort(),
     exports: [...exported].sort(),
   };

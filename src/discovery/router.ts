@@ -2,6 +2,7 @@
 // handler comes from. Parsed with a real parser, so formatting and comments do not matter.
 import { UserError } from "../errors.js";
 import { parseModule, walk } from "./ast.js";
+import { unwrap } from "./env-reads.js";
 import { packageName, resolveRelative } from "./closure.js";
 import { carriedContextPath, sliceContext } from "./router-context.js";
 import type { SourceTree } from "./source-tree.js";
@@ -314,17 +315,17 @@ function findHostnameMap(ast: AnyNode): AnyNode | undefined {
   return best;
 }
 
-/** `(request, env) => env.X.fetch(request)` → "X". */
+/** `(request, env) => env.X.fetch(request)` → "X"; also `(req, e) => (e as Env).X.fetch(req)`. */
 function forwardedBinding(fn: AnyNode): string | undefined {
+  const envName = fn.params?.[1]?.type === "Identifier" ? fn.params[1].name : "env";
   let found: string | undefined;
   walk(fn as never, {
     CallExpression(node) {
-      const callee = node.callee;
+      const callee = unwrap(node.callee);
       if (callee.type !== "MemberExpression" || callee.property.name !== "fetch") return;
-      const target = callee.object;
-      if (target.type === "MemberExpression" && !target.computed && target.object.type === "Identifier" && target.object.name === "env") {
-        found ??= target.property.name;
-      }
+      const target = unwrap(callee.object);
+      const env = target.type === "MemberExpression" && !target.computed ? unwrap(target.object) : undefined;
+      if (env?.type === "Identifier" && (env.name === envName || env.name === "env")) found ??= target.property.name;
     },
   });
   return found;

@@ -1,33 +1,36 @@
 // Reads a wrangler configuration (wrangler.toml, .json or .jsonc) into what fleet needs:
-// name, entry, compatibility, routes, and every binding by name and kind.
+// name, entry, compatibility, routes, and every binding by name and kind — which names are
+// bindings, and of what kind, is wrangler's own reading (wrangler-bindings.ts).
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { UserError } from "../errors.js";
+import { boundNames, type EntryPlace } from "./wrangler-bindings.js";
 
-export type BindingKind =
-  | "kv"
-  | "d1"
-  | "r2"
-  | "ai"
-  | "durable-object"
-  | "service"
-  | "queue"
-  | "var"
-  | "vectorize"
-  | "hyperdrive"
-  | "analytics-engine"
-  | "browser"
-  | "assets"
-  | "images"
-  | "version-metadata"
-  | "workflow"
-  | "send-email";
+/**
+ * A binding's kind: fleet's name for the kinds it has always named, else wrangler's own type
+ * ("secrets_store_secret", "pipeline", "dispatch_namespace", "ratelimit", "unsafe_ratelimit"...).
+ */
+export type BindingKind = (typeof KIND_NAMES)[keyof typeof KIND_NAMES] | "d1" | "ai" | "service" | "queue" | "vectorize" | (string & {});
+
+/** wrangler's binding types that fleet has its own (older) names for. */
+const KIND_NAMES = {
+  kv_namespace: "kv",
+  r2_bucket: "r2",
+  durable_object_namespace: "durable-object",
+  plain_text: "var",
+  json: "var",
+  analytics_engine: "analytics-engine",
+  version_metadata: "version-metadata",
+  send_email: "send-email",
+} as const;
 
 export interface Binding {
   name: string;
   kind: BindingKind;
-  /** The binding's own entry from the config, as written (for copying into a worker's config). */
+  /** The binding's own entry from the config, as written (for copying into a worker's config); a var's is `{ value }`. */
   config: Record<string, unknown>;
+  /** Where the entry sits in its section, to write it in another config at the same place. */
+  at: EntryPlace;
 }
 
 export interface Route {
@@ -46,8 +49,9 @@ export interface WranglerConfig {
   compatibilityDate?: string;
   compatibilityFlags: string[];
   routes: Route[];
+  /** The top level's bindings, every kind wrangler reads (read on first use: see wrangler-bindings.ts). */
   bindings: Map<string, Binding>;
-  /** Service bindings: binding name → target worker name. */
+  /** The top level's service bindings: binding name → target worker name. */
   services: Map<string, string>;
   /** Binding names that appear only in commented-out lines (a binding switched off for now). */
   commentedBindings: string[];
@@ -55,8 +59,11 @@ export interface WranglerConfig {
   crons: string[];
   /** Queues the top level consumes (`queues.consumers[].queue`). */
   queueConsumers: string[];
-  /** Each `env.<name>` section's own name, routes (inherited when a section has none), crons and consumers. */
-  environments: Map<string, { name?: string; routes: Route[]; crons?: string[]; queueConsumers: string[] }>;
+  /**
+   * Each `env.<name>` section's own name, routes (inherited when a section has none), crons,
+   * consumers, and bindings (its own: wrangler's environments do not inherit them).
+   */
+  environments: Map<string, { name?: string; routes: Route[]; crons?: string[]; queueConsumers: string[]; bindings: Map<string, Binding> }>;
   raw: Record<string, unknown>;
 }
 
@@ -72,27 +79,6 @@ export function hostnamesOf(config: WranglerConfig): { production: string[]; sta
 }
 
 export { WRANGLER_FILES } from "./file-kinds.js";
-
-// Array-valued binding sections: key in the config, kind, and the field that names the binding.
-const LIST_SECTIONS: [string, BindingKind, string][] = [
-  ["kv_namespaces", "kv", "binding"],
-  ["d1_databases", "d1", "binding"],
-  ["r2_buckets", "r2", "binding"],
-  ["services", "service", "binding"],
-  ["vectorize", "vectorize", "binding"],
-  ["hyperdrive", "hyperdrive", "binding"],
-  ["analytics_engine_datasets", "analytics-engine", "binding"],
-  ["workflows", "workflow", "binding"],
-  ["send_email", "send-email", "name"],
-];
-// Single-binding sections: { binding = "NAME" }.
-const SINGLE_SECTIONS: [string, BindingKind][] = [
-  ["ai", "ai"],
-  ["browser", "browser"],
-  ["assets", "assets"],
-  ["images", "images"],
-  ["version_metadata", "version-metadata"],
-];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -114,30 +100,11 @@ export function parseWranglerConfig(text: string, file: string): WranglerConfig 
   }
   if (!isObject(raw)) throw new UserError(`${file} does not hold a configuration object`);
 
-  const bindings = new Map<string, Binding>();
-  const services = new Map<string, string>();
-  const add = (name: unknown, kind: BindingKind, config: Record<string, unknown>) => {
-    if (typeof name === "string" && name) bindings.set(name, { name, kind, config });
-  };
-  for (const [key, kind, field] of LIST_SECTIONS) {
-    const list = raw[key];
-    if (!Array.isArray(list)) continue;
-    for (const item of list) {
-      if (!isObject(item)) continue;
-      add(item[field], kind, item);
-      if (kind === "service" && typeof item.binding === "string" && typeof item.service === "string") services.set(item.binding, item.service);
-    }
-  }
-  for (const [key, kind] of SINGLE_SECTIONS) {
-    const section = raw[key];
-    if (isObject(section)) add(section.binding, kind, section);
-  }
-  const durable = isObject(raw.durable_objects) ? raw.durable_objects.bindings : undefined;
-  if (Array.isArray(durable)) for (const item of durable) if (isObject(item)) add(item.name, "durable-object", item);
-  const queues = isObject(raw.queues) ? raw.queues.producers : undefined;
-  if (Array.isArray(queues)) for (const item of queues) if (isObject(item)) add(item.binding, "queue", item);
-  if (isObject(raw.vars)) for (const [name, value] of Object.entries(raw.vars)) add(name, "var", { value });
-
+  // what the config binds is wrangler's answer, asked only when someone needs it
+  const top = raw;
+  let bound: Map<string, Binding> | undefined;
+  const bindings = () => (bound ??= bindingsOf(top, file));
+  let services: Map<string, string> | undefined;
   return {
     file,
     name: typeof raw.name === "string" ? raw.name : undefined,
@@ -147,20 +114,61 @@ export function parseWranglerConfig(text: string, file: string): WranglerConfig 
     routes: readRoutes(raw),
     crons: readCrons(raw) ?? [],
     queueConsumers: readConsumers(raw),
-    bindings,
-    services,
-    commentedBindings: commentedBindings(text).filter((name) => !bindings.has(name)),
+    get bindings() {
+      return bindings();
+    },
+    get services() {
+      return (services ??= serviceTargets(bindings()));
+    },
+    get commentedBindings() {
+      return commentedBindings(text).filter((name) => !bindings().has(name));
+    },
     environments: new Map(
       Object.entries(isObject(raw.env) ? raw.env : {})
         .filter((e): e is [string, Record<string, unknown>] => isObject(e[1]))
         .map(([name, section]) => {
           const crons = readCrons(section);
           const own = { routes: readRoutes(section), ...(crons ? { crons } : {}), queueConsumers: readConsumers(section) };
-          return [name, { ...(typeof section.name === "string" ? { name: section.name } : {}), ...own }];
+          let sectionBindings: Map<string, Binding> | undefined;
+          const environment = {
+            ...(typeof section.name === "string" ? { name: section.name } : {}),
+            ...own,
+            get bindings() {
+              return (sectionBindings ??= bindingsOf(section, `${file} (env.${name})`));
+            },
+          };
+          return [name, environment];
         }),
     ),
     raw,
   };
+}
+
+/** A section's bindings by name, as wrangler reads them. */
+function bindingsOf(section: Record<string, unknown>, file: string): Map<string, Binding> {
+  const out = new Map<string, Binding>();
+  for (const { name, type, config, at } of boundNames(section, file)) {
+    if (!out.has(name)) out.set(name, { name, kind: (KIND_NAMES as Record<string, string>)[type] ?? type, config, at });
+  }
+  return out;
+}
+
+/** Service bindings: binding name → the worker it targets. */
+function serviceTargets(bindings: Map<string, Binding>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const b of bindings.values()) if (b.kind === "service" && typeof b.config.service === "string") out.set(b.name, b.config.service);
+  return out;
+}
+
+/** The binding of `name` in the top level, else in the first environment that binds it. */
+export function bindingOf(config: WranglerConfig, name: string): Binding | undefined {
+  const top = config.bindings.get(name);
+  if (top) return top;
+  for (const environment of config.environments.values()) {
+    const own = environment.bindings.get(name);
+    if (own) return own;
+  }
+  return undefined;
 }
 
 /** `triggers.crons`; undefined when the section sets none (an environment then inherits the top level's). */

@@ -16,7 +16,7 @@ import type { Manifest } from "../manifest/schema.js";
 import { changedSince } from "./tree-changes.js";
 
 /** How fleet reads code (parser, what facts it keeps): bumped when that changes, so remembered facts and filters are computed again. */
-const FACTS_VERSION = "v4-carried-context";
+const FACTS_VERSION = "v5-worker-env";
 /** Parsed module facts kept across runs (by blob id): enough for a fleet's code and its recent past. */
 const FACTS_KEPT = 20_000;
 

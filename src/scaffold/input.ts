@@ -6,7 +6,7 @@ import { DEFAULT_ROUTER, readPlatformConfig } from "../discovery/platform-config
 import { fleetOrder } from "../plan/order.js";
 import { handlerEntry, routerOf } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
-import { WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
+import { bindingOf, WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
 import { SEMVER, type Manifest } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
@@ -88,7 +88,7 @@ export async function scaffoldInput(
   const analysisOf = async (wid: string) => analyses?.get(wid) ?? (await analyzeWorker(mono, wid, manifest.workers[wid]!));
   const analysis = await analysisOf(id);
   const config = analysis.config;
-  const bindings = analysis.bindings.map((n) => config!.bindings.get(n)!).filter(Boolean);
+  const bindings = analysis.bindings.map((n) => bindingOf(config!, n)!).filter(Boolean);
 
   const exportsOf = async (file: string) =>
     tree.memo(`exports:${file}`, async () => {

@@ -8,44 +8,37 @@ import type { Binding } from "../discovery/wrangler-config.js";
 import { entryPath } from "./entry.js";
 import type { ScaffoldInput } from "./input.js";
 
-const LIST_KEYS: Partial<Record<Binding["kind"], string>> = {
-  kv: "kv_namespaces",
-  d1: "d1_databases",
-  r2: "r2_buckets",
-  service: "services",
-  vectorize: "vectorize",
-  hyperdrive: "hyperdrive",
-  "analytics-engine": "analytics_engine_datasets",
-  workflow: "workflows",
-  "send-email": "send_email",
-};
-const SINGLE_KEYS: Partial<Record<Binding["kind"], string>> = { ai: "ai", browser: "browser", images: "images", "version-metadata": "version_metadata" };
-
 /** A section of the generated config: the top level, or one of its environments. */
 type Section = "top" | "staging" | "production";
 
 export function bindingSections(input: ScaffoldInput, section: Section = "top"): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const push = (key: string, value: unknown) => {
-    const list = (out[key] as unknown[] | undefined) ?? [];
-    list.push(value);
-    out[key] = list;
+  // each entry where the monorepo's config has it (any kind wrangler reads, the same way)
+  const place = (binding: Binding, entry: unknown) => {
+    const { path, shape } = binding.at;
+    let parent = out;
+    for (const key of path.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
+    const last = path[path.length - 1]!;
+    if (shape === "list") ((parent[last] ??= []) as unknown[]).push(entry);
+    else if (shape === "record") ((parent[last] ??= {}) as Record<string, unknown>)[binding.name] = binding.config.value;
+    else parent[last] = entry;
   };
-  const vars: Record<string, unknown> = {};
-  const durable: unknown[] = [];
-  const producers: unknown[] = [];
   for (const binding of input.bindings) {
-    if (binding.kind === "var") vars[binding.name] = binding.config.value;
-    else if (binding.kind === "durable-object") {
+    // the platform's static assets stay the platform's: their folder is not the worker's
+    if (binding.kind === "assets") continue;
+    if (binding.kind === "durable-object") {
       const { className, script } = durableObjectOf(input, binding, section);
-      durable.push({ name: binding.name, class_name: className, ...(script ? { script_name: script } : {}) });
-    } else if (binding.kind === "queue") producers.push(binding.config);
-    else if (LIST_KEYS[binding.kind]) push(LIST_KEYS[binding.kind]!, binding.config);
-    else if (SINGLE_KEYS[binding.kind]) out[SINGLE_KEYS[binding.kind]!] = binding.config;
+      place(binding, { name: binding.name, class_name: className, ...(script ? { script_name: script } : {}) });
+    } else place(binding, binding.config);
   }
-  if (durable.length) out.durable_objects = { bindings: durable };
-  if (producers.length) out.queues = { producers };
-  if (Object.keys(vars).length) out.vars = vars;
+  // these last, where the generated configs have always had them
+  for (const key of ["durable_objects", "queues", "vars"]) {
+    if (key in out) {
+      const value = out[key];
+      delete out[key];
+      out[key] = value;
+    }
+  }
   return out;
 }
 

@@ -17,6 +17,17 @@ describe("reading the platform router", () => {
     expect(byHost["beta.acme.dev"]).toMatchObject({ kind: "skipped", reason: expect.stringContaining("null") });
     expect(byHost["status.acme.dev"]).toMatchObject({ kind: "skipped", reason: expect.stringContaining("defined in the router") });
   });
+
+  it("finds a hostname forwarded to a service binding through a cast or an env parameter named otherwise", async () => {
+    const router = ROUTER_FILES["src/platform-worker.js"]!.replace(
+      '"id.acme.dev": (request, env) => env.IDENTITY.fetch(request),',
+      '"id.acme.dev": (request, bindings) => bindings.IDENTITY.fetch(request),\n  "ids.acme.dev": (request, env) => (env as unknown as Env).IDENTITY!.fetch(request),',
+    );
+    const tree = await SourceTree.open(await fixtureRepo({ ...ROUTER_FILES, "src/platform-worker.ts": router }));
+    const byHost = Object.fromEntries((await readRouter(tree, "src/platform-worker.ts")).entries.map((e) => [e.hostname, e]));
+    expect(byHost["id.acme.dev"]).toEqual({ kind: "binding", hostname: "id.acme.dev", binding: "IDENTITY" });
+    expect(byHost["ids.acme.dev"]).toEqual({ kind: "binding", hostname: "ids.acme.dev", binding: "IDENTITY" });
+  });
 });
 
 describe("module closure", () => {
