@@ -9,16 +9,72 @@
 // configs out of git trees, often at a commit that is not checked out. The fields are the raw
 // ones, parsed with the same parsers wrangler uses; environments do not inherit bindings, so an
 // environment's own fields are what wrangler's normaliser would keep for it.
+//
+// wrangler is large (about a second and 180 MB to load), and a fleet's configs repeat the same
+// fields run after run: each field's reading is remembered by the field's text and wrangler's
+// version, in memory and under the user's cache folder ($FLEET_CACHE_DIR, else
+// ~/.cache/worker-fleet/wrangler-bindings), so wrangler is loaded only for a field not read before.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 
 type Wrangler = typeof import("wrangler");
+type Converted = Record<string, { type: string }>;
 
+const require = createRequire(import.meta.url);
 let wrangler: Wrangler | undefined;
 
-/** wrangler, loaded on the first question: it is large (about a second to load), and most commands never ask. */
+/** wrangler, loaded on the first question not answered from memory. */
 function loadWrangler(): Wrangler {
-  return (wrangler ??= createRequire(import.meta.url)("wrangler") as Wrangler);
+  return (wrangler ??= require("wrangler") as Wrangler);
+}
+
+let version: string | undefined;
+/** wrangler's version, from its package.json (a reading is remembered per version). */
+function wranglerVersion(): string {
+  return (version ??= (JSON.parse(readFileSync(join(dirname(require.resolve("wrangler")), "..", "package.json"), "utf8")) as { version: string }).version);
+}
+
+const remembered = new Map<string, Converted>();
+
+function cacheFolder(): string {
+  const env = process.env;
+  return join(env.FLEET_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "worker-fleet"), "wrangler-bindings");
+}
+
+/** wrangler's reading of one field as bindings (name → type), remembered by the field's text. */
+function convertField(key: string, value: unknown): Converted {
+  const id = createHash("sha256")
+    .update(`${wranglerVersion()}\0${key}\0${JSON.stringify(value)}`)
+    .digest("hex")
+    .slice(0, 32);
+  const known = remembered.get(id);
+  if (known) return known;
+  const file = join(cacheFolder(), `${id}.json`);
+  try {
+    const stored = JSON.parse(readFileSync(file, "utf8")) as Converted;
+    remembered.set(id, stored);
+    return stored;
+  } catch {
+    // not read before (or unreadable): wrangler reads it
+  }
+  const { unstable_convertConfigBindingsToStartWorkerBindings: convert } = loadWrangler();
+  const converted = (convert({ [key]: value } as never) ?? {}) as Record<string, { type: string } | undefined>;
+  const types: Converted = {};
+  for (const [name, binding] of Object.entries(converted)) if (binding) types[name] = { type: binding.type };
+  remembered.set(id, types);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(types));
+    renameSync(temporary, file); // whole or not at all: a reader never sees half of it
+  } catch {
+    // a cache that cannot be written only costs the next run the same reading
+  }
+  return types;
 }
 
 /** Where a binding's entry sits in its section. */
@@ -45,13 +101,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  * `file` names the config in the error wrangler's reading gives a field it cannot read.
  */
 export function boundNames(section: Record<string, unknown>, file: string): BoundName[] {
-  const { unstable_convertConfigBindingsToStartWorkerBindings: convert } = loadWrangler();
   const out: BoundName[] = [];
   for (const [key, value] of Object.entries(section)) {
     if (key === "env" || value === undefined) continue;
-    let converted: Record<string, { type: string }>;
+    let converted: Converted;
     try {
-      converted = (convert({ [key]: value }) ?? {}) as Record<string, { type: string }>;
+      converted = convertField(key, value);
     } catch (error) {
       throw new UserError(`${file}: wrangler cannot read its "${key}" field as bindings (${(error as Error).message})`, {
         hint: `write "${key}" as wrangler's configuration reference shows it`,
