@@ -1,7 +1,8 @@
 // Workers that bring their own test setup keep it: a jest worker gets no Vitest config, no Vitest
 // packages and no generated test jest would pick up; a worker with its own Vitest config keeps
 // it, and fleet's health test joins only where that config runs it in workerd; a `node --test`
-// worker gets nothing of Vitest.
+// worker gets nothing of Vitest. The checklist's tests step is done for each, from the test
+// command its repository runs. (Their `npm test` in a plain clone: test/slow/own-tests-ci.test.ts.)
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { gitText } from "../../src/git/git.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { repoNameFor } from "../../src/manifest/names.js";
 import type { Manifest } from "../../src/manifest/schema.js";
-import { NO_SECRETS } from "../lifecycle/fixture.js";
+import { NO_SECRETS, statusOf } from "../lifecycle/fixture.js";
 import { runFleet } from "../helpers/run.js";
 import { corpusRepo } from "./repo.js";
 import { ownTestsCorpus, type OwnTestsTruth } from "./own-tests.js";
@@ -91,5 +92,19 @@ describe("a directories monorepo whose workers bring their own test setup", () =
       test: repo.pkg.scripts.test,
       devDependencies: repo.pkg.devDependencies,
     }).toEqual({ files: t.tests, test: "node --test", devDependencies: t.devDependencies });
+  });
+
+  it("the checklist's tests step is done for each, and says which test command and files it saw", async () => {
+    const seen: Record<string, { state: string; evidence: string }> = {};
+    for (const t of truth) seen[t.id] = (await statusOf(dir, t.id)).tests!;
+    expect(Object.fromEntries(truth.map((t) => [t.id, `${seen[t.id]!.state}: ${seen[t.id]!.evidence}`]))).toEqual(
+      Object.fromEntries(truth.map((t) => [t.id, expect.stringMatching(/^done: /)])),
+    );
+    for (const t of truth) {
+      expect(seen[t.id]!.evidence, t.id).toContain(`npm test runs ${t.script}`);
+      for (const file of t.tests) expect(seen[t.id]!.evidence, t.id).toContain(file);
+    }
+    expect(seen[worker("vitest-workers").id]!.evidence).toContain("test/integration.test.js");
+    expect(seen[worker("jest").id]!.evidence).not.toContain("test/integration.test.js");
   });
 });
