@@ -14,9 +14,9 @@ import { displayName } from "../manifest/names.js";
 import { probeOf, probeUrl } from "../health/probe.js";
 import { sameCommit } from "../cloud/cloud.js";
 import { bothEvidence, triggerFacts } from "./triggers.js";
+import { FLEET_VITEST_CONFIG, INTEGRATION_TEST, testSetupOf, type TestSetup } from "../scaffold/test-setup.js";
 
 export const WORKFLOW = ".github/workflows/deploy.yml";
-export const INTEGRATION_TEST = "test/integration.test.js";
 
 type Probe = (facts: FleetFacts, id: string) => Promise<Omit<StepResult, "step">> | Omit<StepResult, "step">;
 const done = (evidence: string) => ({ state: "done" as const, evidence });
@@ -49,17 +49,24 @@ const PROBES: Record<StepKey, Probe> = {
     return done(`split ${short(snap.lastSync.split)} synced from ${facts.branch} at ${short(source)}`);
   },
 
-  tests(facts, id) {
+  async tests(facts, id) {
     const snap = facts.snapshots.get(id);
     if (!snap?.tip) return missing("the repository has no commits");
     const plan = facts.plans.get(id);
     // where each path lands in the repository (a directory worker's files at its root)
     const mapPath = plan?.filter ? pathMapper(plan.filter) : (p: string) => p;
-    const own = (plan?.paths ?? []).map((p) => mapPath(p) ?? p).filter((p) => TEST_FILE.test(p));
-    const expected = [...new Set([...own, INTEGRATION_TEST])];
-    const absent = expected.filter((p) => !snap.files.has(p));
+    const brought = (plan?.paths ?? []).map((p) => mapPath(p) ?? p);
+    // the test command the repository runs, read from its package.json; the config files that count as the worker's own are those it brought
+    const setup = await testSetupOf(brought, (path) => snap.text(path));
+    if (!setup.script) return missing(`package.json has no test script${setup.config ? ` (${setup.config} is there, for ${setup.runner})` : ""}`);
+    const own = brought.filter((p) => TEST_FILE.test(p));
+    const fleets = setup.runner === "fleet" ? [FLEET_VITEST_CONFIG, INTEGRATION_TEST] : setup.fleetTest ? [INTEGRATION_TEST] : [];
+    const absent = [...new Set([...own, ...fleets])].filter((p) => !snap.files.has(p));
     if (absent.length) return missing(`not in the repository: ${absent.join(", ")}`);
-    return done(`${expected.length} test file${expected.length === 1 ? "" : "s"}: ${expected.join(", ")}`);
+    const files = [...new Set([...own, ...fleets.filter((p) => p !== FLEET_VITEST_CONFIG)])];
+    const listed = files.length ? `${files.length} test file${files.length === 1 ? "" : "s"}: ${files.join(", ")}` : "no test files of its own";
+    const outside = setup.runner === "vitest" && !setup.fleetTest ? `; fleet's health test stays out: ${setup.note}` : "";
+    return done(`npm test runs ${setup.script} ${ranBy(setup)}: ${listed}${outside}`);
   },
 
   async actions(facts, id) {
@@ -184,6 +191,13 @@ const PROBES: Record<StepKey, Probe> = {
     return done(`${marker}; the router forwards ${sites.map((s) => s.what).join(", ")} to env.${binding} (${script})${runs}`);
   },
 };
+
+/** Which setup a test command runs with, in words. */
+function ranBy(setup: TestSetup): string {
+  if (setup.runner === "fleet") return `with fleet's ${FLEET_VITEST_CONFIG}`;
+  if (setup.runner === "script") return "(the worker's own script)";
+  return `with ${setup.config ? `its own ${setup.config === "package.json" ? "jest field in package.json" : setup.config}` : setup.runner}`;
+}
 
 const EXTERNAL_STEPS = new Set<StepKey>(["health", "registry"]);
 

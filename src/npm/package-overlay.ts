@@ -1,14 +1,17 @@
 // A worker's own package.json, as its repository needs it to test itself: the monorepo's file
-// with what the repository's CI needs added — a `test` script when it has none, the test tools
-// when fleet's Vitest config runs its tests (the versions that config is written for), and the
-// fleet's npm overrides. Everything else of the monorepo's file stays as it is. The result is derived again at every sync from the
+// with what the repository's CI needs added — a `test` script `vitest run` when it has none and
+// Vitest runs its tests, the test tools when fleet's Vitest config runs them (the versions that
+// config is written for), and the fleet's npm overrides. A worker whose tests another runner
+// runs (jest, node:test, its own script) keeps its scripts and packages as they are. Everything
+// else of the monorepo's file stays as it is. The result is derived again at every sync from the
 // monorepo's current file, so both sides' changes are kept without a three-way merge: the
 // monorepo owns the file, fleet's additions are a function of it.
 import { TOOL_VERSIONS } from "../scaffold/package-json.js";
+import { testScriptOf, type TestRunner } from "../scaffold/test-setup.js";
 
 export interface OverlayOptions {
-  /** Whether fleet's Vitest config runs the tests (the worker has none of its own). */
-  fleetTests: boolean;
+  /** Who runs the worker's tests (scaffold/test-setup.ts): fleet's Vitest config, or the worker's own setup. */
+  tests: TestRunner;
   /** The manifest's npm overrides. */
   overrides?: Record<string, unknown>;
 }
@@ -16,10 +19,10 @@ export interface OverlayOptions {
 export function overlayPackageJson(text: string, options: OverlayOptions): string {
   const pkg = JSON.parse(text) as Record<string, unknown>;
   const scripts = { ...(pkg.scripts as Record<string, string> | undefined) };
-  if (!scripts.test) scripts.test = "vitest run";
+  if (!testScriptOf(pkg) && (options.tests === "fleet" || options.tests === "vitest")) scripts.test = "vitest run";
   const devDependencies = { ...(pkg.devDependencies as Record<string, string> | undefined) };
   const dependencies = { ...(pkg.dependencies as Record<string, string> | undefined) };
-  if (options.fleetTests) {
+  if (options.tests === "fleet") {
     // fleet's Vitest config is written for these versions (Vitest 4 and its Cloudflare plugin):
     // they replace an older Vitest the worker declared; wrangler stays the worker's when it has one
     for (const [name, range] of Object.entries(TOOL_VERSIONS)) {

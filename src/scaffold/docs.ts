@@ -2,6 +2,7 @@
 import { stringify } from "yaml";
 import type { ScaffoldInput } from "./input.js";
 import { probeUrl } from "../health/probe.js";
+import type { TestSetup } from "./test-setup.js";
 
 export function renderReadme(input: ScaffoldInput): string {
   const health = input.domain ? probeUrl(input.domain, input.health) : null;
@@ -23,7 +24,7 @@ export function renderReadme(input: ScaffoldInput): string {
     "",
     "```sh",
     "npm ci",
-    "npm test          # the worker's tests, inside workerd",
+    `npm test          # the worker's tests, ${testsRunWith(input.tests)}`,
     "npm run dev       # wrangler dev",
     "npm run deploy    # wrangler deploy (CI deploys each release)",
     "```",
@@ -49,6 +50,13 @@ export function renderReadme(input: ScaffoldInput): string {
     "Bindings are in `wrangler.jsonc`; secrets are listed in `.env.example` and set with `wrangler secret put` or as GitHub Actions secrets.",
     "",
   ].join("\n");
+}
+
+/** How `npm test` runs the worker's tests, for the README. */
+function testsRunWith(tests: TestSetup): string {
+  if (tests.runner === "fleet") return "inside workerd";
+  if (tests.runner === "vitest") return `with Vitest and ${tests.config ? `its ${tests.config}` : "its own config"}`;
+  return tests.runner === "script" ? "with its own test script" : `with ${tests.runner}`;
 }
 
 export function renderEnvExample(input: ScaffoldInput): string {

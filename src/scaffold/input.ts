@@ -14,6 +14,7 @@ import { accessOf } from "../manifest/access.js";
 import { objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 import { d1MigrationDirs, DEFAULT_MIGRATIONS_DIR, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
 import type { Trigger } from "../discovery/triggers.js";
+import { testSetupOf, type TestSetup } from "./test-setup.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -66,6 +67,8 @@ export interface ScaffoldInput {
   d1Migrations: D1MigrationsDir[];
   /** Router layout: the platform's crons and queues that run its code (the entry handles them; its config declares them only after its cutover). */
   triggers?: Trigger[];
+  /** How its repository runs its tests: fleet's Vitest config, or the worker's own setup (which wins). */
+  tests: TestSetup;
 }
 
 export const DEFAULT_COMPATIBILITY_DATE = "2025-09-01";
@@ -153,6 +156,9 @@ export async function scaffoldInput(
   const ownPackage = ownPackagePath ? parsePackage(await tree.read(ownPackagePath)) : {};
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
   const ownedPaths = analysis.paths.map(strip);
+  // the worker's own test setup, read from its files as its repository will have them
+  const monorepoPath = new Map(analysis.paths.map((p) => [strip(p), p]));
+  const tests = await testSetupOf(ownedPaths, async (path) => (monorepoPath.has(path) ? tree.read(monorepoPath.get(path)!) : undefined));
   // a folder or config worker's own config binds every database it has; a router worker's only those its code reads
   const d1Migrations = (config ? d1MigrationDirs(config, source?.dir || source?.config ? undefined : analysis.bindings) : [])
     .map((m) => ({ ...m, dir: strip(`${m.dir}/`).replace(/\/$/, "") || "." }))
@@ -201,6 +207,7 @@ export async function scaffoldInput(
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
     d1Migrations,
     ...(source?.file && analysis.triggers.length ? { triggers: analysis.triggers } : {}),
+    tests,
   };
 }
 
@@ -276,11 +283,6 @@ export function configPathOf(input: Pick<ScaffoldInput, "ownConfig">): string {
 export function configFlag(input: Pick<ScaffoldInput, "ownConfig">): string {
   const path = configPathOf(input);
   return (WRANGLER_FILES as readonly string[]).includes(path) ? "" : ` --config ${path}`;
-}
-
-/** A Vitest config of the worker's own, at its repository's root: then its tests run as it says. */
-export function ownVitestConfig(input: Pick<ScaffoldInput, "ownedPaths">): string | undefined {
-  return input.ownedPaths.find((p) => /^vitest\.config\.[cm]?[jt]s$/.test(p));
 }
 
 /** The worker's own test files (`*.test.*`, `*.spec.*`), which fleet's Vitest config runs too. */

@@ -7,9 +7,10 @@ import { RELEASE_CONFIG, RELEASE_MANIFEST, RELEASE_WORKFLOW, renderReleaseConfig
 import { renderCarriedContext } from "./carried-context.js";
 import { CODEOWNERS_PATH, renderCodeowners } from "./codeowners.js";
 import { entryPath, renderEntry } from "./entry.js";
-import { configPathOf, ownTestFiles, ownVitestConfig, type ScaffoldInput } from "./input.js";
+import { configPathOf, ownTestFiles, type ScaffoldInput } from "./input.js";
 import { renderPackageJson } from "./package-json.js";
 import { D1_SETUP, renderD1Setup, renderIntegrationTest, renderVitestConfig } from "./tests.js";
+import { FLEET_VITEST_CONFIG, INTEGRATION_TEST } from "./test-setup.js";
 import { renderWorkflow } from "./workflow.js";
 import { foreignDurableObjects, renderWrangler } from "./wrangler.js";
 
@@ -47,16 +48,16 @@ export function renderScaffold(input: ScaffoldInput, options: RenderOptions): Sc
   files.set("catalog-info.yaml", renderCatalogInfo(input));
   files.set(".github/workflows/deploy.yml", renderWorkflow(input));
   if (input.owners.length) files.set(CODEOWNERS_PATH, renderCodeowners(input));
-  // The worker's own test setup wins: with a Vitest config of its own, its tests run as it says
-  // and fleet adds no second config; otherwise fleet's config runs the worker's own tests and
-  // the generated health test, in workerd.
-  if (!ownVitestConfig(input)) {
-    files.set("test/integration.test.js", renderIntegrationTest(input));
+  // The worker's own test setup wins (scaffold/test-setup.ts): without one, fleet's config runs
+  // the worker's own tests and the generated health test, in workerd; with one, the health test
+  // joins only where the worker's own Vitest config runs it in workerd, and nothing else is added.
+  if (input.tests.runner === "fleet") {
+    files.set(INTEGRATION_TEST, renderIntegrationTest(input));
     const services = input.ownConfig ? [...input.ownConfig.services.keys()] : input.bindings.filter((b) => b.kind === "service").map((b) => b.name);
     const objects = input.ownConfig ? [] : foreignDurableObjects(input);
-    files.set("vitest.config.mts", renderVitestConfig(configPath, services.sort(), ownTestFiles(input), objects, input.d1Migrations));
+    files.set(FLEET_VITEST_CONFIG, renderVitestConfig(configPath, services.sort(), ownTestFiles(input), objects, input.d1Migrations));
     if (input.d1Migrations.length) files.set(D1_SETUP, renderD1Setup(input.d1Migrations));
-  }
+  } else if (input.tests.fleetTest) files.set(INTEGRATION_TEST, renderIntegrationTest(input));
   files.set(".gitignore", "node_modules/\n.wrangler/\n.dev.vars\ndist/\n");
   const owned = new Set(input.ownedPaths);
   const ownedByMonorepo = [...files.keys()].filter((p) => owned.has(p)).sort();

@@ -1,8 +1,10 @@
 // test/integration.test.js and vitest.config.mts: the worker's tests run inside workerd with
-// Cloudflare's Vitest plugin, against the worker as wrangler builds it.
+// Cloudflare's Vitest plugin, against the worker as wrangler builds it (the config only for a
+// worker without a test setup of its own: scaffold/test-setup.ts).
 import type { ScaffoldInput } from "./input.js";
 import { describeStatuses } from "../health/probe.js";
 import type { D1MigrationsDir } from "../discovery/d1-migrations.js";
+import { INTEGRATION_TEST } from "./test-setup.js";
 
 /** The setup file that applies the D1 migrations before the tests (only where the repository has some). */
 export const D1_SETUP = "test/apply-migrations.js";
@@ -106,7 +108,7 @@ export function renderVitestConfig(
     "export default defineConfig({",
     "  // remoteBindings: false — tests run offline; bindings that only exist remotely (AI) are not called.",
     `  plugins: [cloudflareTest({ remoteBindings: false, wrangler: { configPath: "./${configPath}" }${miniflare} })],`,
-    `  test: { include: ${JSON.stringify(["test/integration.test.js", ...ownTests])}${setup} },`,
+    `  test: { include: ${JSON.stringify([INTEGRATION_TEST, ...ownTests])}${setup} },`,
     "});",
     "",
   ].join("\n");

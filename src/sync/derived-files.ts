@@ -8,6 +8,7 @@ import { fileAt, git } from "../git/git.js";
 import { lockfileFor } from "../npm/lockfile.js";
 import { overlayPackageJson } from "../npm/package-overlay.js";
 import { rewriteWorkspaceRanges, type Workspace } from "../npm/workspace.js";
+import { testSetupOf } from "../scaffold/test-setup.js";
 
 export interface Derived {
   files: Map<string, string>;
@@ -38,13 +39,14 @@ export async function derivedFiles(repo: string, split: string, tip: string | un
   const own = await fileAt(repo, split, "package.json");
   if (own === undefined) return options.dependencies ? withMonorepoRanges(repo, tip, options.dependencies, options.env) : { files };
   if (!parses(own)) return { files }; // the monorepo's file as it is: its CI will say what is wrong
+  // who runs its tests, from the files it brings (its own config files sit at the split's root)
   const { stdout: names } = await git(["ls-tree", "--name-only", split], { cwd: repo });
-  const ownVitest = names.split("\n").some((n) => /^vitest\.config\.[cm]?[jt]s$/.test(n));
+  const tests = await testSetupOf(names.split("\n").filter(Boolean), (path) => fileAt(repo, split, path));
   const workspace = options.workspace;
   const resolved = workspace ? rewriteWorkspaceRanges(own, workspace, "") : own;
   const overlaid = withVersionOf(
     await fileAt(repo, tip, "package.json"),
-    overlayPackageJson(resolved, { fleetTests: !ownVitest, ...(options.overrides ? { overrides: options.overrides } : {}) }),
+    overlayPackageJson(resolved, { tests: tests.runner, ...(options.overrides ? { overrides: options.overrides } : {}) }),
   );
   files.set("package.json", overlaid);
   // the workspace packages carried with the worker (kept at their monorepo paths): their

@@ -13,7 +13,7 @@ const OWN = `{\n  "name": "@acme/alpha",\n  "private": true,\n  "scripts": { "de
 
 describe("a worker's own package.json in its repository", () => {
   it("keeps the monorepo's fields and adds the test script, fleet's test tools, the overrides and the workers-types pin", () => {
-    const pkg = JSON.parse(overlayPackageJson(OWN, { fleetTests: true, overrides: { vite: "~8.3.0" } }));
+    const pkg = JSON.parse(overlayPackageJson(OWN, { tests: "fleet", overrides: { vite: "~8.3.0" } }));
     expect(pkg).toMatchObject({ name: "@acme/alpha", private: true, dependencies: { hono: "^4.9.0" }, scripts: { deploy: "wrangler deploy", test: "vitest run" } });
     expect(pkg.devDependencies).toEqual({ "@cloudflare/workers-types": "^4.2025.0", ...TOOL_VERSIONS });
     expect(pkg.overrides).toEqual({ "@cloudflare/workers-types": "$@cloudflare/workers-types", vite: "~8.3.0" });
@@ -21,7 +21,7 @@ describe("a worker's own package.json in its repository", () => {
 
   it("leaves the worker's own test script and Vitest alone when its own config runs the tests", () => {
     const own = OWN.replace('"deploy": "wrangler deploy"', '"deploy": "wrangler deploy", "test": "vitest --run"');
-    const pkg = JSON.parse(overlayPackageJson(own, { fleetTests: false }));
+    const pkg = JSON.parse(overlayPackageJson(own, { tests: "vitest" }));
     expect(pkg.scripts.test).toBe("vitest --run");
     expect(pkg.devDependencies.vitest).toBe("^3.2.4");
     expect(pkg.devDependencies).not.toHaveProperty("@cloudflare/vitest-plugin");

@@ -10,7 +10,7 @@ import { SourceTree } from "../../src/discovery/source-tree.js";
 import { generateExample } from "../../src/example/index.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import type { Manifest } from "../../src/manifest/schema.js";
-import { configFlag, ownVitestConfig, scaffoldInput, type ScaffoldInput } from "../../src/scaffold/input.js";
+import { configFlag, scaffoldInput, type ScaffoldInput } from "../../src/scaffold/input.js";
 import { renderScaffold } from "../../src/scaffold/render.js";
 import { corpusRepo } from "../corpus/repo.js";
 import { d1TemplateCorpus } from "../corpus/d1-template.js";
@@ -97,7 +97,7 @@ describe("actionlint on the workflows fleet generates", () => {
     some("a worker with secrets", (i) => i.secrets.length > 0);
     some("a worker with none", (i) => i.secrets.length === 0);
     some("a worker with a service binding", (i) => i.bindings.some((b) => b.kind === "service"));
-    some("a worker with its own Vitest config", (i) => ownVitestConfig(i) !== undefined);
+    some("a worker with its own Vitest config", (i) => i.tests.runner === "vitest");
     some("a worker deployed with --config", (i) => configFlag(i) !== "");
     some("a worker without a domain", (i) => i.domain === null);
     some("a worker applying D1 migrations before it deploys", (i) => i.d1Migrations.length > 0);
