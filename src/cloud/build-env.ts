@@ -12,8 +12,21 @@ import { join } from "node:path";
 
 /** What any program needs to run as it would for the user: where programs are, language and time zone, where temporary files go. */
 const BASIC = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"] as const;
-/** What a program that reaches the network needs behind a proxy or a private certificate authority (npm and fleet's wrangler: never repository code). */
-const NETWORK = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "NODE_EXTRA_CA_CERTS"] as const;
+/**
+ * What a program that reaches the network needs behind a proxy or a private certificate
+ * authority: npm, fleet's wrangler, and a custom build that installs packages itself.
+ */
+const NETWORK = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+] as const;
 
 function pick(from: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -31,11 +44,12 @@ function compileCache(from: NodeJS.ProcessEnv): string {
 /**
  * For whatever runs a repository's content: wrangler's bundling and custom build. HOME and the
  * XDG folders are the scratch `home`, so nothing the operator keeps under their home is where a
- * tool would read it.
+ * tool would read it; the network settings pass, as a build that installs packages needs them.
  */
 export function repositoryEnv(home: string, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return {
     ...pick(from, BASIC),
+    ...pick(from, NETWORK),
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_CACHE_HOME: join(home, ".cache"),
@@ -57,7 +71,6 @@ const NPM_SETTINGS = ["npm_config_registry", "npm_config_userconfig"] as const;
 export function npmEnv(home: string, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return {
     ...repositoryEnv(home, from),
-    ...pick(from, NETWORK),
     ...pick(from, NPM_SETTINGS),
     npm_config_cache: from.npm_config_cache ?? join(from.HOME ?? homedir(), ".npm"),
   };
@@ -65,7 +78,7 @@ export function npmEnv(home: string, from: NodeJS.ProcessEnv = process.env): Rec
 
 /** For fleet's own wrangler reaching Cloudflare with fleet's credentials (`credentials`), in a folder of fleet's. */
 export function credentialedEnv(home: string, credentials: Record<string, string>, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return { ...repositoryEnv(home, from), ...pick(from, NETWORK), ...credentials };
+  return { ...repositoryEnv(home, from), ...credentials };
 }
 
 /** A scratch HOME for one program run, removed afterwards. */

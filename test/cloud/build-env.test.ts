@@ -40,7 +40,7 @@ function values(env: Record<string, string>): string[] {
 }
 
 describe("the environments fleet starts programs with", () => {
-  it("a repository's build gets PATH, language and a scratch HOME, and nothing else of the operator's", () => {
+  it("a repository's build gets PATH, language, network settings and a scratch HOME, and nothing else of the operator's", () => {
     const env = repositoryEnv("/scratch/home", OPERATOR);
     expect(env).toMatchObject({
       PATH: OPERATOR.PATH,
@@ -50,10 +50,11 @@ describe("the environments fleet starts programs with", () => {
       XDG_CONFIG_HOME: "/scratch/home/.config",
       CI: "1",
     });
-    for (const name of [...CREDENTIALS, "JWT_SECRET", "AWS_SECRET_ACCESS_KEY", "SSH_AUTH_SOCK", "NODE_OPTIONS", "HTTPS_PROXY", "npm_config_registry"])
+    expect(env.HTTPS_PROXY).toBe(OPERATOR.HTTPS_PROXY);
+    for (const name of [...CREDENTIALS, "JWT_SECRET", "AWS_SECRET_ACCESS_KEY", "SSH_AUTH_SOCK", "NODE_OPTIONS", "npm_config_registry"])
       expect(env).not.toHaveProperty(name);
     const secretValues = Object.entries(OPERATOR)
-      .filter(([name]) => !["PATH", "LANG", "TMPDIR"].includes(name))
+      .filter(([name]) => !["PATH", "LANG", "TMPDIR", "HTTPS_PROXY"].includes(name))
       .map(([, v]) => v);
     expect(values(env).filter((v) => secretValues.includes(v))).toEqual([]);
   });
