@@ -74,9 +74,13 @@ export class GitHubForge implements Forge {
           // every write (anything but GET) waits its turn under GitHub's per-minute and per-hour
           // limits here, as it leaves: after the throttling plugin's queue, retries counted too
           const method = (init.method ?? "GET").toUpperCase();
-          if (method !== "GET" && method !== "HEAD") await this.pacer.take();
+          const done = method !== "GET" && method !== "HEAD" ? await this.pacer.take() : undefined;
           const timeout = AbortSignal.timeout(options.requestTimeoutMs ?? 30_000);
-          return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+          try {
+            return await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+          } finally {
+            done?.(); // it counts from when it is done: the next windows open from there
+          }
         },
       },
       log: { debug: () => {}, info: () => {}, warn: (m: string) => options.log?.(m), error: (m: string) => options.log?.(m) },

@@ -43,19 +43,36 @@ export class WritePacer {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** Waits until one more write stays under every limit, then counts it. Writes take turns. */
-  take(): Promise<void> {
+  /**
+   * Waits until one more write stays under every limit, then counts it. Writes take turns. The
+   * write counts from when it leaves; call what this resolves with once it is done, and it counts
+   * from then: GitHub counts a write when it arrives, which is after it left and before it is done.
+   */
+  take(): Promise<() => void> {
     const turn = this.queue.then(async () => {
       const at = this.nextSlot(this.past, this.now());
       if (at > this.now()) {
         this.options.onWait?.(at - this.now());
         await this.sleep(at - this.now());
       }
-      this.past.push(Math.max(at, this.now()));
+      const left = Math.max(at, this.now());
+      this.past.push(left);
       this.forget();
+      return () => this.settle(left);
     });
-    this.queue = turn.catch(() => {});
+    this.queue = turn.then(
+      () => {},
+      () => {},
+    );
     return turn;
+  }
+
+  /** A write that left at `left` is done now: it counts from now. */
+  private settle(left: number): void {
+    const index = this.past.lastIndexOf(left);
+    if (index < 0) return; // already forgotten
+    this.past[index] = Math.max(left, this.now());
+    this.past.sort((a, b) => a - b);
   }
 
   /** How long `writes` more writes will take from now at this pace, in ms. */
