@@ -59,11 +59,20 @@ function testsRunWith(tests: TestSetup): string {
   return tests.runner === "script" ? "with its own test script" : `with ${tests.runner}`;
 }
 
+/**
+ * A var as .dev.vars holds it: a string as it is, anything else (a JSON var: an object, a list, a
+ * number) as its JSON — a TOML inline table is an object without a prototype, which String() refuses.
+ */
+export function devVarValue(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 export function renderEnvExample(input: ScaffoldInput): string {
   const vars = input.bindings.filter((b) => b.kind === "var");
   return [
     `# ${input.id}: every variable and secret its code reads. Copy to .dev.vars for \`wrangler dev\`.`,
-    ...(vars.length ? ["", "# vars (defaults in wrangler.jsonc)", ...vars.map((v) => `${v.name}=${String(v.config.value ?? "")}`)] : []),
+    ...(vars.length ? ["", "# vars (defaults in wrangler.jsonc)", ...vars.map((v) => `${v.name}=${devVarValue(v.config.value)}`)] : []),
     ...(input.secrets.length ? ["", "# secrets", ...input.secrets.map((s) => `${s}=`)] : []),
     "",
   ].join("\n");
