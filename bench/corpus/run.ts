@@ -48,15 +48,16 @@ function sh(command: string, args: string[], cwd: string, timeoutMs = 600_000, e
   return spawnSync(command, args, { cwd, encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 28, env: { ...process.env, ...ID, CI: "1", ...env } });
 }
 const fleet = (dir: string, ...args: string[]) => sh(process.execPath, [BIN, ...args, "--cwd", dir], dir);
-/** The last lines a command printed, in one line: the reason a stage failed. */
-const said = (r: SpawnSyncReturns<string>) =>
-  `exit ${r.status ?? r.signal}: ${`${r.stderr ?? ""}${r.stdout ?? ""}`
+/** Why a command failed, in one line: its first error lines (else its last lines). */
+const said = (r: SpawnSyncReturns<string>) => {
+  const lines = `${r.stderr ?? ""}\n${r.stdout ?? ""}`
     .replace(/\x1b\[[0-9;]*m/g, "")
-    .trim()
     .split("\n")
-    .slice(-3)
-    .join(" ")
-    .slice(0, 300)}`;
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const errors = lines.filter((l) => /error|✘|FAIL|fail|not found|cannot|refus/i.test(l));
+  return `exit ${r.status ?? r.signal}: ${(errors.length ? errors.slice(0, 3) : lines.slice(-3)).join(" · ").slice(0, 400)}`;
+};
 
 /** A command's --json answer, or {} when it printed none (its failure is read from its exit). */
 function answer<T>(r: SpawnSyncReturns<string>): T {
