@@ -173,6 +173,7 @@ export async function executeCutover(
     hosts: change.hosts,
     health: options.health,
     probe: plan.probe,
+    ...(manifest.workers[id]!.probeHost ? { probeHost: manifest.workers[id]!.probeHost } : {}),
     ...(change.triggers.length ? { triggers: triggerSpec(triggers) } : {}),
     onEvent: (m) => report.debug?.(m),
   };

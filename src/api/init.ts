@@ -8,6 +8,8 @@ import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { gitText } from "../git/git.js";
 import { parseManifest } from "../manifest/load.js";
+import { workerHostnames } from "../manifest/names.js";
+import { routePatternHost } from "../manifest/routes.js";
 import type { Manifest } from "../manifest/schema.js";
 import { addToManifest, renderManifest, type RenderWorker } from "../manifest/write.js";
 import type { WorkerWarning } from "../report/warnings.js";
@@ -80,9 +82,9 @@ export async function init(options: InitCall = {}): Promise<InitResult> {
     const existing = await readExisting(session.configPath, session.cwd);
     options.onDiscovering?.();
     const { discovery, org, repoName } = await discoverWith(session.cwd, existing, options);
-    const { text, added, kept, gone } = existing
+    const { text, added, kept, gone, stripped } = existing
       ? merged(existing.text, existing.manifest, discovery)
-      : { text: fresh(discovery, org, repoName), added: discovery.workers.map((w) => w.id), kept: [] as string[], gone: [] as string[] };
+      : { text: fresh(discovery, org, repoName), added: discovery.workers.map((w) => w.id), kept: [] as string[], gone: [] as string[], stripped: [] };
     let problems: string[] = [];
     try {
       parseManifest(text, existing?.file ?? fileName(session.configPath, session.cwd));
@@ -95,6 +97,7 @@ export async function init(options: InitCall = {}): Promise<InitResult> {
     const findings: WorkerWarning[] = [
       ...discovery.warnings.map((message) => ({ message })),
       ...discovery.workers.flatMap((w) => (w.analysis?.warnings ?? []).map((message) => ({ worker: w.id, message }))),
+      ...stripped,
     ];
     const warnings = findings.map((f) => (f.worker ? `${f.worker}: ${f.message}` : f.message));
     return {
@@ -171,11 +174,28 @@ function merged(text: string, existing: Manifest, found: Discovery) {
     );
   const fresh = found.workers.filter((w) => !matches(w));
   const kept = found.workers.filter((w) => matches(w)).map((w) => matches(w)![0]);
+  // an entry written before wildcard routes were kept as written holds the pattern's suffix as a hostname
+  const stripped = found.workers.flatMap((w) => {
+    const match = matches(w);
+    if (!match) return [];
+    const [id, entry] = match;
+    return (w.entry.routes ?? []).flatMap((pattern) => {
+      const suffix = routePatternHost(pattern).replace(/^\*\.?/, "");
+      if (!workerHostnames(entry).includes(suffix) || entry.routes?.includes(pattern)) return [];
+      const instead = `replace it with "routes": ["${pattern}"] (and a "probeHost" under it for health)`;
+      return [
+        {
+          worker: id,
+          message: `fleet.jsonc has ${suffix} as a hostname, but its config routes the pattern ${pattern}, which does not serve ${suffix}; ${instead}`,
+        },
+      ];
+    });
+  });
   const gone = known
     .filter(([id]) => !kept.includes(id))
     .filter(([, e]) => e.source !== undefined)
     .map(([id]) => id);
-  return { text: addToManifest(text, { header: {}, workers: toRender(fresh) }), added: fresh.map((w) => w.id), kept, gone };
+  return { text: addToManifest(text, { header: {}, workers: toRender(fresh) }), added: fresh.map((w) => w.id), kept, gone, stripped };
 }
 
 async function guessOrg(cwd: string, tree: SourceTree): Promise<string> {

@@ -6,6 +6,7 @@ import { cloudFor } from "../cloud/select.js";
 import { UserError } from "../errors.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { probeOf, probeUrl } from "../health/probe.js";
+import { isWildcardHost } from "../manifest/routes.js";
 import { requireKnownWorkers } from "../manifest/select.js";
 import { planReleaseRollback, type RollbackStep } from "../releases/rollback-plan.js";
 import { releaseNumber, type FleetRelease } from "../releases/release.js";
@@ -119,7 +120,7 @@ async function rollBack(
   const probe = probeOf(worker);
   const host =
     [...(await cloud.hostnames())]
-      .filter(([, script]) => script === step.script)
+      .filter(([h, script]) => script === step.script && !isWildcardHost(h))
       .map(([h]) => h)
       .sort()[0] ?? (await cloud.workersDevHost(step.script));
   const result = await checkHealth(cloud.fetch, probeUrl(host, probe), { ...health, expect: probe });

@@ -31,6 +31,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { probeOf, probeUrl } from "../health/probe.js";
+import { healthTargets } from "../health/where.js";
+import { routePatternHost } from "../manifest/routes.js";
 
 export interface FleetFacts {
   monorepo: string;
@@ -279,9 +281,9 @@ async function readCloud(
 }
 
 /**
- * Where a worker's own /health is: its hostname once it holds the route, else its
- * <script>.workers.dev name (before cutover the hostname is still answered by the platform).
- * External workers are checked on their hostname.
+ * Where a worker's own /health is: its hostname once it holds the route — for a wildcard route it
+ * holds, its probe host —, else its <script>.workers.dev name (before cutover the hostname is still
+ * answered by the platform). External workers are checked on their hostname (or probe host).
  */
 export async function healthUrl(
   manifest: Manifest,
@@ -292,10 +294,16 @@ export async function healthUrl(
 ): Promise<string | undefined> {
   const worker = manifest.workers[id]!;
   const probe = probeOf(worker);
-  if (worker.external) return worker.domain ? probeUrl(worker.domain, probe) : undefined;
+  if (worker.external) {
+    const target = healthTargets(worker)[0];
+    return target ? probeUrl(target.host, probe) : undefined;
+  }
   const script = repoNameFor(manifest, id);
   if (!active.has(script)) return undefined;
-  if (worker.domain && "hostnames" in facts && facts.hostnames.get(worker.domain) === script) return probeUrl(worker.domain, probe);
+  const held = "hostnames" in facts ? facts.hostnames : new Map<string, string>();
+  if (worker.domain && held.get(worker.domain) === script) return probeUrl(worker.domain, probe);
+  const pattern = healthTargets(worker).find((t) => t.via === "probe-host" && held.get(routePatternHost(t.route)) === script);
+  if (pattern) return probeUrl(pattern.host, probe);
   return probeUrl(await cloud.workersDevHost(script), probe);
 }
 

@@ -5,7 +5,8 @@ import { pathMapper } from "../history/path-filter.js";
 import { parse as parseYaml } from "yaml";
 import { markerPathFor } from "../cutover/monorepo-change.js";
 import { listedWorkers, WORKERS_DOC } from "../docs/workers-doc.js";
-import { repoFullName, repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
+import { repoFullName, repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { workerRouteHosts } from "../manifest/routes.js";
 import { waitingToComeBack } from "../sync/own-commits.js";
 import { topicsFor } from "../repos/ensure.js";
 import type { FleetFacts } from "./observe.js";
@@ -161,7 +162,7 @@ const PROBES: Record<StepKey, Probe> = {
     const worker = facts.manifest.workers[id]!;
     if (!facts.router) return na(`${facts.manifest.monorepo.layout} layout: no platform router hands this hostname over`);
     if ("error" in facts.router) return missing(`the router cannot be read: ${facts.router.error}`);
-    if (!worker.domain || !worker.source?.file) return na("no hostname in the router to hand over");
+    if (!workerRouteHosts(worker).length || !worker.source?.file) return na("no hostname in the router to hand over");
     const marker = markerPathFor(worker.source.file);
     const text = await facts.hasFile(marker);
     const pending = facts.cutoverBranches.has(id) ? ` (the cutover is on fleet/cutover/${id}; fleet cutover ${id} --apply brings it)` : "";
@@ -171,7 +172,7 @@ const PROBES: Record<StepKey, Probe> = {
     // every hostname and every path route of the worker goes through a binding to its script
     const router = facts.router;
     const sites = [
-      ...workerHostnames(worker).map((host) => ({ what: host, entry: router.map.entries.find((e) => e.hostname === host) })),
+      ...workerRouteHosts(worker).map((host) => ({ what: host, entry: router.map.entries.find((e) => e.hostname === host) })),
       ...(worker.paths ?? []).map((prefix) => ({ what: `path ${prefix}`, entry: router.map.paths.find((p) => p.prefix === prefix)?.entry })),
     ];
     const own = sites.filter((s) => s.entry?.kind !== "binding");
@@ -239,6 +240,7 @@ export async function probeWorker(facts: FleetFacts, id: string): Promise<Worker
     phase: worker.phase,
     week: worker.week ?? null,
     domain: worker.domain ?? null,
+    ...(worker.routes?.length ? { routes: worker.routes } : {}),
     external: Boolean(worker.external),
     repository: repositoryUrl(facts.manifest, id),
     dependsOn: worker.dependsOn,

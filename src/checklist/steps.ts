@@ -31,6 +31,8 @@ export interface WorkerStatus {
   phase: number;
   week: number | null;
   domain: string | null;
+  /** Its wildcard routes as written, when it has any (patterns, not hostnames). */
+  routes?: string[];
   external: boolean;
   repository: string;
   dependsOn: string[];

@@ -47,7 +47,7 @@ export interface Deployed {
   routes: string[];
   /** Hostnames it asked for that another worker holds (not taken). */
   refused: { host: string; holder: string }[];
-  /** Where it answers now: its first hostname, else its workers.dev name. */
+  /** Where it answers now: its first hostname (a wildcard route is none), else its workers.dev name. */
   host: string;
 }
 

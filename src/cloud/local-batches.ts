@@ -4,6 +4,7 @@
 // worker answers as it would with the whole fleet loaded. A fleet that fits one batch is loaded
 // once, as before.
 import { boundedMap } from "../concurrency/bounded.js";
+import { holderOf as routeHolder } from "../manifest/routes.js";
 import { bindingClosure, localRuntime, WORKERS_DEV } from "./runtime.js";
 import type { LocalCloudStore } from "./store.js";
 
@@ -26,7 +27,9 @@ export async function inLocalBatches<T extends { url: string }, R>(
   const limit = options.batchScripts ?? BATCH_SCRIPTS;
   const holderOf = (url: string) => {
     const host = new URL(url).hostname;
-    if (state.routes[host]) return state.routes[host];
+    // the hostname's own route, else the wildcard route that serves it
+    const held = routeHolder(state.routes, host);
+    if (held) return held;
     return host.endsWith(`.${WORKERS_DEV}`) ? host.slice(0, -WORKERS_DEV.length - 1) : undefined;
   };
   // `holders`: the scripts serving the batch's hostnames (the runtime adds what they bind);

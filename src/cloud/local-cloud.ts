@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { isWildcardHost } from "../manifest/routes.js";
 import { BUILD_OUTPUT, buildBundle, packageCacheIn, buildLogsIn } from "./build.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "./cloud.js";
 import { localRuntime, WORKERS_DEV, type LocalRuntime, type RuntimeOptions } from "./runtime.js";
@@ -54,7 +55,9 @@ export class LocalCloud implements Cloud {
     if (prepared.spec.d1Migrations) await applyLocalD1Migrations(this.store, await d1MigrationsIn(prepared.checkout, prepared.config, prepared.environment));
     const result = await this.store.deploy(prepared.spec, prepared.bundle, source, { routes: "available" });
     const version = versionOf(await this.store.version(result.script, result.version));
-    return { script: result.script, version, routes: result.routes, refused: result.refused, host: result.routes[0] ?? `${result.script}.${WORKERS_DEV}` };
+    // a wildcard route is no hostname to ask: the worker answers on its workers.dev name too
+    const host = result.routes.find((h) => !isWildcardHost(h)) ?? `${result.script}.${WORKERS_DEV}`;
+    return { script: result.script, version, routes: result.routes, refused: result.refused, host };
   }
 
   async placeholder(): Promise<boolean> {

@@ -15,10 +15,11 @@ export default defineCommand({
   writes: true,
   usage: "WORKER...|--phase N [--dry-run] [--apply] [--timeout MS] [--retries N]",
   description:
-    "Hands a worker's hostnames (its domain and aliases, all or none) and its path routes from the monorepo's platform router " +
-    "to the worker's own deployment. In the monorepo, on branch fleet/cutover/<worker> (your work tree and checked-out " +
-    "branch are left alone): the MIGRATED marker beside the service module, each of the worker's router entries rewritten " +
-    "to env.<BINDING>.fetch(request) (every other byte of the file kept), and in the wrangler config the service binding " +
+    "Hands a worker's hostnames (its domain and aliases, and its wildcard routes as the patterns they are, all or none) " +
+    "and its path routes from the monorepo's platform router to the worker's own deployment. " +
+    "In the monorepo, on branch fleet/cutover/<worker> (your work tree and checked-out branch are left alone): " +
+    "the MIGRATED marker beside the service module, each of the worker's router entries rewritten to " +
+    "env.<BINDING>.fetch(request) (every other byte of the file kept), and in the wrangler config the service binding " +
     "added and the hostnames' routes removed, in every [env.*] section too. Then the routes move: the platform is " +
     "redeployed from that branch without them (in the environment that holds them), the worker takes them, and each " +
     "hostname's /health is checked; on failure both are rolled back (exit 1). --apply also fast-forwards the monorepo's branch (refused if the work tree has " +

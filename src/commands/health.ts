@@ -3,11 +3,13 @@ import { sessionOf } from "../cli/context.js";
 import { health } from "../api/health.js";
 import { EXIT_FINDINGS } from "../errors.js";
 import { table } from "../report/table.js";
+import { askedWhy } from "../health/where.js";
 
 export default defineCommand({
   usage: "[WORKER...] [--json] [--timeout MS] [--retries N] [--concurrency N]",
   description:
     "Checks https://<hostname>/health of every worker, for its domain and each alias (external workers too), several at a time, with a timeout per request, " +
+    "and each wildcard route on the worker's probeHost, else its workers.dev name (the detail says which), " +
     "retries and a body check (status ok or healthy; another status is degraded). With the local cloud, fleet hostnames are " +
     "answered by it (the output keeps the real URLs); with providers.cloud cloudflare they are fetched over the internet. Exit 1 if any worker is down.",
   maxPositionals: Infinity,
@@ -29,6 +31,7 @@ export default defineCommand({
         workers: results.map((r) => ({
           id: r.id,
           host: r.host,
+          ...(r.route ? { route: r.route, via: r.via } : {}),
           url: r.url,
           state: r.state,
           status: r.status,
@@ -44,7 +47,7 @@ export default defineCommand({
         String(r.status ?? r.error?.kind ?? "—"),
         r.url,
         `${r.latencyMs} ms`,
-        r.error && r.state !== "up" ? r.error.message : "",
+        [r.error && r.state !== "up" ? r.error.message : "", r.route ? askedWhy({ route: r.route, host: r.host, via: r.via! }) : ""].filter(Boolean).join("; "),
       ]);
       ctx.out.print(table(["state", "worker", "answer", "url", "latency", "detail"], rows, ["left", "left", "left", "left", "right"]));
       const count = (s: string) => results.filter((r) => r.state === s).length;

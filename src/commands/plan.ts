@@ -67,13 +67,20 @@ function printWorkspace(out: Output, plan: FleetPlan): void {
   }
 }
 
+/** The domain column: its domain, else its first wildcard route as written (a pattern stays one), and how many more. */
+function servedOn(w: FleetPlan["workers"][number]): string {
+  const first = w.domain ?? w.routes[0];
+  const more = w.aliases.length + w.routes.length - (w.domain ? 0 : 1);
+  return first ? `${first}${more ? ` +${more}` : ""}` : w.routedPaths.length ? "(paths only)" : "";
+}
+
 export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   const rows = plan.order.map((id, i) => {
     const w = plan.workers.find((x) => x.id === id)!;
     return [
       String(i + 1),
       w.id,
-      w.domain ? `${w.domain}${w.aliases.length ? ` +${w.aliases.length}` : ""}` : w.routedPaths.length ? "(paths only)" : "",
+      servedOn(w),
       String(w.phase),
       w.week === null ? "" : String(w.week),
       w.external ? "external" : `${w.paths.length} file${w.paths.length === 1 ? "" : "s"}`,
@@ -101,13 +108,14 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
     out.print(`placeholder wave, deployed before the order above where not deployed yet (a placeholder answers 503 until its own deploy): ${placeholders}`);
   }
   if (plan.shared.length) out.print(`shared packages, not workers: ${plan.shared.join(", ")}`);
-  const entryPoints = plan.workers.filter((w) => w.aliases.length || w.routedPaths.length || w.triggers.length);
+  const entryPoints = plan.workers.filter((w) => w.aliases.length || (w.domain && w.routes.length) || w.routedPaths.length || w.triggers.length);
   if (entryPoints.length) {
     out.print();
     out.print("Entry points besides the domain (each is routed, checked and moved with it):");
     for (const w of entryPoints) {
       const triggers = w.triggers.map((t) => (t.kind === "cron" ? `cron "${t.name}"` : t.kind === "queue" ? `queue ${t.name}` : "email"));
-      out.print(`  ${w.id}: ${[...w.aliases, ...w.routedPaths.map((p) => `${p}* on any hostname`), ...triggers].join(", ")}`);
+      const patterns = w.domain ? w.routes.map((r) => `${r} (a pattern)`) : [];
+      out.print(`  ${w.id}: ${[...w.aliases, ...patterns, ...w.routedPaths.map((p) => `${p}* on any hostname`), ...triggers].join(", ")}`);
     }
   }
   const transfers = plan.workers.filter((w) => w.transfers.length);

@@ -9,7 +9,8 @@ import { locatePathRoutes, locateRouterEntry } from "../discovery/router.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { fileAt } from "../git/commit-files.js";
-import { repoNameFor, repositoryUrl, workerHostnames } from "../manifest/names.js";
+import { repoNameFor, repositoryUrl } from "../manifest/names.js";
+import { isWildcardHost, workerRouteHosts } from "../manifest/routes.js";
 import type { Manifest } from "../manifest/schema.js";
 import { bindingFor, editWranglerConfig } from "./wrangler-edit.js";
 import { bindObjectsTo } from "./object-bindings.js";
@@ -22,7 +23,10 @@ export const CUTOVER_TRAILER = "Fleet-Cutover";
 
 export interface MonorepoChange {
   id: string;
-  /** Every hostname of the worker, its domain first: all move together or none does. */
+  /**
+   * Every route host of the worker — its hostnames, domain first, then its wildcard routes' hosts
+   * (`*.sites.example.test`): all move together or none does.
+   */
   hosts: string[];
   /** Path prefixes the router forwards to the worker on any hostname. */
   paths: string[];
@@ -62,10 +66,11 @@ export function markerPathFor(sourceFile: string): string {
 
 export function markerContent(manifest: Manifest, id: string, target: { hosts: string[]; paths: string[] }, binding: string): string {
   const many = target.hosts.length > 1;
+  const label = target.hosts.some(isWildcardHost) ? "Routes" : many ? "Hostnames" : "Hostname";
   return [
     `Migrated to: ${repositoryUrl(manifest, id)}`,
     `Worker: ${repoNameFor(manifest, id)}`,
-    `${many ? "Hostnames" : "Hostname"}: ${target.hosts.join(", ")} (the platform router forwards ${many ? "them" : "it"} with env.${binding}.fetch(request))`,
+    `${label}: ${target.hosts.join(", ")} (the platform router forwards ${many ? "them" : "it"} with env.${binding}.fetch(request))`,
     ...(target.paths.length ? [`Paths on every hostname: ${target.paths.join(", ")} (forwarded the same way)`] : []),
     "",
     "This service is deployed from its own repository now. Change it there; this module stays",
@@ -74,7 +79,7 @@ export function markerContent(manifest: Manifest, id: string, target: { hosts: s
   ].join("\n");
 }
 
-/** Checks that the worker can be cut over at all (layout, domain, source module). */
+/** Checks that the worker can be cut over at all (layout, a hostname or wildcard route, source module). */
 export function cutoverTarget(manifest: Manifest, id: string): { hosts: string[]; paths: string[]; file: string; router: string } {
   const worker = manifest.workers[id];
   if (!worker) throw new UserError(`unknown worker: ${id}`);
@@ -84,9 +89,10 @@ export function cutoverTarget(manifest: Manifest, id: string): { hosts: string[]
       hint: "each directory worker already deploys under its own name; deploy it from its repository with `fleet deploy`",
     });
   }
-  if (!worker.domain) throw new UserError(`${id} has no domain in fleet.jsonc, so there is no hostname to move`);
+  const hosts = workerRouteHosts(worker);
+  if (!hosts.length) throw new UserError(`${id} has no domain (nor a wildcard route) in fleet.jsonc, so there is no hostname to move`);
   if (!worker.source?.file) throw new UserError(`${id} has no source.file in fleet.jsonc`);
-  return { hosts: workerHostnames(worker), paths: worker.paths ?? [], file: worker.source.file, router: manifest.monorepo.router ?? DEFAULT_ROUTER };
+  return { hosts, paths: worker.paths ?? [], file: worker.source.file, router: manifest.monorepo.router ?? DEFAULT_ROUTER };
 }
 
 export async function monorepoChange(repo: string, manifest: Manifest, id: string, commit: string): Promise<MonorepoChange> {

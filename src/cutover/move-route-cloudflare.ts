@@ -17,6 +17,7 @@ import { isUserError } from "../errors.js";
 import { attachConsumer, consumerOf, detachConsumer, type QueueConsumer } from "../cloud/cloudflare/queue-consumers.js";
 import { checkHealth, type HealthResult } from "../health/check.js";
 import { probeUrl } from "../health/probe.js";
+import { movedTargets } from "../health/where.js";
 import { deployPlatform, type RouteMove, type RouteMoveResult } from "./move-route.js";
 import type { RouteEntry } from "./worker-routes.js";
 
@@ -182,8 +183,10 @@ async function routeEntries(cloud: CloudflareCloud, hosts: readonly string[], he
   });
 }
 
+/** Each hostname's health through the edge; a wildcard route's on the probe host it serves, else the worker's workers.dev name. */
 async function healthAt(cloud: CloudflareCloud, move: RouteMove): Promise<HealthResult[]> {
   const results: HealthResult[] = [];
-  for (const host of move.hosts) results.push(await checkHealth(cloud.fetch, probeUrl(host, move.probe), { ...move.health, expect: move.probe }));
+  for (const target of movedTargets(move.hosts, move.probeHost, await cloud.workersDevHost(move.worker)))
+    results.push(await checkHealth(cloud.fetch, probeUrl(target.host, move.probe), { ...move.health, expect: move.probe }));
   return results;
 }

@@ -6,11 +6,12 @@
 import type { Cloud } from "../cloud/cloud.js";
 import { deployInOrder, type DeployOutcome } from "../cloud/deploy.js";
 import { LocalCloud } from "../cloud/local-cloud.js";
-import { localRuntime } from "../cloud/runtime.js";
+import { localRuntime, WORKERS_DEV } from "../cloud/runtime.js";
 import type { WorkerSpec } from "../cloud/spec.js";
 import type { LocalCloudStore } from "../cloud/store.js";
 import { checkHealth, type HealthOptions, type HealthResult } from "../health/check.js";
 import { probeUrl, type HealthProbe } from "../health/probe.js";
+import { movedTargets } from "../health/where.js";
 import type { RouteEntry } from "./worker-routes.js";
 
 export interface RouteMove {
@@ -28,6 +29,8 @@ export interface RouteMove {
   health: Required<Omit<HealthOptions, "expect">>;
   /** The worker's health probe (path and what counts). */
   probe: HealthProbe;
+  /** A hostname its wildcard routes serve, where their health is asked (else its workers.dev name). */
+  probeHost?: string;
   /** Crons and queues the worker takes with its hostnames, once the platform deployed without them. */
   triggers?: Pick<WorkerSpec, "crons" | "queueConsumers">;
   onEvent?: (message: string) => void;
@@ -132,13 +135,13 @@ function triggerNote(triggers: RouteMove["triggers"]): string {
   return parts.length ? ` and runs ${parts.join(", ")}` : "";
 }
 
-/** Every hostname's health (the worker's probe), one runtime for all. */
+/** Every hostname's health (the worker's probe), a wildcard route's where health asks for it; one runtime for all. */
 async function healthAt(store: LocalCloudStore, move: RouteMove): Promise<HealthResult[]> {
   const runtime = localRuntime(store, { persist: false });
   try {
     const results: HealthResult[] = [];
-    for (const host of move.hosts)
-      results.push(await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(host, move.probe), { ...move.health, expect: move.probe }));
+    for (const target of movedTargets(move.hosts, move.probeHost, `${move.worker}.${WORKERS_DEV}`))
+      results.push(await checkHealth((url, init) => runtime.fetch(url, init), probeUrl(target.host, move.probe), { ...move.health, expect: move.probe }));
     return results;
   } finally {
     await runtime.dispose();

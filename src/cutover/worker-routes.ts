@@ -7,6 +7,7 @@
 // from the repository takes a hostname early.
 import { applyEdits, modify } from "jsonc-parser";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { isWildcardHost } from "../manifest/routes.js";
 import { commitFiles, fileAt } from "../git/commit-files.js";
 import { git } from "../git/git.js";
 import { readWorkerState } from "../sync/worker-state.js";
@@ -25,7 +26,8 @@ export const WORKER_ROUTES_TRAILER = "Fleet-Cutover-Routes";
 
 /**
  * Each host's route as the platform's config has it (any section; the first found), else a custom
- * domain — the form a hostname nobody routed takes.
+ * domain — the form a hostname nobody routed takes; a wildcard route's host (`*.a.b`), which no
+ * custom domain can be, a route of its pattern (`*.a.b/*`).
  */
 export function routeEntriesFor(hosts: readonly string[], platformConfigText: string | undefined, file: string): RouteEntry[] {
   const found = new Map<string, RouteEntry>();
@@ -41,7 +43,7 @@ export function routeEntriesFor(hosts: readonly string[], platformConfigText: st
       }
     }
   }
-  return hosts.map((host) => found.get(host) ?? { pattern: host, custom_domain: true });
+  return hosts.map((host) => found.get(host) ?? (isWildcardHost(host) ? { pattern: `${host}/*` } : { pattern: host, custom_domain: true }));
 }
 
 function pick(route: Record<string, unknown>): RouteEntry {

@@ -9,6 +9,7 @@
 import { applyEdits, modify } from "jsonc-parser";
 import { UserError } from "../errors.js";
 import { parseWranglerConfig, type WranglerConfig } from "../discovery/wrangler-config.js";
+import { routePatternHost } from "../manifest/routes.js";
 
 export interface BindingPlan {
   /** The binding the router calls: an existing one to the worker's script, or a new name. */
@@ -18,7 +19,7 @@ export interface BindingPlan {
 }
 
 export interface ConfigChange {
-  /** Every hostname of the worker: their routes leave the platform. */
+  /** Every route host of the worker (hostnames, and wildcard routes' hosts as written): their routes leave the platform. */
   hosts: readonly string[];
   binding: BindingPlan;
   /** The worker's script name, the binding's target. */
@@ -89,9 +90,10 @@ function removeRoute(text: string, file: string, env: string, host: string): str
     throw cannotEdit(file, [host]);
   }
   // TOML: the first route of this host anywhere; called once per route, so every one goes
-  // (which section's comes first does not matter, they all leave).
-  const escaped = host.replaceAll(".", "\\.");
-  const pattern = `"(?:https?://)?\\*?\\.?${escaped}(?:/[^"]*)?"`;
+  // (which section's comes first does not matter, they all leave). The host as written: a
+  // wildcard route is its own (`*.a.b`), never the route of the hostname a.b.
+  const escaped = host.replaceAll(".", "\\.").replaceAll("*", "\\*");
+  const pattern = `"(?:https?://)?${escaped}(?:/[^"]*)?"`;
   // An element of a routes array: an inline table or a string, with the comma that separates it.
   // (a bare string counts only as an array element or the value of `route =`)
   const element = new RegExp(`(\\{[^{}\\n]*pattern\\s*=\\s*${pattern}[^{}\\n]*\\}|(?<=(?:[[,]|\\broute\\s*=)\\s*)${pattern})`);
@@ -131,15 +133,11 @@ function addService(text: string, file: string, env: string, binding: string, se
   return applyEdits(text, modify(text, path, value, { isArrayInsertion: list, formattingOptions: { insertSpaces: true, tabSize: 2 } }));
 }
 
-/** The host a route serves (`*.a.b/path*` → `a.b`), from a config's string or object form. */
+/** The host of a route as written (`a.b/path*` → `a.b`, `*.a.b/*` → `*.a.b`), from a config's string or object form. */
 export function routeHost(route: unknown): string | undefined {
   const pattern =
     typeof route === "string" ? route : typeof route === "object" && route && "pattern" in route ? String((route as { pattern: unknown }).pattern) : undefined;
-  return pattern
-    ?.replace(/^[a-z]+:\/\//, "")
-    .split("/")[0]!
-    .replace(/^\*\.?/, "")
-    .toLowerCase();
+  return pattern === undefined ? undefined : routePatternHost(pattern);
 }
 
 /**

@@ -21,7 +21,8 @@ import { moduleFacts } from "./js-module.js";
 import { routerOf, type RouterEntry } from "./router.js";
 import { breakHardCycles, hardCycleNote, softCycleNote, withSoftEdges } from "../plan/graph.js";
 import type { SourceTree } from "./source-tree.js";
-import { hostnamesOf, WRANGLER_FILES, type WranglerConfig } from "./wrangler-config.js";
+import { hostnamesOf, patternAsWritten, WRANGLER_FILES, wildcardRoutesOf, type WranglerConfig } from "./wrangler-config.js";
+import { isWildcardHost, routePatternHost, workerRouteHosts } from "../manifest/routes.js";
 import { readPackageJson } from "./package-json.js";
 import { DEFAULT_ROUTER, findPlatformConfig, readConfig } from "./platform-config.js";
 import { discoveredHealth, handlerHealth } from "./health-route.js";
@@ -88,6 +89,12 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   };
   const map = await routerOf(tree, routerFile);
   const warnings = [...map.warnings];
+  // a wildcard key of the map is the pattern the platform's config routes for it (any section)
+  const platformRoutes = platformConfig ? [platformConfig.routes, ...[...platformConfig.environments.values()].map((e) => e.routes)].flat() : [];
+  const patternOf = (key: string) => {
+    const route = platformRoutes.find((r) => r.host === key);
+    return route ? patternAsWritten(route) : `${key}/*`;
+  };
   if (!platformConfig) {
     const lookedFor = `no --config in package.json's scripts, no ${WRANGLER_FILES.join(", ")}, no wrangler*.toml whose main is the router`;
     warnings.push(`found no wrangler config for ${routerFile} (${lookedFor}): every env name counts as a secret`);
@@ -126,13 +133,14 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
 
   for (const entry of map.entries) {
     if (entry.kind !== "binding") continue;
-    const id = uniqueId(idFromName(entry.hostname.split(".")[0]!));
+    const id = uniqueId(idFromName(entry.hostname.replace(/^\*\./, "").split(".")[0]!));
     const service = platformConfig?.services.get(entry.binding);
     const repo = options.repoName.replaceAll("{service}", id);
     const ofService = service ? ` (service ${service})` : "";
+    const served = isWildcardHost(entry.hostname) ? { routes: [patternOf(entry.hostname)] } : { domain: entry.hostname };
     workers.push({
       id,
-      entry: { domain: entry.hostname, phase: 1, dependsOn: [], external: `https://github.com/${options.org}/${repo}` },
+      entry: { ...served, phase: 1, dependsOn: [], external: `https://github.com/${options.org}/${repo}` },
       note: `${entry.hostname} → env.${entry.binding}.fetch()${ofService}: already its own worker. Repository URL guessed from repoName: check it.`,
     });
   }
@@ -144,7 +152,9 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
       ...(handler.wrapperFile ? [handler.wrapperFile] : []),
       ...tests.filter((t) => t.imports.includes(handler.file) || testNames(t.file, handler.file, id)).map((t) => t.file),
     ];
-    const [domain, ...aliases] = hostnames;
+    // a wildcard key stays a pattern: the route the platform's config writes for it
+    const [domain, ...aliases] = hostnames.filter((h) => !isWildcardHost(h));
+    const routes = hostnames.filter(isWildcardHost).map(patternOf);
     const call = handler.wrapper ? `${handler.wrapper}(${handler.handler})` : handler.handler;
     const routed = [...hostnames, ...paths.map((p) => `any host${p}`)].join(", ");
     const carriedNote = handler.carried ? ` (the router's ${handler.carried.names.join(", ")} carried into ${handler.carried.path})` : "";
@@ -153,6 +163,7 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
       entry: {
         ...(domain ? { domain } : {}),
         ...(aliases.length ? { aliases } : {}),
+        ...(routes.length ? { routes } : {}),
         ...(paths.length ? { paths } : {}),
         phase: 1,
         dependsOn: [],
@@ -163,33 +174,33 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   }
   // A hostname both the router maps and another config routes goes to whoever the deploy configs
   // route it to: the platform's routes (any environment) keep it; otherwise the config's worker.
-  const platformHosts = new Set(
-    platformConfig ? [platformConfig.routes, ...[...platformConfig.environments.values()].map((e) => e.routes)].flat().map((r) => r.host) : [],
-  );
+  const platformHosts = new Set(platformRoutes.map((r) => r.host));
   for (const found of await configWorkers(tree, routerFile, platformConfig?.file)) {
     const id = uniqueId(found.id);
-    const own = [found.entry.domain, ...(found.entry.aliases ?? [])].filter((h): h is string => Boolean(h));
     const kept: string[] = [];
-    for (const host of own) {
-      const routed = workers.find((w) => w.entry.domain === host || w.entry.aliases?.includes(host));
+    for (const host of workerRouteHosts(found.entry)) {
+      const routed = workers.find((w) => workerRouteHosts(w.entry).includes(host));
       if (!routed) kept.push(host);
       else if (platformHosts.has(host))
         warnings.push(`${host}: ${found.file} routes it, and so do the platform's routes; it stays with ${routed.id} (the router's entry)`);
       else {
         kept.push(host);
-        const rest = [routed.entry.domain, ...(routed.entry.aliases ?? [])].filter((h): h is string => Boolean(h) && h !== host);
-        delete routed.entry.domain;
-        delete routed.entry.aliases;
-        if (rest[0]) routed.entry.domain = rest[0];
-        if (rest.length > 1) routed.entry.aliases = rest.slice(1);
+        withoutRouteHost(routed.entry, host);
         warnings.push(`${host}: the router maps it to ${routed.id}, but only ${found.file} routes it (the platform's config does not): it goes to ${id}`);
       }
     }
-    const [domain, ...aliases] = kept;
-    const { domain: _d, aliases: _a, ...rest } = found.entry;
+    const [domain, ...aliases] = kept.filter((h) => !isWildcardHost(h));
+    const routes = (found.entry.routes ?? []).filter((p) => kept.includes(routePatternHost(p)));
+    const { domain: _d, aliases: _a, routes: _r, ...rest } = found.entry;
     workers.push({
       id,
-      entry: { ...rest, ...(domain ? { domain } : {}), ...(aliases.length ? { aliases } : {}), source: { config: found.file } },
+      entry: {
+        ...rest,
+        ...(domain ? { domain } : {}),
+        ...(aliases.length ? { aliases } : {}),
+        ...(routes.length ? { routes } : {}),
+        source: { config: found.file },
+      },
       note: found.note,
     });
   }
@@ -206,7 +217,7 @@ async function discoverRouter(tree: SourceTree, routerFile: string, options: Dis
   return {
     layout: "router",
     monorepo: { layout: "router", router: routerFile, ...(platformConfig ? { wrangler: platformConfig.file } : {}) },
-    zone: commonZone(workers.flatMap((w) => (w.entry.domain ? [w.entry.domain] : []))),
+    zone: zoneOf(workers),
     workers,
     skipped,
     warnings,
@@ -229,19 +240,23 @@ async function configWorkers(
     const main = config?.main ? posix.normalize(config.main.replace(/^\.\//, "")) : undefined;
     if (!config || !main || main === router || !tree.has(main)) continue;
     const { production, staging } = hostnamesOf(config);
+    const patterns = wildcardRoutesOf(config);
     const [domain, ...aliases] = production;
     const base = file.replace(/^wrangler[-._]?/, "").replace(/\.(toml|jsonc?)$/, "");
+    const routed = [...production, ...patterns.production];
     out.push({
       id: idFromName(base || config.name || main),
       file,
       entry: {
         ...(domain ? { domain } : {}),
         ...(aliases.length ? { aliases } : {}),
+        ...(patterns.production.length ? { routes: patterns.production } : {}),
         ...(staging.length ? { stagingHostnames: staging } : {}),
+        ...(patterns.staging.length ? { stagingRoutes: patterns.staging } : {}),
         phase: 1,
         dependsOn: [],
       },
-      note: `${file}: its own worker${config.name ? ` (${config.name})` : ""}, main ${main}${domain ? `, routes ${production.join(", ")}` : ""}`,
+      note: `${file}: its own worker${config.name ? ` (${config.name})` : ""}, main ${main}${routed.length ? `, routes ${routed.join(", ")}` : ""}`,
     });
   }
   return out;
@@ -299,6 +314,7 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
     for (let n = 2; taken.has(id); n++) id = `${idFromName(posix.basename(dir)).slice(0, 37)}-${n}`;
     taken.add(id);
     const { production, staging } = config ? hostnamesOf(config) : { production: [], staging: [] };
+    const patterns = config ? wildcardRoutesOf(config) : { production: [], staging: [] };
     const [domain, ...aliases] = production;
     const entry: DiscoveredWorker["entry"] = {
       phase: 1,
@@ -306,9 +322,12 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
       source: { dir },
       ...(domain ? { domain } : {}),
       ...(aliases.length ? { aliases } : {}),
+      ...(patterns.production.length ? { routes: patterns.production } : {}),
       ...(staging.length ? { stagingHostnames: staging } : {}),
+      ...(patterns.staging.length ? { stagingRoutes: patterns.staging } : {}),
     };
-    if (!domain) warnings.push(`${config?.file ?? dir}: no route (top level or env.production), so no domain; add "domain" for ${id} in fleet.jsonc`);
+    if (!domain && !patterns.production.length)
+      warnings.push(`${config?.file ?? dir}: no route (top level or env.production), so no domain; add "domain" for ${id} in fleet.jsonc`);
     const names = [config?.name, ...[...(config?.environments ?? new Map()).entries()].map(([env, e]) => (e.name ? `${env}: ${e.name}` : undefined))].filter(
       Boolean,
     );
@@ -330,7 +349,7 @@ async function discoverDirectories(tree: SourceTree, knownShared: readonly strin
   return {
     layout: "directories",
     monorepo: { layout: "directories", ...(shared.size ? { shared: [...shared].sort() } : {}) },
-    zone: commonZone(workers.flatMap((w) => (w.entry.domain ? [w.entry.domain] : []))),
+    zone: zoneOf(workers),
     workers,
     skipped: [],
     warnings,
@@ -433,13 +452,15 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
   for (const worker of discovery.workers) {
     const phase = worker.entry.external ? 1 : phaseOf(worker.id);
     // Rebuilt so the keys appear in the order people read them.
-    const { domain, aliases, paths, stagingHostnames, health, dependsOn, source, external: repo } = worker.entry;
+    const { domain, aliases, routes, paths, stagingHostnames, stagingRoutes, health, dependsOn, source, external: repo } = worker.entry;
     const soft = calls.get(worker.id);
     worker.entry = {
       ...(domain ? { domain } : {}),
       ...(aliases?.length ? { aliases } : {}),
+      ...(routes?.length ? { routes } : {}),
       ...(paths?.length ? { paths } : {}),
       ...(stagingHostnames?.length ? { stagingHostnames } : {}),
+      ...(stagingRoutes?.length ? { stagingRoutes } : {}),
       ...(health ? { health } : {}),
       phase,
       week: phase,
@@ -449,4 +470,21 @@ function assignDependencies(discovery: Discovery, options: DiscoverOptions): voi
       ...(repo ? { external: repo } : {}),
     };
   }
+}
+
+/** The fleet's zone, guessed from its hostnames and its wildcard routes' hosts (`*.sites.example.test` is in example.test). */
+function zoneOf(workers: readonly DiscoveredWorker[]): string | undefined {
+  return commonZone(workers.flatMap((w) => [...(w.entry.domain ? [w.entry.domain] : []), ...(w.entry.routes ?? []).map(routePatternHost)]));
+}
+
+/** Takes one route host (a hostname or a pattern's host) away from an entry; its first remaining hostname becomes its domain. */
+function withoutRouteHost(entry: DiscoveredWorker["entry"], host: string): void {
+  const rest = [entry.domain, ...(entry.aliases ?? [])].filter((h): h is string => Boolean(h) && h !== host);
+  const routes = (entry.routes ?? []).filter((p) => routePatternHost(p) !== host);
+  delete entry.domain;
+  delete entry.aliases;
+  delete entry.routes;
+  if (rest[0]) entry.domain = rest[0];
+  if (rest.length > 1) entry.aliases = rest.slice(1);
+  if (routes.length) entry.routes = routes;
 }

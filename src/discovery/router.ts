@@ -56,7 +56,8 @@ export interface RouterMap {
 }
 
 type AnyNode = Record<string, any>;
-const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+// a hostname, or a wildcard key (`*.sites.example.test`) serving every hostname under it
+const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export async function readRouter(tree: SourceTree, file: string): Promise<RouterMap> {
   const code = await tree.read(file);

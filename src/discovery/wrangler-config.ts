@@ -4,6 +4,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { parse as parseToml } from "smol-toml";
 import { UserError } from "../errors.js";
+import { isWildcardHost, routePatternHost } from "../manifest/routes.js";
 import { boundNames, type EntryPlace } from "./wrangler-bindings.js";
 
 /**
@@ -34,10 +35,12 @@ export interface Binding {
 }
 
 export interface Route {
-  /** The route's pattern, such as "initiate.chitty.cc/*". */
+  /** The route's pattern as written, such as "initiate.chitty.cc/*" or "*.sites.example.test/*". */
   pattern: string;
-  /** The hostname part of the pattern. */
+  /** The host part of the pattern, lowercased: a hostname, or a host pattern (`*.sites.example.test`) — a wildcard stays one. */
   host: string;
+  /** Whether the host is a pattern: it serves many hostnames (`*.a.b`: every one under a.b, not a.b itself). */
+  wildcard: boolean;
   customDomain: boolean;
   zone?: string;
 }
@@ -68,14 +71,43 @@ export interface WranglerConfig {
 }
 
 /**
- * The hostnames a config serves: production's are the `env.production` routes when that section
- * has its own, else the top level's; staging's are `env.staging`'s own.
+ * The routes a config deploys per environment: production's are the `env.production` routes when
+ * that section has its own, else the top level's; staging's are `env.staging`'s own.
  */
-export function hostnamesOf(config: WranglerConfig): { production: string[]; staging: string[] } {
-  const hosts = (routes: Route[]) => [...new Set(routes.map((r) => r.host).filter((h) => h.includes(".")))];
+function routesByEnvironment(config: WranglerConfig): { production: Route[]; staging: Route[] } {
   const production = config.environments.get("production")?.routes;
-  const staging = config.environments.get("staging")?.routes;
-  return { production: hosts(production?.length ? production : config.routes), staging: hosts(staging ?? []) };
+  return { production: production?.length ? production : config.routes, staging: config.environments.get("staging")?.routes ?? [] };
+}
+
+/** The hostnames a config serves, per environment (wildcard routes are not hostnames: see `wildcardRoutesOf`). */
+export function hostnamesOf(config: WranglerConfig): { production: string[]; staging: string[] } {
+  const hosts = (routes: Route[]) => [
+    ...new Set(
+      routes
+        .filter((r) => !r.wildcard)
+        .map((r) => r.host)
+        .filter((h) => h.includes(".")),
+    ),
+  ];
+  const { production, staging } = routesByEnvironment(config);
+  return { production: hosts(production), staging: hosts(staging) };
+}
+
+/** The wildcard routes a config serves, per environment, as written (the host lowercased, no scheme): `*.sites.example.test/*`. */
+export function wildcardRoutesOf(config: WranglerConfig): { production: string[]; staging: string[] } {
+  const patterns = (routes: Route[]) => [...new Set(routes.filter((r) => r.wildcard).map(patternAsWritten))];
+  const { production, staging } = routesByEnvironment(config);
+  return { production: patterns(production), staging: patterns(staging) };
+}
+
+/** A route's pattern with its host lowercased and no scheme; the path stays as written. */
+export function patternAsWritten(route: Pick<Route, "pattern" | "host">): string {
+  const path = route.pattern
+    .replace(/^[a-z]+:\/\//i, "")
+    .split("/")
+    .slice(1)
+    .join("/");
+  return path ? `${route.host}/${path}` : route.host;
 }
 
 export { WRANGLER_FILES } from "./file-kinds.js";
@@ -111,7 +143,7 @@ export function parseWranglerConfig(text: string, file: string): WranglerConfig 
     main: typeof raw.main === "string" ? raw.main : undefined,
     compatibilityDate: typeof raw.compatibility_date === "string" ? raw.compatibility_date : undefined,
     compatibilityFlags: Array.isArray(raw.compatibility_flags) ? raw.compatibility_flags.filter((f): f is string => typeof f === "string") : [],
-    routes: readRoutes(raw),
+    routes: readRoutes(raw, file),
     crons: readCrons(raw) ?? [],
     queueConsumers: readConsumers(raw),
     get bindings() {
@@ -128,7 +160,7 @@ export function parseWranglerConfig(text: string, file: string): WranglerConfig 
         .filter((e): e is [string, Record<string, unknown>] => isObject(e[1]))
         .map(([name, section]) => {
           const crons = readCrons(section);
-          const own = { routes: readRoutes(section), ...(crons ? { crons } : {}), queueConsumers: readConsumers(section) };
+          const own = { routes: readRoutes(section, `${file} (env.${name})`), ...(crons ? { crons } : {}), queueConsumers: readConsumers(section) };
           let sectionBindings: Map<string, Binding> | undefined;
           const environment = {
             ...(typeof section.name === "string" ? { name: section.name } : {}),
@@ -184,7 +216,8 @@ function readConsumers(section: Record<string, unknown>): string[] {
   return consumers.flatMap((c) => (isObject(c) && typeof c.queue === "string" ? [c.queue] : []));
 }
 
-function readRoutes(raw: Record<string, unknown>): Route[] {
+/** A section's routes as written; a custom domain that is a wildcard is refused, as Cloudflare refuses it. */
+function readRoutes(raw: Record<string, unknown>, file: string): Route[] {
   const entries: unknown[] = [];
   if (Array.isArray(raw.routes)) entries.push(...raw.routes);
   if (raw.route !== undefined) entries.push(raw.route);
@@ -192,15 +225,18 @@ function readRoutes(raw: Record<string, unknown>): Route[] {
   for (const entry of entries) {
     const pattern = typeof entry === "string" ? entry : isObject(entry) && typeof entry.pattern === "string" ? entry.pattern : undefined;
     if (!pattern) continue;
-    const host = pattern
-      .replace(/^[a-z]+:\/\//, "")
-      .split("/")[0]!
-      .replace(/^\*\.?/, "")
-      .toLowerCase();
+    const host = routePatternHost(pattern);
+    const customDomain = isObject(entry) && entry.custom_domain === true;
+    if (customDomain && isWildcardHost(host)) {
+      throw new UserError(`${file}: the custom domain ${pattern} is a wildcard, and Cloudflare attaches a custom domain to one hostname`, {
+        hint: `make it a route in its zone (pattern "${host}/*" with zone_name, and a proxied wildcard DNS record), or list each hostname as a custom domain`,
+      });
+    }
     routes.push({
       pattern,
       host,
-      customDomain: isObject(entry) && entry.custom_domain === true,
+      wildcard: isWildcardHost(host),
+      customDomain,
       ...(isObject(entry) && typeof entry.zone_name === "string" ? { zone: entry.zone_name } : {}),
     });
   }

@@ -1,5 +1,7 @@
 // The monorepo's list of worker repositories (docs/workers.md): a block fleet writes between two
 // markers, so that the rest of the file is the team's own and is never touched.
+import { healthTargets } from "../health/where.js";
+import { workerPatterns } from "../manifest/routes.js";
 import { displayName, repoNameFor, repositoryUrl } from "../manifest/names.js";
 import type { Manifest } from "../manifest/schema.js";
 import { probeOf, probeUrl } from "../health/probe.js";
@@ -28,8 +30,11 @@ export function withWorkersListed(text: string | undefined, manifest: Manifest, 
   const ids = [...new Set([...listedWorkers(text, manifest), ...add])].sort();
   const rows = ids.map((id) => {
     const w = manifest.workers[id]!;
-    const host = w.domain ? `https://${w.domain}` : "—";
-    const health = w.domain ? probeUrl(w.domain, probeOf(w)) : "—";
+    // a wildcard route is shown as the pattern it is, its health where fleet asks it (its probe host)
+    const pattern = workerPatterns(w)[0];
+    const host = w.domain ? `https://${w.domain}` : pattern ? `\`${pattern}\`` : "—";
+    const probeHost = w.domain ?? (pattern ? healthTargets(w).find((t) => t.via === "probe-host")?.host : undefined);
+    const health = probeHost ? probeUrl(probeHost, probeOf(w)) : "—";
     return `| ${displayName(id, w)} | [${repoNameFor(manifest, id)}](${repositoryUrl(manifest, id)}) | ${host} | ${health} |`;
   });
   const rendered = [BEGIN, "| Service | Repository | Hostname | Health |", "| --- | --- | --- | --- |", ...rows, END].join("\n");

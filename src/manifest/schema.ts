@@ -6,7 +6,8 @@ import { z } from "zod";
 
 /** Worker ids become repository, branch and file names: keep them to a safe alphabet. */
 export const WORKER_ID = /^[a-z0-9-]{1,40}$/;
-const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOST_LABELS = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}`;
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${HOST_LABELS}$`);
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const JS_IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -57,6 +58,12 @@ const repoPath = z
 
 const hostname = z.string().regex(HOSTNAME, { message: "must be a lowercase hostname such as initiate.chitty.cc" });
 
+/** A wildcard route as a wrangler config writes it: `*.sites.example.test/*` (a host pattern, then a path). */
+const WILDCARD_ROUTE = new RegExp(String.raw`^\*\.?${HOST_LABELS}(?:/\S*)?$`);
+const wildcardRoute = z
+  .string()
+  .regex(WILDCARD_ROUTE, { message: "must be a wildcard route pattern such as *.sites.example.test/* (a hostname goes in domain or aliases)" });
+
 /** Where a worker's code lives in the monorepo: a directory, or a service module of the router. */
 export const SourceSchema = z
   .strictObject({
@@ -90,7 +97,16 @@ export const WorkerSchema = z
       .array(z.string().regex(/^\/[^\s]*$/, { message: "must be a path prefix such as /pass" }))
       .optional()
       .describe("Path prefixes the platform router sends to this worker on any hostname (pathname.startsWith)"),
+    routes: z
+      .array(wildcardRoute)
+      .optional()
+      .describe(
+        "Wildcard routes it serves, as its wrangler config writes them (*.sites.example.test/*): kept as patterns — " +
+          "routed, registered and moved at cutover as written; health asks probeHost, else its workers.dev name",
+      ),
+    probeHost: hostname.optional().describe("A hostname one of its wildcard routes serves, where health asks for them (default: its workers.dev name)"),
     stagingHostnames: z.array(hostname).optional().describe("Hostnames of its staging environment (routes of env.staging)"),
+    stagingRoutes: z.array(wildcardRoute).optional().describe("Wildcard routes of its staging environment (env.staging), as written"),
     health: z
       .strictObject({
         path: z

@@ -2,6 +2,7 @@
 // even when shape checks failed elsewhere and every problem is reported in one go.
 import type { JsonPath } from "./locate.js";
 import { OWNER } from "./schema.js";
+import { routeHostMatches, routePatternHost } from "./routes.js";
 
 export interface Problem {
   path: JsonPath;
@@ -18,6 +19,7 @@ export function crossFieldProblems(raw: unknown): Problem[] {
   const workers = raw.workers;
   const problems: Problem[] = [];
   const domains = new Map<string, string>();
+  const routeHosts = new Map<string, string>();
   const layout = isObject(raw.monorepo) ? raw.monorepo.layout : undefined;
 
   for (const [id, entry] of Object.entries(workers)) {
@@ -47,6 +49,7 @@ export function crossFieldProblems(raw: unknown): Problem[] {
       if (holder !== undefined) problems.push({ path, message: `domain ${domain} is already used by worker "${holder}"` });
       else domains.set(domain, id);
     }
+    problems.push(...routeProblems(entry, id, at, routeHosts));
     const calls = Array.isArray(entry.calls) ? entry.calls : [];
     calls.forEach((call, i) => {
       if (typeof call === "string" && call !== id && !(call in workers)) {
@@ -70,6 +73,30 @@ export function crossFieldProblems(raw: unknown): Problem[] {
 
   // a dependsOn cycle is not a problem: deploys break it at one edge (plan/graph.ts), whose
   // target goes up first as a placeholder
+  return problems;
+}
+
+/**
+ * A wildcard route belongs to one worker (Cloudflare refuses a pattern another script holds), and
+ * a probe host must be a hostname one of the worker's wildcard routes serves.
+ */
+function routeProblems(entry: Record<string, unknown>, id: string, at: (...rest: JsonPath) => JsonPath, seen: Map<string, string>): Problem[] {
+  const problems: Problem[] = [];
+  const patterns = Array.isArray(entry.routes) ? entry.routes : [];
+  patterns.forEach((pattern, i) => {
+    if (typeof pattern !== "string") return;
+    const host = routePatternHost(pattern);
+    const holder = seen.get(host);
+    if (holder !== undefined && holder !== id) problems.push({ path: at("routes", i), message: `route ${pattern} is already used by worker "${holder}"` });
+    else seen.set(host, id);
+  });
+  if (typeof entry.probeHost === "string") {
+    const hosts = patterns.filter((p): p is string => typeof p === "string").map(routePatternHost);
+    if (!hosts.some((h) => routeHostMatches(h, entry.probeHost as string))) {
+      const why = hosts.length ? `none of its routes (${hosts.join(", ")}) serves it` : `worker "${id}" has no wildcard route for it to stand for`;
+      problems.push({ path: at("probeHost"), message: `probeHost ${entry.probeHost}: ${why}` });
+    }
+  }
   return problems;
 }
 

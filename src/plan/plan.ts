@@ -20,6 +20,8 @@ export interface WorkerPlan {
   domain: string | null;
   /** Other hostnames it serves, and path prefixes the router sends it on any hostname. */
   aliases: string[];
+  /** Wildcard routes it serves, as written (`*.sites.example.test/*`): patterns, not hostnames. */
+  routes: string[];
   routedPaths: string[];
   phase: number;
   week: number | null;
@@ -91,6 +93,7 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       name: displayName(id, worker),
       domain: worker.domain ?? null,
       aliases: worker.aliases ?? [],
+      routes: worker.routes ?? [],
       routedPaths: worker.paths ?? [],
       phase: worker.phase,
       week: worker.week ?? null,

@@ -12,6 +12,8 @@ export interface RegistryEntry {
   domain: string | null;
   /** Its other hostnames (the domain's aliases), each answered the same way. */
   aliases: string[];
+  /** Its wildcard routes as written (`*.sites.example.test/*`), when it has any: patterns, not hostnames. */
+  routes?: string[];
   endpoint: string | null;
   healthEndpoint: string | null;
   capabilities: string[];

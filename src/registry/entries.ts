@@ -4,6 +4,9 @@ import { displayName, repoNameFor, repositoryUrl, workerHostnames } from "../man
 import type { Manifest } from "../manifest/schema.js";
 import type { RegistryEntry } from "./client.js";
 import { probeOf, probeUrl } from "../health/probe.js";
+import { healthTargets } from "../health/where.js";
+import { workerPatterns } from "../manifest/routes.js";
+import { WORKERS_DEV } from "../cloud/runtime.js";
 
 /**
  * `released`: what each deployed worker's live commit is in its repository's release terms
@@ -11,7 +14,12 @@ import { probeOf, probeUrl } from "../health/probe.js";
  * after the release); a live version no release describes keeps the cloud's number and commit
  * ("v3+abc123456789"); else "not deployed", or "external".
  */
-export async function registryEntries(manifest: Manifest, store: LocalCloudStore, released: ReadonlyMap<string, string> = new Map()): Promise<RegistryEntry[]> {
+export async function registryEntries(
+  manifest: Manifest,
+  store: LocalCloudStore,
+  released: ReadonlyMap<string, string> = new Map(),
+  workersDev: (script: string) => Promise<string | undefined> = async (script) => `${script}.${WORKERS_DEV}`,
+): Promise<RegistryEntry[]> {
   const state = await store.state();
   const entries: RegistryEntry[] = [];
   for (const [id, worker] of Object.entries(manifest.workers).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -26,6 +34,9 @@ export async function registryEntries(manifest: Manifest, store: LocalCloudStore
       if (Object.keys(version.spec.durableObjects).length) capabilities.add("durable-objects");
       if (Object.keys(version.spec.services).length) capabilities.add("service-bindings");
     }
+    // health where fleet asks it: the domain, else a wildcard route's probe host or workers.dev name
+    const patterns = workerPatterns(worker);
+    const target = healthTargets(worker, patterns.length && !worker.external && !worker.domain ? await workersDev(script) : undefined)[0];
     entries.push({
       serviceId: id,
       name: displayName(id, worker),
@@ -34,8 +45,10 @@ export async function registryEntries(manifest: Manifest, store: LocalCloudStore
       cloudflareWorker: script,
       domain: worker.domain ?? null,
       aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
+      // its wildcard routes as written: patterns, never a hostname made of one
+      ...(patterns.length ? { routes: patterns } : {}),
       endpoint: worker.domain ? `https://${worker.domain}` : null,
-      healthEndpoint: worker.domain ? probeUrl(worker.domain, probeOf(worker)) : null,
+      healthEndpoint: target ? probeUrl(target.host, probeOf(worker)) : null,
       capabilities: [...capabilities].sort(),
       deployedAt: version?.createdAt ?? null,
     });

@@ -12,6 +12,7 @@ const ENTRY_FIELDS = [
   "cloudflareWorker",
   "domain",
   "aliases",
+  "routes",
   "endpoint",
   "healthEndpoint",
   "capabilities",

@@ -17,6 +17,7 @@ export function renderReadme(input: ScaffoldInput): string {
     `| Service | \`${input.id}\` |`,
     `| Domain | ${input.domain ?? "—"} |`,
     ...(input.aliases.length ? [`| Also answers | ${input.aliases.join(", ")} |`] : []),
+    ...(input.routes.length ? [`| Routes | ${input.routes.map((r) => `\`${r}\``).join(", ")} (wildcard patterns: every hostname they match) |`] : []),
     `| Version | in \`package.json\` and [CHANGELOG.md](CHANGELOG.md); each release is a tag vX.Y.Z (started at ${input.version}) |`,
     `| Worker | \`${input.repo}\` |`,
     "",

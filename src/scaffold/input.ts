@@ -8,7 +8,8 @@ import { handlerEntry, routerOf } from "../discovery/router.js";
 import type { SourceTree } from "../discovery/source-tree.js";
 import { bindingOf, WRANGLER_FILES, type Binding, type WranglerConfig } from "../discovery/wrangler-config.js";
 import { displayName, repoNameFor, workerHostnames } from "../manifest/names.js";
-import { SEMVER, type Manifest } from "../manifest/schema.js";
+import { workerPatterns } from "../manifest/routes.js";
+import { SEMVER, type Manifest, type WorkerEntry } from "../manifest/schema.js";
 import { probeOf, type HealthProbe } from "../health/probe.js";
 import { accessOf } from "../manifest/access.js";
 import { objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
@@ -26,6 +27,8 @@ export interface ScaffoldInput {
   domain: string | null;
   /** Its other hostnames (routed to it as custom domains too). */
   aliases: string[];
+  /** Its wildcard routes as written (`*.sites.example.test/*`): patterns, shown as such. */
+  routes: string[];
   /** How its health is checked: the generated test and the deploy workflow ask the same. */
   health: HealthProbe;
   /** The manifest's npm overrides, for every package.json fleet writes. */
@@ -169,14 +172,13 @@ export async function scaffoldInput(
   return {
     id,
     name: displayName(id, worker),
-    description:
-      worker.description ??
-      `${displayName(id, worker)} — a Cloudflare Worker of the ${manifest.org} fleet${worker.domain ? `, serving ${worker.domain}` : ""}.`,
+    description: worker.description ?? `${displayName(id, worker)} — a Cloudflare Worker of the ${manifest.org} fleet${servingNote(worker)}.`,
     org: manifest.org,
     zone: manifest.zone,
     repo: repoNameFor(manifest, id),
     domain: worker.domain ?? null,
     aliases: workerHostnames(worker).filter((h) => h !== worker.domain),
+    routes: workerPatterns(worker),
     health: probeOf(worker),
     npmOverrides: manifest.npm?.overrides ?? {},
     layout: manifest.monorepo.layout,
@@ -288,4 +290,10 @@ export function configFlag(input: Pick<ScaffoldInput, "ownConfig">): string {
 /** The worker's own test files (`*.test.*`, `*.spec.*`), which fleet's Vitest config runs too. */
 export function ownTestFiles(input: Pick<ScaffoldInput, "ownedPaths">): string[] {
   return input.ownedPaths.filter((p) => /(^|\/)[^/]+\.(test|spec)\.[cm]?[jt]sx?$/.test(p) && !p.startsWith("node_modules/")).sort();
+}
+
+/** ", serving <domain>" — or its first wildcard route as written, a pattern — for the generated description. */
+function servingNote(worker: Pick<WorkerEntry, "domain" | "routes">): string {
+  const served = worker.domain ?? workerPatterns(worker)[0];
+  return served ? `, serving ${served}` : "";
 }

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { BUILD_OUTPUT, buildBundle, packageCacheIn, buildLogsIn } from "../build.js";
 import { uploadConfig } from "./upload-config.js";
+import { isWildcardHost } from "../../manifest/routes.js";
 import { parseWranglerConfig } from "../../discovery/wrangler-config.js";
 import type { Fetcher } from "../../health/check.js";
 import type { Cloud, CloudVersion, Deployed, Prepared, VersionSource } from "../cloud.js";
@@ -115,7 +116,8 @@ export class CloudflareCloud implements Cloud {
     const held = await this.hostnames();
     const routes = prepared.spec.routes.filter((h) => held.get(h) === result.script);
     const refused = prepared.spec.routes.filter((h) => held.has(h) && held.get(h) !== result.script).map((host) => ({ host, holder: held.get(host)! }));
-    return { script: result.script, version, routes, refused, host: routes[0] ?? (await this.workersDevHost(result.script)) };
+    // a wildcard route is no hostname to ask: the worker answers on its workers.dev name too
+    return { script: result.script, version, routes, refused, host: routes.find((h) => !isWildcardHost(h)) ?? (await this.workersDevHost(result.script)) };
   }
 
   /** Looked up through the API, one listing per kind: Cloudflare would find them one at a time, mid-deploy. */

@@ -1,7 +1,8 @@
 // Who holds each of the fleet's hostnames on a Cloudflare account now, and whether it could move
 // to its worker (zone, DNS): what `fleet plan` shows beside the plan when the manifest names
 // Cloudflare. One walk of the account's custom domains and routes, then each hostname's DNS.
-import { repoNameFor, workerHostnames } from "../../manifest/names.js";
+import { repoNameFor } from "../../manifest/names.js";
+import { workerRouteHosts } from "../../manifest/routes.js";
 import type { Manifest } from "../../manifest/schema.js";
 import { CloudflareApi } from "./api.js";
 import { cloudflareCredentials } from "./credentials.js";
@@ -30,7 +31,7 @@ export interface CloudHostnames {
 export async function cloudflareHostnames(manifest: Manifest, env: NodeJS.ProcessEnv): Promise<CloudHostnames> {
   const wanted = Object.entries(manifest.workers)
     .filter(([, w]) => !w.external)
-    .flatMap(([id, w]) => workerHostnames(w).map((host) => ({ id, host, script: repoNameFor(manifest, id) })));
+    .flatMap(([id, w]) => workerRouteHosts(w).map((host) => ({ id, host, script: repoNameFor(manifest, id) })));
   try {
     const api = new CloudflareApi(cloudflareCredentials(env));
     const readiness = new Map(

@@ -5,8 +5,10 @@
 // record of the team's already exists. So: a hostname held by a route needs a proxied record; one
 // nobody holds is taken as a route when it has a proxied record, as a custom domain when it has
 // none, and not at all when its record is DNS-only (turning the proxy on, or deleting the record,
-// is the team's call). Each problem says what to do.
+// is the team's call). A wildcard route's host (`*.a.b`) is a pattern: it moves as a route only, and
+// needs a proxied wildcard record. Each problem says what to do.
 import type { CloudflareApi, Holding } from "./api.js";
+import { isWildcardHost } from "../../manifest/routes.js";
 
 export type DnsState = "proxied" | "dns-only" | "none";
 
@@ -74,6 +76,9 @@ export async function hostnameReadiness(api: CloudflareApi, hosts: readonly stri
       out.push({ ...base, take: "hand-over" });
     } else if (dns === "proxied") {
       out.push({ ...base, take: "route" });
+    } else if (dns === "none" && isWildcardHost(host)) {
+      const why = "a Workers Route serves only a proxied hostname, and a custom domain cannot be a wildcard";
+      out.push({ ...base, problem: `${host} has no DNS record in ${zone.name}: ${why}; add a proxied record named ${host}, then run the cutover again` });
     } else if (dns === "none") {
       out.push({ ...base, take: "domain" });
     } else {
