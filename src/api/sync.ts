@@ -11,7 +11,8 @@ import { SourceTree } from "../discovery/source-tree.js";
 import { carriedContextFiles } from "../scaffold/carried-context.js";
 import { readWorkspace, type Workspace } from "../npm/workspace.js";
 import { keepsMonorepoPaths } from "../history/path-filter.js";
-import { openSession, whileLocked, type FleetOptions } from "./session.js";
+import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+import { refuseUncarriable } from "./carry-check.js";
 import { splitIn } from "./split.js";
 
 export interface SyncCall extends FleetOptions {
@@ -44,6 +45,9 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
   const session = openSession(options);
   return whileLocked(session, "fleet sync (library)", async () => {
     const manifest = await session.manifest();
+    const named = workersOf(manifest, options.workers).filter((id) => !manifest.workers[id]!.external);
+    // code a worker needs that its split cannot carry would reach its repository broken: refused first
+    await refuseUncarriable(session, named, "sync");
     const split = await splitIn(session, options.workers, options.onProgress);
     options.onSplit?.(split.commitsRead);
     const sourceCommit = await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd });
