@@ -75,11 +75,6 @@ export async function outsideNeeds(
   const inside = (path: string) => path.startsWith(prefix) || path === dir;
   const carried: CarriedPath[] = [];
   const uncarriable = danglingImports(closures, inside);
-  for (const closure of closures) {
-    for (const file of [...closure.files, ...closure.typeFiles]) {
-      if (!inside(file)) carried.push({ path: file, for: `imported by ${closure.importers.get(file) ?? "the worker's code"}` });
-    }
-  }
   const ownTsconfig = `${prefix}tsconfig.json`;
   const needs: ConfigPath[] = [
     ...(config ? await configPaths(tree, config) : []),
@@ -91,6 +86,12 @@ export async function outsideNeeds(
     if (problem === "absent") continue;
     if (problem) uncarriable.push({ path: need.path, for: need.for, reason: problem });
     else carried.push({ path: need.path, for: need.for });
+  }
+  // (after the config's paths: a module that is its main is carried for that)
+  for (const closure of closures) {
+    for (const file of [...closure.files, ...closure.typeFiles]) {
+      if (!inside(file)) carried.push({ path: file, for: `imported by ${closure.importers.get(file) ?? "the worker's code"}` });
+    }
   }
   // relative paths in the tsconfig fleet's build reads (`paths`, `extends`) must lead where they did
   if (carried.length && !tree.has(ownTsconfig)) {
