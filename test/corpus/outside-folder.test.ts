@@ -137,4 +137,33 @@ describe("workers that import and name files outside their folder", () => {
     const bundle = await buildBundle(builder, "workers/builder/wrangler.jsonc");
     expect(bundle.modules.map((m) => m.name)).toContain("index.js");
   });
+
+  it("a repository made with the worker's folder at its root is not turned into the monorepo's layout by a sync: refused, with the way forward", async () => {
+    const repo = await corpusRepo(
+      {
+        "package.json": JSON.stringify({ name: "@acme/app", private: true }),
+        "src/lib/encryption.ts": corpus.files["src/lib/encryption.ts"]!,
+        "src/lib/bytes.ts": corpus.files["src/lib/bytes.ts"]!,
+        "workers/notes/wrangler.jsonc": JSON.stringify({ name: "acme-notes", main: "index.ts", compatibility_date: "2025-09-01" }),
+        "workers/notes/index.ts": "export default { fetch: () => new Response('notes') };\n",
+      },
+      "fleet-outside-later-",
+    );
+    expect((await runFleet(["init", "--cwd", repo, "--org", "acme"])).code).toBe(0);
+    for (const command of ["create", "sync"]) expect((await runFleet([command, "notes", "--cwd", repo], NO_SECRETS)).code).toBe(0);
+    const notes = join(repo, ".fleet", "forge", "acme", `${repoNameFor(manifest, "notes")}.git`);
+    const before = await gitText(["rev-parse", "main"], { cwd: notes });
+    // later the worker imports the app's code: its split keeps the monorepo's paths from now on
+    await writeFiles(repo, {
+      "workers/notes/index.ts": `import { seal } from "../../src/lib/encryption.ts";\nexport default { fetch: () => new Response(seal("n")) };\n`,
+    });
+    await git(["commit", "-q", "-am", "notes: seal"], {
+      cwd: repo,
+      env: { ...IDENTITY, GIT_AUTHOR_DATE: "1767657600 +0000", GIT_COMMITTER_DATE: "1767657600 +0000" },
+    });
+    const sync = await runFleet(["sync", "notes", "--cwd", repo], NO_SECRETS);
+    expect(sync.code, sync.stdout + sync.stderr).toBe(1);
+    expect(sync.stdout + sync.stderr).toContain("its repository holds the worker's folder at its root");
+    expect(await gitText(["rev-parse", "main"], { cwd: notes })).toBe(before);
+  });
 });
