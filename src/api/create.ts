@@ -13,6 +13,7 @@ import { openSession, whileLocked, workersOf, type FleetOptions } from "./sessio
 import { splitIn } from "./split.js";
 import { lockfileFor } from "../npm/lockfile.js";
 import { boundedMap } from "../concurrency/bounded.js";
+import { refuseUncarriable } from "./carry-check.js";
 
 /** How many repositories are made or checked at once. */
 const CREATE_CONCURRENCY = 4;
@@ -51,6 +52,8 @@ export async function create(options: CreateCall = {}): Promise<CreateResult> {
     const external = selected.filter((id) => manifest.workers[id]!.external);
     const ids = selected.filter((id) => !manifest.workers[id]!.external);
     const secretValues = { ...session.env, ...options.secrets };
+    // a repository made without a file its worker needs would not build: refused before anything is written
+    await refuseUncarriable(session, ids, "create");
     const branch = await sourceBranch(session.cwd, manifest.monorepo.branch);
     const forge = forgeFor(manifest, session.cwd, session.env, session.log);
     const tree = await SourceTree.atCommit(session.cwd, `refs/heads/${branch}`);

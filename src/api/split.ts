@@ -2,6 +2,7 @@
 import { requireFullHistory, sourceBranch } from "../git/branch.js";
 import { branchCommit, gitDirs } from "../git/repository.js";
 import { splitFleet, startSplit, type SplitTarget, type WorkerSplit } from "../history/split.js";
+import type { SplitFilter } from "../history/path-filter.js";
 import { splitFilters } from "../plan/split-filters.js";
 import { openSession, whileLocked, workersOf, type FleetOptions, type Session } from "./session.js";
 
@@ -21,6 +22,8 @@ export interface SplitResult {
   engineMs: number;
   /** One entry per worker split: its ref `refs/fleet/split/<id>`, tip and commit count. */
   workers: WorkerSplit[];
+  /** The filter each of those workers was split with. */
+  filters: Record<string, SplitFilter>;
   /** Workers left out because they are external (they have no history in the monorepo). */
   external: string[];
 }
@@ -50,7 +53,7 @@ export async function splitIn(session: Session, named: string[] | undefined, onP
   const wanted = new Set(ids.filter((id) => filters[id]));
   if (wanted.size === 0) {
     start.cache?.close();
-    return { branch, incremental: true, commitsRead: 0, engineMs: 0, workers: [], external };
+    return { branch, incremental: true, commitsRead: 0, engineMs: 0, workers: [], filters: {}, external };
   }
   // The whole fleet is split even when some workers are named: one pass over the new commits costs
   // about the same for all as for one, and the split cache stays whole (split for a few, it would
@@ -68,5 +71,6 @@ export async function splitIn(session: Session, named: string[] | undefined, onP
   const engineMs = Math.round((performance.now() - started) * 10) / 10;
   const byId = new Map(run.workers.map((w) => [w.id, w]));
   const workers = ids.filter((id) => wanted.has(id)).map((id) => byId.get(id)!);
-  return { branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers, external };
+  const chosen = Object.fromEntries(workers.map((w) => [w.id, filters[w.id]!]));
+  return { branch, incremental: run.incremental, commitsRead: run.commitsRead, engineMs, workers, filters: chosen, external };
 }

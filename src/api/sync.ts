@@ -10,7 +10,9 @@ import type { Manifest } from "../manifest/schema.js";
 import { SourceTree } from "../discovery/source-tree.js";
 import { carriedContextFiles } from "../scaffold/carried-context.js";
 import { readWorkspace, type Workspace } from "../npm/workspace.js";
-import { openSession, whileLocked, type FleetOptions } from "./session.js";
+import { keepsMonorepoPaths } from "../history/path-filter.js";
+import { openSession, whileLocked, workersOf, type FleetOptions } from "./session.js";
+import { refuseUncarriable } from "./carry-check.js";
 import { splitIn } from "./split.js";
 
 export interface SyncCall extends FleetOptions {
@@ -43,6 +45,9 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
   const session = openSession(options);
   return whileLocked(session, "fleet sync (library)", async () => {
     const manifest = await session.manifest();
+    const named = workersOf(manifest, options.workers).filter((id) => !manifest.workers[id]!.external);
+    // code a worker needs that its split cannot carry would reach its repository broken: refused first
+    await refuseUncarriable(session, named, "sync");
     const split = await splitIn(session, options.workers, options.onProgress);
     options.onSplit?.(split.commitsRead);
     const sourceCommit = await gitText(["rev-parse", `refs/heads/${split.branch}`], { cwd: session.cwd });
@@ -52,17 +57,17 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
     let carried = new Map<string, { path: string; content: string }>();
     let workspace: Workspace | undefined;
     let dependencies = new Map<string, Record<string, string>>();
+    // the workers whose repository's package.json is fleet's: a router service's, and a folder
+    // worker's that keeps the monorepo's paths (its own package.json stays in its folder)
+    const fleetPackage = split.workers
+      .map((w) => w.id)
+      .filter((id) => manifest.workers[id]?.source?.file || (manifest.workers[id]?.source?.dir !== undefined && keepsMonorepoPaths(split.filters[id]!)));
     if (wrapped.length || folders || manifest.monorepo.layout === "router") {
       const tree = await SourceTree.atCommit(session.cwd, sourceCommit);
       try {
         if (wrapped.length) carried = await carriedContextFiles(tree, manifest, wrapped);
-        // a service module's packages at the monorepo's ranges: its package.json is not in its split
-        if (!folders)
-          dependencies = await routerWorkerDependencies(
-            tree,
-            manifest,
-            split.workers.map((w) => w.id),
-          );
+        // the packages its code imports at the monorepo's ranges: no package.json of its own at the split's root
+        if (fleetPackage.length) dependencies = await fleetPackageDependencies(tree, manifest, fleetPackage);
         // catalog and workspace ranges as the synced commit has them
         if (folders) workspace = await readWorkspace(tree);
       } finally {
@@ -110,16 +115,15 @@ export async function sync(options: SyncCall = {}): Promise<SyncResult> {
   });
 }
 
-/** What each router worker's code imports from npm, at the ranges of the monorepo's package.json (as `fleet plan` says). */
-async function routerWorkerDependencies(tree: SourceTree, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, string>>> {
+/** What each worker's code imports from npm, at the ranges of its own or the monorepo's package.json (as `fleet plan` says). */
+async function fleetPackageDependencies(tree: SourceTree, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, string>>> {
   const mono: MonorepoContext = { tree, rootPackages: await packageVersions(tree, "package.json"), router: manifest.monorepo.router ?? DEFAULT_ROUTER };
   const config = await readPlatformConfig(tree, manifest);
   if (config) mono.platformConfig = config;
   const out = new Map<string, Record<string, string>>();
   for (const id of ids) {
     const worker = manifest.workers[id];
-    if (!worker?.source?.file) continue;
-    out.set(id, (await analyzeWorker(mono, id, worker)).npmDependencies);
+    if (worker) out.set(id, (await analyzeWorker(mono, id, worker)).npmDependencies);
   }
   return out;
 }

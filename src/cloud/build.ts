@@ -13,6 +13,7 @@ import { mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } fr
 import { basename, dirname, join, parse, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseWranglerConfig } from "../discovery/wrangler-config.js";
+import { CONFIG_FLAG } from "../discovery/platform-config.js";
 import { npmEnv, repositoryEnv, withScratchHome } from "./build-env.js";
 import { BuildFailed, keepLog, wranglerErrors } from "./build-failure.js";
 import { isBinary, moduleTyper, type ModuleType } from "./module-types.js";
@@ -128,13 +129,27 @@ async function linkPackages(dir: string, shared: string): Promise<void> {
 
 /**
  * The wrangler config of a checkout: wrangler.{jsonc,json,toml}, else the one root
- * `wrangler*.{toml,json,jsonc}` (a config worker keeps its name, such as wrangler-evidence.toml).
+ * `wrangler*.{toml,json,jsonc}` (a config worker keeps its name, such as wrangler-evidence.toml),
+ * else the `--config` of package.json's deploy script (a folder worker that keeps its monorepo
+ * path, such as workers/vault/wrangler.jsonc).
  */
 export function configFileIn(dir: string): string | undefined {
   const standard = WRANGLER_FILES.find((f) => existsSync(join(dir, f)));
   if (standard) return standard;
   const named = readdirSync(dir).filter((f) => /^wrangler[\w.-]*\.(toml|jsonc?)$/.test(f));
-  return named.length === 1 ? named[0] : undefined;
+  if (named.length === 1) return named[0];
+  if (named.length > 1) return undefined;
+  const script = readPackageJsonSync(join(dir, "package.json"))?.scripts?.deploy;
+  const file = typeof script === "string" ? CONFIG_FLAG.exec(script)?.[1]?.replace(/^\.\//, "") : undefined;
+  return file && !file.startsWith("..") && existsSync(join(dir, file)) ? file : undefined;
+}
+
+function readPackageJsonSync(file: string): { scripts?: Record<string, unknown> } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as { scripts?: Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface BundleModule {
@@ -188,7 +203,21 @@ export async function buildBundle(dir: string, configFile: string, outdir = join
   const environment = options.environment ? ["--env", options.environment] : [];
   // whatever the repository holds at these names goes first (a symlink there would lead the output elsewhere)
   await Promise.all([rm(outdir, { recursive: true, force: true }), rm(metafile, { force: true })]);
-  const args = ["--no-warnings", wrangler, "deploy", "--dry-run", "--outdir", outdir, "--metafile", metafile, "--config", configFile, ...environment];
+  // a container's image is built (with Docker) by the deploy that uploads it, not by this build of the bundle
+  const args = [
+    "--no-warnings",
+    wrangler,
+    "deploy",
+    "--dry-run",
+    "--containers-rollout=none",
+    "--outdir",
+    outdir,
+    "--metafile",
+    metafile,
+    "--config",
+    configFile,
+    ...environment,
+  ];
   const build = await withScratchHome((home) => run(process.execPath, args, dir, repositoryEnv(home)));
   if (build.code !== 0) {
     // named as it sits in the monorepo (.fleet/logs/<file>), where the user looks

@@ -59,7 +59,8 @@ export async function readsOutside(build: BuildRecord): Promise<OutsideRead[]> {
   };
   for (const [input, { imports = [] }] of Object.entries(build.metafile.inputs)) {
     if (NAMESPACED.test(input)) continue; // a virtual module of wrangler's plugins, not a file
-    const path = resolve(build.checkout, input);
+    // the bundler's paths are relative to the folder wrangler builds in: the config's
+    const path = resolve(build.configDir, input);
     await check(path, `bundled as ${input}`);
     for (const copied of imports.filter((i) => i.external && COPIED_MODULE.test(i.path))) {
       const problem = await copiedModuleSource(path, copied.path, inside);
@@ -112,7 +113,7 @@ function sourceOf(importer: string, specifier: string): string | undefined {
 
 /** Modules in the output folder that are neither the bundle's nor copied by a rule: found by wrangler under the base folder by name. */
 async function checkFoundModules(build: BuildRecord, check: (path: string, via: string) => Promise<void>): Promise<void> {
-  const written = new Set(Object.keys(build.metafile.outputs).map((o) => resolve(build.checkout, o)));
+  const written = new Set(Object.keys(build.metafile.outputs).map((o) => resolve(build.configDir, o)));
   const main = typeof build.config.main === "string" ? build.config.main : undefined;
   const baseDir =
     typeof build.config.base_dir === "string"

@@ -74,6 +74,22 @@ function servedOn(w: FleetPlan["workers"][number]): string {
   return first ? `${first}${more ? ` +${more}` : ""}` : w.routedPaths.length ? "(paths only)" : "";
 }
 
+/** What folder workers carry from outside their folder, and what no worker can have carried (create and sync refuse those). */
+function printCarried(out: Output, plan: FleetPlan): void {
+  const carrying = plan.workers.filter((w) => w.carried.length);
+  if (carrying.length) {
+    out.print();
+    out.print("Carried from outside the worker's folder, with their history, at the same paths (the repository keeps the monorepo's paths):");
+    for (const w of carrying) for (const c of w.carried) out.print(`  ${w.id}: ${c.path} (${c.for})`);
+  }
+  const refused = plan.workers.filter((w) => w.uncarriable.length);
+  if (refused.length) {
+    out.print();
+    out.print(out.c.red("Cannot be carried — fleet create and fleet sync refuse these workers until each file is in git or no longer needed:"));
+    for (const w of refused) for (const u of w.uncarriable) out.print(`  ${w.id}: ${u.path} (${u.for}): ${u.reason}`);
+  }
+}
+
 export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
   const rows = plan.order.map((id, i) => {
     const w = plan.workers.find((x) => x.id === id)!;
@@ -125,6 +141,7 @@ export function printPlan(out: Output, plan: FleetPlan, verbose = false): void {
     for (const w of transfers) out.print(`  ${w.id}: ${w.transfers.map((t) => `${t.className} from ${t.from}`).join(", ")}`);
   }
   printWorkspace(out, plan);
+  printCarried(out, plan);
   const findings: WorkerWarning[] = [
     ...plan.warnings.map((message) => ({ message })),
     ...plan.workers.flatMap((w) => w.warnings.map((message) => ({ worker: w.id, message }))),

@@ -16,6 +16,7 @@ import { ownTriggers, triggerCallsOf, triggersOf, type Trigger } from "./trigger
 import { bindingOf, parseWranglerConfig, WRANGLER_FILES, type BindingKind, type WranglerConfig } from "./wrangler-config.js";
 import { runsElsewhere, workerEnvReads } from "./worker-env.js";
 import { d1MigrationDirs } from "./d1-migrations.js";
+import { danglingImports, outsideNeeds, refusedImport, type CarriedPath, type Uncarriable } from "./carry.js";
 
 export interface WorkerAnalysis {
   id: string;
@@ -28,6 +29,14 @@ export interface WorkerAnalysis {
   filter: SplitFilter;
   /** Workspace and catalog dependencies, and how the worker repository gets each (folder workers). */
   workspace?: Resolution[];
+  /**
+   * What a folder worker needs from outside its folder (modules it imports, paths its config
+   * names), carried in its split with their history at the same paths: its repository then keeps
+   * the monorepo's paths, its folder included, so relative paths lead where they did.
+   */
+  carried?: CarriedPath[];
+  /** What the worker needs that fleet cannot carry into its repository: create and sync refuse the worker. */
+  uncarriable: Uncarriable[];
   /** Modules the worker runs (not its tests). */
   runtimeFiles: string[];
   bindings: string[];
@@ -118,7 +127,11 @@ async function analyzeConfigWorker(mono: MonorepoContext, id: string, file: stri
       mono.tree.has(p),
     ),
   ).sort();
-  return { ...result, paths, filter: { paths } };
+  // its repository is fleet's scaffold around these paths: nothing there makes a module that is missing
+  return refusing(
+    { ...result, paths, filter: { paths } },
+    danglingImports([runtime, tests], () => false),
+  );
 }
 
 /**
@@ -159,7 +172,10 @@ async function analyzeRouterService(
   const paths = notPlatformManifest([
     ...new Set([...runtime.files, ...runtime.typeFiles, ...tests.files, ...tests.typeFiles, ...include.filter((p) => mono.tree.has(p)), ...migrations]),
   ]).sort();
-  return { ...result, paths, filter: { paths } };
+  return refusing(
+    { ...result, paths, filter: { paths } },
+    danglingImports([runtime, tests], () => false),
+  );
 }
 
 async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string): Promise<Omit<WorkerAnalysis, "triggers">> {
@@ -169,16 +185,21 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
   const config = await readWranglerIn(mono.tree, dir);
   if (!config) warnings.push(`${dir}/ has no wrangler config (${WRANGLER_FILES.join(", ")})`);
   const main = config?.main ? posix.normalize(posix.join(dir, config.main)) : undefined;
-  const roots = [...(main ? [main] : []), ...files.filter((f) => CODE_FILE.test(f) && !TEST_FILE.test(f.slice(dir.length + 1)))];
+  const isTest = (f: string) => TEST_FILE.test(f.slice(dir.length + 1));
+  const roots = [...(main ? [main] : []), ...files.filter((f) => CODE_FILE.test(f) && !isTest(f))];
   const runtime = await moduleClosure(mono.tree, roots);
   // the worker's env is what the code it runs reads: its main's modules (without a main in the
   // tree, the folder's code less a container's program, scripts, tests and tool configs)
   const workerCode = main && mono.tree.has(main) ? [main] : roots.filter((f) => !runsElsewhere(mono.tree, f, dir));
   const { envReads, envObjects, processEnvReads } = await moduleClosure(mono.tree, workerCode);
   Object.assign(runtime, { envReads, envObjects, processEnvReads });
-  for (const outside of runtime.files.filter((f) => !f.startsWith(`${dir}/`))) {
-    warnings.push(`code in ${dir}/ imports ${outside}, which is outside the worker's folder: the split will not contain it`);
-  }
+  // what its code (tests too) and its config need from outside its folder travels with it
+  const tests = await moduleClosure(
+    mono.tree,
+    files.filter((f) => CODE_FILE.test(f) && isTest(f)),
+  );
+  const outside = await outsideNeeds(mono.tree, dir, config, [runtime, tests]);
+  const inFolder = (path: string) => path.startsWith(`${dir}/`);
   const own = await packageVersions(mono.tree, `${dir}/package.json`);
   // workspace:* and catalog: ranges: resolved as the worker repository will have them, and the
   // private workspace packages it needs carried with it (their folders, their history)
@@ -189,18 +210,30 @@ async function analyzeDirectory(mono: MonorepoContext, id: string, dir: string):
     else if (r.name in own) own[r.name] = r.as === "carried" ? `file:${r.dir}` : r.version;
   }
   const carried = carriedDirs(resolutions).filter((d) => d !== dir);
-  const result = summarize(id, runtime, config, mono.rootPackages, own, warnings);
-  for (const m of config ? d1MigrationDirs(config, result.bindings) : []) {
-    if (!`${m.dir}/`.startsWith(`${dir}/`) && mono.tree.under(m.dir).length > 0)
-      warnings.push(`${config!.file}: the migrations of D1 binding ${m.binding} (${m.dir}/) are outside the worker's folder: the split will not contain them`);
+  const result = summarize(id, runtime, config, mono.rootPackages, own, warnings, inFolder);
+  const workspaceField = resolutions.length ? { workspace: resolutions } : {};
+  if (outside.carried.length) {
+    // git filter-repo --path <dir>/ --path <outside path>… --path <package>/…: nothing renamed
+    const listed = outside.carried.map((c) => c.path);
+    const shown = listed.length > 3 ? `${listed.slice(0, 3).join(", ")} and ${listed.length - 3} more` : listed.join(", ");
+    warnings.push(`carries ${shown} from outside ${dir}/ with their history: its repository keeps the monorepo's paths (${dir}/ stays where it is)`);
+    const kept = [...new Set([`${dir}/`, ...listed, ...carried.map((d) => `${d}/`)])];
+    const paths = [...new Set(kept.flatMap((p) => (p.endsWith("/") ? mono.tree.under(p.slice(0, -1)) : [p])))].sort();
+    return refusing({ ...result, paths, filter: { paths: kept }, ...workspaceField, carried: outside.carried }, outside.uncarriable);
   }
   const runtimeFiles = result.runtimeFiles.filter((f) => f.startsWith(`${dir}/`));
-  if (carried.length === 0)
-    return { ...result, runtimeFiles, paths: files, filter: { subdirectory: dir }, ...(resolutions.length ? { workspace: resolutions } : {}) };
+  if (carried.length === 0) return refusing({ ...result, runtimeFiles, paths: files, filter: { subdirectory: dir }, ...workspaceField }, outside.uncarriable);
   const paths = [...files, ...carried.flatMap((d) => mono.tree.under(d))].sort();
   // git filter-repo --path <dir>/ --path <package>/… --path-rename <dir>/:
   const filter: SplitFilter = { paths: [`${dir}/`, ...carried.map((d) => `${d}/`)], renames: [[`${dir}/`, ""]] };
-  return { ...result, runtimeFiles, paths, filter, workspace: resolutions };
+  return refusing({ ...result, runtimeFiles, paths, filter, workspace: resolutions }, outside.uncarriable);
+}
+
+/** The analysis with what cannot be carried, each said among its warnings too. */
+function refusing<T extends Omit<WorkerAnalysis, "triggers" | "uncarriable">>(analysis: T, uncarriable: Uncarriable[]): T & { uncarriable: Uncarriable[] } {
+  for (const u of uncarriable)
+    analysis.warnings.push(`cannot carry ${u.path} (${u.for}): ${u.reason}; fleet create and sync refuse this worker until it is in git or no longer needed`);
+  return { ...analysis, uncarriable };
 }
 
 /**
@@ -219,8 +252,10 @@ function summarize(
   rootPackages: PackageVersions,
   ownPackages: PackageVersions,
   warnings: string[],
-): Omit<WorkerAnalysis, "paths" | "filter" | "triggers"> {
-  for (const { from, specifier } of closure.dangling) warnings.push(`${from} imports ${specifier}, which does not exist`);
+  buildMakes: (path: string) => boolean = () => false,
+): Omit<WorkerAnalysis, "paths" | "filter" | "triggers" | "uncarriable"> {
+  // a missing module the worker's own build may make is a warning; one nothing can make is uncarriable, said by refusing()
+  for (const d of closure.dangling) if (!refusedImport(d, buildMakes)) warnings.push(`${d.from} imports ${d.specifier}, which does not exist`);
   for (const { message } of closure.unparsable) warnings.push(`could not parse ${message}`);
   // a name any section of the config binds (every kind wrangler reads) is a binding; the rest are secrets
   const kindOf = (name: string) => (config ? bindingOf(config, name)?.kind : undefined);
@@ -253,7 +288,7 @@ function summarize(
 }
 
 function empty(id: string): Omit<WorkerAnalysis, "filter"> {
-  const none = { serviceTargets: [], urlHosts: [], triggers: [], warnings: [] };
+  const none = { serviceTargets: [], urlHosts: [], triggers: [], warnings: [], uncarriable: [] };
   return { id, paths: [], runtimeFiles: [], bindings: [], bindingKinds: {}, secrets: [], npmDependencies: {}, ...none };
 }
 

@@ -23,8 +23,10 @@ export interface Closure {
   /** Names the modules read from process.env. */
   processEnvReads: string[];
   urlHosts: string[];
-  /** Relative imports whose file does not exist. */
-  dangling: { from: string; specifier: string }[];
+  /** Relative imports whose file does not exist; `dynamic` when only import() asks for it (code may guard that). */
+  dangling: { from: string; specifier: string; dynamic?: boolean }[];
+  /** The module that first imported each module reached (entries have none). */
+  importers: Map<string, string>;
   /** Files that could not be parsed, with the parser's message. */
   unparsable: { file: string; message: string }[];
 }
@@ -42,6 +44,7 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
   const urlHosts = new Set<string>();
   const dangling: Closure["dangling"] = [];
   const unparsable: Closure["unparsable"] = [];
+  const importers = new Map<string, string>();
   // [file, reached only through types]
   const queue: [string, boolean][] = entries.filter((e) => tree.has(e)).map((e) => [e, false]);
 
@@ -62,15 +65,20 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
       facts.processEnvReads.forEach((n) => processEnvReads.add(n));
       facts.urlHosts.forEach((h) => urlHosts.add(h));
     }
+    const reach = (target: string, types: boolean) => {
+      if (!importers.has(target)) importers.set(target, file);
+      queue.push([target, types]);
+    };
+    const dynamic = new Set(facts.dynamicImports ?? []);
     const follow = async (specifier: string, types: boolean) => {
       if (specifier.startsWith(".") || specifier.startsWith("/")) {
         const target = resolveRelative(tree, file, specifier);
-        if (target) queue.push([target, types]);
-        else if (!types) dangling.push({ from: file, specifier });
+        if (target) reach(target, types);
+        else if (!types) dangling.push({ from: file, specifier, ...(dynamic.has(specifier) ? { dynamic: true } : {}) });
         return;
       }
       const mapped = await resolveMapped(tree, file, specifier);
-      if (mapped) queue.push([mapped, types]);
+      if (mapped) reach(mapped, types);
       else if (!types) {
         const name = packageName(specifier);
         if (name) packages.add(name);
@@ -89,6 +97,7 @@ export async function moduleClosure(tree: SourceTree, entries: readonly string[]
     urlHosts: [...urlHosts].sort(),
     dangling,
     unparsable,
+    importers,
   };
 }
 

@@ -11,6 +11,8 @@ export interface ModuleFacts {
   imports: string[];
   /** Specifiers imported only for their types (`import type`, every specifier `type`): not run, needed to typecheck. */
   typeImports: string[];
+  /** Those of `imports` only ever imported with import(): code may guard them, and a bundler then lets a missing one go. */
+  dynamicImports: string[];
   /** Names read from the worker's env: `env.NAME`, `x.env.NAME`, through casts, aliases, destructuring, brackets. */
   envReads: string[];
   /** env names used like an object (`env.CACHE.get(...)`): bindings, not plain strings. */
@@ -34,6 +36,7 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
   const ast = parseModule(code, file);
   const imports = new Set<string>();
   const typeImports = new Set<string>();
+  const staticImports = new Set<string>();
   const urlHosts = new Set<string>();
   const exported = new Set<string>();
   for (const node of ast.body as AnyNode[]) {
@@ -49,7 +52,12 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
   };
   const fromSource = (node: AnyNode) => {
     if (!node.source || typeof node.source.value !== "string") return;
-    (typeOnly(node) ? typeImports : imports).add(node.source.value);
+    const specifier: string = node.source.value;
+    if (typeOnly(node)) typeImports.add(specifier);
+    else {
+      imports.add(specifier);
+      staticImports.add(specifier);
+    }
   };
 
   walk(ast, {
@@ -77,6 +85,7 @@ export function moduleFacts(code: string, file: string): ModuleFacts {
   return {
     imports: [...imports].sort(),
     typeImports: [...typeImports].sort(),
+    dynamicImports: [...imports].filter((s) => !staticImports.has(s)).sort(),
     envReads: [...envReads].sort(),
     envObjects: [...envObjects].sort(),
     processEnvReads: [...processEnvReads].sort(),

@@ -17,7 +17,7 @@ export interface FoundConfig {
 }
 
 /** `wrangler deploy --config X` / `-c X` / `--config=X` in a package.json script. */
-const CONFIG_FLAG = /\bwrangler(?:\s+\S+)*?\s+(?:--config[=\s]|-c\s)\s*["']?([^\s"']+)/;
+export const CONFIG_FLAG = /\bwrangler(?:\s+\S+)*?\s+(?:--config[=\s]|-c\s)\s*["']?([^\s"']+)/;
 
 /**
  * The platform's config, in the order wrangler would be pointed at it: `--config`/`-c` in the

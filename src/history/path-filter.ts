@@ -37,6 +37,14 @@ export function pathMapper(filter: SplitFilter): (path: string) => string | unde
   };
 }
 
+/**
+ * Whether the split keeps every path where the monorepo has it (nothing renamed): a router or
+ * config worker's, or a folder worker's that carries files from outside its folder.
+ */
+export function keepsMonorepoPaths(filter: SplitFilter): boolean {
+  return !("subdirectory" in filter) && !filter.renames?.length;
+}
+
 /** The git filter-repo arguments that make the same split (the oracle the split is held to). */
 export function filterRepoArgs(filter: SplitFilter): string[] {
   if ("subdirectory" in filter) return ["--subdirectory-filter", filter.subdirectory];

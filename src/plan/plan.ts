@@ -12,6 +12,7 @@ import type { BindingKind, WranglerConfig } from "../discovery/wrangler-config.j
 import { exportsOfFiles, objectMoves, platformProductionScript } from "../discovery/durable-objects.js";
 import { filterRepoArgs, type SplitFilter } from "../history/path-filter.js";
 import type { Resolution } from "../npm/workspace.js";
+import type { CarriedPath, Uncarriable } from "../discovery/carry.js";
 import { triggerCallsOf, type Trigger } from "../discovery/triggers.js";
 
 export interface WorkerPlan {
@@ -41,6 +42,13 @@ export interface WorkerPlan {
   npmDependencies: Record<string, string>;
   /** Workspace and catalog dependencies and how its repository gets each (carried, published version, catalog version). */
   workspace: Resolution[];
+  /**
+   * What a folder worker needs from outside its folder, carried in its split with history at the
+   * same paths (its repository then keeps the monorepo's paths).
+   */
+  carried: CarriedPath[];
+  /** What it needs that fleet cannot carry: `fleet create` and `fleet sync` refuse the worker (exit 2) until this is empty. */
+  uncarriable: Uncarriable[];
   /**
    * Durable Object classes whose objects the platform holds until the worker's cutover, which
    * transfers them (router layout): the class and the platform's script it comes from.
@@ -113,6 +121,8 @@ export async function planFleet(manifest: Manifest, root: string, tree?: SourceT
       secrets: analysis.secrets,
       npmDependencies: analysis.npmDependencies,
       workspace: analysis.workspace ?? [],
+      carried: analysis.carried ?? [],
+      uncarriable: analysis.uncarriable,
       // only a worker that binds a Durable Object has one to move (its modules are read for classes then)
       transfers:
         mono.platformConfig && worker.source?.file && Object.values(analysis.bindingKinds).includes("durable-object")

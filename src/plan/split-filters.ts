@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Uncarriable } from "../discovery/carry.js";
 import type { ModuleFacts } from "../discovery/js-module.js";
 import { writeFileAtomic } from "../fs/atomic.js";
 import { fleetDir } from "../git/fleet-dir.js";
@@ -16,12 +17,14 @@ import type { Manifest } from "../manifest/schema.js";
 import { changedSince } from "./tree-changes.js";
 
 /** How fleet reads code (parser, what facts it keeps): bumped when that changes, so remembered facts and filters are computed again. */
-const FACTS_VERSION = "v5-worker-env";
+const FACTS_VERSION = "v6-carried";
 /** Parsed module facts kept across runs (by blob id): enough for a fleet's code and its recent past. */
 const FACTS_KEPT = 20_000;
 
 export interface SplitFilters {
   filters: Record<string, SplitFilter>;
+  /** What each worker needs that its split cannot carry (only workers with something): create and sync refuse them. */
+  uncarriable: Record<string, Uncarriable[]>;
   /** Whether they were computed now (false: remembered from an earlier run). */
   computed: boolean;
 }
@@ -33,6 +36,7 @@ interface FiltersRecord {
   /** The commit whose tree they were computed from. */
   commit: string;
   filters: Record<string, SplitFilter>;
+  uncarriable: Record<string, Uncarriable[]>;
   /** Each file the computation read: for its text, or only for its module's facts. */
   inputs: Record<string, "text" | "facts">;
 }
@@ -47,7 +51,8 @@ export async function splitFilters(repo: string, manifest: Manifest, commit: str
     (text) => JSON.parse(text) as Partial<FiltersRecord>,
     () => undefined,
   );
-  if (saved?.context === context && saved.commit === commit && saved.filters) return { filters: saved.filters, computed: false };
+  if (saved?.context === context && saved.commit === commit && saved.filters)
+    return { filters: saved.filters, uncarriable: saved.uncarriable ?? {}, computed: false };
   const facts = await readFile(factsFile, "utf8").then(
     (text) => new Map(Object.entries(JSON.parse(text) as Record<string, ModuleFacts>)),
     () => new Map<string, ModuleFacts>(),
@@ -61,7 +66,7 @@ export async function splitFilters(repo: string, manifest: Manifest, commit: str
     if (!(await changedSince(repo, record.commit, commit, record.inputs, facts))) {
       await writeFileAtomic(file, JSON.stringify({ ...record, commit }));
       await rememberFacts();
-      return { filters: record.filters, computed: false };
+      return { filters: record.filters, uncarriable: record.uncarriable ?? {}, computed: false };
     }
   }
   // Loaded only now: parsing the code is the expensive part this record exists to skip.
@@ -71,11 +76,12 @@ export async function splitFilters(repo: string, manifest: Manifest, commit: str
   try {
     const plan = await planFleet(manifest, repo, tree);
     const filters = Object.fromEntries(plan.workers.flatMap((w) => (w.filter ? [[w.id, w.filter]] : [])));
+    const uncarriable = Object.fromEntries(plan.workers.flatMap((w) => (w.uncarriable.length ? [[w.id, w.uncarriable]] : [])));
     await mkdir(fleet, { recursive: true });
-    const record: FiltersRecord = { context, commit, filters, inputs: Object.fromEntries([...tree.inputs].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    const record: FiltersRecord = { context, commit, filters, uncarriable, inputs: Object.fromEntries([...tree.inputs].sort(([a], [b]) => (a < b ? -1 : 1))) };
     await writeFileAtomic(file, JSON.stringify(record));
     await rememberFacts();
-    return { filters, computed: true };
+    return { filters, uncarriable, computed: true };
   } finally {
     tree.close();
   }

@@ -1,6 +1,6 @@
 // README.md, .env.example and catalog-info.yaml of a worker repository (CHANGELOG.md: changelog.ts).
 import { stringify } from "yaml";
-import type { ScaffoldInput } from "./input.js";
+import { configPathOf, type ScaffoldInput } from "./input.js";
 import { probeUrl } from "../health/probe.js";
 import type { TestSetup } from "./test-setup.js";
 
@@ -48,7 +48,7 @@ export function renderReadme(input: ScaffoldInput): string {
     "",
     "## Configuration",
     "",
-    "Bindings are in `wrangler.jsonc`; secrets are listed in `.env.example` and set with `wrangler secret put` or as GitHub Actions secrets.",
+    `Bindings are in \`${configPathOf(input)}\`; secrets are listed in \`.env.example\` and set with \`wrangler secret put\` or as GitHub Actions secrets.`,
     "",
   ].join("\n");
 }

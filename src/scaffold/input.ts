@@ -16,6 +16,7 @@ import { objectMoves, platformProductionScript } from "../discovery/durable-obje
 import { d1MigrationDirs, DEFAULT_MIGRATIONS_DIR, migrationFiles, type D1MigrationsDir } from "../discovery/d1-migrations.js";
 import type { Trigger } from "../discovery/triggers.js";
 import { testSetupOf, type TestSetup } from "./test-setup.js";
+import { pathMapper } from "../history/path-filter.js";
 
 export interface ScaffoldInput {
   id: string;
@@ -62,6 +63,8 @@ export interface ScaffoldInput {
   owners: string[];
   /** The worker's own wrangler config, when it has one (directories layout). */
   ownConfig?: WranglerConfig;
+  /** Where the repository has that config (a folder worker carrying files from outside its folder keeps its monorepo path). */
+  ownConfigPath?: string;
   /** The version the repository starts at: the manifest's, its own package.json's, or 1.0.0. */
   version: string;
   /** Its package.json's name: its own, or `@<org>/<id>-worker` in the one fleet writes. */
@@ -135,8 +138,11 @@ export async function scaffoldInput(
     handler = { file: source.file, export: source.export!, style: source.style ?? "fetch", ...(wrapper ? { wrapper } : {}) };
   }
 
-  // a folder worker's files sit at the repository's root; workspace packages it carries keep their path
-  const strip = source?.dir ? (p: string) => (p.startsWith(`${source.dir}/`) ? p.slice(source.dir!.length + 1) : p) : (p: string) => p;
+  // where each monorepo path lands in the repository, as the split puts it: a folder worker's files
+  // at its root, workspace packages it carries at their path — or, when it carries files from
+  // outside its folder, every path where the monorepo has it
+  const toRepository = pathMapper(analysis.filter);
+  const strip = (p: string) => toRepository(p) ?? p;
   const classesElsewhere = new Map<string, string>();
   const scriptNameOf = (className: string) => classesElsewhere.get(className);
   if (platformConfig) {
@@ -155,7 +161,8 @@ export async function scaffoldInput(
   }
   const platformObjects = platformConfig ? platformHeldObjects(platformConfig, durableObjectClasses) : [];
   // a worker with a package.json of its own starts from its version, under its name
-  const ownPackagePath = analysis.paths.find((p) => strip(p) === "package.json");
+  const ownPackagePath =
+    analysis.paths.find((p) => strip(p) === "package.json") ?? analysis.paths.find((p) => source?.dir && p === `${source.dir}/package.json`);
   const ownPackage = ownPackagePath ? parsePackage(await tree.read(ownPackagePath)) : {};
   const rawMigrations = Array.isArray(config?.raw.migrations) ? (config!.raw.migrations as Record<string, unknown>[]) : [];
   const ownedPaths = analysis.paths.map(strip);
@@ -204,7 +211,7 @@ export async function scaffoldInput(
     platformObjects,
     monorepoName,
     owners: accessOf(manifest, id).owners,
-    ...((source?.dir || source?.config) && config ? { ownConfig: config } : {}),
+    ...((source?.dir || source?.config) && config ? { ownConfig: config, ownConfigPath: strip(config.file) } : {}),
     version: worker.version ?? (ownPackage.version && SEMVER.test(ownPackage.version) ? ownPackage.version : DEFAULT_VERSION),
     packageName: ownPackage.name ?? `@${manifest.org.toLowerCase()}/${id}-worker`,
     d1Migrations,
@@ -273,16 +280,17 @@ function filterMigration(step: Record<string, unknown>, classes: Set<string>): R
   return any ? out : undefined;
 }
 
-/** The worker repository's wrangler config: its own (at the root, as the split leaves it), or the scaffold's. */
-export function configPathOf(input: Pick<ScaffoldInput, "ownConfig">): string {
-  return input.ownConfig ? (input.ownConfig.file.split("/").pop() ?? "wrangler.toml") : "wrangler.jsonc";
+/** The worker repository's wrangler config: its own (where the split leaves it), or the scaffold's. */
+export function configPathOf(input: Pick<ScaffoldInput, "ownConfig" | "ownConfigPath">): string {
+  if (!input.ownConfig) return "wrangler.jsonc";
+  return input.ownConfigPath ?? input.ownConfig.file.split("/").pop() ?? "wrangler.toml";
 }
 
 /**
  * ` --config <file>` when wrangler would not find the config by itself (a config worker keeps
  * its name, such as wrangler-evidence.toml), else nothing.
  */
-export function configFlag(input: Pick<ScaffoldInput, "ownConfig">): string {
+export function configFlag(input: Pick<ScaffoldInput, "ownConfig" | "ownConfigPath">): string {
   const path = configPathOf(input);
   return (WRANGLER_FILES as readonly string[]).includes(path) ? "" : ` --config ${path}`;
 }

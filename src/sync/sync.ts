@@ -13,6 +13,7 @@ import { remapSplit } from "./remap.js";
 import { readWorkerState, SOURCE_TRAILER, SPLIT_TRAILER, type WorkerState } from "./worker-state.js";
 import { derivedFiles } from "./derived-files.js";
 import type { Workspace } from "../npm/workspace.js";
+import { WRANGLER_FILES } from "../discovery/file-kinds.js";
 
 export type SyncAction =
   | { kind: "up-to-date"; id: string; split: string; carried?: { path: string; content: string }; dependencies?: Record<string, string>; remembered?: boolean }
@@ -39,6 +40,8 @@ export type SyncAction =
       paths: string[];
       /** The repository's own commits that changed those paths and have not come back to the monorepo. */
       waiting: string[];
+      /** Refused for another reason than those paths: what it is, and the way forward. */
+      reason?: string;
     }
   | { kind: "no-split"; id: string }
   | { kind: "no-repository"; id: string; hint: string }
@@ -137,6 +140,11 @@ async function planOne(
     }
   }
   if (upToDate) return nothing;
+  // a folder worker whose repository holds its folder at the root, as fleet made it before the
+  // worker carried files from outside its folder: the split now keeps the monorepo's paths, and a
+  // merge would take away the config and package.json its scaffold runs from
+  const rootConfig = (paths: readonly string[]) => paths.some((p) => (WRANGLER_FILES as readonly string[]).includes(p));
+  if (dependencies && rootConfig(ownedBefore) && !rootConfig(ownedAfter)) return { kind: "refused", id, split, paths: [], waiting: [], reason: LAYOUT_CHANGED };
   const boundary = state.lastSync && state.tip ? await mergedSplitCommit(repo, state.tip, state.lastSync.split) : null;
   const range = state.lastSync ? [split, `^${state.lastSync.split}`] : [split];
   const commits = Number(await gitText(["rev-list", "--count", ...range], { cwd: repo })) - returned.size;
@@ -341,8 +349,14 @@ function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
+const LAYOUT_CHANGED =
+  "its repository holds the worker's folder at its root, but the worker now carries files from outside its folder and its split keeps the " +
+  "monorepo's paths (fleet plan lists them): a merge would move its files away from the config and package.json its scaffold runs. " +
+  "Give it a new repository: rename or delete the old one on the forge, then fleet create and fleet sync it";
+
 /** Why a worker was refused, and the way forward. */
 export function refusal(action: Extract<SyncAction, { kind: "refused" }>): string {
+  if (action.reason) return action.reason;
   const paths = `the worker repository changed monorepo-owned paths since its last sync: ${action.paths.join(", ")}`;
   if (action.waiting.length === 0) return paths;
   const them = action.waiting.length === 1 ? "it" : "them";

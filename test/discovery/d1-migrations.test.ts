@@ -1,6 +1,6 @@
 // The migrations folder of a D1 database travels with every worker whose code reads the binding:
 // a router's service carries the platform's folder in its split filter (paths kept where they
-// are); a folder worker's is inside its folder, and one outside is a warning of the plan.
+// are); a folder worker's is inside its folder, or carried beside it at its path when outside.
 import { describe, expect, it } from "vitest";
 import { runFleet } from "../helpers/run.js";
 import { fixtureRepo } from "../helpers/fixture.js";
@@ -36,7 +36,7 @@ describe("D1 migrations in the split", () => {
     expect(search.paths.filter((p) => p.startsWith("migrations/"))).toEqual([]);
   });
 
-  it("directories layout: the folder inside the worker's is in its split; one outside it is named in a warning", async () => {
+  it("directories layout: the folder inside the worker's is in its split; one outside it is carried beside it, at its path", async () => {
     const worker = (dir: string, migrationsDir?: string) => ({
       [`workers/${dir}/wrangler.jsonc`]: JSON.stringify({
         name: `acme-${dir}`,
@@ -56,8 +56,7 @@ describe("D1 migrations in the split", () => {
     expect(inside.paths).toContain("workers/inside/migrations/0001_init.sql");
     expect(inside.warnings.filter((w) => w.includes("migrations"))).toEqual([]);
     const outside = workers.find((w) => w.id === "outside")!;
-    expect(outside.warnings).toContain(
-      "workers/outside/wrangler.jsonc: the migrations of D1 binding DB (db/migrations/) are outside the worker's folder: the split will not contain them",
-    );
+    expect(outside.paths).toContain("db/migrations/0001_init.sql");
+    expect(outside.filter).toEqual({ paths: ["workers/outside/", "db/migrations/"] });
   });
 });

@@ -38,7 +38,7 @@ describe("fleet init, directories layout", () => {
     expect(manifest.workers.mailer).toMatchObject({ domain: "mail.acme.dev", source: { dir: "services/mailer" } });
     expect(manifest.workers.cdn!.domain).toBeUndefined();
     expect(result.stderr).toContain("no route (top level or env.production), so no domain");
-    expect(result.stderr).toContain("imports shared/secret.js, which is outside the worker's folder");
+    expect(result.stderr).toContain("auth: carries shared/secret.js from outside apps/auth/ with their history: its repository keeps the monorepo's paths");
   });
 
   it("workers that call each other by URL never block: init and plan go on, and say which call is left out of the order", async () => {
