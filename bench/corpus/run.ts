@@ -107,7 +107,13 @@ function packageManager(clone: string): { name: string; install: string[]; test:
   return { name: "npm", install: ["npm", locked ? "ci" : "install", "--no-audit", "--no-fund"], test: ["npm", "test"] };
 }
 
+/** The config the repository deploys with: its deploy script's --config (a repository that keeps the monorepo's paths), else the one at its root. */
 function wranglerConfig(clone: string): string | undefined {
+  const pkg = existsSync(join(clone, "package.json"))
+    ? (JSON.parse(readFileSync(join(clone, "package.json"), "utf8")) as { scripts?: Record<string, string> })
+    : {};
+  const named = /(?:--config[= ]|-c )(\S+)/.exec(pkg.scripts?.deploy ?? "")?.[1];
+  if (named && existsSync(join(clone, named))) return named;
   return readdirSync(clone).find((f) => /^wrangler[\w.-]*\.(jsonc?|toml)$/.test(f));
 }
 
@@ -186,7 +192,7 @@ function runMonorepo(m: Monorepo): { workers: string[]; stages: Map<Stage, Outco
     const cloned = sh("git", ["clone", "-q", join(dir, ".fleet", "forge", ORG, `${w.repository}.git`), copy], work);
     const config = cloned.status === 0 ? wranglerConfig(copy) : undefined;
     if (!config) {
-      blocked("clone", cloned.status !== 0 ? said(cloned) : "no wrangler config at the repository's root");
+      blocked("clone", cloned.status !== 0 ? said(cloned) : "no wrangler config: neither its deploy script's --config nor one at its root");
       continue;
     }
     mark("clone", w.id);
