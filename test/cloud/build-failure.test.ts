@@ -1,25 +1,17 @@
 // A build wrangler refuses says why: wrangler's own error line and the file and position it points
 // at, without colour codes, in the deploy's outcome; and wrangler's whole output kept in a log
 // under .fleet/logs/ that the message names.
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wranglerErrors } from "../../src/cloud/build-failure.js";
 import { deployInOrder } from "../../src/cloud/deploy.js";
 import { LocalCloud } from "../../src/cloud/local-cloud.js";
-import { git } from "../../src/git/git.js";
 import { tempDir } from "../helpers/tmp.js";
-import { IDENTITY } from "../repos/extracted.fixture.js";
+import { workerFiles } from "../helpers/worker-files.js";
 
 async function repo(root: string, name: string, config: string, entry: string): Promise<string> {
-  const dir = join(root, name);
-  await mkdir(join(dir, "src"), { recursive: true });
-  await writeFile(join(dir, "src", "index.js"), entry);
-  await writeFile(join(dir, "wrangler.jsonc"), config);
-  await git(["init", "-q", "--initial-branch=main"], { cwd: dir });
-  await git(["add", "-A"], { cwd: dir });
-  await git(["commit", "-qm", "broken"], { cwd: dir, env: IDENTITY });
-  return dir;
+  return workerFiles(join(root, name), { "src/index.js": entry, "wrangler.jsonc": config });
 }
 
 describe("a build wrangler refuses", () => {

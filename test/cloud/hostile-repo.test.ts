@@ -13,10 +13,9 @@ import type { Cloud } from "../../src/cloud/cloud.js";
 import { CloudflareCloud } from "../../src/cloud/cloudflare/cloudflare-cloud.js";
 import { deployInOrder, type DeployOptions, type DeployTarget } from "../../src/cloud/deploy.js";
 import { LocalCloud } from "../../src/cloud/local-cloud.js";
-import { git } from "../../src/git/git.js";
 import { forms } from "../helpers/leaks.js";
 import { tempDir } from "../helpers/tmp.js";
-import { IDENTITY } from "../repos/extracted.fixture.js";
+import { commitAll, writeFiles } from "../helpers/worker-files.js";
 import { CloudflareStandIn } from "./cloudflare-stand-in.js";
 
 const TOKEN = "cf-hostile-token-5b4a39281706";
@@ -33,27 +32,15 @@ const CREDENTIALS: Record<string, string> = {
 };
 const options: DeployOptions = { environment: "production", health: { timeoutMs: 5000, retries: 0, backoffMs: 10 } };
 
-/** A worker repository: an entry answering /health, a config (extra keys merged in), other files. */
+/** A worker repository, not yet committed: an entry answering /health, a config (extra keys merged in), other files. */
 async function repo(root: string, script: string, config: Record<string, unknown>, files: Record<string, string> = {}, entry?: string): Promise<string> {
-  const dir = join(root, script);
-  await mkdir(join(dir, "src"), { recursive: true });
   const health = `export default { fetch() { return Response.json({ status: "ok" }); } };\n`;
-  await writeFile(join(dir, "src", "index.js"), entry ?? health);
-  for (const [path, content] of Object.entries(files)) await writeFile(join(dir, path), content);
   const production = { name: script, routes: [{ pattern: `${script}.example.test`, custom_domain: true }] };
-  await writeFile(
-    join(dir, "wrangler.jsonc"),
-    JSON.stringify({ name: script, main: "src/index.js", compatibility_date: "2025-09-01", env: { production }, ...config }),
-  );
-  return dir;
+  const wrangler = JSON.stringify({ name: script, main: "src/index.js", compatibility_date: "2025-09-01", env: { production }, ...config });
+  return writeFiles(join(root, script), { "src/index.js": entry ?? health, ...files, "wrangler.jsonc": wrangler });
 }
 
-async function commit(dir: string): Promise<string> {
-  await git(["init", "-q", "--initial-branch=main"], { cwd: dir });
-  await git(["add", "-A"], { cwd: dir });
-  await git(["commit", "-qm", "hostile"], { cwd: dir, env: IDENTITY });
-  return dir;
-}
+const commit = (dir: string) => commitAll(dir, "hostile");
 
 const target = (script: string, repository: string, dependsOn: string[] = []): DeployTarget => ({ id: script, script, repository, branch: "main", dependsOn });
 

@@ -2,14 +2,12 @@
 // a Text module by wrangler's default rule (.txt) and by a rule of its config (.md), a Data module
 // (.bin) and a compiled WebAssembly module (.wasm) answers with each; a worker that bundles nothing
 // runs the CommonJS module its rules find beside its entry.
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployInOrder, type DeployOptions } from "../../src/cloud/deploy.js";
 import { LocalCloud } from "../../src/cloud/local-cloud.js";
-import { git } from "../../src/git/git.js";
 import { tempDir } from "../helpers/tmp.js";
-import { IDENTITY } from "../repos/extracted.fixture.js";
+import { workerFiles } from "../helpers/worker-files.js";
 
 /** (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add) */
 const ADD_WASM = Uint8Array.from([
@@ -19,14 +17,7 @@ const ADD_WASM = Uint8Array.from([
 const options: DeployOptions = { health: { timeoutMs: 5000, retries: 0, backoffMs: 10 } };
 
 async function repo(root: string, name: string, config: Record<string, unknown>, files: Record<string, string | Uint8Array>): Promise<string> {
-  const dir = join(root, name);
-  await mkdir(join(dir, "src"), { recursive: true });
-  for (const [path, content] of Object.entries(files)) await writeFile(join(dir, path), content);
-  await writeFile(join(dir, "wrangler.jsonc"), JSON.stringify({ name, compatibility_date: "2025-09-01", ...config }));
-  await git(["init", "-q", "--initial-branch=main"], { cwd: dir });
-  await git(["add", "-A"], { cwd: dir });
-  await git(["commit", "-qm", "modules"], { cwd: dir, env: IDENTITY });
-  return dir;
+  return workerFiles(join(root, name), { ...files, "wrangler.jsonc": JSON.stringify({ name, compatibility_date: "2025-09-01", ...config }) });
 }
 
 describe("the local cloud runs each module type wrangler builds", () => {
